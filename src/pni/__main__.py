@@ -1,0 +1,3 @@
+from pni.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""A summary of a store for `pni status`. Each stage adds its own section when its tables exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pni.store import Store
+
+_COUNTED = ["stories", "tellers", "collections", "questions", "answers", "imports", "rejects"]
+
+
+def summarize(db: Store) -> dict[str, Any]:
+    counts = db.table_counts()
+    info: dict[str, Any] = {
+        "store": str(db.path) if db.path else ":memory:",
+        "migrations": db.applied_migrations(),
+        "counts": {k: counts[k] for k in _COUNTED if k in counts}
+        | {k: v for k, v in counts.items() if k not in _COUNTED and k not in ("meta", "migrations")},
+        "sections": [],
+    }
+    rows = db.query(
+        "SELECT c.name AS collection, s.source_kind AS kind, count(*) AS stories,"
+        " sum(s.consent = 'no') AS consent_no FROM stories s"
+        " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2"
+    )
+    info["collections"] = rows
+    if rows:
+        info["sections"].append({
+            "title": "Stories by collection",
+            "columns": ["collection", "kind", "stories", "consent no"],
+            "rows": [[r["collection"], r["kind"], r["stories"], r["consent_no"]] for r in rows],
+        })
+    for extra in _extra_sections():
+        section = extra(db)
+        if section:
+            info["sections"].append(section)
+    return info
+
+
+def _extra_sections() -> list[Any]:
+    """Sections from later stages (runs, outcomes), found by name so this module stays small."""
+    from importlib import import_module
+
+    out = []
+    for mod_name in ("pni.cluster.status", "pni.record.status"):
+        try:
+            mod = import_module(mod_name)
+        except ModuleNotFoundError:
+            continue
+        out.append(mod.section)
+    return out

@@ -1,0 +1,127 @@
+"""Queries for cluster runs, patterns and assignments (tables from migration 0002)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from pni.errors import NotFoundError
+from pni.store.db import Store, dumps, loads
+
+
+def save_run(
+    db: Store,
+    *,
+    params: dict[str, Any],
+    seed: int | None,
+    versions: dict[str, Any],
+    timings: dict[str, float],
+    metrics: dict[str, Any],
+    patterns: list[dict[str, Any]],
+    assignments: list[dict[str, Any]],
+    kind: str = "cluster",
+    parent_run: int | None = None,
+) -> int:
+    """Store one run atomically. ``patterns``: dicts with number, title, keywords, size, exemplars,
+    teller_mix, centroid (array or None). ``assignments``: dicts with story_id, pattern (number or
+    None), strength, assigned, x, y. Returns the run id."""
+    with db.transaction():
+        n_stories = len(assignments)
+        clustered = sum(1 for a in assignments if a.get("pattern") is not None)
+        cur = db.execute(
+            "INSERT INTO runs(kind, parent_run, seed, params, versions, timings, metrics,"
+            " n_stories, n_patterns, coverage) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (kind, parent_run, seed, dumps(params), dumps(versions), dumps(timings),
+             dumps(metrics), n_stories, len(patterns),
+             (clustered / n_stories) if n_stories else None),
+        )
+        run_id = int(cur.lastrowid or 0)
+        ids: dict[int, int] = {}
+        for p in patterns:
+            c = p.get("centroid")
+            blob = None if c is None else np.asarray(c, dtype="<f4").tobytes()
+            cur = db.execute(
+                "INSERT INTO patterns(run_id, number, title, keywords, size, exemplars,"
+                " teller_mix, centroid) VALUES (?,?,?,?,?,?,?,?)",
+                (run_id, p["number"], p["title"], dumps(p.get("keywords", [])), p["size"],
+                 dumps(p.get("exemplars", [])), dumps(p.get("teller_mix", {})), blob),
+            )
+            ids[p["number"]] = int(cur.lastrowid or 0)
+        db.executemany(
+            "INSERT INTO assignments(run_id, story_id, pattern_id, strength, assigned, x, y)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [
+                (run_id, a["story_id"],
+                 None if a.get("pattern") is None else ids[a["pattern"]],
+                 a.get("strength"), int(bool(a.get("assigned"))), a.get("x"), a.get("y"))
+                for a in assignments
+            ],
+        )
+    return run_id
+
+
+def _run_row(r: dict[str, Any]) -> dict[str, Any]:
+    for k in ("params", "versions", "timings", "metrics"):
+        r[k] = loads(r[k]) or {}
+    return r
+
+
+def latest_run_id(db: Store, kind: str | None = "cluster") -> int | None:
+    sql = "SELECT max(id) FROM runs" + (" WHERE kind = ?" if kind else "")
+    v = db.scalar(sql, (kind,) if kind else ())
+    return None if v is None else int(v)
+
+
+def resolve_run(db: Store, run_id: int | None) -> int:
+    """The given run id, checked, or the latest run; raises NotFoundError when there is none."""
+    if run_id is None:
+        latest = latest_run_id(db, kind=None)
+        if latest is None:
+            raise NotFoundError("no cluster run yet: run `pni cluster` first")
+        return latest
+    if db.scalar("SELECT 1 FROM runs WHERE id = ?", (run_id,)) is None:
+        raise NotFoundError(f"no run with id {run_id}")
+    return run_id
+
+
+def get_run(db: Store, run_id: int) -> dict[str, Any]:
+    r = db.one("SELECT * FROM runs WHERE id = ?", (run_id,))
+    if r is None:
+        raise NotFoundError(f"no run with id {run_id}")
+    return _run_row(r)
+
+
+def list_runs(db: Store) -> list[dict[str, Any]]:
+    return [_run_row(r) for r in db.query("SELECT * FROM runs ORDER BY id")]
+
+
+def _pattern_row(r: dict[str, Any]) -> dict[str, Any]:
+    r["keywords"] = loads(r["keywords"]) or []
+    r["exemplars"] = loads(r["exemplars"]) or []
+    r["teller_mix"] = loads(r["teller_mix"]) or {}
+    c = r.pop("centroid", None)
+    r["centroid"] = None if c is None else np.frombuffer(c, dtype="<f4")
+    return r
+
+
+def list_patterns(db: Store, run_id: int) -> list[dict[str, Any]]:
+    return [_pattern_row(r) for r in db.query(
+        "SELECT * FROM patterns WHERE run_id = ? ORDER BY number", (run_id,))]
+
+
+def get_pattern(db: Store, pattern_id: int) -> dict[str, Any]:
+    r = db.one("SELECT * FROM patterns WHERE id = ?", (pattern_id,))
+    if r is None:
+        raise NotFoundError(f"no pattern with id {pattern_id}")
+    return _pattern_row(r)
+
+
+def list_assignments(db: Store, run_id: int) -> list[dict[str, Any]]:
+    """Every story of the run with its pattern id (None: unclustered), strength and map position."""
+    return db.query(
+        "SELECT a.story_id, a.pattern_id, p.number AS pattern_number, p.title AS pattern_title,"
+        " a.strength, a.assigned, a.x, a.y FROM assignments a"
+        " LEFT JOIN patterns p ON p.id = a.pattern_id WHERE a.run_id = ? ORDER BY a.rowid",
+        (run_id,),
+    )

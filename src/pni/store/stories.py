@@ -1,0 +1,267 @@
+"""Queries for the foundation tables: collections, tellers, questions, stories, answers,
+imports and rejects. Every function takes a ``Store``; none commits (callers own transactions)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from pni.errors import NotFoundError
+from pni.models import ImportRecord, Provenance, Question, Reject, Story
+from pni.store.db import Store, dumps, loads
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC and collapsed white space: what two copies of one story share."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def content_hash(text: str, teller_key: str | None = None, prompt: str | None = None) -> str:
+    """The identity of a story: its normalized text, who told it and what prompt it answered."""
+    h = hashlib.sha256()
+    for part in (normalize_text(text), normalize_text(teller_key or "").casefold(),
+                 normalize_text(prompt or "")):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def story_id_for(hash_: str) -> str:
+    """Stable story id derived from the content hash: the same story gets the same id anywhere."""
+    return "S-" + hash_[:10]
+
+
+# -- collections and tellers ------------------------------------------------------------------
+def ensure_collection(db: Store, name: str, description: str | None = None) -> int:
+    row = db.one("SELECT id FROM collections WHERE name = ?", (name,))
+    if row:
+        return int(row["id"])
+    cur = db.execute(
+        "INSERT INTO collections(name, description) VALUES (?, ?)", (name, description)
+    )
+    return int(cur.lastrowid or 0)
+
+
+def teller_id_for(db: Store, key: str) -> str:
+    """A stable pseudonym for a teller key (a name or a source's teller id), salted per store."""
+    norm = normalize_text(key).casefold().encode("utf-8")
+    digest = hmac.new(db.secret().encode(), norm, hashlib.sha256).hexdigest()
+    return "T-" + digest[:8]
+
+
+def ensure_teller(db: Store, teller_id: str, name: str | None = None) -> None:
+    db.execute(
+        "INSERT INTO tellers(id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE"
+        " SET name = COALESCE(excluded.name, tellers.name)",
+        (teller_id, name),
+    )
+
+
+# -- questions --------------------------------------------------------------------------------
+def upsert_question(db: Store, q: Question) -> None:
+    db.execute(
+        "INSERT INTO questions(id, text, kind, about, options, scale_min, scale_max, labels,"
+        " inferred) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+        " text=excluded.text, kind=excluded.kind, about=excluded.about,"
+        " options=excluded.options, scale_min=excluded.scale_min,"
+        " scale_max=excluded.scale_max, labels=excluded.labels, inferred=excluded.inferred"
+        " WHERE questions.inferred = 1 OR excluded.inferred = 0",
+        (q.id, q.text, q.kind, q.about, dumps(q.options), q.scale_min, q.scale_max,
+         dumps(q.labels), int(q.inferred)),
+    )
+
+
+def get_questions(db: Store, about: str | None = None) -> list[Question]:
+    sql = "SELECT * FROM questions"
+    params: tuple[Any, ...] = ()
+    if about:
+        sql += " WHERE about = ?"
+        params = (about,)
+    out = []
+    for r in db.query(sql + " ORDER BY rowid", params):
+        out.append(Question(
+            id=r["id"], text=r["text"], kind=r["kind"], about=r["about"],
+            options=loads(r["options"]) or [], scale_min=r["scale_min"],
+            scale_max=r["scale_max"], labels=loads(r["labels"]) or [], inferred=bool(r["inferred"]),
+        ))
+    return out
+
+
+# -- stories and answers ----------------------------------------------------------------------
+def story_exists(db: Store, hash_: str) -> bool:
+    return db.scalar("SELECT 1 FROM stories WHERE content_hash = ?", (hash_,)) is not None
+
+
+def find_by_source_id(db: Store, collection_id: int, source_id: str) -> dict[str, Any] | None:
+    return db.one(
+        "SELECT id, content_hash FROM stories WHERE collection_id = ? AND source_id = ?",
+        (collection_id, source_id),
+    )
+
+
+def insert_story(db: Store, story: Story, *, collection_id: int | None, import_id: int | None) -> bool:
+    """Insert a story and its answers. Returns False (and writes nothing) for a duplicate."""
+    if story_exists(db, story.content_hash):
+        return False
+    prov = story.provenance or Provenance(file="")
+    db.execute(
+        "INSERT INTO stories(id, source_id, collection_id, teller_id, title, text, prompt,"
+        " source_kind, date, language, consent, content_hash, import_id, source_file,"
+        " source_sheet, source_locator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (story.id, story.source_id, collection_id, story.teller_id, story.title, story.text,
+         story.prompt, story.source_kind, story.date, story.language, story.consent,
+         story.content_hash, import_id, prov.file or None, prov.sheet, prov.locator),
+    )
+    for qid, value in story.answers.items():
+        set_answer(db, qid, value, story_id=story.id)
+    if story.teller_id:
+        for qid, value in story.teller_answers.items():
+            set_answer(db, qid, value, teller_id=story.teller_id)
+    return True
+
+
+def set_answer(db: Store, question_id: str, value: Any, *, story_id: str | None = None,
+               teller_id: str | None = None) -> None:
+    if story_id is not None:
+        db.execute(
+            "INSERT INTO answers(story_id, question_id, value) VALUES (?,?,?)"
+            " ON CONFLICT(story_id, question_id) WHERE story_id IS NOT NULL"
+            " DO UPDATE SET value = excluded.value",
+            (story_id, question_id, dumps(value)),
+        )
+    else:
+        db.execute(
+            "INSERT INTO answers(teller_id, question_id, value) VALUES (?,?,?)"
+            " ON CONFLICT(teller_id, question_id) WHERE teller_id IS NOT NULL"
+            " DO UPDATE SET value = excluded.value",
+            (teller_id, question_id, dumps(value)),
+        )
+
+
+_STORY_SQL = (
+    "SELECT s.*, c.name AS collection FROM stories s"
+    " LEFT JOIN collections c ON c.id = s.collection_id"
+)
+
+
+def _row_to_story(r: dict[str, Any]) -> Story:
+    prov = Provenance(file=r["source_file"], sheet=r["source_sheet"],
+                      locator=r["source_locator"]) if r["source_file"] else None
+    return Story(
+        id=r["id"], text=r["text"], title=r["title"], prompt=r["prompt"],
+        source_kind=r["source_kind"], source_id=r["source_id"], collection=r["collection"],
+        teller_id=r["teller_id"], date=r["date"], language=r["language"], consent=r["consent"],
+        content_hash=r["content_hash"], provenance=prov,
+    )
+
+
+def list_stories(
+    db: Store,
+    *,
+    collection: str | None = None,
+    consent: str | None = None,
+    source_kind: str | None = None,
+    ids: Iterable[str] | None = None,
+    limit: int | None = None,
+    with_answers: bool = True,
+) -> list[Story]:
+    """Stories in insertion order, with their answers and their tellers' answers."""
+    where, params = [], []  # type: ignore[var-annotated]
+    if collection:
+        where.append("c.name = ?")
+        params.append(collection)
+    if consent:
+        where.append("s.consent = ?")
+        params.append(consent)
+    if source_kind:
+        where.append("s.source_kind = ?")
+        params.append(source_kind)
+    if ids is not None:
+        idl = list(ids)
+        where.append(f"s.id IN ({','.join('?' * len(idl))})" if idl else "0")
+        params.extend(idl)
+    sql = _STORY_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.rowid"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    stories = [_row_to_story(r) for r in db.query(sql, params)]
+    if with_answers and stories:
+        _attach_answers(db, stories)
+    return stories
+
+
+def _attach_answers(db: Store, stories: list[Story]) -> None:
+    by_story: dict[str, dict[str, Any]] = defaultdict(dict)
+    for r in db.query("SELECT story_id, question_id, value FROM answers WHERE story_id IS NOT NULL"):
+        by_story[r["story_id"]][r["question_id"]] = loads(r["value"])
+    by_teller: dict[str, dict[str, Any]] = defaultdict(dict)
+    for r in db.query("SELECT teller_id, question_id, value FROM answers WHERE teller_id IS NOT NULL"):
+        by_teller[r["teller_id"]][r["question_id"]] = loads(r["value"])
+    for s in stories:
+        s.answers = by_story.get(s.id, {})
+        s.teller_answers = by_teller.get(s.teller_id or "", {})
+
+
+def get_story(db: Store, ref: str) -> Story:
+    """A story by its pni id, or by its source's own id (if that names exactly one story)."""
+    found = list_stories(db, ids=[ref])
+    if not found:
+        rows = db.query("SELECT id FROM stories WHERE source_id = ?", (ref,))
+        if len(rows) == 1:
+            found = list_stories(db, ids=[rows[0]["id"]])
+        elif len(rows) > 1:
+            raise NotFoundError(f"source id {ref!r} names {len(rows)} stories; use a pni id")
+    if not found:
+        raise NotFoundError(f"no story with id {ref!r}")
+    return found[0]
+
+
+def count_stories(db: Store) -> int:
+    return int(db.scalar("SELECT count(*) FROM stories"))
+
+
+# -- imports and rejects ----------------------------------------------------------------------
+def start_import(db: Store, rec: ImportRecord) -> int:
+    cur = db.execute(
+        "INSERT INTO imports(batch, file, started_at, options) VALUES (?,?,?,?)",
+        (rec.batch, rec.file, now(), dumps(rec.options)),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def finish_import(db: Store, import_id: int, *, read: int, stored: int, duplicates: int,
+                  rejected: int) -> None:
+    db.execute(
+        "UPDATE imports SET finished_at=?, read=?, stored=?, duplicates=?, rejected=? WHERE id=?",
+        (now(), read, stored, duplicates, rejected, import_id),
+    )
+
+
+def add_reject(db: Store, rej: Reject) -> None:
+    db.execute(
+        "INSERT INTO rejects(import_id, file, locator, reason, raw) VALUES (?,?,?,?,?)"
+        " ON CONFLICT DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
+        (rej.import_id, rej.file, rej.locator, rej.reason, rej.raw),
+    )
+
+
+def list_rejects(db: Store, *, batch: str | None = None) -> list[Reject]:
+    sql = "SELECT r.* FROM rejects r"
+    params: tuple[Any, ...] = ()
+    if batch:
+        sql += " JOIN imports i ON i.id = r.import_id WHERE i.batch = ?"
+        params = (batch,)
+    return [Reject(file=r["file"], locator=r["locator"], reason=r["reason"], raw=r["raw"],
+                   import_id=r["import_id"]) for r in db.query(sql + " ORDER BY r.id", params)]
+
+
+def list_imports(db: Store, limit: int = 20) -> list[dict[str, Any]]:
+    return db.query("SELECT * FROM imports ORDER BY id DESC LIMIT ?", (limit,))

@@ -1,0 +1,115 @@
+"""Test data made in code: a small store of themed stories with answers, and a fake cluster run.
+
+Stages later in the pipeline (cluster, explore, packet) test against these without depending on
+the readers of `pni collect`.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from pni.models import Question, Story
+from pni.store import Store
+from pni.store import runs as runq
+from pni.store import stories as q
+
+THEMES: dict[str, list[str]] = {
+    "belonging": ["belong", "lunch table", "alone", "new school", "friends", "name", "welcome",
+                  "club", "nobody talked", "included", "hallway", "sat with"],
+    "workload": ["homework", "hours", "deadline", "tired", "projects", "late night", "stress",
+                 "assignments", "weekend", "sleep", "overwhelmed", "due"],
+    "assessment": ["test", "grade", "exam", "score", "report card", "quiz", "rubric", "failed",
+                   "studied", "points", "retake", "GPA"],
+    "family": ["parent", "conference", "translation", "phone call", "mom", "dad", "meeting",
+               "email home", "pickup", "welcome night", "interpreter", "family"],
+}
+ROLES = ["student", "student", "teacher", "parent", "leader"]
+SCHOOLS = ["Birchwood Elementary", "Alder Middle School", "Cedar Valley High School"]
+BANDS = ["K-2", "3-5", "6-8", "9-12"]
+FEELINGS = ["proud", "hopeful", "frustrated", "hurt", "grateful"]
+
+QUESTIONS = [
+    Question(id="feeling", text="How did you feel?", kind="choice", options=FEELINGS),
+    Question(id="belonging", text="How much did you belong?", kind="scale", scale_min=1,
+             scale_max=5),
+    Question(id="listened_to", text="Did someone listen?", kind="boolean"),
+    Question(id="topics", text="Topics", kind="multi-choice", options=list(THEMES)),
+    Question(id="role", text="Role", kind="choice", about="teller",
+             options=["student", "teacher", "parent", "leader"]),
+    Question(id="school", text="School", kind="choice", about="teller", options=SCHOOLS),
+    Question(id="grade_band", text="Grade band", kind="choice", about="teller", options=BANDS),
+]
+
+
+def story_text(theme: str, rng: random.Random) -> str:
+    words = THEMES[theme]
+    parts = []
+    for _ in range(rng.randint(4, 7)):
+        a, b = rng.sample(words, 2)
+        parts.append(f"I remember the {a} and how the {b} felt that day.")
+    return " ".join(parts)
+
+
+def populate(db: Store, n: int = 60, seed: int = 0, collection: str = "Synthetic") -> list[str]:
+    """Insert ``n`` themed stories with story and teller answers; returns their ids in order.
+
+    Theme i gets stories i, i+4, ...; belonging is low for 'belonging' and 'family' stories told
+    by students, so explore has real differences to find. Every 10th story has consent "no".
+    """
+    rng = random.Random(seed)
+    ids = []
+    themes = list(THEMES)
+    with db.transaction():
+        cid = q.ensure_collection(db, collection)
+        for qu in QUESTIONS:
+            q.upsert_question(db, qu)
+        for i in range(n):
+            theme = themes[i % len(themes)]
+            role = ROLES[i % len(ROLES)]
+            teller_key = f"teller-{i % max(1, n // 2)}"
+            tid = q.teller_id_for(db, teller_key)
+            q.ensure_teller(db, tid)
+            text = story_text(theme, rng)
+            h = q.content_hash(text, teller_key, "Tell us about a time...")
+            low = theme in ("belonging", "family") and role == "student"
+            story = Story(
+                id=q.story_id_for(h), text=text, title=f"{theme.title()} story {i}",
+                prompt="Tell us about a time...", source_kind="story-form",
+                source_id=f"SYN-{i:03d}", teller_id=tid, consent="no" if i % 10 == 9 else "yes",
+                content_hash=h, date="2026-03-01",
+                answers={
+                    "feeling": rng.choice(FEELINGS[2:4] if low else FEELINGS),
+                    "belonging": rng.randint(1, 2) if low else rng.randint(3, 5),
+                    "listened_to": not low,
+                    "topics": [theme],
+                },
+                teller_answers={"role": role, "school": SCHOOLS[i % 3], "grade_band": BANDS[i % 4]},
+            )
+            q.insert_story(db, story, collection_id=cid, import_id=None)
+            ids.append(story.id)
+    return ids
+
+
+def fake_run(db: Store, ids: list[str], seed: int = 0) -> int:
+    """A cluster run whose patterns are the themes (every 7th story left unclustered)."""
+    themes = list(THEMES)
+    rng = random.Random(seed)
+    assignments: list[dict[str, Any]] = []
+    members: dict[int, list[str]] = {k + 1: [] for k in range(len(themes))}
+    for i, sid in enumerate(ids):
+        number = None if i % 7 == 6 else (i % len(themes)) + 1
+        if number:
+            members[number].append(sid)
+        assignments.append({"story_id": sid, "pattern": number,
+                            "strength": None if number is None else round(rng.uniform(.5, 1), 3),
+                            "x": rng.uniform(-1, 1) + (number or 0), "y": rng.uniform(-1, 1)})
+    patterns = [
+        {"number": k, "title": f"{themes[k - 1]} / {THEMES[themes[k - 1]][0]}",
+         "keywords": THEMES[themes[k - 1]][:5], "size": len(m), "exemplars": m[:3],
+         "teller_mix": {}, "centroid": None}
+        for k, m in members.items()
+    ]
+    return runq.save_run(db, params={"fake": True}, seed=seed, versions={}, timings={},
+                         metrics={"coverage": sum(len(m) for m in members.values()) / len(ids)},
+                         patterns=patterns, assignments=assignments)

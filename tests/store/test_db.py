@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from pni.errors import StoreError
+from pni.store import Store, migration_names
+from pni.store import stories as q
+from tests.helpers import populate
+
+
+def test_open_sets_pragmas(store: Store) -> None:
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    assert store.scalar("PRAGMA busy_timeout") == 10_000
+
+
+def test_migrations_are_ordered_and_recorded(store: Store) -> None:
+    names = migration_names()
+    assert names == sorted(names)
+    assert names[0] == "0001_initial"
+    assert store.applied_migrations() == names
+    assert store.migrate() == []  # idempotent
+
+
+def test_upgrade_from_first_migration_keeps_data(store_path: Path) -> None:
+    old = Store.open(store_path, upto="0001_initial")
+    assert old.applied_migrations() == ["0001_initial"]
+    ids = populate(old, 12)
+    old.close()
+    new = Store.open(store_path)
+    assert new.applied_migrations() == migration_names()
+    assert [s.id for s in q.list_stories(new)] == ids
+    assert new.scalar("SELECT count(*) FROM answers") > 0
+    new.close()
+
+
+def test_newer_store_is_refused(store_path: Path) -> None:
+    db = Store.open(store_path)
+    db.execute("INSERT INTO migrations(name) VALUES ('9999_from_the_future')")
+    db.close()
+    with pytest.raises(StoreError, match="newer pni"):
+        Store.open(store_path)
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    p = tmp_path / "junk.db"
+    p.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError):
+        Store.open(p)
+
+
+def test_missing_store_without_create(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store here yet"):
+        Store.open(tmp_path / "none.db", create=False)
+
+
+def test_transaction_rolls_back(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        q.ensure_collection(store, "x")
+        raise RuntimeError
+    assert store.scalar("SELECT count(*) FROM collections") == 0
+
+
+def test_foreign_keys_enforced(store: Store) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        store.execute("INSERT INTO answers(story_id, question_id, value) VALUES ('nope','x','1')")
