@@ -11,8 +11,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.pop("PNI_STORE", None)
 
-from pni.store import Store  # noqa: E402
-from tests.helpers import fake_run, populate  # noqa: E402
+from pni.store import Store
+from tests.helpers import fake_run, populate
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_stories"

@@ -16,6 +16,8 @@ from typer.core import TyperGroup
 from pni import __version__
 
 _state = {"debug": False}
+# Click's own errors (usage, bad parameter) keep Click's handling and exit code 2.
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 class _PniGroup(TyperGroup):
@@ -24,7 +26,7 @@ class _PniGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt, SystemExit):
+        except (typer.Exit, typer.Abort, _ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # the CLI edge: every error ends as one line
             if _state["debug"] or os.environ.get("PNI_DEBUG"):

@@ -175,7 +175,8 @@ def list_stories(
     with_answers: bool = True,
 ) -> list[Story]:
     """Stories in insertion order, with their answers and their tellers' answers."""
-    where, params = [], []  # type: ignore[var-annotated]
+    where: list[str] = []
+    params: list[Any] = []
     if collection:
         where.append("c.name = ?")
         params.append(collection)
