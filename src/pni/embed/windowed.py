@@ -1,0 +1,94 @@
+"""Shared machinery of the real backends: tokenize with the model's own fast tokenizer (the
+``tokenizers`` library, no torch), split long texts into overlapping token windows, batch windows
+of similar length, run the backend's forward pass, pool windows back into one unit vector per text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pni.embed.base import ProgressFn, pool_windows, window_spans
+from pni.embed.models import ModelSource
+from pni.errors import ModelError
+
+
+class WindowedEmbedder:
+    """Base of the torch and onnx backends; subclasses implement ``_forward``."""
+
+    backend = "abstract"
+
+    def __init__(self, source: ModelSource):
+        from tokenizers import Tokenizer
+
+        tok_file = source.path / "tokenizer.json"
+        if not tok_file.is_file():
+            raise ModelError("the model folder has no tokenizer.json (a fast tokenizer is needed)",
+                             file=source.path)
+        self.source = source
+        self.model_id = source.model_id
+        self.revision = source.revision
+        self.max_tokens = source.max_tokens()
+        self.dim = 0  # set by subclasses
+        tok = Tokenizer.from_file(str(tok_file))
+        tok.no_truncation()
+        tok.no_padding()
+        self.tokenizer = tok
+        specials = tok.encode("", add_special_tokens=True).ids
+        self._prefix = specials[:1]
+        self._suffix = specials[1:]
+        self._pad_id = tok.token_to_id("[PAD]") or 0
+
+    # -- what the protocol asks --------------------------------------------------------------
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        n_special = len(self._prefix) + len(self._suffix)
+        return [len(e.ids) + n_special
+                for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    def embed(
+        self, texts: Sequence[str], batch_size: int = 32, progress: ProgressFn | None = None
+    ) -> np.ndarray:
+        n = len(texts)
+        if n == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        windows: list[list[int]] = []
+        owner: list[int] = []
+        weights: list[float] = []
+        for i, enc in enumerate(encodings):
+            ids = enc.ids
+            for s, e in window_spans(len(ids), self.max_tokens):
+                windows.append(self._prefix + ids[s:e] + self._suffix)
+                owner.append(i)
+                weights.append(float(max(1, e - s)))
+        order = np.argsort([len(w) for w in windows], kind="stable")
+        out = np.zeros((len(windows), self.dim), dtype=np.float32)
+        done_windows = 0
+        for b in range(0, len(order), batch_size):
+            idx = order[b : b + batch_size]
+            length = max(len(windows[j]) for j in idx)
+            input_ids = np.full((len(idx), length), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), length), dtype=np.int64)
+            for r, j in enumerate(idx):
+                w = windows[j]
+                input_ids[r, : len(w)] = w
+                mask[r, : len(w)] = 1
+            out[idx] = self._forward(input_ids, mask)
+            done_windows += len(idx)
+            if progress is not None:
+                progress(min(n, round(n * done_windows / len(windows))), n)
+        return pool_windows(out, owner, weights, n)
+
+    # -- per backend ---------------------------------------------------------------------------
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """Sentence vectors (b, dim) for one padded batch of windows."""
+        raise NotImplementedError
+
+
+def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of token vectors over the attention mask, as sentence-transformers' Pooling does."""
+    m = mask[:, :, None].astype(hidden.dtype)
+    summed = (hidden * m).sum(axis=1)
+    counts = np.clip(m.sum(axis=1), 1e-9, None)
+    return summed / counts

@@ -1,0 +1,87 @@
+"""Queries for the embedding cache (table ``embeddings``): vectors keyed by a content key
+(model, weights revision, backend, preprocessing, text hash), never by story id.
+
+Vectors are stored as little-endian float32 blobs. None of these functions commits: callers own
+transactions (``with db.transaction(): put_vectors(...)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from pni.store.db import Store
+
+#: SQLite's default limit on host parameters is 999 on old builds; stay well under it.
+_IN_BATCH = 500
+
+
+@dataclass(frozen=True)
+class CachedVector:
+    vector: np.ndarray  # float32, shape (dim,)
+    chunks: int
+
+
+def get_vectors(db: Store, keys: Sequence[str], dim: int) -> dict[str, CachedVector]:
+    """The cached vectors among ``keys`` (missing keys, or rows of another ``dim``, are absent)."""
+    found: dict[str, CachedVector] = {}
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), _IN_BATCH):
+        part = unique[i : i + _IN_BATCH]
+        marks = ",".join("?" * len(part))
+        for key, d, chunks, blob in db.execute(
+            f"SELECT key, dim, chunks, vector FROM embeddings WHERE key IN ({marks})", part
+        ):
+            if d != dim or len(blob) != 4 * dim:
+                continue
+            found[key] = CachedVector(np.frombuffer(blob, dtype="<f4").astype(np.float32), chunks)
+    return found
+
+
+def put_vectors(
+    db: Store,
+    rows: Iterable[tuple[str, str, str, str, np.ndarray, int]],
+) -> int:
+    """Insert ``(key, model, backend, text_hash, vector, chunks)`` rows; existing keys are kept.
+
+    Returns the number of rows given.
+    """
+    data = [
+        (key, model, backend, text_hash, int(vec.shape[0]), int(chunks),
+         np.ascontiguousarray(vec, dtype="<f4").tobytes())
+        for key, model, backend, text_hash, vec, chunks in rows
+    ]
+    db.executemany(
+        "INSERT OR IGNORE INTO embeddings(key, model, backend, text_hash, dim, chunks, vector)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        data,
+    )
+    return len(data)
+
+
+def count_vectors(db: Store, model: str | None = None, backend: str | None = None) -> int:
+    """Cached vectors, optionally for one model and/or backend."""
+    sql = "SELECT count(*) FROM embeddings WHERE 1=1"
+    params: list[str] = []
+    if model is not None:
+        sql += " AND model = ?"
+        params.append(model)
+    if backend is not None:
+        sql += " AND backend = ?"
+        params.append(backend)
+    return int(db.scalar(sql, params))
+
+
+def clear_vectors(db: Store, model: str | None = None, backend: str | None = None) -> int:
+    """Delete cached vectors (all, or one model's and/or backend's); returns how many."""
+    sql = "DELETE FROM embeddings WHERE 1=1"
+    params: list[str] = []
+    if model is not None:
+        sql += " AND model = ?"
+        params.append(model)
+    if backend is not None:
+        sql += " AND backend = ?"
+        params.append(backend)
+    return int(db.execute(sql, params).rowcount)
