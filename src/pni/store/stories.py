@@ -266,3 +266,65 @@ def list_rejects(db: Store, *, batch: str | None = None) -> list[Reject]:
 
 def list_imports(db: Store, limit: int = 20) -> list[dict[str, Any]]:
     return db.query("SELECT * FROM imports ORDER BY id DESC LIMIT ?", (limit,))
+
+
+# -- bulk writes and lookups for `pni collect` ---------------------------------------------------
+def existing_hashes(db: Store) -> set[str]:
+    """Every content hash in the store (one query, so collect needs no per-row SELECT)."""
+    return {r[0] for r in db.conn.execute("SELECT content_hash FROM stories")}
+
+
+def source_ids(db: Store, collection: str) -> dict[str, tuple[str, str]]:
+    """``source_id -> (story id, content hash)`` for one collection (by name)."""
+    rows = db.conn.execute(
+        "SELECT s.source_id, s.id, s.content_hash FROM stories s JOIN collections c"
+        " ON c.id = s.collection_id WHERE c.name = ? AND s.source_id IS NOT NULL", (collection,))
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def ensure_tellers_many(db: Store, tellers: Iterable[tuple[str, str | None]]) -> None:
+    db.executemany(
+        "INSERT INTO tellers(id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE"
+        " SET name = COALESCE(excluded.name, tellers.name)", list(tellers))
+
+
+def insert_stories_many(db: Store, stories: list[Story], *, collection_id: int | None,
+                        import_id: int | None) -> None:
+    """Insert new stories and their answers with executemany. The caller has already removed
+    duplicates (``existing_hashes``); a duplicate here raises ``sqlite3.IntegrityError``."""
+    rows: list[tuple[Any, ...]] = []
+    story_answers: list[tuple[str, str, str]] = []
+    teller_answers: list[tuple[str, str, str]] = []
+    for s in stories:
+        prov = s.provenance or Provenance(file="")
+        rows.append((s.id, s.source_id, collection_id, s.teller_id, s.title, s.text, s.prompt,
+                     s.source_kind, s.date, s.language, s.consent, s.content_hash, import_id,
+                     prov.file or None, prov.sheet, prov.locator))
+        story_answers.extend((s.id, q, dumps(v)) for q, v in s.answers.items())
+        if s.teller_id:
+            teller_answers.extend((s.teller_id, q, dumps(v)) for q, v in s.teller_answers.items())
+    db.executemany(
+        "INSERT INTO stories(id, source_id, collection_id, teller_id, title, text, prompt,"
+        " source_kind, date, language, consent, content_hash, import_id, source_file,"
+        " source_sheet, source_locator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany(
+        "INSERT INTO answers(story_id, question_id, value) VALUES (?,?,?)"
+        " ON CONFLICT(story_id, question_id) WHERE story_id IS NOT NULL"
+        " DO UPDATE SET value = excluded.value", story_answers)
+    db.executemany(
+        "INSERT INTO answers(teller_id, question_id, value) VALUES (?,?,?)"
+        " ON CONFLICT(teller_id, question_id) WHERE teller_id IS NOT NULL"
+        " DO UPDATE SET value = excluded.value", teller_answers)
+
+
+def add_rejects_many(db: Store, rejects: Iterable[Reject]) -> None:
+    db.executemany(
+        "INSERT INTO rejects(import_id, file, locator, reason, raw) VALUES (?,?,?,?,?)"
+        " ON CONFLICT DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
+        [(r.import_id, r.file, r.locator, r.reason, r.raw) for r in rejects])
+
+
+def teller_names(db: Store) -> dict[str, str]:
+    """Real names kept with ``--keep-names`` (teller id -> name)."""
+    return {r[0]: r[1] for r in db.conn.execute(
+        "SELECT id, name FROM tellers WHERE name IS NOT NULL")}

@@ -1,0 +1,158 @@
+"""`pni collect PATH...`: read fieldwork files into the store and account for every record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pni.cli.common import JsonOpt, StoreOpt, emit_json, err, open_store, say, table
+
+if TYPE_CHECKING:
+    from pni.ingest.models import CollectReport
+
+MAX_REJECTS_SHOWN = 40
+
+
+def register(app: typer.Typer) -> None:
+    app.command("collect")(collect)
+
+
+def collect(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).",
+                                                show_default=False)],
+    store: StoreOpt = None,
+    collection: Annotated[str | None, typer.Option(
+        "--collection", help="Collection name (default: pni.yaml's, else the folder name).",
+        show_default=False)] = None,
+    kind: Annotated[str | None, typer.Option(
+        "--kind", help="Source kind: empathy-interview, kiva-panel, story-form, reflection, other.",
+        show_default=False)] = None,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="KEY=COLUMN for text, id, teller, prompt, title, date, consent, language.",
+        show_default=False)] = None,
+    form: Annotated[Path | None, typer.Option(
+        "--form", help="Form file (TOML or YAML) declaring the questions and their kinds.",
+        show_default=False)] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", help="Read only this XLSX sheet (default: every sheet).",
+        show_default=False)] = None,
+    split: Annotated[bool, typer.Option(
+        "--split", help="Text files: each blank-line-separated block is one story.")] = False,
+    listener: Annotated[list[str] | None, typer.Option(
+        "--listener", help="Transcript speakers who ask, not tell (NAME or NAME,NAME).",
+        show_default=False)] = None,
+    keep_names: Annotated[bool, typer.Option(
+        "--keep-names", help="Store tellers' real names (default: pseudonyms only).")] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        "--rejects", help="Write the rejected records to FILE (.csv, or .jsonl).",
+        show_default=False)] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Do everything, then roll back: shows what would happen.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Collect stories from CSV/TSV, XLSX, JSON(L), Markdown, text, DOCX, WebVTT and SRT files.
+
+    Every record read is stored, recognized as a duplicate, or rejected with its reason:
+    read = stored + duplicates + rejected, per file. Running the same collect twice stores
+    nothing new. Exit codes: 0 done (rejected rows are reported, not errors); 1 a file could
+    not be read as a whole, a mapping or form is wrong; 2 a path is missing or an option is wrong.
+    """
+    from pni.ingest.collect import collect as run_collect
+    from pni.ingest.collect import write_rejects
+    from pni.ingest.mapping import parse_map
+    from pni.ingest.models import CollectOptions
+
+    listeners = [x.strip() for item in listener or [] for x in item.split(",") if x.strip()]
+    opts = CollectOptions(
+        collection=collection, kind=kind, mapping=parse_map(map_ or []), form=form, sheet=sheet,
+        split=split, listeners=listeners, keep_names=keep_names, dry_run=dry_run,
+    )
+    with open_store(store, create=True) as db, _Bars() as bars:
+        report = run_collect(db, list(paths), opts, progress=bars)
+    if rejects is not None:
+        write_rejects(report.rejects, rejects)
+    if json_:
+        emit_json(report.as_json())
+    else:
+        _print(report)
+    if rejects is not None:
+        say(f"{len(report.rejects)} rejected record(s) written to {rejects}")
+    for f in report.failed:
+        err().print(f"Error: {f.error}", markup=False, highlight=False, soft_wrap=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+class _Bars:
+    """A rich progress bar over files, and over rows for big files (stderr, transient)."""
+
+    def __enter__(self) -> Any:
+        from pni.cli.common import progress
+        from pni.ingest.collect import Progress
+
+        outer = self
+        self.bar = progress(transient=True)
+        self.bar.start()
+        self.files = self.bar.add_task("files", total=None)
+        self.rows_task: Any = None
+
+        class Hooks(Progress):
+            def file_started(self, label: str, index: int, total: int) -> None:
+                outer.bar.update(outer.files, total=total, completed=index - 1,
+                                 description=Path(label).name[:40])
+
+            def rows(self, label: str, done: int, total: int) -> None:
+                if total < 5000:
+                    return
+                if outer.rows_task is None:
+                    outer.rows_task = outer.bar.add_task("rows", total=total)
+                outer.bar.update(outer.rows_task, completed=done, total=total)
+
+            def file_done(self, report: Any) -> None:
+                outer.bar.advance(outer.files)
+                if outer.rows_task is not None:
+                    outer.bar.remove_task(outer.rows_task)
+                    outer.rows_task = None
+
+        return Hooks()
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _print(report: CollectReport) -> None:
+    rows: list[list[Any]] = []
+    for f in report.files:
+        rows.append([f.file, f.format or "", f.kind or "", f.read, f.stored, f.duplicates,
+                     f.rejected if not f.error else "FAILED"])
+    t = report.totals
+    rows.append(["total", "", "", t["read"], t["stored"], t["duplicates"], t["rejected"]])
+    title = "Collect (dry run: nothing was written)" if report.dry_run else "Collect"
+    table(title, ["file", "format", "kind", "read", "stored", "duplicates", "rejected"], rows)
+    for f in report.files:
+        for n in f.notices:
+            err().print(f"Notice: {f.file}: {n}", markup=False, highlight=False, soft_wrap=True)
+    if report.skipped:
+        table("Skipped files", ["file", "why"], [[s.path, s.reason] for s in report.skipped])
+    if report.inferred:
+        seen: dict[tuple[str, str], list[Any]] = {}
+        for iq in report.inferred:
+            qu = iq.question
+            key = (qu.id, qu.kind)
+            detail = ", ".join(qu.options[:8]) + (" ..." if len(qu.options) > 8 else "")
+            if qu.kind == "scale" and qu.scale_min is not None:
+                detail = f"{qu.scale_min} to {qu.scale_max}"
+            if key not in seen:
+                seen[key] = [iq.column, qu.id, qu.kind, qu.about, detail, iq.evidence, iq.file]
+        table("Question kinds inferred (declare them in a form file to correct)",
+              ["column", "question", "kind", "about", "options / range", "because", "first in"],
+              list(seen.values()))
+    if report.rejects:
+        shown = report.rejects[:MAX_REJECTS_SHOWN]
+        table(f"Rejected records ({len(report.rejects)})", ["file", "where", "reason"],
+              [[r.file, r.locator or "", r.reason] for r in shown])
+        if len(report.rejects) > len(shown):
+            say(f"... and {len(report.rejects) - len(shown)} more: write them all with"
+                " --rejects FILE")

@@ -1,0 +1,414 @@
+"""The collect pipeline: expand paths, read each file into candidates, validate, deduplicate,
+and write each file in ONE transaction, with an ``imports`` row and its ``rejects``.
+
+Accounting: for every file, ``read == stored + duplicates + rejected``. A duplicate is a record
+whose content hash (normalized text + teller + prompt) is already stored or appeared earlier in
+this collect. A record whose source id is already used by a different story is rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pni.errors import DataError, PniError, UsageError
+from pni.ingest.detect import EXTENSIONS, detect_format
+from pni.ingest.forms import Form, blank, load_form, to_bool
+from pni.ingest.manifest import MANIFEST_NAMES, manifests_for
+from pni.ingest.models import (
+    Candidate,
+    CollectOptions,
+    CollectReport,
+    FileReport,
+    FileSettings,
+    InferredQuestion,
+    Skipped,
+)
+from pni.models import SOURCE_KINDS, ImportRecord, Provenance, Question, Reject, Story
+from pni.store import Store
+from pni.store import stories as q
+
+FORM_NAMES = ("form.toml", "form.yaml", "form.yml")
+TABLE_FORMATS = {"csv", "tsv", "xlsx", "json", "jsonl"}
+
+
+class _Rollback(Exception):
+    """Raised inside a transaction to undo it (``--dry-run``)."""
+
+
+class Progress:
+    """Hooks the CLI overrides to draw progress bars; the library calls them."""
+
+    def file_started(self, label: str, index: int, total: int) -> None: ...
+
+    def rows(self, label: str, done: int, total: int) -> None: ...
+
+    def file_done(self, report: FileReport) -> None: ...
+
+
+# -- paths ---------------------------------------------------------------------------------------
+def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
+    """Why a file met while walking a folder is not collected (None: collect it)."""
+    name = path.name
+    low = name.casefold()
+    if name.startswith("."):
+        return "hidden file"
+    if name.startswith("~$"):
+        return "office lock file"
+    if low in MANIFEST_NAMES:
+        return "folder manifest (its settings are used)"
+    if low in FORM_NAMES or low.endswith((".form.toml", ".form.yaml", ".form.yml")) \
+            or path.resolve() in named_forms:
+        return "form file (its questions are used)"
+    if low == "names.txt":
+        return "names file for redaction"
+    if low.startswith("outcomes"):
+        return "outcomes file (for pni record)"
+    if low.startswith(("readme", "license", "licence", "changelog")):
+        return "read-me / licence file"
+    if path.suffix.lower() in (".toml", ".yaml", ".yml"):
+        return "configuration file"
+    if path.suffix.lower() not in EXTENSIONS:
+        return f"unsupported file type {path.suffix or '(no extension)'}"
+    return None
+
+
+def expand(paths: list[Path], form: Path | None = None
+           ) -> tuple[list[tuple[Path, Path]], list[Skipped]]:
+    """Files to collect, each with the root it was found under, and the files skipped (and why).
+    Folders are walked recursively in name order, hidden folders skipped; a missing path raises
+    ``UsageError``."""
+    files: list[tuple[Path, Path]] = []
+    skipped: list[Skipped] = []
+    named_forms = {form.resolve()} if form else set()
+    seen: set[Path] = set()
+    for p in paths:
+        if not p.exists():
+            raise UsageError("no such file or folder", file=p)
+        if p.is_file():
+            if p.resolve() not in seen:
+                seen.add(p.resolve())
+                files.append((p, p.parent))
+            continue
+        found: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
+            d = Path(dirpath)
+            for mname in MANIFEST_NAMES:
+                if (d / mname).is_file():
+                    try:
+                        from pni.ingest.manifest import parse_manifest
+
+                        f = parse_manifest(d / mname).settings.get("form")
+                        if f:
+                            named_forms.add(Path(f).resolve())
+                    except PniError:
+                        pass
+            found.extend(d / f for f in sorted(filenames))
+        for f in found:
+            reason = skip_reason(f, named_forms)
+            if reason:
+                skipped.append(Skipped(path=str(f), reason=reason))
+            elif f.resolve() not in seen:
+                seen.add(f.resolve())
+                files.append((f, p))
+    return files, skipped
+
+
+# -- settings ------------------------------------------------------------------------------------
+@dataclass
+class _Resolved:
+    settings: FileSettings
+    meta: dict[str, Any]
+    form: Form | None
+    notices: list[str]
+
+
+def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
+              fmt: str) -> _Resolved:
+    merged: dict[str, Any] = {}
+    meta: dict[str, Any] = {}
+    for m in manifests_for(file, root):
+        for k, v in m.settings.items():
+            merged[k] = {**merged.get(k, {}), **v} if k == "map" else v
+        meta.update(m.meta)
+    notices: list[str] = []
+    if form is None:
+        fpath = merged.get("form")
+        if fpath:
+            form = load_form(Path(fpath))
+        elif fmt in TABLE_FORMATS or fmt == "markdown":
+            for n in FORM_NAMES:
+                if (file.parent / n).is_file():
+                    form = load_form(file.parent / n)
+                    notices.append(f"questions from {n} beside the file")
+                    break
+    s = FileSettings(
+        collection=opts.collection or merged.get("collection") or file.parent.resolve().name,
+        kind=opts.kind or merged.get("kind"),
+        mapping={**merged.get("map", {}), **opts.mapping},
+        form=form.path if form else None,
+        sheet=opts.sheet,
+        split=opts.split,
+        listeners=[*merged.get("listeners", []), *opts.listeners],
+        language=opts.language or merged.get("language"),
+    )
+    return _Resolved(s, meta, form, notices)
+
+
+# -- reading ------------------------------------------------------------------------------------
+def read_file(file: Path, label: str, fmt: str, res: _Resolved, known: dict[str, Question]
+              ) -> tuple[list[Candidate], dict[str, Question], list[InferredQuestion], list[str],
+                         str]:
+    """Candidates of one file, the questions they answer, inferred kinds, notices, source kind."""
+    from pni.ingest import documents as docs
+
+    s = res.settings
+    if fmt in TABLE_FORMATS:
+        from pni.ingest.readers import tables as tr
+        from pni.ingest.records import table_candidates
+
+        if fmt == "xlsx":
+            tables = tr.read_xlsx(file, s.sheet)
+        elif fmt in ("csv", "tsv"):
+            tables = tr.read_csv(file, tsv=fmt == "tsv")
+        elif fmt == "json":
+            tables = tr.read_json(file)
+        else:
+            tables = tr.read_jsonl(file)
+        cands: list[Candidate] = []
+        questions: dict[str, Question] = {}
+        inferred: list[InferredQuestion] = []
+        notices: list[str] = []
+        for t in tables:
+            prefix = f"sheet {t.sheet!r}: " if t.sheet else ""
+            notices.extend(prefix + n for n in t.notices)
+            if not t.header and not t.rows:
+                continue
+            c, qs, inf = table_candidates(t, file, label, s, res.form, known)
+            cands.extend(c)
+            questions.update(qs)
+            inferred.extend(inf)
+        if not cands and not any(t.rows for t in tables):
+            raise DataError("the file holds no rows", file=file)
+        return cands, questions, inferred, notices, s.kind or "story-form"
+    if fmt in ("vtt", "srt"):
+        from pni.ingest.readers.captions import read_srt, read_vtt
+
+        meta, turns, notices = read_vtt(file) if fmt == "vtt" else read_srt(file)
+        built = docs.caption_candidates({**res.meta, **meta}, turns, notices, file, label, s,
+                                        res.form, known)
+    else:
+        from pni.ingest.readers.documents import read_docx, read_text_document
+
+        doc = read_docx(file) if fmt == "docx" else read_text_document(file)
+        doc.meta = {**res.meta, **doc.meta}
+        built = docs.document_candidates(doc, file, label, s, res.form, known)
+    return (built.candidates, built.questions, built.inferred, built.notices,
+            built.kind or "other")
+
+
+# -- the pipeline --------------------------------------------------------------------------------
+def _consent(v: str | None) -> str | None:
+    if blank(v):
+        return "unknown"
+    s = str(v).strip().casefold()
+    if s in ("unknown", "?", "n/a", "na", "not asked", "unsure"):
+        return "unknown"
+    b = to_bool(s)
+    if b is None:
+        first = s.split()[0].strip(",.;:!") if s.split() else s
+        b = to_bool(first)
+    return None if b is None else ("yes" if b else "no")
+
+
+def _label(file: Path) -> str:
+    try:
+        return str(file.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(file.resolve())
+
+
+class _Batch:
+    """State shared by the files of one collect: hashes and source ids already taken."""
+
+    def __init__(self, db: Store, opts: CollectOptions):
+        self.db, self.opts = db, opts
+        self.hashes = q.existing_hashes(db)
+        self.ids: dict[str, dict[str, tuple[str, str]]] = {}
+        self.teller_cache: dict[str, str] = {}
+        self.known = {qu.id: qu for qu in q.get_questions(db)}
+
+    def source_ids(self, collection: str) -> dict[str, tuple[str, str]]:
+        if collection not in self.ids:
+            self.ids[collection] = q.source_ids(self.db, collection)
+        return self.ids[collection]
+
+    def teller_id(self, key: str) -> str:
+        tid = self.teller_cache.get(key)
+        if tid is None:
+            tid = self.teller_cache[key] = q.teller_id_for(self.db, key)
+        return tid
+
+
+def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
+             default_kind: str, rep: FileReport, progress: Progress
+             ) -> tuple[list[Story], list[Reject], list[tuple[str, str | None]]]:
+    stories: list[Story] = []
+    rejects: list[Reject] = []
+    tellers: dict[str, str | None] = {}
+    ids = batch.source_ids(collection)
+    file_ids: dict[str, tuple[str, str]] = {}
+    keep_names = batch.opts.keep_names
+    step = max(1000, len(cands) // 100)
+
+    def reject(c: Candidate, reason: str) -> None:
+        rejects.append(Reject(file=label, locator=c.locator, reason=reason, raw=c.raw))
+
+    for i, c in enumerate(cands):
+        if i % step == 0 and i:
+            progress.rows(label, i, len(cands))
+        if c.error:
+            reject(c, c.error)
+            continue
+        if c.text is None or not c.text.strip():
+            reject(c, "empty story text")
+            continue
+        consent = _consent(c.consent)
+        if consent is None:
+            reject(c, f"consent {c.consent!r} is not yes, no or blank")
+            continue
+        kind = c.kind or default_kind
+        if kind not in SOURCE_KINDS:
+            reject(c, f"kind {kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+            continue
+        prompt = c.prompt.strip() if c.prompt else None
+        teller_key = c.teller.strip() if c.teller and c.teller.strip() else None
+        if teller_key is None and c.teller_answers:
+            teller_key = "anon:" + q.content_hash(c.text, None, prompt)
+        tid = batch.teller_id(teller_key) if teller_key else None
+        h = q.content_hash(c.text, tid, prompt)
+        sid = c.source_id.strip() if c.source_id and c.source_id.strip() else None
+        if sid is not None:
+            if sid in file_ids:
+                other_loc, other_h = file_ids[sid]
+                if other_h != h:
+                    reject(c, f"duplicate id {sid!r} (also {other_loc}) with different text")
+                    continue
+            elif sid in ids and ids[sid][1] != h:
+                reject(c, f"id {sid!r} is already stored as {ids[sid][0]} with different text"
+                       " (give the changed story a new id, or remove the stored one)")
+                continue
+            else:
+                file_ids[sid] = (c.locator, h)
+        if h in batch.hashes:
+            rep.duplicates += 1
+            continue
+        batch.hashes.add(h)
+        story_id = q.story_id_for(h)
+        if sid is not None:
+            ids[sid] = (story_id, h)
+        if tid is not None:
+            anon = teller_key is None or teller_key.startswith("anon:")
+            name = c.teller if keep_names and not anon else None
+            if tid not in tellers or name:
+                tellers[tid] = name
+        stories.append(Story.model_construct(
+            id=story_id, text=c.text, title=c.title, prompt=prompt, source_kind=kind,
+            source_id=sid, collection=collection, teller_id=tid, date=c.date,
+            language=c.language, consent=consent, content_hash=h,
+            provenance=Provenance.model_construct(file=label, sheet=c.sheet, locator=c.locator),
+            answers=c.answers, teller_answers=c.teller_answers,
+        ))
+    rep.stored = len(stories)
+    rep.rejected = len(rejects)
+    return stories, rejects, list(tellers.items())
+
+
+def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
+            progress: Progress | None = None) -> CollectReport:
+    """Collect every story in ``paths`` into the store and account for every record.
+
+    One file is one transaction: a file either lands whole (stories, answers, its import row
+    and its rejects) or not at all. A file that cannot be read as a whole (binary, bad
+    encoding, bad mapping...) is reported with ``error`` and the others go on. With
+    ``opts.dry_run`` each transaction is rolled back; the counts are those a real run would give.
+    """
+    opts = opts or CollectOptions()
+    progress = progress or Progress()
+    if opts.kind is not None and opts.kind not in SOURCE_KINDS:
+        raise UsageError(f"--kind {opts.kind!r}: choose one of {', '.join(SOURCE_KINDS)}")
+    form = load_form(opts.form) if opts.form else None
+    files, skipped = expand(paths, opts.form)
+    report = CollectReport(batch=uuid.uuid4().hex[:12], dry_run=opts.dry_run, skipped=skipped)
+    batch = _Batch(db, opts)
+    options_json = json.loads(opts.model_dump_json())
+    for n, (file, root) in enumerate(files, 1):
+        label = _label(file)
+        progress.file_started(label, n, len(files))
+        rep = FileReport(file=label)
+        report.files.append(rep)
+        try:
+            fmt = detect_format(file)
+            rep.format = fmt
+            res = _settings(file, root, opts, form, fmt)
+            rep.collection = res.settings.collection
+            cands, questions, inferred, notices, kind = read_file(file, label, fmt, res,
+                                                                  batch.known)
+        except (PniError, OSError) as e:
+            rep.error = str(e) if isinstance(e, PniError) else f"{label}: {e.strerror or e}"
+            progress.file_done(rep)
+            continue
+        rep.kind = kind
+        rep.notices = res.notices + notices
+        report.inferred.extend(inferred)
+        rep.read = len(cands)
+        stories, rejects, tellers = _process(batch, cands, label, res.settings.collection, kind,
+                                             rep, progress)
+        try:
+            with db.transaction():
+                cid = q.ensure_collection(db, res.settings.collection)
+                rep.import_id = q.start_import(db, ImportRecord(
+                    batch=report.batch, file=label, options={**options_json, "format": fmt}))
+                for qu in questions.values():
+                    q.upsert_question(db, qu)
+                q.ensure_tellers_many(db, tellers)
+                q.insert_stories_many(db, stories, collection_id=cid, import_id=rep.import_id)
+                for r in rejects:
+                    r.import_id = rep.import_id
+                q.add_rejects_many(db, rejects)
+                q.finish_import(db, rep.import_id, read=rep.read, stored=rep.stored,
+                                duplicates=rep.duplicates, rejected=rep.rejected)
+                if opts.dry_run:
+                    raise _Rollback
+        except _Rollback:
+            rep.import_id = None
+            for r in rejects:
+                r.import_id = None
+        for qu in questions.values():
+            if not qu.inferred or batch.known.get(qu.id, qu).inferred:
+                batch.known[qu.id] = qu
+        report.rejects.extend(rejects)
+        progress.rows(label, len(cands), len(cands))
+        progress.file_done(rep)
+    return report
+
+
+def write_rejects(rejects: list[Reject], path: Path) -> None:
+    """Rejects as CSV or JSON Lines (by extension: .jsonl/.ndjson, else CSV)."""
+    import csv
+
+    fields = ["file", "locator", "reason", "raw"]
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+            for r in rejects:
+                fh.write(json.dumps(r.model_dump(include=set(fields)), ensure_ascii=False) + "\n")
+        else:
+            w = csv.writer(fh)
+            w.writerow(fields)
+            for r in rejects:
+                w.writerow([r.file, r.locator or "", r.reason, r.raw or ""])

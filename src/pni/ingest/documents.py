@@ -1,0 +1,213 @@
+"""Documents and transcripts -> candidate stories, with front matter as fields and answers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pni.errors import DataError
+from pni.ingest.forms import TELLER_COLUMNS, Form, blank, coerce, infer_from_value, norm, slug
+from pni.ingest.models import Candidate, FileSettings, InferredQuestion
+from pni.ingest.readers.documents import Document
+from pni.ingest.transcripts import (
+    DEFAULT_LISTENERS,
+    TRANSCRIPT_KINDS,
+    Turn,
+    guess_kind,
+    looks_like_transcript,
+    parse_lines,
+    turns_to_candidates,
+)
+from pni.models import Question
+
+RESERVED = {"title", "teller", "tellers", "date", "prompt", "consent", "id", "kind", "listeners",
+            "language", "collection", "form", "map", "name"}
+
+
+@dataclass
+class Built:
+    candidates: list[Candidate] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    inferred: list[InferredQuestion] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+
+def _str(v: Any) -> str | None:
+    return None if blank(v) else str(v)
+
+
+def _listeners(settings: FileSettings, meta: dict[str, Any]) -> list[str]:
+    extra = meta.get("listeners") or []
+    if isinstance(extra, str):
+        extra = [x.strip() for x in extra.split(",")]
+    return list(dict.fromkeys([*DEFAULT_LISTENERS, *settings.listeners, *map(str, extra)]))
+
+
+class _Answers:
+    """Front-matter keys -> questions (form, store, or inferred from the value's type)."""
+
+    def __init__(self, built: Built, form: Form | None, known: dict[str, Question], label: str):
+        self.built, self.form, self.known, self.label = built, form, known, label
+        self.by_column = form.by_column() if form else {}
+
+    def question(self, key: str, value: Any) -> Question:
+        q = self.by_column.get(norm(key))
+        if q is None:
+            k = self.known.get(slug(key)) or self.built.questions.get(slug(key))
+            if k is not None:
+                q = k
+        if q is None:
+            q, evidence = infer_from_value(key, value)
+            self.built.inferred.append(InferredQuestion(file=self.label, column=key, question=q,
+                                                        evidence=evidence))
+        self.built.questions[q.id] = q
+        return q
+
+    def apply(self, c: Candidate, items: dict[str, Any], teller_only: bool = False) -> None:
+        for key, value in items.items():
+            if blank(value) or (not teller_only and key in RESERVED):
+                continue
+            if isinstance(value, dict):
+                continue
+            q = self.question(key, value)
+            if teller_only and q.inferred and q.about != "teller":
+                q = q.model_copy(update={"about": "teller"})
+                self.built.questions[q.id] = q
+            try:
+                v = coerce(q, value)
+            except ValueError as e:
+                c.error = f"front matter {key!r}: {e}"
+                return
+            if q.about == "teller" or teller_only:
+                c.teller_answers[q.id] = v
+            else:
+                c.answers[q.id] = v
+
+
+def _base(c: Candidate, meta: dict[str, Any], settings: FileSettings) -> None:
+    c.title = c.title or _str(meta.get("title"))
+    c.date = _str(meta.get("date"))
+    c.prompt = c.prompt or _str(meta.get("prompt"))
+    if c.consent is None:
+        c.consent = _str(meta.get("consent"))
+    c.language = _str(meta.get("language")) or settings.language
+    if c.kind is None:
+        c.kind = settings.kind
+
+
+def _kind(settings: FileSettings, meta: dict[str, Any]) -> str | None:
+    k = _str(meta.get("kind")) or settings.kind
+    return k
+
+
+def document_candidates(doc: Document, path: Path, label: str, settings: FileSettings,
+                        form: Form | None, known: dict[str, Question]) -> Built:
+    built = Built(notices=list(doc.notices))
+    meta = doc.meta
+    kind = _kind(settings, meta)
+    listeners = _listeners(settings, meta)
+    parsed = parse_lines(doc.lines, doc.unit)
+    if kind in TRANSCRIPT_KINDS or (kind is None and not settings.split
+                                    and looks_like_transcript(parsed, listeners)):
+        if not parsed.turns:
+            raise DataError(f"read as {kind} but no 'Name: words' turns were found", file=path)
+        if parsed.ignored_lines:
+            built.notices.append(f"{parsed.ignored_lines} line(s) before the first turn ignored")
+        return _transcript(parsed.turns, meta, kind, listeners, path, label, settings, form,
+                           known, built)
+    answers = _Answers(built, form, known, label)
+    built.kind = kind or "other"
+    body = [(n, line) for n, line in doc.lines]
+    title = None
+    first = next(((n, s) for n, s in body if s.strip()), None)
+    if first and first[1].lstrip().startswith("# ") and not meta.get("title") and not settings.split:
+        title = first[1].lstrip()[2:].strip()
+        body = [(n, s) for n, s in body if n != first[0]]
+    blocks: list[tuple[int, list[str]]] = []
+    if settings.split:
+        cur: list[str] = []
+        start = 0
+        for n, line in body:
+            if line.strip():
+                if not cur:
+                    start = n
+                cur.append(line)
+            elif cur:
+                blocks.append((start, cur))
+                cur = []
+        if cur:
+            blocks.append((start, cur))
+        if not blocks:
+            blocks = [(body[0][0] if body else 1, [])]
+    else:
+        start = next((n for n, s in body if s.strip()), body[0][0] if body else 1)
+        blocks = [(start, [s for _, s in body])]
+    sid = _str(meta.get("id"))
+    teller = _str(meta.get("teller")) or _str(meta.get("name"))
+    for i, (start, lines) in enumerate(blocks, 1):
+        text = "\n".join(lines).strip("\n")
+        loc = f"{doc.unit} {start}" if settings.split else "body"
+        c = Candidate(locator=loc, raw=json.dumps({"meta": meta, "text": text}, ensure_ascii=False,
+                                                  default=str),
+                      text=text, title=title, teller=teller, kind=built.kind,
+                      source_id=(f"{sid}#{i}" if settings.split else sid) if sid else None)
+        _base(c, meta, settings)
+        answers.apply(c, meta)
+        built.candidates.append(c)
+    return built
+
+
+def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
+                listeners: list[str], path: Path, label: str, settings: FileSettings,
+                form: Form | None, known: dict[str, Question], built: Built) -> Built:
+    if not kind:
+        kind = guess_kind(turns, listeners)
+        built.notices.append(f"read as {'an' if kind[0] in 'aeiou' else 'a'} {kind} transcript"
+                             " (guessed; set --kind to be sure)")
+    if kind not in TRANSCRIPT_KINDS:
+        kind = "empathy-interview"
+    built.kind = kind
+    answers = _Answers(built, form, known, label)
+    single = _str(meta.get("teller"))
+    attrs: dict[str, dict[str, Any]] = {}
+    tellers_meta = meta.get("tellers") or {}
+    if isinstance(tellers_meta, dict):
+        for name, a in tellers_meta.items():
+            attrs[str(name)] = a if isinstance(a, dict) else {}
+    if single:
+        own = {k: v for k, v in meta.items() if norm(k) in TELLER_COLUMNS}
+        attrs[single] = {**own, **attrs.get(single, {})}
+    story_keys = {k: v for k, v in meta.items()
+                  if k not in RESERVED and norm(k) not in TELLER_COLUMNS}
+    cands = turns_to_candidates(turns, kind=kind, listeners=listeners, meta=meta,
+                                teller_attrs=attrs, single_teller=single,
+                                source_id=_str(meta.get("id")))
+    if not cands:
+        raise DataError("the transcript has turns but no stories: every turn is by a listener"
+                        f" ({', '.join(sorted({t.speaker for t in turns}))})", file=path)
+    for c in cands:
+        _base(c, meta, settings)
+        ta = c.teller_answers
+        c.teller_answers = {}
+        answers.apply(c, ta, teller_only=True)
+        answers.apply(c, story_keys)
+    built.candidates = cands
+    return built
+
+
+def caption_candidates(meta: dict[str, Any], turns: list[Turn], notices: list[str], path: Path,
+                       label: str, settings: FileSettings, form: Form | None,
+                       known: dict[str, Question]) -> Built:
+    built = Built(notices=list(notices))
+    if not turns:
+        raise DataError("no cues with words found", file=path)
+    kind = _kind(settings, meta)
+    listeners = _listeners(settings, meta)
+    if kind not in TRANSCRIPT_KINDS and not any(
+            t.speaker != "Unknown" for t in turns):
+        raise DataError("no speakers found (use <v Name> voices or 'Name: words' cues)", file=path)
+    return _transcript(turns, meta, kind if kind in TRANSCRIPT_KINDS else None, listeners, path,
+                       label, settings, form, known, built)

@@ -1,0 +1,87 @@
+"""Readers for documents: Markdown and plain text (optional YAML front matter) and DOCX.
+Each returns the front matter and the body as numbered lines; deciding whether the body is one
+story, blank-line blocks or a transcript happens in :mod:`pni.ingest.documents`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pni.errors import DataError
+from pni.ingest.detect import read_text
+
+_FM = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+@dataclass
+class Document:
+    meta: dict[str, Any]
+    lines: list[tuple[int, str]]
+    unit: str = "line"
+    notices: list[str] = field(default_factory=list)
+
+
+def split_front_matter(text: str, path: Path, unit: str = "line") -> tuple[dict[str, Any], int]:
+    """YAML front matter (``---`` ... ``---``) and the number of lines it takes."""
+    m = _FM.match(text)
+    if not m:
+        return {}, 0
+    import yaml
+
+    try:
+        meta = yaml.safe_load(m.group(1) or "") or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        loc = f"{unit} {mark.line + 2}" if mark else "front matter"
+        raise DataError(f"front matter is not valid YAML: {getattr(e, 'problem', None) or e}",
+                        file=path, locator=loc) from e
+    if not isinstance(meta, dict):
+        raise DataError("front matter must be YAML keys and values", file=path,
+                        locator="front matter")
+    return {str(k): _plain(v) for k, v in meta.items()}, m.group(0).count("\n")
+
+
+def _plain(v: Any) -> Any:
+    """YAML dates become ISO strings; nested values are kept."""
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, dict):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+def read_text_document(path: Path) -> Document:
+    text, notice = read_text(path)
+    meta, skip = split_front_matter(text, path)
+    lines = list(enumerate(text.split("\n"), 1))[skip:]
+    return Document(meta, lines, "line", [notice] if notice else [])
+
+
+def read_docx(path: Path) -> Document:
+    import zipfile
+
+    import docx
+
+    try:
+        d = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise DataError(f"cannot open as DOCX: {e}", file=path) from e
+    except Exception as e:  # python-docx raises its own PackageNotFoundError and others
+        raise DataError(f"cannot open as DOCX: {type(e).__name__}: {e}", file=path) from e
+    paras = [p.text for p in d.paragraphs]
+    for t in d.tables:  # transcripts are sometimes laid out as a speaker | words table
+        for row in t.rows:
+            cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 2 and cells[0] and cells[1]:
+                paras.append(f"{cells[0]}: {cells[1]}")
+    text = "\n".join(paras)
+    meta, skip = split_front_matter(text, path, "paragraph")
+    lines = list(enumerate(paras, 1))[skip:]
+    return Document(meta, lines, "paragraph")

@@ -1,0 +1,248 @@
+"""Readers for tables: CSV/TSV (delimiter and encoding sniffed), XLSX (every sheet or one),
+JSON (a list of objects, or an object holding one) and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from pni.errors import DataError
+from pni.ingest.detect import decode
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass
+class Row:
+    locator: str
+    cells: list[Any]
+    raw: str
+    error: str | None = None
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[Row]
+    sheet: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+
+def _header(cells: list[Any]) -> tuple[list[str], list[str]]:
+    out, notices, seen = [], [], set()
+    for i, c in enumerate(cells, 1):
+        name = "" if c is None else str(c).strip()
+        if not name:
+            name = f"column {i}"
+        base, n = name, 2
+        while name in seen:
+            name = f"{base} ({n})"
+            n += 1
+        if name != base:
+            notices.append(f"column {i} repeats the header {base!r}: read as {name!r}")
+        seen.add(name)
+        out.append(name)
+    return out, notices
+
+
+def _is_blank_row(cells: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _shape(header: list[str], locator: str, cells: list[Any], raw: str,
+           padded: list[int]) -> Row:
+    """Pad short rows (counted in a notice); reject rows with extra non-empty cells."""
+    n = len(header)
+    if len(cells) > n:
+        extra = cells[n:]
+        if not _is_blank_row(extra):
+            return Row(locator, cells, raw,
+                       f"ragged row: {len(cells)} cells but the header has {n} columns")
+        cells = cells[:n]
+    elif len(cells) < n:
+        padded[0] += 1
+        cells = cells + [None] * (n - len(cells))
+    return Row(locator, cells, raw)
+
+
+def read_csv(path: Path, tsv: bool = False) -> list[Table]:
+    with open(path, "rb") as fh:
+        data = fh.read()
+    text, notice = decode(data, path)
+    sample = text[:65536]
+    if tsv:
+        dialect: Any = csv.excel_tab
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+            if dialect.delimiter not in ",;\t|":
+                dialect = csv.excel
+        except csv.Error:
+            dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header_cells = next(reader, None)
+        while header_cells is not None and _is_blank_row(header_cells):
+            header_cells = next(reader, None)
+        if header_cells is None:
+            raise DataError("the file has no header row", file=path)
+        header, notices = _header(header_cells)
+        rows: list[Row] = []
+        padded = [0]
+        blank = 0
+        physical = reader.line_num
+        for cells in reader:
+            locator = f"row {len(rows) + blank + 2}"
+            if _is_blank_row(cells):
+                blank += 1
+                continue
+            raw = json.dumps(cells, ensure_ascii=False)
+            rows.append(_shape(header, locator, cells, raw, padded))
+            physical = reader.line_num
+    except csv.Error as e:
+        raise DataError(f"not valid CSV: {e}", file=path,
+                        locator=f"line {reader.line_num}") from e
+    del physical
+    if notice:
+        notices.insert(0, notice)
+    if not tsv and dialect.delimiter != ",":
+        notices.append(f"delimiter {dialect.delimiter!r} (sniffed)")
+    if padded[0]:
+        notices.append(f"{padded[0]} row(s) had fewer cells than the header: padded with blanks")
+    if blank:
+        notices.append(f"{blank} blank row(s) skipped")
+    return [Table(header, rows, None, notices)]
+
+
+def _cell(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(sep=" ")
+    if isinstance(v, date | time):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise DataError(f"cannot open as XLSX: {e}", file=path) from e
+    try:
+        names = wb.sheetnames
+        if sheet is not None:
+            if sheet not in names:
+                raise DataError(f"no sheet {sheet!r}; sheets: {', '.join(names)}", file=path)
+            names = [sheet]
+        tables = []
+        for name in names:
+            it = wb[name].iter_rows(values_only=True)
+            header_cells: list[Any] | None = None
+            n = 0
+            for cells in it:
+                n += 1
+                if not _is_blank_row(list(cells)):
+                    header_cells = list(cells)
+                    break
+            if header_cells is None:
+                tables.append(Table([], [], name, ["empty sheet skipped"]))
+                continue
+            while header_cells and header_cells[-1] is None:
+                header_cells.pop()
+            header, notices = _header(header_cells)
+            rows, padded, blank = [], [0], 0
+            for cells in it:
+                n += 1
+                vals = [_cell(c) for c in cells]
+                if _is_blank_row(vals):
+                    blank += 1
+                    continue
+                raw = json.dumps(vals, ensure_ascii=False, default=str)
+                rows.append(_shape(header, f"row {n}", vals, raw, padded))
+            if blank:
+                notices.append(f"{blank} blank row(s) skipped")
+            tables.append(Table(header, rows, name, notices))
+        return tables
+    finally:
+        wb.close()
+
+
+def _records_to_table(records: list[tuple[str, Any, str]], path: Path) -> Table:
+    header: list[str] = []
+    seen: set[str] = set()
+    for _, rec, _ in records:
+        if isinstance(rec, dict):
+            for k in rec:
+                if str(k) not in seen:
+                    seen.add(str(k))
+                    header.append(str(k))
+    rows = []
+    for locator, rec, raw in records:
+        if not isinstance(rec, dict):
+            rows.append(Row(locator, [], raw, f"expected an object, found {type(rec).__name__}"))
+            continue
+        d = {str(k): v for k, v in rec.items()}
+        cells = [_json_cell(d.get(h)) for h in header]
+        rows.append(Row(locator, cells, raw))
+    return Table(header, rows)
+
+
+def _json_cell(v: Any) -> Any:
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+def read_json(path: Path) -> list[Table]:
+    text, notice = decode(path.read_bytes(), path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise DataError(f"not valid JSON: {e.msg}", file=path,
+                        locator=f"line {e.lineno}, column {e.colno}") from e
+    if isinstance(data, dict):
+        lists = [(k, v) for k, v in data.items() if isinstance(v, list)]
+        if len(lists) != 1:
+            raise DataError("expected a list of story objects (or an object holding one list)",
+                            file=path)
+        data = lists[0][1]
+    if not isinstance(data, list):
+        raise DataError("expected a list of story objects", file=path)
+    records = [(f"item {i}", rec, json.dumps(rec, ensure_ascii=False, default=str))
+               for i, rec in enumerate(data, 1)]
+    t = _records_to_table(records, path)
+    if notice:
+        t.notices.append(notice)
+    return [t]
+
+
+def read_jsonl(path: Path) -> list[Table]:
+    text, notice = decode(path.read_bytes(), path)
+    records: list[tuple[str, Any, str]] = []
+    bad: list[Row] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {n}", json.loads(line), line))
+        except json.JSONDecodeError as e:
+            bad.append(Row(f"line {n}", [], line, f"not valid JSON: {e.msg} (column {e.colno})"))
+    if not records and not bad:
+        raise DataError("the file holds no JSON lines", file=path)
+    t = _records_to_table(records, path)
+    t.rows.extend(bad)
+    t.rows.sort(key=lambda r: int(r.locator.split()[1]))
+    if notice:
+        t.notices.append(notice)
+    return [t]
