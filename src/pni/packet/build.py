@@ -1,0 +1,446 @@
+"""Assemble packets from the store: consent-filtered, redacted, worded from ``prompts/packet``.
+
+>>> from pni.store import Store
+>>> from pni.packet.build import PacketOptions, build_packets
+>>> # with Store.open("pni.db") as db:
+>>> #     [full] = build_packets(db, PacketOptions(exercises=["landscape", "timeline"]))
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from pni.errors import UsageError
+from pni.models import Question, Story
+from pni.packet.groups import allocate
+from pni.packet.model import (
+    AgendaItem,
+    AllocationRow,
+    AnswerLine,
+    Block,
+    Card,
+    Cover,
+    Exercise,
+    Guide,
+    Lens,
+    LensItem,
+    Observation,
+    OutcomeSheet,
+    Packet,
+    PatternSheet,
+)
+from pni.packet.prompts import Prompts, fill, fill_all
+from pni.privacy import Redactor, filter_consent, load_names, teller_names
+from pni.store import Store
+from pni.store import runs as runq
+from pni.store import stories as storyq
+
+DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "composite"]
+LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
+OUTCOME_KINDS = ["discovery", "dilemma", "idea", "question", "opportunity"]
+BREAK_AFTER_MINUTES = 80
+
+
+class PacketOptions(BaseModel):
+    """What `pni packet` was asked for. ``patterns=None``: every pattern (and the stories that
+    fit none); ``exercises=None``: the default set; ``["all"]``: every exercise."""
+
+    run_id: int | None = None
+    patterns: list[int] | None = None
+    exercises: list[str] | None = None
+    groups: int = 1
+    lenses: list[str] = Field(default_factory=list)
+    names_file: Path | None = None
+    extra_names: list[str] = Field(default_factory=list)
+    redact: bool = True
+    include_unknown: bool = False
+    prompts_dir: Path | None = None
+    axes: list[str] | None = None
+    paper: str = "a4"
+    cards_per_pattern: int = 5
+    title: str | None = None
+
+
+# -- answers as printed ---------------------------------------------------------------------------
+def _fmt_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def format_answer(q: Question | None, value: Any, labels: dict[str, str]) -> str:
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return labels.get("answer_yes", "yes") if value else labels.get("answer_no", "no")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, int | float):
+        s = _fmt_number(value)
+        if q is not None and q.kind == "scale" and q.scale_max is not None:
+            lo = _fmt_number(q.scale_min if q.scale_min is not None else 1)
+            s += f" ({lo}–{_fmt_number(q.scale_max)})"
+        return s
+    return str(value)
+
+
+def _answer_lines(values: dict[str, Any], questions: dict[str, Question], about: set[str],
+                  labels: dict[str, str], red: Redactor) -> list[AnswerLine]:
+    out = []
+    order = {qid: i for i, qid in enumerate(questions)}
+    for qid in sorted(values, key=lambda k: (order.get(k, 10**6), k)):
+        q = questions.get(qid)
+        if q is not None and q.about not in about:
+            continue
+        text = format_answer(q, values[qid], labels)
+        if text:
+            out.append(AnswerLine(question=q.text if q else qid, value=red.redact(text) or ""))
+    return out
+
+
+def _teller_group_question(questions: dict[str, Question]) -> str | None:
+    if "role" in questions:
+        return "role"
+    for q in questions.values():
+        if q.about == "teller" and q.kind == "choice":
+            return q.id
+    return None
+
+
+# -- the pieces -----------------------------------------------------------------------------------
+def _axes(questions: dict[str, Question], stories: list[Story], asked: list[str] | None
+          ) -> tuple[list[str], list[str], dict[str, str]]:
+    """Axis texts, end labels and placeholder values for the landscape grid."""
+    if asked:
+        if len(asked) != 2:
+            raise UsageError("--axes takes two question ids, e.g. --axes belonging,how_common")
+        missing = [a for a in asked if a not in questions]
+        if missing:
+            raise UsageError(f"--axes: no question {', '.join(missing)} (questions: "
+                             f"{', '.join(questions)})")
+        chosen = list(asked)
+    else:
+        answered = {k for s in stories for k in s.answers}
+        ranked = sorted((q for q in questions.values()
+                         if q.about == "story" and q.id in answered
+                         and q.kind in ("scale", "boolean", "choice")),
+                        key=lambda q: ("scale", "boolean", "choice").index(q.kind))
+        chosen = [q.id for q in ranked][:2]
+    texts, ends = [], []
+    for qid in chosen:
+        q = questions[qid]
+        texts.append(q.text)
+        if q.kind == "scale":
+            lo = q.labels[0] if q.labels else _fmt_number(q.scale_min or 1)
+            hi = q.labels[-1] if len(q.labels) > 1 else _fmt_number(q.scale_max or 5)
+            ends += [lo, hi]
+        elif q.kind == "boolean":
+            ends += ["no", "yes"]
+        elif q.options:
+            ends += [q.options[0], q.options[-1]]
+        else:
+            ends += ["", ""]
+    while len(texts) < 2:
+        texts.append("")
+        ends += ["", ""]
+    return texts, ends, {"axis_x": texts[0] or "___", "axis_y": texts[1] or "___"}
+
+
+def _exercise(prompts: Prompts, name: str, values: dict[str, Any], axes: list[str],
+              ends: list[str]) -> Exercise:
+    raw = fill_all(prompts.load(f"exercises/{name}.yaml"), values)
+    blocks = []
+    for b in raw.get("worksheet") or []:
+        block = Block.model_validate(b)
+        if block.kind == "grid":
+            block.axes, block.ends = axes, ends
+        blocks.append(block)
+    return Exercise(
+        name=name, title=str(raw.get("title", name)), minutes=int(raw.get("minutes", 30)),
+        order=int(raw.get("order", 100)), purpose=str(raw.get("purpose", "")).strip(),
+        facilitator_steps=[str(s) for s in raw.get("facilitator_steps") or []],
+        instructions=[str(s) for s in raw.get("instructions") or []], worksheet=blocks,
+    )
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise]) -> tuple[list[AgendaItem], int]:
+    items: list[AgendaItem] = []
+    t = 0
+    welcome = guide_raw.get("welcome") or {}
+    items.append(AgendaItem(start=_clock(t), minutes=int(welcome.get("minutes", 10)),
+                            title=str(welcome.get("title", "Welcome"))))
+    t += items[-1].minutes
+    since_break = t
+    brk = guide_raw.get("break_") or {}
+    for i, ex in enumerate(exercises):
+        if since_break + ex.minutes > BREAK_AFTER_MINUTES + 10 and i > 0 and brk:
+            items.append(AgendaItem(start=_clock(t), minutes=int(brk.get("minutes", 10)),
+                                    title=str(brk.get("title", "Break"))))
+            t += items[-1].minutes
+            since_break = 0
+        items.append(AgendaItem(start=_clock(t), minutes=ex.minutes, title=ex.title))
+        t += ex.minutes
+        since_break += ex.minutes
+    wrap = guide_raw.get("wrapup") or {}
+    items.append(AgendaItem(start=_clock(t), minutes=int(wrap.get("minutes", 20)),
+                            title=str(wrap.get("title", "Wrap-up"))))
+    t += items[-1].minutes
+    items.append(AgendaItem(start=_clock(t), minutes=0, title="End"))
+    return items, t
+
+
+def _mix_lines(mix: dict[str, Any], questions: dict[str, Question]) -> list[str]:
+    out = []
+    for qid, counts in mix.items():
+        if not isinstance(counts, dict) or not counts:
+            continue
+        label = questions[qid].text if qid in questions else qid
+        parts = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        out.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in parts))
+    return out
+
+
+def _computed_mix(members: list[Story], questions: dict[str, Question]) -> dict[str, Any]:
+    mix: dict[str, Counter[str]] = {}
+    for q in questions.values():
+        if q.about == "teller" and q.kind in ("choice", "boolean"):
+            c: Counter[str] = Counter()
+            for s in members:
+                v = s.teller_answers.get(q.id)
+                if v not in (None, ""):
+                    c[str(v)] += 1
+            if c:
+                mix[q.id] = c
+    return {k: dict(v) for k, v in mix.items()}
+
+
+# -- the packet -----------------------------------------------------------------------------------
+def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
+    """The packets to print: ``[full]`` for one group, else ``[facilitator, group 1, ...]``."""
+    prompts = Prompts(opts.prompts_dir)
+    labels = {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
+    guide_raw = prompts.load("guide.yaml")
+
+    # which exercises, lenses
+    known = prompts.exercise_names()
+    if opts.exercises is None:
+        names = [n for n in DEFAULT_EXERCISES if n in known]
+    elif opts.exercises == ["all"]:
+        names = known
+    else:
+        bad = [n for n in opts.exercises if n not in known]
+        if bad:
+            raise UsageError(f"--exercise: no exercise {', '.join(bad)} (known: {', '.join(known)})")
+        names = list(dict.fromkeys(opts.exercises))
+    lens_raw = prompts.load("lenses.yaml")
+    bad = [n for n in opts.lenses if n not in lens_raw]
+    if bad:
+        raise UsageError(f"--lens: no lens {', '.join(bad)} (known: {', '.join(lens_raw)})")
+    if not 1 <= opts.cards_per_pattern <= 50:
+        raise UsageError("cards per pattern must be between 1 and 50")
+
+    # the run, its patterns and its stories
+    run_id = runq.resolve_run(db, opts.run_id)
+    run = runq.get_run(db, run_id)
+    all_patterns = runq.list_patterns(db, run_id)
+    if opts.patterns is not None:
+        by_id = {p["id"]: p for p in all_patterns}
+        bad_ids = [str(i) for i in opts.patterns if i not in by_id]
+        if bad_ids:
+            raise UsageError(f"--patterns: run {run_id} has no pattern {', '.join(bad_ids)}"
+                             f" (its patterns: {', '.join(str(i) for i in by_id)})")
+        patterns = [by_id[i] for i in dict.fromkeys(opts.patterns)]
+    else:
+        patterns = all_patterns
+    assignments = runq.list_assignments(db, run_id)
+    pattern_of = {a["story_id"]: a["pattern_id"] for a in assignments}
+    strength = {a["story_id"]: a["strength"] or 0.0 for a in assignments}
+    every = storyq.list_stories(db, ids=[a["story_id"] for a in assignments])
+    by_sid = {s.id: s for s in every}
+    questions = {q.id: q for q in storyq.get_questions(db)}
+
+    consent = filter_consent(every, include_unknown=opts.include_unknown)
+    printable = {s.id for s in consent.kept}
+
+    people = list(opts.extra_names)
+    if opts.names_file is not None:
+        people += load_names(opts.names_file)
+    people += teller_names(db)
+    red = Redactor(people, enabled=opts.redact)
+
+    # cards, in print order: pattern by pattern, exemplars first, then by strength
+    chosen_ids = [p["id"] for p in patterns]
+    groups_of_stories: list[tuple[int | None, list[str]]] = []
+    for p in patterns:
+        members = [sid for sid, pid in pattern_of.items() if pid == p["id"] and sid in printable]
+        ex = {sid: i for i, sid in enumerate(p["exemplars"])}
+        members.sort(key=lambda sid: (ex.get(sid, 10**6), -strength[sid], sid))
+        groups_of_stories.append((p["id"], members))
+    if opts.patterns is None:
+        loose = [sid for sid, pid in pattern_of.items() if pid is None and sid in printable]
+        groups_of_stories.append((None, sorted(loose)))
+    ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: {red.redact(p['title'])}"
+              for p in patterns}
+
+    cards: list[Card] = []
+    for pid, sids in groups_of_stories:
+        for sid in sids:
+            s = by_sid[sid]
+            cards.append(Card(
+                number=len(cards) + 1, id=s.id, code=s.source_id or s.id,
+                title=red.redact(s.title) or "", text=red.redact(s.text) or "",
+                prompt=red.redact(s.prompt) or "",
+                answers=_answer_lines(s.answers, questions, {"story", "annotation"}, labels, red),
+                teller=_answer_lines(s.teller_answers, questions, {"teller"}, labels, red),
+                pattern_id=pid,
+                pattern=ptitle[pid] if pid is not None else labels.get("no_pattern", ""),
+                consent=s.consent,
+            ))
+
+    # shared wording values
+    printed_stories = [by_sid[c.id] for c in cards]
+    axes, ends, axis_values = _axes(questions, printed_stories, opts.axes)
+    values: dict[str, Any] = {
+        "n_stories": len(cards), "n_patterns": len(patterns), "n_groups": opts.groups,
+        "run": run_id, "date": date.today().isoformat(), **axis_values,
+    }
+    exercises = sorted((_exercise(prompts, n, values, axes, ends) for n in names),
+                       key=lambda e: names.index(e.name))
+    agenda, total = _agenda(guide_raw, exercises)
+    values |= {"total_minutes": total, "n_exercises": len(exercises)}
+    guide_raw = fill_all(guide_raw, values)
+    labels = {k: fill(v, values) for k, v in labels.items()}
+
+    reflection = [fill(str(r), values) for r in prompts.load("reflection.yaml").get("prompts", [])]
+    outcomes_raw = prompts.load("outcomes.yaml")
+    kinds = outcomes_raw.get("kinds") or {}
+    outcomes = [OutcomeSheet(kind=k, title=str(v.get("title", k)), prompt=str(v.get("prompt", "")),
+                             boxes=int(outcomes_raw.get("boxes_per_page", 5)))
+                for k, v in kinds.items()]
+    lenses = []
+    for n in opts.lenses:
+        raw = lens_raw[n]
+        lenses.append(Lens(name=n, title=str(raw.get("title", n)),
+                           intro=str(raw.get("intro", "")).strip(),
+                           items=[LensItem.model_validate(i) for i in raw.get("items") or []]))
+
+    guide = Guide(
+        purpose=[str(p).strip() for p in guide_raw.get("purpose") or []],
+        before=[str(p) for p in guide_raw.get("before") or []],
+        materials=[str(p) for p in guide_raw.get("materials") or []],
+        ground_rules=[str(p) for p in guide_raw.get("ground_rules") or []],
+        agenda=agenda, exercises=exercises,
+        wrapup_title=str((guide_raw.get("wrapup") or {}).get("title", "")),
+        wrapup=[str(p) for p in (guide_raw.get("wrapup") or {}).get("steps") or []],
+        after=[str(p).strip() for p in guide_raw.get("after") or []],
+    )
+
+    privacy = []
+    if consent.excluded_no:
+        privacy.append(fill(labels.get("consent_no", ""), {"n": consent.excluded_no}))
+    if consent.excluded_unknown:
+        privacy.append(fill(labels.get("consent_unknown_out", ""), {"n": consent.excluded_unknown}))
+    if consent.included_unknown:
+        privacy.append(fill(labels.get("consent_unknown_in", ""), {"n": consent.included_unknown}))
+    if opts.redact:
+        privacy.append(labels.get("redacted", ""))
+
+    def observations_for(codes: dict[str, str]) -> list[Observation]:
+        out = []
+        for o in _observations(db, run_id):
+            sids = list(o.get("story_ids") or [])
+            shown = [codes[s] for s in sids if s in codes]
+            out.append(Observation(
+                rank=int(o.get("rank") or len(out) + 1), text=red.redact(str(o["text"])) or "",
+                interpretations=[red.redact(str(i)) or "" for i in o.get("interpretations") or []],
+                cards=shown, others=len(sids) - len(shown)))
+        return out
+
+    def pattern_sheets(deck: list[Card]) -> list[PatternSheet]:
+        sheets = []
+        for p in patterns:
+            mine = [c for c in deck if c.pattern_id == p["id"]]
+            if not mine:
+                continue
+            mix = p["teller_mix"] or _computed_mix(
+                [by_sid[sid] for sid, pid in pattern_of.items() if pid == p["id"]], questions)
+            sheets.append(PatternSheet(
+                id=p["id"], number=p["number"], title=ptitle[p["id"]],
+                keywords=[red.redact(k) or "" for k in p["keywords"]], size=p["size"],
+                printed=len(mine), teller_mix=_mix_lines(mix, questions),
+                cards=mine[:opts.cards_per_pattern], reflection=reflection))
+        return sheets
+
+    title = opts.title or str(guide_raw.get("title", "Sensemaking packet"))
+    facts = [f"{labels.get('cards', 'Story cards')}: {len(cards)}",
+             f"{labels.get('patterns', 'Patterns')}: {len(patterns)}",
+             f"{labels.get('exercises', 'Exercises')}: "
+             + ", ".join(e.title for e in exercises)]
+
+    def cover(group: str = "", deck: list[Card] | None = None) -> Cover:
+        f = list(facts)
+        if deck is not None:
+            f[0] = f"{labels.get('cards', 'Story cards')}: {len(deck)}"
+        return Cover(title=title, subtitle=str(guide_raw.get("subtitle", "")), group=group,
+                     facts=f, privacy=list(privacy),
+                     warning="" if opts.redact else labels.get("not_redacted", "NOT REDACTED"),
+                     generated=labels.get("generated", ""))
+
+    base: dict[str, Any] = dict(paper=opts.paper, labels=labels, exercises=exercises,
+                                lenses=lenses, outcomes=outcomes,
+                                outcome_header=[labels.get("session", "Session"),
+                                                labels.get("group", "Group"),
+                                                labels.get("exercise", "Exercise")],
+                                cards_intro=labels.get("cards_intro", ""))
+    all_codes = {c.id: c.code for c in cards}
+    if opts.groups <= 1:
+        return [Packet(kind="full", cover=cover(), guide=guide,
+                       observations=observations_for(all_codes), patterns=pattern_sheets(cards),
+                       cards=cards, **base)]
+
+    tq = _teller_group_question(questions)
+    keys = [(c.pattern_id if c.pattern_id is not None else -1,
+             str(by_sid[c.id].teller_answers.get(tq, "")) if tq else "") for c in cards]
+    dealt = allocate(keys, opts.groups)
+    allocation = []
+    group_packets = []
+    for g, idx in enumerate(dealt, start=1):
+        deck = [cards[i] for i in idx]
+        allocation.append(AllocationRow(
+            group=g, cards=len(deck), codes=[c.code for c in deck],
+            patterns=dict(Counter(str(c.pattern_id) if c.pattern_id is not None else "-"
+                                  for c in deck)),
+            tellers=dict(Counter(keys[i][1] for i in idx))))
+        gl = f"{labels.get('group', 'Group')} {g}"
+        group_packets.append(Packet(
+            kind="group", group=g, cover=cover(gl, deck),
+            observations=observations_for({c.id: c.code for c in deck}),
+            patterns=pattern_sheets(deck), cards=deck, **base))
+    facilitator = Packet(kind="facilitator", cover=cover(labels.get("facilitator_packet", "")),
+                         guide=guide, allocation=allocation,
+                         observations=observations_for(all_codes),
+                         **(base | {"exercises": [], "outcomes": [], "lenses": []}))
+    return [facilitator, *group_packets]
+
+
+def _observations(db: Store, run_id: int) -> list[dict[str, Any]]:
+    """Observations from `pni explore` for this run, when that stage exists and has run."""
+    try:
+        from pni.store.observations import list_observations
+    except ImportError:
+        return []
+    try:
+        return list_observations(db, run_id)
+    except Exception as e:  # the table may be missing in a store from before migration 0003
+        import sqlite3
+
+        if isinstance(e, sqlite3.OperationalError):
+            return []
+        raise

@@ -1,0 +1,167 @@
+"""The packet as data: everything a renderer prints, already filtered, redacted and worded.
+
+Renderers (``pni.render.packet_typst``, ``packet_html``, ``packet_md``) only lay this out; they
+never read the store, so what reaches paper is exactly what ``build`` let through.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+BlockKind = Literal["lines", "table", "fields", "scale", "strip", "grid", "boxes", "clusters",
+                    "criteria", "note"]
+
+
+class Block(BaseModel):
+    """One part of a worksheet. Which fields matter depends on ``kind``:
+
+    table (columns, widths, rows), fields (items = labels, lines each, repeat), scale (ends,
+    count = slots), strip (ends, count = turning points, label), grid (axes [x, y], ends
+    [x low, x high, y low, y high], count = corners, label), boxes (items = box labels, count =
+    cards), clusters (label, count), criteria (items = criteria, count = card columns), lines
+    (label, lines), note (text).
+    """
+
+    kind: BlockKind
+    label: str = ""
+    text: str = ""
+    lines: int = 0
+    columns: list[str] = Field(default_factory=list)
+    widths: list[float] = Field(default_factory=list)
+    rows: int = 0
+    items: list[str] = Field(default_factory=list)
+    ends: list[str] = Field(default_factory=list)
+    axes: list[str] = Field(default_factory=list)
+    count: int = 0
+    repeat: int = 1
+
+
+class Exercise(BaseModel):
+    name: str
+    title: str
+    minutes: int
+    order: int = 100
+    purpose: str = ""
+    facilitator_steps: list[str] = Field(default_factory=list)
+    instructions: list[str] = Field(default_factory=list)
+    worksheet: list[Block] = Field(default_factory=list)
+
+
+class AnswerLine(BaseModel):
+    question: str
+    value: str
+
+
+class Card(BaseModel):
+    """A story as printed: never the teller's name, text already redacted."""
+
+    number: int
+    id: str
+    code: str  # what a group writes down to name the story: its source id, else its pni id
+    title: str = ""
+    text: str
+    prompt: str = ""
+    answers: list[AnswerLine] = Field(default_factory=list)
+    teller: list[AnswerLine] = Field(default_factory=list)
+    pattern_id: int | None = None
+    pattern: str = ""
+    consent: str = "yes"
+
+
+class PatternSheet(BaseModel):
+    id: int
+    number: int
+    title: str
+    keywords: list[str] = Field(default_factory=list)
+    size: int = 0
+    printed: int = 0
+    teller_mix: list[str] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+    reflection: list[str] = Field(default_factory=list)
+
+
+class AgendaItem(BaseModel):
+    start: str
+    minutes: int
+    title: str
+
+
+class Guide(BaseModel):
+    purpose: list[str] = Field(default_factory=list)
+    before: list[str] = Field(default_factory=list)
+    materials: list[str] = Field(default_factory=list)
+    ground_rules: list[str] = Field(default_factory=list)
+    agenda: list[AgendaItem] = Field(default_factory=list)
+    exercises: list[Exercise] = Field(default_factory=list)
+    wrapup_title: str = ""
+    wrapup: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+
+
+class Observation(BaseModel):
+    rank: int
+    text: str
+    interpretations: list[str] = Field(default_factory=list)
+    cards: list[str] = Field(default_factory=list)  # codes of printed stories behind it
+    others: int = 0  # stories behind it that are not printed here
+
+
+class LensItem(BaseModel):
+    name: str
+    text: str = ""
+    question: str = ""
+
+
+class Lens(BaseModel):
+    name: str
+    title: str
+    intro: str = ""
+    items: list[LensItem] = Field(default_factory=list)
+
+
+class OutcomeSheet(BaseModel):
+    kind: str
+    title: str
+    prompt: str = ""
+    boxes: int = 5
+
+
+class AllocationRow(BaseModel):
+    group: int
+    cards: int
+    codes: list[str] = Field(default_factory=list)
+    patterns: dict[str, int] = Field(default_factory=dict)
+    tellers: dict[str, int] = Field(default_factory=dict)
+
+
+class Cover(BaseModel):
+    title: str
+    subtitle: str = ""
+    group: str = ""
+    facts: list[str] = Field(default_factory=list)
+    privacy: list[str] = Field(default_factory=list)
+    warning: str = ""
+    generated: str = ""
+
+
+class Packet(BaseModel):
+    """One printable packet: the whole session (``full``), a group's (``group``) or the
+    facilitator's pages when groups get their own (``facilitator``)."""
+
+    kind: Literal["full", "group", "facilitator"] = "full"
+    group: int | None = None
+    paper: str = "a4"
+    labels: dict[str, str] = Field(default_factory=dict)
+    cover: Cover
+    guide: Guide | None = None
+    allocation: list[AllocationRow] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    patterns: list[PatternSheet] = Field(default_factory=list)
+    exercises: list[Exercise] = Field(default_factory=list)
+    lenses: list[Lens] = Field(default_factory=list)
+    outcomes: list[OutcomeSheet] = Field(default_factory=list)
+    outcome_header: list[str] = Field(default_factory=list)
+    cards: list[Card] = Field(default_factory=list)
+    cards_intro: str = ""
