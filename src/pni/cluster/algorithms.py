@@ -1,0 +1,142 @@
+"""Density clustering: the ``Clusterer`` protocol, HDBSCAN (default) and fast-hdbscan (optional).
+
+Label -1 means "fits no pattern": those stories are a result, not a failure.
+
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> x = np.vstack([rng.normal(0, .1, (20, 2)), rng.normal(5, .1, (20, 2))])
+>>> fit = get_clusterer().fit(x, min_size=5, seed=0)
+>>> sorted(set(fit.labels.tolist()))
+[0, 1]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from pni.errors import DependencyError, UsageError
+
+DEFAULT_CLUSTERER = "hdbscan"
+#: HDBSCAN settings chosen by measurement on the eval corpora (docs/clustering.md).
+DEFAULT_MIN_SAMPLES = 1
+DEFAULT_SELECTION = "eom"
+
+
+@dataclass
+class ClusterFit:
+    """Labels 0..k-1 (-1: noise), membership strength 0..1, and a density validity score."""
+
+    labels: np.ndarray
+    strength: np.ndarray
+    validity: float | None = None
+    validity_method: str | None = None
+
+
+@runtime_checkable
+class Clusterer(Protocol):
+    name: str
+
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+    def fit(self, x: np.ndarray, min_size: int, seed: int = 0) -> ClusterFit: ...
+
+
+class HDBSCANClusterer:
+    """``hdbscan.HDBSCAN`` (deterministic; ``seed`` unused). Validity: ``relative_validity_``,
+    hdbscan's fast approximation of DBCV on the clustered space."""
+
+    name = "hdbscan"
+
+    def __init__(self, min_samples: int | None = DEFAULT_MIN_SAMPLES,
+                 selection: str = DEFAULT_SELECTION):
+        if selection not in ("eom", "leaf"):
+            raise UsageError(f"cluster selection must be eom or leaf, not {selection!r}")
+        self.min_samples = min_samples
+        self.selection = selection
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"min_samples": self.min_samples, "cluster_selection_method": self.selection}
+
+    def fit(self, x: np.ndarray, min_size: int, seed: int = 0) -> ClusterFit:
+        import warnings
+
+        import hdbscan
+
+        n = x.shape[0]
+        if n < max(2, min_size):
+            return ClusterFit(np.full(n, -1), np.zeros(n))
+        model = hdbscan.HDBSCAN(min_cluster_size=max(2, min_size), min_samples=self.min_samples,
+                                cluster_selection_method=self.selection, gen_min_span_tree=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(np.asarray(x, dtype=np.float64))
+        labels = np.asarray(model.labels_, dtype=np.int64)
+        validity = None
+        if labels.max() >= 1:  # validity needs at least two clusters
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    v = float(model.relative_validity_)
+                validity = v if np.isfinite(v) else None
+            except Exception:  # the approximation can fail on degenerate trees
+                validity = None
+        return ClusterFit(labels, np.asarray(model.probabilities_, dtype=np.float64), validity,
+                          "hdbscan relative_validity_ (DBCV approximation)")
+
+
+class FastHDBSCANClusterer:
+    """``fast_hdbscan.HDBSCAN`` (optional package; numba compiles on first use in a process)."""
+
+    name = "fast-hdbscan"
+
+    def __init__(self, min_samples: int | None = DEFAULT_MIN_SAMPLES,
+                 selection: str = DEFAULT_SELECTION):
+        self.min_samples = min_samples
+        self.selection = selection
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"min_samples": self.min_samples, "cluster_selection_method": self.selection}
+
+    def fit(self, x: np.ndarray, min_size: int, seed: int = 0) -> ClusterFit:
+        try:
+            import fast_hdbscan
+        except ImportError as e:
+            raise DependencyError("the fast-hdbscan clusterer needs fast-hdbscan:"
+                                  " pip install fast-hdbscan") from e
+        n = x.shape[0]
+        if n < max(2, min_size):
+            return ClusterFit(np.full(n, -1), np.zeros(n))
+        model = fast_hdbscan.HDBSCAN(min_cluster_size=max(2, min_size),
+                                     min_samples=self.min_samples or max(2, min_size),
+                                     cluster_selection_method=self.selection)
+        model.fit(np.asarray(x, dtype=np.float64))
+        return ClusterFit(np.asarray(model.labels_, dtype=np.int64),
+                          np.asarray(model.probabilities_, dtype=np.float64))
+
+
+def get_clusterer(name: str | Clusterer | None = None, **kwargs: Any) -> Clusterer:
+    """``hdbscan`` (default) or ``fast-hdbscan``; kwargs: ``min_samples``, ``selection``."""
+    if name is None:
+        name = DEFAULT_CLUSTERER
+    if not isinstance(name, str):
+        return name
+    if name == "hdbscan":
+        return HDBSCANClusterer(**kwargs)
+    if name in ("fast-hdbscan", "fast_hdbscan"):
+        return FastHDBSCANClusterer(**kwargs)
+    raise UsageError(f"unknown clusterer {name!r}; choose hdbscan or fast-hdbscan")
+
+
+def default_min_size(n: int) -> int:
+    """Smallest pattern for ``n`` stories: max(3, round(sqrt(n) / 2)).
+
+    >>> [default_min_size(n) for n in (20, 60, 662, 1256, 10_000, 100_000)]
+    [3, 4, 13, 18, 50, 158]
+    """
+    return max(3, round(float(np.sqrt(max(n, 0))) / 2))

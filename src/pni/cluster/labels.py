@@ -1,0 +1,124 @@
+"""Pattern titles and keywords from class-based TF-IDF (as in BERTopic's c-TF-IDF).
+
+All stories of a pattern are one "class document". A term's weight in pattern c is
+``tf(t, c) * log(1 + A / f(t))``: ``tf`` its share of the pattern's words, ``A`` the mean number of
+words per pattern, ``f(t)`` its count over all patterns. Stop words are English ones plus the words
+every personal story is full of (I, me, my, we, was, had, just, really, went...), and redaction
+tokens like ``XXXX``, so titles name what the stories are about, not how stories are told.
+
+>>> kw = class_tfidf(["the lunch table lunch friends", "homework late night homework"], [0, 1])
+>>> kw[0][0], kw[1][0]
+('lunch', 'homework')
+>>> title_from(["lunch", "lunch table", "friends"])
+'lunch table · friends'
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+#: Words of telling, not of topic: first person, narrative verbs, fillers.
+_NARRATIVE = """
+i me my mine myself we us our ours ourselves im ive id ill i'm i've i'd i'll we're we've
+was were be been being had has have having did do does doing done got get gets getting go goes
+went going gone come came said say says told tell asked ask felt feel feels know knew think
+thought want wanted just really like very also even still lot lots thing things stuff something
+anything everything day time times today yesterday remember remembered kind sort way actually
+maybe probably pretty quite bit able make made let us oh yeah okay ok well dont didnt doesnt cant
+wont wasnt werent isnt arent couldnt wouldnt shouldnt don didn doesn can won wasn weren isn aren
+couldn wouldn shouldn ve ll re
+"""
+NARRATIVE_STOP_WORDS = frozenset(_NARRATIVE.split())
+
+_TOKEN = r"(?u)\b[^\W\d_][\w'’]*[^\W_]\b|\b[^\W\d_]\b"
+_REDACTION = re.compile(r"^x{2,}$")
+
+
+def stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS)
+
+
+def _analyzer() -> object:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stops = set(stop_words())
+    base = CountVectorizer(token_pattern=_TOKEN, lowercase=True).build_tokenizer()
+
+    def analyze(doc: str) -> list[str]:
+        words = [w.replace("’", "'") for w in base(doc.lower())]
+        words = [w for w in words if w not in stops and not _REDACTION.match(w)
+                 and w.replace("'", "") not in stops]
+        grams = list(words)
+        grams.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
+        return grams
+
+    return analyze
+
+
+def class_tfidf(
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10
+) -> dict[int, list[str]]:
+    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    lab = np.asarray(labels)
+    classes = sorted(int(c) for c in set(lab.tolist()) if c >= 0)
+    if not classes:
+        return {}
+    docs = [" ".join(texts[int(i)] for i in np.flatnonzero(lab == c)) for c in classes]
+    vec = CountVectorizer(analyzer=_analyzer())
+    try:
+        counts = vec.fit_transform(docs)
+    except ValueError:  # nothing left after stop words
+        return {c: [] for c in classes}
+    terms = np.asarray(vec.get_feature_names_out())
+    tf = np.asarray(counts.todense(), dtype=np.float64)
+    words_per_class = tf.sum(axis=1, keepdims=True)
+    words_per_class[words_per_class == 0] = 1.0
+    freq = tf.sum(axis=0)
+    avg = float(words_per_class.mean())
+    idf = np.log(1.0 + avg / np.maximum(freq, 1.0))
+    weight = tf / words_per_class * idf
+    out: dict[int, list[str]] = {}
+    for row, c in enumerate(classes):
+        w = weight[row]
+        # ties broken by term, for determinism
+        order = np.lexsort((terms, -w))
+        out[c] = [str(terms[j]) for j in order[:top_n] if w[j] > 0]
+    return out
+
+
+def title_from(keywords: Sequence[str], max_parts: int = 2) -> str:
+    """A short title: the best bigram with the next distinct term, else the top terms.
+
+    Terms whose words are already in the title are skipped (no "lunch · lunch table").
+    """
+    if not keywords:
+        return "(untitled)"
+    parts: list[str] = []
+    used: set[str] = set()
+    bigrams = [k for k in keywords[:4] if " " in k]
+    ordered = ([bigrams[0]] if bigrams else []) + [k for k in keywords if k not in bigrams[:1]]
+    for k in ordered:
+        words = set(k.split())
+        if words <= used:
+            continue
+        parts.append(k)
+        used |= words
+        if len(parts) >= max_parts:
+            break
+    return " · ".join(parts)
+
+
+def label_patterns(
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10
+) -> dict[int, tuple[str, list[str]]]:
+    """``{label: (title, keywords)}`` for every label >= 0."""
+    kw = class_tfidf(texts, labels, top_n=top_n)
+    return {c: (title_from(k), k) for c, k in kw.items()}

@@ -1,0 +1,31 @@
+"""The cluster section of `pni status`: the latest runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pni.store import Store
+
+SHOWN = 5
+
+
+def section(db: Store) -> dict[str, Any] | None:
+    """The latest runs (newest first), or None when there is none."""
+    rows = db.query(
+        "SELECT id, kind, parent_run, created_at, n_stories, n_patterns, coverage, metrics"
+        " FROM runs ORDER BY id DESC LIMIT ?", (SHOWN,))
+    if not rows:
+        return None
+    from pni.store.db import loads
+
+    out = []
+    for r in rows:
+        m = loads(r["metrics"]) or {}
+        cov = r["coverage"]
+        out.append([r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else ""),
+                    r["created_at"], r["n_stories"], r["n_patterns"],
+                    "" if cov is None else f"{cov:.0%}",
+                    "" if m.get("validity") is None else f"{m['validity']:.2f}"])
+    return {"title": "Cluster runs (latest first)",
+            "columns": ["run", "kind", "created", "stories", "patterns", "coverage", "validity"],
+            "rows": out}
