@@ -1,0 +1,176 @@
+"""The results of catalysis as pydantic models: tests, observations, integrity, voices, report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class TestResult(BaseModel):
+    """One significance test, with its effect size and its BH q-value across the whole run."""
+
+    __test__ = False  # not a pytest class
+
+    id: str                         # stable, e.g. "pattern|2|feeling" or "answer|feeling|role"
+    lens: str                       # 'pattern' or 'answer'
+    kind: str                       # pattern_choice, pattern_scale, patterns_scale,
+    #                                 choice_choice, scale_scale, scale_choice_pair, scale_choice
+    test: str                       # chi-square, fisher, mann-whitney, kruskal-wallis, spearman
+    a: str                          # first variable (or "pattern N")
+    b: str                          # second variable
+    a_label: str
+    b_label: str
+    statistic: float
+    statistic_name: str
+    p: float
+    q: float | None = None
+    effect: float
+    effect_name: str                # cramers_v, rank_biserial, epsilon_squared, spearman_rho
+    magnitude: str                  # negligible, small, medium, large
+    n: int
+    notable: bool = False
+    note: str | None = None         # e.g. "3 of 10 cells expected < 5"
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class Skipped(BaseModel):
+    """A comparison not tested, and why (too few stories, one answer only, ...)."""
+
+    lens: str
+    kind: str
+    a: str
+    b: str
+    reason: str
+
+
+class Observation(BaseModel):
+    """A notable result in plain words, with the numbers and stories behind it and at least two
+    competing interpretations, phrased as questions for the group."""
+
+    rank: int
+    lens: str
+    kind: str
+    text: str
+    numbers: dict[str, Any] = Field(default_factory=dict)
+    story_ids: list[str] = Field(default_factory=list)
+    interpretations: list[str] = Field(default_factory=list)
+    q: float | None = None
+    effect: float | None = None
+    effect_name: str | None = None
+    magnitude: str | None = None
+    test_id: str | None = None
+
+
+class QuestionIntegrity(BaseModel):
+    id: str
+    text: str
+    kind: str
+    about: str
+    answered: int
+    unanswered: int
+    unanswered_rate: float
+    counts: dict[str, int] = Field(default_factory=dict)     # answer -> stories (choice kinds)
+    undeclared: list[str] = Field(default_factory=list)      # answers not among the options
+    distribution: dict[str, int] = Field(default_factory=dict)  # scale value -> stories
+    mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    out_of_range: int = 0
+
+
+class TellerIntegrity(BaseModel):
+    teller_id: str
+    stories: int
+    scale_answers: int
+    mean: float | None = None
+    sd: float | None = None
+    distinct: int = 0
+    same_answer: bool = False   # every scale answer the same (at least `min_answers` of them)
+
+
+class Integrity(BaseModel):
+    stories: int
+    tellers: int
+    stories_without_teller: int
+    stories_without_answers: int
+    consent: dict[str, int] = Field(default_factory=dict)
+    questions: list[QuestionIntegrity] = Field(default_factory=list)
+    tellers_detail: list[TellerIntegrity] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+
+class VoiceGroup(BaseModel):
+    value: str
+    stories: int
+    tellers: int
+    share: float
+    flag: str | None = None      # 'none' (declared, no stories) or 'few'
+
+
+class VoiceDimension(BaseModel):
+    id: str
+    label: str
+    groups: list[VoiceGroup] = Field(default_factory=list)
+    unanswered: int = 0
+
+
+class PatternMix(BaseModel):
+    """One pattern's teller mix against the whole, per dimension."""
+
+    number: int
+    title: str
+    size: int
+    mix: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+
+
+class Voices(BaseModel):
+    few: int
+    dimensions: list[VoiceDimension] = Field(default_factory=list)
+    patterns: list[PatternMix] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+
+
+class MapPoint(BaseModel):
+    story_id: str
+    x: float
+    y: float
+    pattern_number: int | None = None
+    pattern: str | None = None
+    title: str = ""
+    first_line: str = ""
+
+
+class Heatmap(BaseModel):
+    """Patterns x answers of one choice question: counts and adjusted residuals."""
+
+    variable: str
+    label: str
+    rows: list[str]
+    cols: list[str]
+    counts: list[list[int]]
+    residuals: list[list[float]]
+
+
+class ExploreReport(BaseModel):
+    """Everything `pni explore` found: what the HTML, Markdown, CSV and JSON outputs show."""
+
+    generated_at: str
+    pni_version: str
+    run: dict[str, Any] | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list)
+    n_stories: int = 0
+    patterns: list[dict[str, Any]] = Field(default_factory=list)
+    questions: list[dict[str, Any]] = Field(default_factory=list)
+    integrity: Integrity
+    tests: list[TestResult] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    caution: str = ""
+    voices: Voices
+    map_points: list[MapPoint] = Field(default_factory=list)
+    heatmaps: list[Heatmap] = Field(default_factory=list)
+    stories: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> title, first_line

@@ -1,0 +1,210 @@
+"""Catalysis end to end: load the data, check its integrity, run both lenses with one FDR
+correction, turn notable results into observations, look at voices, and assemble one
+``ExploreReport`` (what the HTML, Markdown, CSV and JSON outputs show).
+
+>>> from pni.store import Store
+>>> with Store.open(":memory:") as db:
+...     report = build_report(db)
+>>> report.notes[0]
+'No cluster run yet: the pattern lens and the story map are left out (run `pni cluster` first).'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pni.explore.data import ExploreData, Lump, column_for, load
+from pni.explore.lenses import DEFAULT_MIN_PATTERN, DEFAULT_MIN_SUBSET, run_lenses
+from pni.explore.models import ExploreReport, Heatmap, MapPoint
+from pni.explore.voices import DEFAULT_FEW
+
+if TYPE_CHECKING:
+    from pni.store import Store
+
+DEFAULT_Q_THRESHOLD = 0.1
+WITHHELD = "(text withheld: consent is not yes)"
+
+
+def resolve(db: Store, run_id: int | None, *, no_run: bool = False) -> int | None:
+    """The run to explore: the one asked for (checked), else the latest, else None (no run)."""
+    from pni.store import runs as runq
+
+    if no_run:
+        return None
+    if run_id is not None:
+        return runq.resolve_run(db, run_id)
+    return runq.latest_run_id(db, kind=None)
+
+
+def build_report(
+    db: Store,
+    *,
+    run_id: int | None = None,
+    no_run: bool = False,
+    min_subset: int = DEFAULT_MIN_SUBSET,
+    min_pattern: int = DEFAULT_MIN_PATTERN,
+    q_threshold: float = DEFAULT_Q_THRESHOLD,
+    lumps: Sequence[str | Lump] = (),
+    interpretations: str | Path | None = None,
+    few: int = DEFAULT_FEW,
+) -> ExploreReport:
+    """Explore the store's stories: against the patterns of ``run_id`` (default: the latest run;
+    none with ``no_run``) and against each other. Reads only; ``save_report`` stores the result."""
+    import pni
+    from pni.errors import UsageError
+    from pni.explore.integrity import integrity
+    from pni.explore.observations import Templates, caution, make_observations
+    from pni.explore.voices import voices
+    from pni.store import runs as runq
+
+    if min_subset < 2 or min_pattern < 2:
+        raise UsageError("--min-subset and --min-pattern must be at least 2")
+    if not 0 < q_threshold <= 1:
+        raise UsageError("--q-threshold must be in (0, 1]")
+    templates = Templates.load(interpretations)
+    parsed = [lp if isinstance(lp, Lump) else Lump.parse(lp) for lp in lumps]
+    rid = resolve(db, run_id, no_run=no_run)
+    data = load(db, rid, parsed)
+
+    notes: list[str] = []
+    run_info: dict[str, Any] | None = None
+    if rid is None:
+        notes.append("No cluster run yet: the pattern lens and the story map are left out "
+                     "(run `pni cluster` first)." if not no_run else
+                     "Without a run (--no-run): the pattern lens and the story map are left out.")
+    else:
+        r = runq.get_run(db, rid)
+        run_info = {"id": rid, "kind": r["kind"], "created_at": r["created_at"],
+                    "n_stories": r["n_stories"], "n_patterns": len(data.patterns),
+                    "coverage": r["coverage"]}
+        outside = int((~data.frame["in_run"]).sum())
+        if outside:
+            notes.append(f"{outside} stories are not in run {rid} (collected after it): they "
+                         "count in the answer lens only.")
+        if not data.patterns:
+            notes.append(f"Run {rid} has no patterns: the pattern lens is empty.")
+    if parsed:
+        notes.append("Answers lumped for this report only (stored answers unchanged): "
+                     + "; ".join(str(lp) for lp in parsed) + ".")
+
+    lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
+                      q_threshold=q_threshold)
+    observations = make_observations(lens.tests, data, templates)
+    consent = {str(k): int(v) for k, v in data.frame["consent"].value_counts().items()}
+    integ = integrity(data, consent=consent)
+    vo = voices(data, few=few)
+
+    shown = _shown(data)
+    stories: dict[str, dict[str, str]] = {}
+    for ob in observations:
+        for sid in ob.story_ids:
+            stories.setdefault(sid, shown.get(sid, {"title": "", "first_line": WITHHELD}))
+
+    return ExploreReport(
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        pni_version=pni.__version__,
+        run=run_info,
+        params={"min_subset": min_subset, "min_pattern": min_pattern,
+                "q_threshold": q_threshold, "lumps": [str(lp) for lp in parsed], "few": few,
+                "interpretations": templates.source},
+        notes=notes,
+        n_stories=len(data.frame),
+        patterns=[{k: p[k] for k in ("number", "title", "size", "keywords")}
+                  for p in data.patterns],
+        questions=[{"id": q.id, "text": q.text, "kind": q.kind, "about": q.about,
+                    "options": data.options_of(q.id) if q.kind != "scale" else [],
+                    "scale_min": q.scale_min, "scale_max": q.scale_max}
+                   for q in data.questions.values() if q.kind != "text"],
+        integrity=integ,
+        tests=sorted(lens.tests, key=lambda t: (t.q if t.q is not None else 1.0, t.id)),
+        skipped=lens.skipped,
+        observations=observations,
+        caution=caution(templates, n_tests=len(lens.tests), n_stories=len(data.frame),
+                        q_threshold=q_threshold),
+        voices=vo,
+        map_points=_map_points(data, shown),
+        heatmaps=_heatmaps(data),
+        stories=stories,
+    )
+
+
+def _shown(data: ExploreData) -> dict[str, dict[str, str]]:
+    """Title and first line of each story whose consent is "yes"; others are withheld."""
+    out = {}
+    for r in data.frame[["story_id", "title", "first_line", "consent"]].itertuples(index=False):
+        if r.consent == "yes":
+            out[str(r.story_id)] = {"title": str(r.title), "first_line": str(r.first_line)}
+        else:
+            out[str(r.story_id)] = {"title": "", "first_line": WITHHELD}
+    return out
+
+
+def _map_points(data: ExploreData, shown: dict[str, dict[str, str]]) -> list[MapPoint]:
+    import pandas as pd
+
+    rf = data.run_frame()
+    pts = []
+    for r in rf.itertuples(index=False):
+        x, y = r.x, r.y
+        if pd.isna(x) or pd.isna(y):
+            continue
+        num = None if pd.isna(r.pattern_number) else int(r.pattern_number)
+        s = shown.get(str(r.story_id), {})
+        pts.append(MapPoint(story_id=str(r.story_id), x=float(x), y=float(y),
+                            pattern_number=num, pattern=r.pattern if num is not None else None,
+                            title=s.get("title", ""), first_line=s.get("first_line", "")))
+    return pts
+
+
+def _heatmaps(data: ExploreData) -> list[Heatmap]:
+    """Patterns x answers for each choice, boolean and multi-choice question (descriptive)."""
+    import numpy as np
+
+    from pni.explore.stats import adjusted_residuals
+
+    rf = data.run_frame()
+    if rf.empty or not data.patterns:
+        return []
+    out = []
+    for q in data.questions.values():
+        if q.kind not in ("choice", "boolean", "multi-choice") or q.about not in ("story", "teller"):
+            continue
+        col = column_for(q.id)
+        opts = data.options_of(q.id)
+        for v in rf[col].dropna():
+            for x in (v if isinstance(v, list) else [v]):
+                if x not in opts:
+                    opts.append(x)
+        counts = []
+        for p in data.patterns:
+            s = rf.loc[(rf["pattern_number"] == p["number"]).fillna(False), col]
+            counts.append([int(s.map(lambda v, o=o: o in v if isinstance(v, list) else v == o)
+                               .sum()) for o in opts])
+        t = np.asarray(counts, dtype=float)
+        keep = [j for j in range(t.shape[1]) if t[:, j].sum() > 0]
+        if len(keep) < 2 or t.sum() == 0:
+            continue
+        t = t[:, keep]
+        exp = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
+        res = adjusted_residuals(t, exp)
+        out.append(Heatmap(variable=q.id, label=q.text,
+                           rows=[str(p["title"]) for p in data.patterns],
+                           cols=[opts[j] for j in keep], counts=t.astype(int).tolist(),
+                           residuals=np.round(res, 2).tolist()))
+    return out
+
+
+def save_report(db: Store, report: ExploreReport) -> int:
+    """Store the report's observations for its run (``pni packet`` prints them)."""
+    from pni.store.observations import save_observations
+
+    obs = [o.model_dump(include={"rank", "lens", "kind", "text", "numbers", "story_ids",
+                                 "interpretations", "q", "effect", "effect_name"})
+           for o in report.observations]
+    return save_observations(db, report.run["id"] if report.run else None, obs,
+                             params=report.params, n_stories=report.n_stories,
+                             n_tests=len(report.tests))
+
