@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pni.cli import app
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "ingest"
+runner = CliRunner()
+
+
+def _store(tmp_path: Path) -> str:
+    db = str(tmp_path / "p.db")
+    r = runner.invoke(app, ["collect", str(FIX / "form" / "stories.csv"), "--store", db])
+    assert r.exit_code == 0
+    return db
+
+
+def test_list(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    r = runner.invoke(app, ["stories", "list", "--store", db, "--json"])
+    assert r.exit_code == 0
+    rows = json.loads(r.stdout)
+    assert len(rows) == 6 and rows[0]["source_id"] == "R1"
+    r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "no", "--json"])
+    assert [x["source_id"] for x in json.loads(r.stdout)] == ["R3"]
+    r = runner.invoke(app, ["stories", "list", "--store", db, "--limit", "2"])
+    assert r.exit_code == 0 and r.stdout == "" and "2 stories" in r.stderr
+    r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "maybe"])
+    assert r.exit_code == 2
+
+
+def test_show_by_source_id_and_pni_id(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    r = runner.invoke(app, ["stories", "show", "R2", "--store", db, "--json"])
+    assert r.exit_code == 0
+    s = json.loads(r.stdout)
+    assert s["answers"]["feeling"] == "frustrated" and s["teller_answers"]["role"] == "student"
+    r2 = runner.invoke(app, ["stories", "show", s["id"], "--store", db])
+    assert r2.exit_code == 0 and "three projects" in r2.stderr and "row 3" in r2.stderr
+    assert "frustrated" in r2.stderr
+    assert "Leo" not in r2.stderr  # pseudonym only
+    r3 = runner.invoke(app, ["stories", "show", "NOPE", "--store", db])
+    assert r3.exit_code == 1 and "NOPE" in r3.stderr
+
+
+def test_export_csv_and_jsonl(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    r = runner.invoke(app, ["stories", "export", "--store", db])
+    assert r.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == 6 and rows[0]["source_id"] == "R1"
+    assert rows[0]["answer.topics"] == "belonging; friends"
+    assert rows[0]["teller.role"] == "student" and rows[0]["source_locator"] == "row 2"
+    out = tmp_path / "s.jsonl"
+    r = runner.invoke(app, ["stories", "export", "--format", "jsonl", "-o", str(out),
+                            "--store", db])
+    assert r.exit_code == 0 and "6 stories" in r.stderr
+    assert json.loads(out.read_text().splitlines()[0])["answer.belonging"] == 4
+    r = runner.invoke(app, ["stories", "export", "--format", "xml", "--store", db])
+    assert r.exit_code == 2
+
+
+def test_missing_store(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["stories", "list", "--store", str(tmp_path / "none.db")])
+    assert r.exit_code == 1 and "no store" in r.stderr
