@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = ("lunch table homework teacher test grade parent friend hallway bus counselor club "
-         "library recess project deadline report card principal coach team music art").split()
+WORDS = ["lunch", "table", "homework", "teacher", "test", "grade", "parent", "friend", "hallway", "bus", "counselor", "club", "library", "recess", "project", "deadline", "report", "card", "principal", "coach", "team", "music", "art"]
 
 
 def make(path: Path, n: int, seed: int = 0) -> None:
