@@ -248,7 +248,6 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
 
     # the run, its patterns and its stories
     run_id = runq.resolve_run(db, opts.run_id)
-    run = runq.get_run(db, run_id)
     all_patterns = runq.list_patterns(db, run_id)
     if opts.patterns is not None:
         by_id = {p["id"]: p for p in all_patterns}
@@ -276,7 +275,6 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     red = Redactor(people, enabled=opts.redact)
 
     # cards, in print order: pattern by pattern, exemplars first, then by strength
-    chosen_ids = [p["id"] for p in patterns]
     groups_of_stories: list[tuple[int | None, list[str]]] = []
     for p in patterns:
         members = [sid for sid, pid in pattern_of.items() if pid == p["id"] and sid in printable]
@@ -353,7 +351,7 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         privacy.append(labels.get("redacted", ""))
 
     def observations_for(codes: dict[str, str]) -> list[Observation]:
-        out = []
+        out: list[Observation] = []
         for o in _observations(db, run_id):
             sids = list(o.get("story_ids") or [])
             shown = [codes[s] for s in sids if s in codes]

@@ -4,7 +4,6 @@ never markup, so ``#``, ``*``, ``]``, ``$``, ``<`` or ``@`` in a story print as 
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 
 from pni.errors import DependencyError, PniError
@@ -14,7 +13,7 @@ TEMPLATE = "packet.typ"
 
 
 def template_path() -> Path:
-    return Path(str(resources.files("pni.render") / "typst" / TEMPLATE))
+    return Path(__file__).parent / "typst" / TEMPLATE
 
 
 def render_pdf(packet: Packet) -> bytes:

@@ -1,0 +1,99 @@
+"""`pni packet`: print sensemaking packets (guide, pattern worksheets, story cards, exercises)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, open_store, say
+
+
+def register(app: typer.Typer) -> None:
+    app.command("packet")(packet)
+
+
+def _csv(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    return items or None
+
+
+def packet(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output file (e.g. packet.pdf) or folder.")],
+    store: StoreOpt = None,
+    run: RunOpt = None,
+    patterns: Annotated[str, typer.Option("--patterns", help="'all' or pattern ids, e.g. 3,5.")] = "all",
+    exercise: Annotated[str | None, typer.Option(
+        "--exercise", help="Exercises, e.g. landscape,timeline, or 'all' (default: encounter,"
+        " twice-told, timeline, landscape, composite).", show_default=False)] = None,
+    groups: Annotated[int, typer.Option("--groups", help="Small groups: each gets its own packet"
+                                        " with a different, balanced mix of stories.")] = 1,
+    fmt: Annotated[str, typer.Option("--format", help="pdf, html or md.")] = "pdf",
+    lens: Annotated[str | None, typer.Option(
+        "--lens", help="Lens pages: cynefin, value-cycles, cop-stages, nested-communities.",
+        show_default=False)] = None,
+    names: Annotated[Path | None, typer.Option(
+        "--names", help="Names file to redact (one name per line, # comments).",
+        show_default=False)] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Print names, e-mails and phones as told (the cover says so).")] = False,
+    include_unknown: Annotated[bool, typer.Option(
+        "--include-unknown-consent",
+        help="Also print stories without recorded consent (the cover says so). Consent 'no'"
+        " is never printed.")] = False,
+    prompts: Annotated[Path | None, typer.Option(
+        "--prompts", help="Folder whose files override prompts/packet (edit or translate).",
+        show_default=False)] = None,
+    axes: Annotated[str | None, typer.Option(
+        "--axes", help="Two question ids for the landscape grid, e.g. belonging,how_common"
+        " (default: two scale questions).", show_default=False)] = None,
+    paper: Annotated[str, typer.Option("--paper", help="a4 or us-letter.")] = "a4",
+    cards_per_pattern: Annotated[int, typer.Option(
+        "--cards-per-pattern", help="Story cards on each pattern worksheet (3-7 advised).")] = 5,
+    title: Annotated[str | None, typer.Option("--title", help="Title on the cover.",
+                                              show_default=False)] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Print a sensemaking packet: facilitator guide, pattern worksheets, story cards, exercise
+    worksheets, observations, lenses and outcome sheets. Stories with consent 'no' never print."""
+    from pni.errors import UsageError
+    from pni.packet import PacketOptions, build_packets, write_packets
+
+    if fmt not in ("pdf", "html", "md"):
+        raise UsageError(f"--format must be pdf, html or md (got {fmt!r})")
+    if paper not in ("a4", "us-letter"):
+        raise UsageError(f"--paper must be a4 or us-letter (got {paper!r})")
+    pattern_ids: list[int] | None = None
+    if patterns.strip().lower() != "all":
+        try:
+            pattern_ids = [int(x) for x in _csv(patterns) or []]
+        except ValueError as e:
+            raise UsageError(f"--patterns takes 'all' or pattern ids like 3,5 (got {patterns!r})") from e
+    ex = _csv(exercise)
+    opts = PacketOptions(
+        run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
+        groups=groups, lenses=_csv(lens) or [], names_file=names, redact=not no_redact,
+        include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper,
+        cards_per_pattern=cards_per_pattern, title=title,
+    )
+    with open_store(store) as db:
+        packets = build_packets(db, opts)
+    paths = write_packets(packets, out, fmt)
+    if json_:
+        emit_json({"paths": [str(p) for p in paths],
+                   "packets": [{"path": str(path), "kind": p.kind, "group": p.group,
+                                "cards": len(p.cards), "patterns": len(p.patterns),
+                                "exercises": [e.name for e in p.exercises]}
+                               for p, path in zip(packets, paths, strict=True)]})
+        return
+    from rich.markup import escape
+
+    if no_redact:
+        say("[bold]Not redacted:[/bold] names, e-mails and phone numbers are printed as told.")
+    for p in packets[0].cover.privacy:
+        say(escape(p))
+    for path in paths:
+        typer.echo(str(path))

@@ -1,0 +1,202 @@
+"""Readers for outcome files: CSV, YAML and Markdown -> raw records with their line numbers.
+
+Every reader yields ``RawRecord``s; checking (kind, text, story and pattern ids) happens in
+``pni.record.load`` so all three formats are judged by the same rules.
+
+Markdown layout (one outcome per list item)::
+
+    ---
+    session: 2026-04-10 Alder
+    group: 2
+    ---
+    # Landscape                       <- a level-1 heading names the exercise
+    ## Discoveries                    <- a level-2 heading names the kind
+    - Students who were listened to tell hopeful stories. (stories: SF-012; SF-031) (patterns: 2)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pni.errors import DataError, UsageError
+
+FIELDS = ("session", "group", "exercise", "kind", "text", "stories", "patterns")
+SUFFIXES = {".csv": "csv", ".tsv": "csv", ".yaml": "yaml", ".yml": "yaml", ".md": "md",
+            ".markdown": "md"}
+
+
+@dataclass
+class RawRecord:
+    line: int | None
+    values: dict[str, Any] = field(default_factory=dict)
+    raw: str = ""
+    problem: str | None = None  # a reason found while reading (e.g. a bad YAML item)
+
+
+def read_text(path: Path) -> str:
+    if not path.is_file():
+        raise UsageError("file not found", file=path)
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise DataError("binary file, not an outcomes file", file=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DataError(f"not UTF-8 text (byte {e.start})", file=path) from e
+
+
+def read_records(path: Path) -> list[RawRecord]:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"unknown outcomes format {path.suffix or '(no suffix)'!r}: use .csv,"
+                         " .yaml or .md", file=path)
+    text = read_text(path)
+    if kind == "csv":
+        return _read_csv(path, text)
+    if kind == "yaml":
+        return _read_yaml(path, text)
+    return _read_md(text)
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+def _read_csv(path: Path, text: str) -> list[RawRecord]:
+    delim = "\t" if path.suffix.lower() == ".tsv" else ","
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text), delimiter=delim)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return []
+    cols = [h.strip().lower() for h in header]
+    missing = [c for c in ("kind", "text") if c not in cols]
+    if missing:
+        raise DataError(f"no column {' or '.join(missing)} in the header (columns: "
+                        f"{', '.join(FIELDS)})", file=path, locator="line 1")
+    out = []
+    prev = reader.line_num
+    while True:
+        start = prev + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            out.append(RawRecord(line=start, problem=f"unreadable CSV: {e}"))
+            break
+        prev = reader.line_num
+        raw = "".join(lines[start - 1:prev]).rstrip("\r\n")
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(cols):
+            out.append(RawRecord(line=start, raw=raw, problem=f"{len(row)} cells but"
+                                 f" {len(cols)} columns (a comma in the text needs quotes)"))
+            continue
+        values = {c: row[i].strip() for i, c in enumerate(cols) if i < len(row) and c}
+        out.append(RawRecord(line=start, values=values, raw=raw))
+    return out
+
+
+# -- YAML -----------------------------------------------------------------------------------------
+def _read_yaml(path: Path, text: str) -> list[RawRecord]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise DataError(f"not valid YAML: {getattr(e, 'problem', None) or e}", file=path,
+                        locator=f"line {mark.line + 1}" if mark is not None else None) from e
+    if data is None:
+        return []
+    defaults: dict[str, Any] = {}
+    items_node = node
+    if isinstance(data, dict):
+        if not isinstance(data.get("outcomes"), list):
+            raise DataError("expected a list of outcomes, or a mapping with an 'outcomes' list",
+                            file=path)
+        defaults = {k: v for k, v in data.items() if k in ("session", "group", "exercise")}
+        assert node is not None
+        items_node = next(v for k, v in node.value if getattr(k, "value", None) == "outcomes")
+        data = data["outcomes"]
+    if not isinstance(data, list):
+        raise DataError("expected a list of outcomes", file=path)
+    lines = text.splitlines()
+    out = []
+    assert items_node is not None
+    for item, n in zip(data, items_node.value, strict=True):
+        line = n.start_mark.line + 1
+        raw = "\n".join(lines[n.start_mark.line:n.end_mark.line + 1]).strip()
+        if not isinstance(item, dict):
+            out.append(RawRecord(line=line, raw=raw, problem="an outcome must be a mapping"
+                                 " (kind: ..., text: ...)"))
+            continue
+        values = dict(defaults) | {str(k).lower(): v for k, v in item.items()}
+        out.append(RawRecord(line=line, values=values, raw=raw))
+    return out
+
+
+# -- Markdown -------------------------------------------------------------------------------------
+_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
+_META = re.compile(r"^(session|group|exercise)\s*:\s*(.+)$", re.IGNORECASE)
+_LINKS = re.compile(r"\((stories|story|cards|patterns|pattern)\s*:\s*([^)]*)\)", re.IGNORECASE)
+
+
+def _read_md(text: str) -> list[RawRecord]:
+    lines = text.splitlines()
+    ctx: dict[str, Any] = {}
+    i = 0
+    if lines and lines[0].strip() == "---":
+        import yaml
+
+        end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
+        if end is not None:
+            try:
+                fm = yaml.safe_load("\n".join(lines[1:end])) or {}
+            except yaml.YAMLError:
+                fm = {}
+            if isinstance(fm, dict):
+                ctx |= {str(k).lower(): v for k, v in fm.items()
+                        if str(k).lower() in ("session", "group", "exercise", "kind")}
+            i = end + 1
+    out: list[RawRecord] = []
+    current: RawRecord | None = None
+    for n in range(i, len(lines)):
+        line = lines[n]
+        stripped = line.strip()
+        m_item = _ITEM.match(line)
+        if stripped.startswith("#"):
+            current = None
+            level = len(stripped) - len(stripped.lstrip("#"))
+            title = stripped.lstrip("#").strip()
+            if level == 1:
+                ctx["exercise"] = re.sub(r"^exercise\s*:\s*", "", title, flags=re.IGNORECASE)
+            elif level == 2:
+                ctx["kind"] = title
+            continue
+        if m_item:
+            current = RawRecord(line=n + 1, values=dict(ctx) | {"text": m_item.group(1)},
+                                raw=line)
+            out.append(current)
+            continue
+        if current is not None and stripped and line[:1].isspace():
+            current.values["text"] += " " + stripped
+            current.raw += "\n" + line
+            continue
+        current = None
+        m_meta = _META.match(stripped)
+        if m_meta:
+            ctx[m_meta.group(1).lower()] = m_meta.group(2).strip()
+    for rec in out:
+        text = str(rec.values.get("text", ""))
+        for m in _LINKS.finditer(text):
+            key = "patterns" if m.group(1).lower().startswith("pattern") else "stories"
+            prev = rec.values.get(key)
+            rec.values[key] = f"{prev};{m.group(2)}" if prev else m.group(2)
+        rec.values["text"] = _LINKS.sub("", text).strip()
+    return out

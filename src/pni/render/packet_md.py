@@ -1,0 +1,191 @@
+"""Packet -> Markdown: for screens, e-mail to co-facilitators, or editing before printing.
+Story text is escaped so Markdown and HTML in a story show as written."""
+
+from __future__ import annotations
+
+import re
+
+from pni.packet.model import Block, Card, Exercise, Packet
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
+_LINE_START = re.compile(r"^(\s*)([-+=]|\d+)([.)]?)", re.MULTILINE)
+
+
+def esc(text: str) -> str:
+    """Backslash-escape Markdown punctuation (and ``<``/``&``) so text prints literally; a line
+    that would start a list or a heading is escaped too."""
+    return _LINE_START.sub(_line_start, _MD_SPECIAL.sub(r"\\\1", text))
+
+
+def _line_start(m: re.Match[str]) -> str:
+    lead, mark, dot = m.groups()
+    if mark.isdigit():
+        return f"{lead}{mark}\\{dot}" if dot else m.group(0)
+    return f"{lead}\\{mark}{dot}"
+
+
+def _lines(n: int) -> list[str]:
+    return ["", *(["\\_" * 60 + "  "] * n), ""]
+
+
+def _card(c: Card, L: dict[str, str]) -> list[str]:
+    title = f" · {esc(c.title)}" if c.title else ""
+    out = [f"#### {esc(L.get('card', 'Card'))} {c.number}{title} ({esc(c.code)})", ""]
+    if c.pattern:
+        out += [f"*{esc(c.pattern)}*", ""]
+    for para in c.text.split("\n"):
+        if para.strip():
+            out += ["> " + esc(para), ">"]
+    if out[-1] == ">":
+        out.pop()
+    out.append("")
+    if c.prompt:
+        out += [f"*{esc(L.get('prompt', 'Asked'))}: {esc(c.prompt)}*", ""]
+    for a in c.answers + c.teller:
+        out.append(f"- {esc(a.question)}: **{esc(a.value)}**")
+    out.append("")
+    return out
+
+
+def _block(b: Block, L: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    if b.kind in ("table", "boxes", "criteria"):
+        cols = b.columns if b.kind == "table" else b.items if b.kind == "boxes" else (
+            [b.label] + [" "] * max(1, b.count))
+        rows = b.rows if b.kind == "table" else max(1, b.count) if b.kind == "boxes" else 0
+        out += ["| " + " | ".join(esc(c) for c in cols) + " |",
+                "|" + "---|" * len(cols)]
+        if b.kind == "criteria":
+            out += ["| " + esc(it) + " |" + "   |" * max(1, b.count) for it in b.items]
+        else:
+            out += ["|" + "   |" * len(cols)] * rows
+        out.append("")
+    elif b.kind == "fields":
+        for r in range(max(1, b.repeat)):
+            if b.repeat > 1:
+                out += [f"**{r + 1}.**", ""]
+            for it in b.items:
+                out += [f"**{esc(it)}**", *_lines(max(1, b.lines))]
+    elif b.kind == "scale":
+        lo, hi = ([*b.ends, "", ""])[:2]
+        out += [f"**{esc(lo)}** " + " ▢" * max(2, b.count) + f" **{esc(hi)}**", ""]
+    elif b.kind == "strip":
+        lo, hi = ([*b.ends, "", ""])[:2]
+        out += [f"{esc(lo)} |" + "—|" * 12 + f" {esc(hi)}", ""]
+        for i in range(max(1, b.count)):
+            out += [f"◯ {esc(b.label)} {i + 1}:", *_lines(2)]
+    elif b.kind == "grid":
+        ax, ay = ([*b.axes, "", ""])[:2]
+        e = ([*b.ends, "", "", "", ""])[:4]
+        blank = "\\_" * 12
+        out += [f"- Across: **{esc(ax) or blank}** ({esc(e[0])} → {esc(e[1])})",
+                f"- Up: **{esc(ay) or blank}** ({esc(e[2])} → {esc(e[3])})",
+                f"- {esc(b.label)}: top left \\_\\_\\_\\_, top right \\_\\_\\_\\_,"
+                f" bottom left \\_\\_\\_\\_, bottom right \\_\\_\\_\\_", ""]
+    elif b.kind == "clusters":
+        for i in range(max(1, b.count)):
+            out += [f"{esc(b.label)} {i + 1}:", *_lines(2)]
+    elif b.kind == "lines":
+        if b.label:
+            out.append(f"**{esc(b.label)}**")
+        out += _lines(max(1, b.lines))
+    elif b.kind == "note":
+        out += [esc(b.text), ""]
+    return out
+
+
+def _exercise(ex: Exercise, L: dict[str, str]) -> list[str]:
+    out = [f"## {esc(ex.title)}", ""]
+    if ex.purpose:
+        out += [f"*{esc(ex.purpose)}*", ""]
+    out += [f"{esc(L.get('group', 'Group'))}: \\_\\_\\_\\_  {esc(L.get('session', 'Session'))}:"
+            " \\_\\_\\_\\_", ""]
+    out += [f"{i}. {esc(s)}" for i, s in enumerate(ex.instructions, 1)] + [""]
+    for b in ex.worksheet:
+        out += _block(b, L)
+    return out
+
+
+def render_md(p: Packet) -> str:
+    L = p.labels
+    c = p.cover
+    out = [f"# {esc(c.title)}", "", esc(c.subtitle), ""]
+    if c.group:
+        out += [f"**{esc(c.group)}**", ""]
+    if c.warning:
+        out += [f"> **{esc(c.warning)}**", ""]
+    out += [f"- {esc(f)}" for f in c.facts] + [""]
+    out += [f"**{esc(L.get('privacy', 'Privacy'))}**", ""]
+    out += [f"- {esc(f)}" for f in c.privacy] + ["", f"*{esc(c.generated)}*", ""]
+    if p.guide:
+        g = p.guide
+        out += [f"# {esc(L.get('facilitator_guide', 'Facilitator guide'))}", "",
+                f"## {esc(L.get('purpose', 'Purpose'))}", ""]
+        for x in g.purpose:
+            out += [esc(x), ""]
+        out += [f"## {esc(L.get('agenda', 'Agenda'))}", "",
+                f"| {esc(L.get('start', 'Start'))} | {esc(L.get('minutes', 'min'))} |"
+                f" {esc(L.get('activity', 'Activity'))} |", "|---|---|---|"]
+        out += [f"| {a.start} | {a.minutes or ''} | {esc(a.title)} |" for a in g.agenda] + [""]
+        for key, items in (("before", g.before), ("materials", g.materials),
+                           ("ground_rules", g.ground_rules)):
+            out += [f"## {esc(L.get(key, key))}", ""] + [f"- {esc(x)}" for x in items] + [""]
+        out += [f"## {esc(L.get('how_to_run', 'How to run each exercise'))}", ""]
+        for ex in g.exercises:
+            out += [f"### {esc(ex.title)} ({ex.minutes} {esc(L.get('minutes', 'min'))})", ""]
+            if ex.purpose:
+                out += [f"*{esc(ex.purpose)}*", ""]
+            out += [f"{i}. {esc(s)}" for i, s in enumerate(ex.facilitator_steps, 1)] + [""]
+        if g.wrapup:
+            out += [f"### {esc(g.wrapup_title)}", ""]
+            out += [f"{i}. {esc(s)}" for i, s in enumerate(g.wrapup, 1)] + [""]
+        out += [f"## {esc(L.get('after', 'After'))}", ""] + [f"- {esc(x)}" for x in g.after]
+        out.append("")
+    if p.allocation:
+        out += [f"# {esc(L.get('allocation', 'Stories per group'))}", ""]
+        for a in p.allocation:
+            out += [f"- **{esc(L.get('group', 'Group'))} {a.group}** ({a.cards}): "
+                    + esc(", ".join(a.codes))]
+        out.append("")
+    if p.observations:
+        out += [f"# {esc(L.get('observations', 'Observations'))}", "",
+                f"*{esc(L.get('observations_intro', ''))}*", ""]
+        for o in p.observations:
+            out += [f"{o.rank}. {esc(o.text)}", "", f"   {esc(L.get('interpretations', ''))}", ""]
+            out += [f"   - [ ] {esc(i)}" for i in o.interpretations] + [""]
+            if o.cards or o.others:
+                more = f" (+{o.others})" if o.others else ""
+                out += [f"   *{esc(L.get('behind', ''))} {esc(', '.join(o.cards))}{more}*", ""]
+    for s in p.patterns:
+        out += [f"# {esc(s.title)}", "",
+                f"- {esc(L.get('keywords', 'Keywords'))}: {esc(', '.join(s.keywords))}",
+                f"- {esc(L.get('size', 'Size'))}: {s.size} ({s.printed}"
+                f" {esc(L.get('printed', 'printed'))})"]
+        out += [f"- {esc(m)}" for m in s.teller_mix] + [""]
+        for card in s.cards:
+            out += _card(card, L)
+        out += [f"## {esc(L.get('reflection', 'Talk about it'))}", ""]
+        for r in s.reflection:
+            out += [esc(r), *_lines(2)]
+    if p.exercises:
+        out += [f"# {esc(L.get('exercises', 'Exercise worksheets'))}", ""]
+        for ex in p.exercises:
+            out += _exercise(ex, L)
+    for lens in p.lenses:
+        out += [f"# {esc(lens.title)}", ""]
+        if lens.intro:
+            out += [f"*{esc(lens.intro)}*", ""]
+        for it in lens.items:
+            out += [f"- **{esc(it.name)}**: {esc(it.text)}"
+                    + (f" *{esc(it.question)}*" if it.question else "")]
+        out.append("")
+    for sheet in p.outcomes:
+        out += [f"# {esc(sheet.title)}", "", f"*{esc(sheet.prompt)}*", ""]
+        for i in range(sheet.boxes):
+            out += [f"{i + 1}. ", *_lines(2),
+                    f"   {esc(L.get('card_numbers', 'Cards'))}: \\_\\_\\_\\_", ""]
+    if p.cards:
+        out += [f"# {esc(L.get('cards', 'Story cards'))}", "", esc(p.cards_intro), ""]
+        for card in p.cards:
+            out += ["---", "", *_card(card, L)]
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,65 @@
+"""Queries for sensemaking outcomes (tables from migration 0004), written by `pni record`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pni.store.db import Store
+
+
+def insert_outcome(db: Store, rec: dict[str, Any]) -> bool:
+    """Store one outcome with its story and pattern links. ``False``: it was already recorded."""
+    cur = db.execute(
+        "INSERT INTO outcomes(key, session, group_name, exercise, kind, text, source_file,"
+        " source_line) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
+        (rec["key"], rec.get("session"), rec.get("group"), rec.get("exercise"), rec["kind"],
+         rec["text"], rec["file"], rec.get("line")),
+    )
+    if cur.rowcount == 0:
+        return False
+    oid = int(cur.lastrowid or 0)
+    db.executemany("INSERT OR IGNORE INTO outcome_stories(outcome_id, story_id) VALUES (?,?)",
+                   [(oid, s) for s in rec.get("story_ids", [])])
+    db.executemany("INSERT OR IGNORE INTO outcome_patterns(outcome_id, pattern_id) VALUES (?,?)",
+                   [(oid, p) for p in rec.get("pattern_ids", [])])
+    return True
+
+
+def outcome_exists(db: Store, key: str) -> bool:
+    return db.scalar("SELECT 1 FROM outcomes WHERE key = ?", (key,)) is not None
+
+
+def add_outcome_reject(db: Store, file: str, line: int | None, reason: str,
+                       raw: str | None) -> None:
+    db.execute(
+        "INSERT INTO outcome_rejects(file, line, reason, raw) VALUES (?,?,?,?)"
+        " ON CONFLICT DO UPDATE SET raw = excluded.raw",
+        (file, line, reason, raw),
+    )
+
+
+def list_outcomes(db: Store, *, session: str | None = None) -> list[dict[str, Any]]:
+    """Outcomes in recording order, each with ``stories`` and ``patterns`` (id lists)."""
+    sql = "SELECT * FROM outcomes" + (" WHERE session = ?" if session else "") + " ORDER BY id"
+    rows = db.query(sql, (session,) if session else ())
+    links_s: dict[int, list[str]] = {}
+    for r in db.query("SELECT outcome_id, story_id FROM outcome_stories ORDER BY rowid"):
+        links_s.setdefault(r["outcome_id"], []).append(r["story_id"])
+    links_p: dict[int, list[int]] = {}
+    for r in db.query("SELECT outcome_id, pattern_id FROM outcome_patterns ORDER BY rowid"):
+        links_p.setdefault(r["outcome_id"], []).append(r["pattern_id"])
+    for r in rows:
+        r["group"] = r.pop("group_name")
+        r["stories"] = links_s.get(r["id"], [])
+        r["patterns"] = links_p.get(r["id"], [])
+    return rows
+
+
+def list_outcome_rejects(db: Store) -> list[dict[str, Any]]:
+    return db.query("SELECT file, line, reason, raw FROM outcome_rejects ORDER BY id")
+
+
+def outcome_summary(db: Store) -> list[dict[str, Any]]:
+    return db.query(
+        "SELECT COALESCE(session, '') AS session, kind, count(*) AS n,"
+        " count(DISTINCT group_name) AS groups FROM outcomes GROUP BY 1, 2 ORDER BY 1, 2")
