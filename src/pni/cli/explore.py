@@ -1,0 +1,115 @@
+"""`pni explore`: catalysis. Data integrity, the pattern lens (patterns of a cluster run against
+tellers' answers) and the answer lens (answers against each other), every test with an effect
+size and a Benjamini-Hochberg q-value, observations with competing interpretations, voices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, open_store, say
+
+
+def register(app: typer.Typer) -> None:
+    app.command("explore")(explore)
+
+
+def explore(
+    store: StoreOpt = None,
+    run: RunOpt = None,
+    no_run: Annotated[bool, typer.Option(
+        "--no-run", help="Leave the patterns out: answer lens only.")] = False,
+    json_: JsonOpt = False,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Write the self-contained HTML report here.", show_default=False,
+        dir_okay=False)] = None,
+    md: Annotated[Path | None, typer.Option(
+        "--md", help="Write the report as Markdown here.", show_default=False,
+        dir_okay=False)] = None,
+    csv: Annotated[Path | None, typer.Option(
+        "--csv", help="Write tests, observations, integrity and voices as CSV files into this "
+        "folder.", show_default=False, file_okay=False)] = None,
+    min_subset: Annotated[int, typer.Option(
+        "--min-subset", min=2,
+        help="Answer lens: the smallest group of stories a test may compare.")] = 20,
+    min_pattern: Annotated[int, typer.Option(
+        "--min-pattern", min=2,
+        help="Pattern lens: the smallest pattern (in stories) that is tested.")] = 10,
+    lump: Annotated[list[str] | None, typer.Option(
+        "--lump", metavar="Q:a,b=ab",
+        help="Merge answers a and b of question Q into 'ab' for this report only (stored "
+        "answers are not changed). Repeatable.")] = None,
+    q_threshold: Annotated[float, typer.Option(
+        "--q-threshold", min=0.0, max=1.0,
+        help="False discovery rate: results with q at or below this (and at least a small "
+        "effect) become observations.")] = 0.1,
+    interpretations: Annotated[Path | None, typer.Option(
+        "--interpretations", help="Interpretation templates (YAML; default: "
+        "prompts/explore/interpretations.yaml).", show_default=False, dir_okay=False)] = None,
+    no_save: Annotated[bool, typer.Option(
+        "--no-save", help="Do not store the observations (by default they are stored for "
+        "`pni packet`).")] = False,
+) -> None:
+    """Explore the stories: integrity, patterns against answers, answers against answers.
+
+    Every test gets an effect size and a Benjamini-Hochberg q-value across all tests of the
+    report; notable results become observations, each with competing interpretations. Without
+    a cluster run only the answer lens runs. A summary goes to stderr; --json prints every test
+    on stdout.
+    """
+    from pni.explore.report import build_report, save_report
+
+    with open_store(store) as db:
+        report = build_report(
+            db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
+            q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations)
+        if not no_save:
+            save_report(db, report)
+    written: list[str] = []
+    if html:
+        from pni.render import report_html
+
+        written.append(str(report_html.write(report, html)))
+    if md:
+        from pni.render import report_md
+
+        written.append(str(report_md.write(report, md)))
+    if csv:
+        from pni.render import report_csv
+
+        written.append(str(report_csv.write(report, csv)[0].parent) + "/")
+    if json_:
+        emit_json(report.model_dump(mode="json"))
+    _summary(report, written)
+
+
+def _summary(report: Any, written: list[str]) -> None:
+    from rich.markup import escape
+
+    r = report
+    head = f"[bold]Explored[/bold] {r.n_stories} stories"
+    head += f" against run {r.run['id']} ({len(r.patterns)} patterns)" if r.run else ""
+    lenses: dict[str, int] = {}
+    for t in r.tests:
+        lenses[t.lens] = lenses.get(t.lens, 0) + 1
+    say(head + f": {len(r.tests)} tests ("
+        + ", ".join(f"{v} {k} lens" for k, v in sorted(lenses.items())) + "), "
+        + f"{sum(t.notable for t in r.tests)} notable, {len(r.observations)} observations, "
+        + f"{len(r.skipped)} comparisons not tested.")
+    for n in r.notes:
+        say(f"[yellow]Note:[/yellow] {escape(n)}")
+    for f in r.integrity.flags + r.voices.flags:
+        say(f"[yellow]Flag:[/yellow] {escape(f)}")
+    for o in r.observations[:5]:
+        say(f"\n[bold]#{o.rank}[/bold] {escape(o.text)}")
+        say(f"   q = {o.q:.3g}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
+            f"{len(o.story_ids)} stories")
+        for i in o.interpretations:
+            say(f"   - {escape(i)}")
+    if len(r.observations) > 5:
+        say(f"\n… and {len(r.observations) - 5} more observations (see --html, --md or --json).")
+    say(f"\n[dim]{escape(r.caution)}[/dim]")
+    for w in written:
+        say(f"Wrote {escape(w)}")

@@ -1,0 +1,197 @@
+"""The catalysis report as one self-contained HTML file: inline CSS, inline JS, inline SVG charts,
+nothing loaded from the network. Story text is escaped (jinja2 autoescape, markupsafe in SVG).
+
+>>> from markupsafe import Markup
+>>> isinstance(svg_bars({"yes": 3, "no": 1}), Markup)
+True
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from pni.explore.models import ExploreReport, Heatmap, MapPoint
+
+#: Okabe-Ito and friends: distinguishable for most colour-blind readers.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#332288", "#117733", "#882255", "#44AA99", "#AA4499", "#999933", "#6699CC"]
+NOISE = "#b9b9b9"
+
+
+def colour(number: int | None) -> str:
+    return NOISE if number is None else PALETTE[(number - 1) % len(PALETTE)]
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def svg_map(points: list[MapPoint], width: int = 760, height: int = 480) -> Markup:
+    """The 2-D story map: one circle per story, coloured by pattern; hovering shows the title and
+    first line (an SVG <title>, so it works without JS)."""
+    if not points:
+        return Markup("")
+    xs = [p.x for p in points]
+    ys = [p.y for p in points]
+    x0, x1 = min(xs), max(xs)
+    y0, y1 = min(ys), max(ys)
+    pad = 18
+    sx = (width - 2 * pad) / ((x1 - x0) or 1)
+    sy = (height - 2 * pad) / ((y1 - y0) or 1)
+    parts = [f'<svg class="map" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Story map">',
+             f'<rect x="0" y="0" width="{width}" height="{height}" class="frame"/>']
+    # unclustered first so patterns draw on top
+    for p in sorted(points, key=lambda p: p.pattern_number is not None):
+        cx = pad + (p.x - x0) * sx
+        cy = height - pad - (p.y - y0) * sy
+        label = p.pattern if p.pattern else "no pattern"
+        tip = f"{p.title or p.story_id}\n{p.first_line}\n[{label}] {p.story_id}"
+        group = "none" if p.pattern_number is None else str(p.pattern_number)
+        parts.append(
+            f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="5" fill="{colour(p.pattern_number)}" '
+            f'data-pattern="{group}"><title>{escape(tip)}</title></circle>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def svg_bars(counts: dict[str, int], width: int = 460, bar: int = 18) -> Markup:
+    """Horizontal bars, one per answer, with the count at the end."""
+    if not counts:
+        return Markup("")
+    label_w = 170
+    top = max(counts.values()) or 1
+    h = bar * len(counts) + 6
+    parts = [f'<svg class="bars" viewBox="0 0 {width} {h}" width="{width}" height="{h}" '
+             '>']
+    for i, (k, v) in enumerate(counts.items()):
+        y = 3 + i * bar
+        w = (width - label_w - 40) * v / top
+        short = k if len(k) <= 26 else k[:25] + "…"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">{escape(short)}'
+            f'<title>{escape(k)}</title></text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{_f(w)}" height="{bar - 5}" class="bar"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + bar * 0.7:.1f}">{v}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def svg_histogram(distribution: dict[str, int], width: int = 360, height: int = 140) -> Markup:
+    """Vertical bars for a scale's answers, one per value."""
+    if not distribution:
+        return Markup("")
+    n = len(distribution)
+    top = max(distribution.values()) or 1
+    bw = (width - 20) / n
+    base = height - 20
+    parts = [f'<svg class="hist" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}">',
+             f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" class="axis"/>']
+    for i, (k, v) in enumerate(distribution.items()):
+        x = 10 + i * bw
+        bh = (base - 16) * v / top
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{base - bh:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" '
+            f'class="bar"><title>{escape(k)}: {v}</title></rect>'
+            f'<text x="{x + bw / 2:.1f}" y="{base + 14}" text-anchor="middle">{escape(k)}</text>'
+            f'<text x="{x + bw / 2:.1f}" y="{base - bh - 3:.1f}" text-anchor="middle" '
+            f'class="small">{v}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def residual_colour(r: float) -> str:
+    """Diverging: blue below expectation, red above, white at independence (clipped at |4|)."""
+    t = max(-1.0, min(1.0, r / 4))
+    if t >= 0:
+        g = int(255 - 150 * t)
+        return f"rgb(255,{g},{int(255 - 175 * t)})"
+    t = -t
+    return f"rgb({int(255 - 175 * t)},{int(255 - 110 * t)},255)"
+
+
+def svg_heatmap(hm: Heatmap, cell: int = 46) -> Markup:
+    """Patterns x answers: counts in the cells, colour by adjusted residual."""
+    left = 190
+    top = 80
+    w = left + cell * len(hm.cols) + 80
+    h = top + cell * 0.7 * len(hm.rows) + 10
+    ch = cell * 0.7
+    parts = [f'<svg class="heat" viewBox="0 0 {w} {h:.0f}" width="{w}" height="{h:.0f}" '
+             '>']
+    for j, c in enumerate(hm.cols):
+        x = left + j * cell + cell / 2
+        short = c if len(c) <= 16 else c[:15] + "…"
+        parts.append(f'<text transform="translate({x:.1f},{top - 6}) rotate(-40)">'
+                     f'{escape(short)}<title>{escape(c)}</title></text>')
+    for i, r in enumerate(hm.rows):
+        y = top + i * ch
+        short = r if len(r) <= 28 else r[:27] + "…"
+        parts.append(f'<text x="{left - 6}" y="{y + ch * 0.65:.1f}" text-anchor="end">'
+                     f'{escape(short)}<title>{escape(r)}</title></text>')
+        for j, _ in enumerate(hm.cols):
+            res = hm.residuals[i][j]
+            n = hm.counts[i][j]
+            x = left + j * cell
+            parts.append(
+                f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
+                f'fill="{residual_colour(res)}"><title>{escape(r)} / {escape(hm.cols[j])}: '
+                f'{n} stories, adjusted residual {res:+.1f}</title></rect>'
+                f'<text x="{x + cell / 2 - 1:.1f}" y="{y + ch * 0.62:.1f}" '
+                f'text-anchor="middle">{n}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _fmt_q(x: float | None) -> str:
+    if x is None or x != x:
+        return ""
+    if x < 0.001:
+        return "<0.001"
+    return f"{x:.3f}"
+
+
+def _eq_q(x: float | None) -> str:
+    """'= 0.012' or '< 0.001', to follow 'q' or 'p'."""
+    s = _fmt_q(x)
+    return s.replace("<", "< ") if s.startswith("<") else f"= {s}"
+
+
+def _fmt_num(x: Any) -> str:
+    if isinstance(x, float):
+        if math.isnan(x):
+            return ""
+        return f"{x:.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return str(x)
+
+
+def render(report: ExploreReport) -> str:
+    """The report as one HTML document (a string)."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["q"] = _fmt_q
+    env.filters["num"] = _fmt_num
+    env.filters["eq"] = _eq_q
+    env.globals.update(svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
+                       svg_heatmap=svg_heatmap, colour=colour, noise=NOISE)
+    tpl = env.get_template("report.html.j2")
+    flagged = [t for t in report.integrity.tellers_detail if t.same_answer]
+    return tpl.render(r=report, flagged_tellers=flagged,
+                      notable=sum(1 for t in report.tests if t.notable))
+
+
+def write(report: ExploreReport, path: str | Path) -> Path:
+    """Write the HTML report to ``path`` (parent folders created)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(render(report), encoding="utf-8")
+    return p

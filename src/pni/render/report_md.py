@@ -1,0 +1,161 @@
+"""The catalysis report as Markdown: the same sections as the HTML report, as text and tables.
+
+Story text is escaped so that a Markdown viewer shows it as text (no raw HTML, no table breaks).
+
+>>> md_escape("<b>a|b</b>")
+'&lt;b&gt;a\\\\|b&lt;/b&gt;'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pni.explore.models import ExploreReport
+
+
+def md_escape(text: Any) -> str:
+    """Escape HTML and table pipes; fold line breaks."""
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(s.replace("|", "\\|").split())
+
+
+def _q(x: float | None) -> str:
+    if x is None or x != x:
+        return ""
+    return "< 0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _n(x: Any) -> str:
+    return f"{x:.3g}" if isinstance(x, float) else str(x)
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
+    out = ["| " + " | ".join(md_escape(h) for h in head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(md_escape(c) for c in r) + " |" for r in rows]
+    return [*out, ""]
+
+
+def render(report: ExploreReport) -> str:
+    """The report as one Markdown document."""
+    r = report
+    L: list[str] = ["# Catalysis report", ""]
+    meta = f"{r.n_stories} stories"
+    if r.run:
+        meta += f"; cluster run {r.run['id']} ({r.run['created_at']}), {len(r.patterns)} patterns"
+    meta += (f"; {len(r.tests)} tests, {sum(t.notable for t in r.tests)} notable; generated "
+             f"{r.generated_at} by pni {r.pni_version}.")
+    L += [meta, ""]
+    p = r.params
+    L += [f"Settings: minimum subset {p['min_subset']} stories (answer lens), minimum pattern "
+          f"{p['min_pattern']} stories (pattern lens), q <= {p['q_threshold']}"
+          + (f"; lumped: {'; '.join(p['lumps'])}" if p.get("lumps") else "") + ".", ""]
+    for n in r.notes:
+        L += [f"> {md_escape(n)}", ""]
+    L += [f"> **Read with care.** {md_escape(r.caution)}", ""]
+
+    ig = r.integrity
+    L += ["## 1. Data integrity", "",
+          f"{ig.stories} stories from {ig.tellers} tellers; {ig.stories_without_teller} without a "
+          f"known teller; {ig.stories_without_answers} with no answers. Consent: "
+          + ", ".join(f"{k} {v}" for k, v in ig.consent.items()) + ".", ""]
+    L += [f"- **{md_escape(f)}**" for f in ig.flags] or ["Nothing flagged."]
+    L += [""]
+    L += _table(["Question", "Kind", "About", "Answered", "Unanswered", "Mean", "Median", "SD",
+                 "Answers"],
+                [[f"{q.text} ({q.id})", q.kind, q.about, q.answered,
+                  f"{q.unanswered} ({q.unanswered_rate:.0%})",
+                  "" if q.mean is None else _n(q.mean), "" if q.median is None else _n(q.median),
+                  "" if q.sd is None else _n(q.sd),
+                  ", ".join(f"{k}: {v}" for k, v in (q.distribution if q.kind == "scale"
+                                                      else q.counts).items())]
+                 for q in ig.questions])
+    same = [t for t in ig.tellers_detail if t.same_answer]
+    if same:
+        L += ["Tellers who answered every scale the same:", ""]
+        L += _table(["Teller", "Stories", "Scale answers", "The one answer"],
+                    [[t.teller_id, t.stories, t.scale_answers, _n(t.mean)] for t in same])
+
+    if r.patterns:
+        L += ["## 2. Patterns", ""]
+        L += _table(["#", "Pattern", "Stories", "Keywords"],
+                    [[x["number"], x["title"], x["size"], ", ".join(x.get("keywords", []))]
+                     for x in r.patterns])
+        L += ["The story map is in the HTML report (`pni explore --html FILE`).", ""]
+
+    L += ["## 3. Observations", "",
+          f"Results with q <= {p['q_threshold']} and at least a small effect, ranked by q and "
+          "then effect size. The interpretations are questions for the group, not conclusions.",
+          ""]
+    if not r.observations:
+        L += ["No result passed the threshold.", ""]
+    for o in r.observations:
+        L += [f"### {o.rank}. {md_escape(o.text)}", "",
+              f"*{o.numbers.get('test')}; q {_q(o.q)}; p {_q(o.numbers.get('p'))}; "
+              f"{(o.effect_name or '').replace('_', ' ')} {_n(o.effect)} ({o.magnitude}); "
+              f"n {o.numbers.get('n')}; {o.lens} lens"
+              + (f"; {o.numbers['note']}" if o.numbers.get("note") else "")
+              + (f"; {o.numbers['related_tests']} related test(s)"
+                 if o.numbers.get("related_tests") else "") + "*", "",
+              "What might this mean?", ""]
+        L += [f"- {md_escape(i)}" for i in o.interpretations] + [""]
+        if o.story_ids:
+            L += [f"Stories behind it ({len(o.story_ids)}):", ""]
+            for sid in o.story_ids[:8]:
+                s = r.stories.get(sid, {})
+                L.append(f"- **{md_escape(s.get('title') or sid)}** ({sid}): "
+                         f"{md_escape(s.get('first_line', ''))}")
+            if len(o.story_ids) > 8:
+                L.append(f"- also: {', '.join(o.story_ids[8:])}")
+            L.append("")
+
+    if r.heatmaps:
+        L += ["## 4. Patterns x answers", "",
+              "Stories per pattern and answer (adjusted residual in brackets).", ""]
+        for h in r.heatmaps:
+            L += [f"**{md_escape(h.label)}**", ""]
+            L += _table(["Pattern", *h.cols],
+                        [[row, *[f"{c} ({res:+.1f})" for c, res in
+                                 zip(h.counts[i], h.residuals[i], strict=True)]]
+                         for i, row in enumerate(h.rows)])
+
+    v = r.voices
+    L += ["## 5. Voices", "",
+          f"Declared groups with no stories, or fewer than {v.few}, are flagged.", ""]
+    L += [f"- **{md_escape(f)}**" for f in v.flags] + ([""] if v.flags else [])
+    for d in v.dimensions:
+        L += [f"**{md_escape(d.label)}**", ""]
+        L += _table(["Group", "Stories", "Tellers", "Share", "Flag"],
+                    [[g.value, g.stories, g.tellers, f"{g.share:.0%}", g.flag or ""]
+                     for g in d.groups]
+                    + ([["(no answer)", d.unanswered, "", "", ""]] if d.unanswered else []))
+    if v.patterns:
+        L += ["Each pattern's teller mix (share of its stories; the whole run last):", ""]
+        for d in v.dimensions:
+            if len(d.groups) < 2:
+                continue
+            rows = [[f"{pm.number}. {pm.title}", *[f"{c['share']:.0%}" for c in pm.mix[d.id]]]
+                    for pm in v.patterns]
+            rows.append(["all stories of the run",
+                         *[f"{c['whole_share']:.0%}" for c in v.patterns[0].mix[d.id]]])
+            L += _table([d.label, *[g.value for g in d.groups]], rows)
+
+    L += ["## 6. Every test", "",
+          f"{len(r.tests)} tests; Benjamini-Hochberg q-values across all of them; "
+          f"{len(r.skipped)} comparisons not tested (groups too small).", ""]
+    L += _table(["Lens", "Comparison", "Test", "Statistic", "p", "q", "Effect", "Magnitude", "n"],
+                [[t.lens, f"{t.a_label} x {t.b_label}"
+                  + (f" (\"{t.detail['answer_a']}\" vs \"{t.detail['answer_b']}\")"
+                     if "answer_a" in t.detail else ""),
+                  t.test, f"{t.statistic_name} = {_n(t.statistic)}", _q(t.p), _q(t.q),
+                  f"{t.effect_name} {_n(t.effect)}", t.magnitude, t.n] for t in r.tests])
+    return "\n".join(L).rstrip() + "\n"
+
+
+def write(report: ExploreReport, path: str | Path) -> Path:
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(render(report), encoding="utf-8")
+    return p
