@@ -243,6 +243,8 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     bad = [n for n in opts.lenses if n not in lens_raw]
     if bad:
         raise UsageError(f"--lens: no lens {', '.join(bad)} (known: {', '.join(lens_raw)})")
+    if opts.groups < 1:
+        raise UsageError(f"--groups must be at least 1 (got {opts.groups})")
     if not 1 <= opts.cards_per_pattern <= 50:
         raise UsageError("cards per pattern must be between 1 and 50")
 

@@ -1,0 +1,65 @@
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pni.cli import app
+from pni.store import Store
+from tests.packet.helpers import forbidden, make_hostile
+
+runner = CliRunner()
+
+
+def test_packet_md_and_html(with_run: tuple[Store, list[str], int], store_path: Path,
+                            tmp_path: Path) -> None:
+    db, ids, _ = with_run
+    names = make_hostile(db, ids, tmp_path)
+    out = tmp_path / "out" / "packet.md"
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out), "--format", "md",
+                            "--names", str(names), "--exercise", "all"])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.strip() == str(out)
+    assert "not printed" in r.stderr and "[name]" in r.stderr
+    text = out.read_text("utf-8")
+    assert "Story landscape" in text
+    for bad in forbidden():
+        assert bad not in text
+
+
+def test_packet_groups_json(with_run: tuple[Store, list[str], int], store_path: Path,
+                            tmp_path: Path) -> None:
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(tmp_path / "p"),
+                            "--groups", "2", "--format", "html", "--json"])
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [Path(p).name for p in data["paths"]] == [
+        "packet-facilitator.html", "packet-group-1.html", "packet-group-2.html"]
+    assert all(Path(p).is_file() for p in data["paths"])
+    assert data["packets"][1]["group"] == 1
+
+
+def test_packet_pdf(with_run: tuple[Store, list[str], int], store_path: Path,
+                    tmp_path: Path) -> None:
+    out = tmp_path / "s.pdf"
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out),
+                            "--exercise", "landscape", "--axes", "feeling,belonging",
+                            "--lens", "cynefin", "--patterns", "1,2"])
+    assert r.exit_code == 0, r.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_packet_usage_errors(with_run: tuple[Store, list[str], int], store_path: Path,
+                             tmp_path: Path) -> None:
+    base = ["packet", "--store", str(store_path), "-o", str(tmp_path / "x.pdf")]
+    for extra, msg in ((["--format", "docx"], "--format"), (["--exercise", "dance"], "no exercise"),
+                       (["--patterns", "a,b"], "--patterns"), (["--names", "nope.txt"], "not found"),
+                       (["--axes", "feeling"], "--axes"), (["--groups", "0"], "--groups")):
+        r = runner.invoke(app, base + extra)
+        assert r.exit_code == 2, (extra, r.stderr)
+        assert msg in r.stderr and "Traceback" not in r.stderr
+        assert r.stdout == ""
+
+
+def test_packet_without_a_run(store_path: Path, store: Store, tmp_path: Path) -> None:
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(tmp_path / "x.pdf")])
+    assert r.exit_code == 1 and "pni cluster" in r.stderr

@@ -1,0 +1,142 @@
+from pathlib import Path
+
+import pytest
+
+from pni.errors import UsageError
+from pni.packet import PacketOptions, build_packets
+from pni.store import Store
+from pni.store.observations import save_observations
+from tests.packet.helpers import HOSTILE, LISTED, TELLER, forbidden, make_hostile
+
+Run = tuple[Store, list[str], int]
+
+
+def _text(packet: object) -> str:
+    return packet.model_dump_json()  # type: ignore[attr-defined]
+
+
+def test_full_packet_has_guide_patterns_cards_exercises_outcomes(with_run: Run) -> None:
+    db, ids, _ = with_run
+    [p] = build_packets(db, PacketOptions(exercises=["all"], lenses=["cynefin", "value-cycles"]))
+    assert p.kind == "full" and p.guide is not None
+    assert [e.name for e in p.exercises] == ["encounter", "ranking", "remindings", "twice-told",
+                                             "timeline", "landscape", "elements", "composite"]
+    assert len(p.patterns) == 4 and all(3 <= len(s.cards) <= 7 for s in p.patterns)
+    assert [o.kind for o in p.outcomes] == ["discovery", "dilemma", "idea", "question",
+                                            "opportunity"]
+    assert [lens.name for lens in p.lenses] == ["cynefin", "value-cycles"]
+    assert [i.name for i in p.lenses[0].items] == ["Clear", "Complicated", "Complex", "Chaotic"]
+    # agenda: welcome, exercises (with breaks), wrap-up, end; times add up
+    titles = [a.title for a in p.guide.agenda]
+    assert titles[0].startswith("Welcome") and titles[-1] == "End"
+    assert all(e.title in titles for e in p.exercises)
+    # every consent-yes story of the run is a card, consent-no ones are not
+    consent = {r["id"]: r["consent"] for r in db.query("SELECT id, consent FROM stories")}
+    assert {c.id for c in p.cards} == {i for i in ids if consent[i] == "yes"}
+    card = p.cards[0]
+    assert card.answers and card.teller
+    assert any(a.question == "How did you feel?" for a in card.answers)
+
+
+def test_privacy_in_the_packet(with_run: Run, tmp_path: Path) -> None:
+    db, ids, _ = with_run
+    names = make_hostile(db, ids, tmp_path)
+    [p] = build_packets(db, PacketOptions(exercises=["all"], names_file=names))
+    text = _text(p)
+    for bad in forbidden():
+        assert bad not in text, bad
+    assert ids[2] not in {c.id for c in p.cards}  # unknown consent: out by default
+    assert any("not printed" in x for x in p.cover.privacy)
+    assert not p.cover.warning
+    hostile = next(c for c in p.cards if c.id == ids[0])
+    assert hostile.text == HOSTILE  # data, unchanged (renderers escape it)
+
+
+def test_unknown_consent_on_request_and_no_redact(with_run: Run, tmp_path: Path) -> None:
+    db, ids, _ = with_run
+    names = make_hostile(db, ids, tmp_path)
+    [p] = build_packets(db, PacketOptions(include_unknown=True, redact=False, names_file=names))
+    assert ids[2] in {c.id for c in p.cards}
+    assert any("ARE printed" in x for x in p.cover.privacy)
+    assert "NOT REDACTED" in p.cover.warning
+    assert LISTED in _text(p)
+    assert TELLER not in _text(p)  # names never come from the teller record itself
+    assert "Quintessa" not in _text(p)  # consent "no" holds even unredacted
+
+
+def test_landscape_axes(with_run: Run) -> None:
+    db, _, _ = with_run
+    [p] = build_packets(db, PacketOptions(exercises=["landscape"]))
+    grid = p.exercises[0].worksheet[0]
+    assert grid.kind == "grid" and grid.axes[0] == "How much did you belong?"
+    assert grid.ends[:2] == ["1", "5"]
+    [p] = build_packets(db, PacketOptions(exercises=["landscape"], axes=["feeling", "belonging"]))
+    grid = p.exercises[0].worksheet[0]
+    assert grid.axes == ["How did you feel?", "How much did you belong?"]
+    assert "How did you feel?" in p.guide.exercises[0].facilitator_steps[0]  # type: ignore[union-attr]
+    with pytest.raises(UsageError, match="no question nope"):
+        build_packets(db, PacketOptions(axes=["nope", "feeling"]))
+
+
+def test_bad_choices_are_usage_errors(with_run: Run) -> None:
+    db, _, _ = with_run
+    with pytest.raises(UsageError, match="no exercise"):
+        build_packets(db, PacketOptions(exercises=["dance"]))
+    with pytest.raises(UsageError, match="no lens"):
+        build_packets(db, PacketOptions(lenses=["astrology"]))
+    with pytest.raises(UsageError, match="no pattern 99"):
+        build_packets(db, PacketOptions(patterns=[99]))
+
+
+def test_chosen_patterns_only(with_run: Run) -> None:
+    db, _, _ = with_run
+    [p] = build_packets(db, PacketOptions(patterns=[2], cards_per_pattern=3))
+    assert [s.id for s in p.patterns] == [2]
+    assert {c.pattern_id for c in p.cards} == {2}
+    assert len(p.patterns[0].cards) == 3
+
+
+def test_observations_with_interpretations(with_run: Run) -> None:
+    db, ids, run = with_run
+    [p] = build_packets(db, PacketOptions())
+    assert p.observations == []
+    save_observations(db, run, [{
+        "lens": "pattern", "kind": "pattern_choice", "text": "Belonging stories feel hurt.",
+        "story_ids": [ids[0], ids[9]], "interpretations": ["Students are lonely.",
+                                                           "Only lonely students wrote."]}])
+    [p] = build_packets(db, PacketOptions())
+    [o] = p.observations
+    assert o.interpretations == ["Students are lonely.", "Only lonely students wrote."]
+    assert o.cards == ["SYN-000"] and o.others == 1  # the consent-no story is not named
+
+
+def test_groups_get_balanced_disjoint_decks(with_run: Run) -> None:
+    db, _, _ = with_run
+    packets = build_packets(db, PacketOptions(groups=3))
+    fac, *groups = packets
+    assert fac.kind == "facilitator" and fac.guide is not None and not fac.cards
+    assert [g.group for g in groups] == [1, 2, 3]
+    decks = [{c.id for c in g.cards} for g in groups]
+    assert sum(len(d) for d in decks) == len(set().union(*decks))  # no story twice
+    assert max(map(len, decks)) - min(map(len, decks)) <= 1
+    for pid in (1, 2, 3, 4):
+        per = [sum(c.pattern_id == pid for c in g.cards) for g in groups]
+        assert max(per) - min(per) <= 1
+    roles = [[r.tellers.get("student", 0) for r in fac.allocation]]
+    assert max(roles[0]) - min(roles[0]) <= 1
+    assert all(g.cover.group == f"Group {g.group}" for g in groups)
+
+
+def test_prompts_override_by_file_and_key(with_run: Run, tmp_path: Path) -> None:
+    db, _, _ = with_run
+    (tmp_path / "exercises").mkdir()
+    (tmp_path / "labels.yaml").write_text("cards: Geschichten\n", "utf-8")
+    (tmp_path / "exercises" / "timeline.yaml").write_text("title: Zeitleiste\n", "utf-8")
+    (tmp_path / "exercises" / "walk.yaml").write_text(
+        "title: Story walk\nminutes: 15\norder: 0\nworksheet:\n  - kind: lines\n    lines: 3\n",
+        "utf-8")
+    [p] = build_packets(db, PacketOptions(prompts_dir=tmp_path, exercises=["walk", "timeline"]))
+    assert p.labels["cards"] == "Geschichten"
+    assert p.labels["card"] == "Card"  # keys left out keep the default wording
+    assert [e.title for e in p.exercises] == ["Story walk", "Zeitleiste"]
+    assert p.exercises[1].minutes == 35  # the rest of timeline.yaml still applies
