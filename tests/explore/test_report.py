@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pni.explore.report import build_report, save_report
+from pni.store import Store
+from pni.store.observations import list_observations
+
+
+def test_report_on_the_fixture_and_saved_observations(
+        with_run: tuple[Store, list[str], int]) -> None:
+    db, _, run_id = with_run
+    rep = build_report(db)
+    assert rep.run is not None and rep.run["id"] == run_id
+    assert len(rep.tests) > 50 and len(rep.observations) >= 5
+    assert len(rep.map_points) == 60 and rep.heatmaps and rep.voices.dimensions
+    assert "tests were run on 60 stories" in rep.caution
+    # consent "no" stories show no text anywhere in the report
+    withheld = {p.story_id for p in rep.map_points if p.first_line.startswith("(text withheld")}
+    assert len(withheld) == 6
+    save_report(db, rep)
+    saved = list_observations(db, run_id)
+    assert [o["text"] for o in saved] == [o.text for o in rep.observations]
+    assert all(len(o["interpretations"]) >= 2 for o in saved)
+
+
+def test_report_without_a_run(populated: tuple[Store, list[str]]) -> None:
+    db, _ = populated
+    rep = build_report(db)
+    assert rep.run is None and not rep.map_points and not rep.heatmaps
+    assert "pattern lens" in rep.notes[0]
+    assert rep.tests and all(t.lens == "answer" for t in rep.tests)
+    save_report(db, rep)
+    assert list_observations(db, None)
+
+
+def test_no_run_flag_ignores_an_existing_run(with_run: tuple[Store, list[str], int]) -> None:
+    db, _, _ = with_run
+    rep = build_report(db, no_run=True)
+    assert rep.run is None and "--no-run" in rep.notes[0]
