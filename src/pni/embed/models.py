@@ -80,7 +80,46 @@ def packaged_model_dir() -> Path:
     return Path(pkg.get_model_path())
 
 
-_rev_memo: dict[tuple[str, int, int], str] = {}
+_rev_memo: dict[str, str] = {}
+
+
+def _memo_file() -> Path:
+    from pni.paths import data_dir
+
+    return data_dir() / "models" / "weights-sha256.json"
+
+
+def _file_sha256(f: Path) -> str:
+    """sha256 of a weights file, remembered (in memory and under the data dir) by path, size and
+    modification time, so later runs skip re-reading 90 MB."""
+    st = f.stat()
+    memo_key = f"{f.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    if memo_key in _rev_memo:
+        return _rev_memo[memo_key]
+    memo: dict[str, str] = {}
+    try:
+        memo_path = _memo_file()
+        if memo_path.is_file():
+            memo = json.loads(memo_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    digest = memo.get(memo_key)
+    if digest is None:
+        fh = hashlib.sha256()
+        with f.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                fh.update(block)
+        digest = fh.hexdigest()
+        memo[memo_key] = digest
+        try:
+            memo_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = memo_path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(memo, indent=1), "utf-8")
+            os.replace(tmp, memo_path)
+        except OSError:
+            pass  # a read-only data dir only costs the hash next time
+    _rev_memo[memo_key] = digest
+    return digest
 
 
 def weights_revision(folder: Path) -> str:
@@ -92,16 +131,7 @@ def weights_revision(folder: Path) -> str:
         raise ModelError("no model weights in this folder", file=folder)
     h = hashlib.sha256()
     for f in files:
-        st = f.stat()
-        memo_key = (str(f.resolve()), st.st_size, st.st_mtime_ns)
-        digest = _rev_memo.get(memo_key)
-        if digest is None:
-            fh = hashlib.sha256()
-            with f.open("rb") as stream:
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    fh.update(block)
-            digest = _rev_memo[memo_key] = fh.hexdigest()
-        h.update(digest.encode())
+        h.update(_file_sha256(f).encode())
     return h.hexdigest()[:16]
 
 

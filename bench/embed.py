@@ -1,0 +1,146 @@
+"""Embedding speed and agreement of pni's backends against sentence-transformers ``encode``.
+
+Baseline: ``SentenceTransformer(packaged all-MiniLM-L6-v2, device="cpu").encode(texts)`` with its
+defaults (batch 32, truncation at 256 word pieces), timed in the same process on the same texts.
+Each round times every method once, in turn; texts/s is the median over rounds (the machine is
+shared, so same-process ratios matter more than absolute figures).
+
+Agreement: cosine of each backend's vectors to pni's torch backend (same chunking of long texts),
+and, for texts that fit the window, of pni's torch backend to ``encode`` (should be 1.0).
+
+Cold start: a fresh process that loads the backend and embeds one text (onnx-int8 with its export
+already cached). Export: a fresh ONNX export + fusion + int8 quantization into a temp folder.
+
+    .venv/bin/python bench/embed.py                  # 256 texts of each eval corpus, 3 rounds
+    .venv/bin/python bench/embed.py --n 0 --rounds 1 # every text
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import numpy as np
+
+EVAL = Path(os.environ.get("PNI_EVAL", Path(__file__).resolve().parents[2] / "shared" / "eval"))
+CORPORA = {
+    "cfpb": EVAL / "cfpb_complaints" / "cfpb_complaints.csv",
+    "counsel": EVAL / "counsel_chat" / "counsel_chat.csv",
+}
+
+COLD = """
+import os, sys, time
+t = time.perf_counter()
+from pni.embed import get_embedder
+e = get_embedder(backend={backend!r})
+e.embed(["We sat together at the lunch table."])
+print(time.perf_counter() - t, "torch" in sys.modules)
+"""
+
+
+def load_texts(name: str, n: int, seed: int) -> list[str]:
+    import pandas as pd
+
+    df = pd.read_csv(CORPORA[name])
+    if n and n < len(df):
+        df = df.sample(n, random_state=seed)
+    return [str(t) for t in df["text"]]
+
+
+def cold_start(backend: str) -> tuple[float, bool]:
+    out = subprocess.run([sys.executable, "-c", COLD.format(backend=backend)],
+                         capture_output=True, text=True, check=True, env=os.environ.copy())
+    secs, torch_loaded = out.stdout.split()
+    return float(secs), torch_loaded == "True"
+
+
+def export_time() -> float:
+    from pni.embed.models import resolve_model
+    from pni.embed.onnx_backend import export_model
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        export_model(resolve_model(), Path(tmp) / "export")
+        return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=256, help="texts per corpus (0: all)")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
+    ap.add_argument("--no-cold", action="store_true", help="skip cold-start and export timings")
+    args = ap.parse_args()
+
+    from pni.embed import get_embedder
+    from pni.embed.torch_backend import TorchEmbedder
+
+    onnx = get_embedder(backend="onnx-int8")  # exports first if not cached
+    torch_e = get_embedder(backend="torch")
+    assert isinstance(torch_e, TorchEmbedder)
+    st = torch_e.model
+    methods = {
+        "st.encode (baseline)": lambda ts: np.asarray(st.encode(ts)),
+        "pni torch": lambda ts: torch_e.embed(ts),
+        "pni onnx-int8": lambda ts: onnx.embed(ts),
+    }
+    names = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds} cpus={os.cpu_count()}"
+          f"  model={onnx.model_id}@{onnx.revision}")
+    rows = []
+    for corpus in names:
+        texts = load_texts(corpus, args.n, args.seed)
+        tokens = torch_e.count_tokens(texts)
+        fits = np.array([c <= torch_e.max_tokens for c in tokens])
+        for fn in methods.values():  # warm-up
+            fn(texts[:8])
+        times: dict[str, list[float]] = {m: [] for m in methods}
+        vecs: dict[str, np.ndarray] = {}
+        for _ in range(args.rounds):
+            for m, fn in methods.items():
+                t = time.perf_counter()
+                vecs[m] = fn(texts)
+                times[m].append(time.perf_counter() - t)
+        ref = vecs["pni torch"]
+        base = statistics.median(times["st.encode (baseline)"])
+        for m in methods:
+            v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
+            cos = (v * ref).sum(1)
+            if m == "st.encode (baseline)":
+                cos = cos[fits]  # encode truncates long texts; compare where both see all
+            med = statistics.median(times[m])
+            rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{base / med:.2f}x",
+                         f"{cos.mean():.4f}", f"{cos.min():.4f}"])
+        print(f"# {corpus}: {len(texts)} texts, mean {np.mean(tokens):.0f} tokens,"
+              f" {int((~fits).sum())} longer than {torch_e.max_tokens} (chunked by pni)")
+
+    head = ["corpus", "method", "texts", "texts/s", "vs baseline", "cos mean", "cos min"]
+    print()
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" for _ in head) + "|")
+    for r in rows:
+        print("| " + " | ".join(str(c) for c in r) + " |")
+    print("\ncos: to pni torch vectors (baseline row: texts within the 256-token window only)")
+
+    if not args.no_cold:
+        print("\n| backend | cold start (s), load + first text | torch imported |")
+        print("|---|---|---|")
+        for b in ("onnx-int8", "torch"):
+            secs, loaded = cold_start(b)
+            print(f"| {b} | {secs:.2f} | {loaded} |")
+        print(f"\nonnx-int8 export (torch load + export + fuse + quantize): {export_time():.1f} s")
+
+
+if __name__ == "__main__":
+    main()

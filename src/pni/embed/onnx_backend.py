@@ -1,0 +1,172 @@
+"""The ``onnx-int8`` backend: the model's transformer exported to ONNX, fused by onnxruntime's
+BERT optimizer, int8 dynamically quantized, and run on onnxruntime with pooling done in numpy.
+
+The export happens once per model revision, into ``data_dir()/models/<model>-<revision>-onnx-int8``
+(a writable cache, never beside the model). It needs torch; loading a cached export does not
+import torch. Only mean-pooling (or CLS-pooling) sentence-transformers models with a
+Transformer -> Pooling [-> Normalize] pipeline can be exported; others should use ``torch``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pni.embed.models import ModelSource, offline_env
+from pni.embed.windowed import WindowedEmbedder, mean_pool
+from pni.errors import ModelError
+
+#: Bump when the export recipe changes: a new folder is made and old vectors are not reused.
+EXPORT_VERSION = "1"
+ONNX_FILE = "model-int8.onnx"
+META_FILE = "pni-export.json"
+
+
+def export_dir(source: ModelSource) -> Path:
+    """Where the export of this model revision lives (created on demand)."""
+    from pni.paths import data_dir
+
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source.model_id).strip("_") or "model"
+    return data_dir() / "models" / f"{safe}-{source.revision}-onnx-int8-v{EXPORT_VERSION}"
+
+
+def pooling_mode(source: ModelSource) -> str:
+    """'mean' or 'cls', or ModelError when the model's pipeline cannot run as an export."""
+    modules = source.modules()
+    if modules and (modules[0] != "Transformer" or any(
+            m not in ("Pooling", "Normalize") for m in modules[1:])):
+        raise ModelError(
+            f"onnx-int8 supports Transformer -> Pooling -> Normalize models; this one has"
+            f" {' -> '.join(modules)}: use --backend torch", file=source.path)
+    cfg = source.pooling()
+    if not cfg or cfg.get("pooling_mode_mean_tokens"):
+        return "mean"
+    if cfg.get("pooling_mode_cls_token"):
+        return "cls"
+    raise ModelError("onnx-int8 supports mean or CLS pooling only: use --backend torch",
+                     file=source.path)
+
+
+def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
+    """Export, fuse and quantize ``source`` into ``target`` (atomically). Needs torch."""
+    offline_env()
+    t0 = time.perf_counter()
+    import torch
+
+    from pni.embed.torch_backend import load_sentence_transformer
+
+    st = load_sentence_transformer(source)
+    bert = st[0].auto_model.eval()
+    # eager attention exports the pattern onnxruntime's optimizer fuses into Attention ops
+    try:
+        bert.set_attn_implementation("eager")
+    except Exception:  # older transformers: config attribute
+        bert.config._attn_implementation = "eager"
+    n_heads = int(getattr(bert.config, "num_attention_heads", 0))
+    hidden = int(getattr(bert.config, "hidden_size", 0))
+
+    class _Wrapped(torch.nn.Module):
+        def __init__(self, m: Any):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=token_type_ids).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    dummy = torch.ones((2, 16), dtype=torch.int64)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
+    try:
+        raw = tmp / "model.onnx"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _Wrapped(bert), (dummy, torch.ones_like(dummy), torch.zeros_like(dummy)),
+                str(raw), input_names=names, output_names=["last_hidden_state"],
+                dynamic_axes={k: {0: "batch", 1: "seq"} for k in [*names, "last_hidden_state"]},
+                opset_version=17, dynamo=False,
+            )
+        import logging
+
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        fused = tmp / "model-fused.onnx"
+        prev = logging.getLogger().level
+        logging.getLogger().setLevel(logging.ERROR)
+        try:
+            opt = optimize_model(str(raw), model_type="bert", num_heads=n_heads,
+                                 hidden_size=hidden, opt_level=1)
+            opt.save_model_to_file(str(fused))
+            fusions = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
+            quantize_dynamic(str(fused), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
+                             extra_options={"DefaultTensorType": 1})
+        finally:
+            logging.getLogger().setLevel(prev)
+        raw.unlink()
+        fused.unlink()
+        meta = {
+            "model_id": source.model_id, "revision": source.revision, "source": str(source.path),
+            "export_version": EXPORT_VERSION, "pooling": pooling_mode(source),
+            "dim": hidden, "max_tokens": source.max_tokens(), "fusions": fusions,
+            "torch": torch.__version__, "seconds": round(time.perf_counter() - t0, 2),
+        }
+        (tmp / META_FILE).write_text(json.dumps(meta, indent=2), "utf-8")
+        if target.exists():  # another process finished first
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return meta
+
+
+class OnnxEmbedder(WindowedEmbedder):
+    backend = "onnx-int8"
+
+    def __init__(self, source: ModelSource, folder: Path, threads: int | None = None):
+        super().__init__(source)
+        import onnxruntime as ort
+
+        meta = json.loads((folder / META_FILE).read_text("utf-8"))
+        self.folder = folder
+        self.meta = meta
+        self.pooling = str(meta.get("pooling", "mean"))
+        self.dim = int(meta["dim"])
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            opts.intra_op_num_threads = threads
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(folder / ONNX_FILE), sess_options=opts,
+                                            providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    @classmethod
+    def from_source(cls, source: ModelSource) -> OnnxEmbedder:
+        """Load the cached export of ``source``, exporting it first when there is none."""
+        folder = export_dir(source)
+        pooling_mode(source)  # fail early for models the export cannot serve
+        if not (folder / ONNX_FILE).is_file() or not (folder / META_FILE).is_file():
+            export_model(source, folder)
+        return cls(source, folder)
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        feeds = {"input_ids": input_ids, "attention_mask": attention_mask,
+                 "token_type_ids": np.zeros_like(input_ids)}
+        (hidden,) = self.session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})
+        if self.pooling == "cls":
+            return np.asarray(hidden[:, 0], dtype=np.float32)
+        return mean_pool(hidden, attention_mask).astype(np.float32)

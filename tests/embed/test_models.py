@@ -1,0 +1,150 @@
+"""Model resolution and the real backends. Tests marked ``model`` load the packaged MiniLM."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from pni.embed import FakeEmbedder, embed_stories, get_embedder, n_windows
+from pni.embed.models import DEFAULT_MODEL, resolve_model
+from pni.embed.windowed import WindowedEmbedder
+from pni.errors import ModelError, UsageError
+from pni.store import Store
+
+SIMILAR = [
+    "Nobody talked to me at the lunch table on my first day at the new school.",
+    "On my first day in the new school I ate lunch alone because no one would sit with me.",
+    "The bank charged my credit card twice and never refunded the overdraft fee.",
+]
+LONG = " ".join(
+    f"In week {i} my daughter came home from school tired, with hours of homework and a test"
+    " the next morning, and we argued about sleep and deadlines again." for i in range(30)
+)
+
+
+def test_fake_by_name_or_backend() -> None:
+    assert isinstance(get_embedder("fake"), FakeEmbedder)
+    assert isinstance(get_embedder(backend="fake"), FakeEmbedder)
+
+
+def test_unknown_backend_is_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown embedding backend"):
+        get_embedder(backend="gpu-magic")
+
+
+@pytest.mark.parametrize("name", ["nobody-here/no-such-model", "no_such_model_xyz"])
+def test_missing_model_is_model_error(name: str) -> None:
+    with pytest.raises(ModelError, match="never"):
+        get_embedder(name, backend="torch")
+
+
+def test_model_path_that_is_not_a_model(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match=r"no config\.json"):
+        get_embedder(str(tmp_path), backend="onnx-int8")
+    f = tmp_path / "x.txt"
+    f.write_text("hi")
+    with pytest.raises(ModelError, match="not a file") as info:
+        get_embedder(str(f))
+    assert str(f) in str(info.value)
+
+
+def test_default_model_resolves_to_packaged_folder() -> None:
+    src = resolve_model()
+    assert src.model_id == DEFAULT_MODEL
+    assert (src.path / "model.safetensors").is_file()
+    assert len(src.revision) == 16 and src.revision == resolve_model(DEFAULT_MODEL).revision
+    assert src.max_tokens() == 256
+    assert src.pooling().get("pooling_mode_mean_tokens") is True
+
+
+class RecordingWindows(WindowedEmbedder):
+    """The real tokenizer and windowing, with a forward pass that records window lengths."""
+
+    backend = "recording"
+
+    def __init__(self) -> None:
+        super().__init__(resolve_model())
+        self.dim = 4
+        self.lengths: list[int] = []
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        self.lengths.extend(int(x) for x in attention_mask.sum(1))
+        return np.tile(np.array([1.0, 0, 0, 0], dtype=np.float32), (len(input_ids), 1))
+
+
+def test_long_text_is_split_into_windows_within_the_model_limit() -> None:
+    e = RecordingWindows()
+    (n_tokens,) = e.count_tokens([LONG])
+    assert n_tokens > 3 * 256
+    v = e.embed([LONG, "short"])
+    assert len(e.lengths) == n_windows(n_tokens, e.max_tokens) + 1 >= 5
+    assert max(e.lengths) == 256
+    assert np.allclose(np.linalg.norm(v, axis=1), 1)
+
+
+# -- the real packaged model -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The session's PNI_HOME (as conftest sets it), so the export is made once per session."""
+    home = os.environ.get("PNI_TEST_HOME") or str(tmp_path_factory.getbasetemp() / "pni-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PNI_HOME", home)
+        yield home
+
+
+@pytest.fixture(scope="module")
+def onnx(home: str):  # type: ignore[no-untyped-def]
+    return get_embedder()  # default backend: onnx-int8, exported here if not cached
+
+
+@pytest.fixture(scope="module")
+def torch_e(home: str):  # type: ignore[no-untyped-def]
+    return get_embedder(backend="torch")
+
+
+@pytest.mark.model
+def test_default_backend_is_onnx_and_similar_stories_are_closer(onnx) -> None:  # type: ignore[no-untyped-def]
+    assert onnx.backend == "onnx-int8" and onnx.dim == 384
+    v = onnx.embed(SIMILAR)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-5)
+    assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.3
+
+
+@pytest.mark.model
+def test_onnx_agrees_with_torch(onnx, torch_e) -> None:  # type: ignore[no-untyped-def]
+    texts = [*SIMILAR, LONG, "ok", "Mi hija llegó llorando porque nadie jugó con ella."]
+    cos = (onnx.embed(texts) * torch_e.embed(texts)).sum(1)
+    assert cos.mean() >= 0.98 and cos.min() >= 0.96, cos
+
+
+@pytest.mark.model
+def test_torch_backend_matches_sentence_transformers_encode(torch_e) -> None:  # type: ignore[no-untyped-def]
+    ref = torch_e.model.encode(SIMILAR, normalize_embeddings=True)
+    assert ((torch_e.embed(SIMILAR) * ref).sum(1) > 0.9999).all()
+
+
+@pytest.mark.model
+def test_real_model_chunks_long_story_and_caches(onnx, store: Store) -> None:  # type: ignore[no-untyped-def]
+    r = embed_stories(store, [("a", SIMILAR[0]), ("b", LONG)], onnx)
+    assert (r.n_embedded, r.n_chunked, r.chunks[0]) == (2, 1, 1) and r.chunks[1] >= 4
+    assert np.allclose(np.linalg.norm(r.vectors, axis=1), 1, atol=1e-5)
+    again = embed_stories(store, [("b", LONG), ("a", SIMILAR[0])], onnx)
+    assert again.n_embedded == 0 and np.array_equal(again.vectors[0], r.vectors[1])
+
+
+@pytest.mark.model
+def test_cached_export_loads_without_torch(onnx, home: str) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys; from pni.embed import get_embedder; e = get_embedder();"
+        " e.embed(['hello']); print(e.backend, 'torch' in sys.modules,"
+        " 'sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PNI_HOME": home}, check=True, timeout=60)
+    assert out.stdout.split() == ["onnx-int8", "False", "False"]
