@@ -53,6 +53,8 @@ def packet(
     paper: Annotated[str, typer.Option("--paper", help="a4 or us-letter.")] = "a4",
     cards_per_pattern: Annotated[int, typer.Option(
         "--cards-per-pattern", help="Story cards on each pattern worksheet (3-7 advised).")] = 5,
+    observations: Annotated[int, typer.Option(
+        "--observations", help="Print the N most notable observations from `pni explore`.")] = 10,
     title: Annotated[str | None, typer.Option("--title", help="Title on the cover.",
                                               show_default=False)] = None,
     json_: JsonOpt = False,
@@ -77,7 +79,7 @@ def packet(
         run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
         groups=groups, lenses=_csv(lens) or [], names_file=names, redact=not no_redact,
         include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper,
-        cards_per_pattern=cards_per_pattern, title=title,
+        cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,
     )
     with open_store(store) as db:
         packets = build_packets(db, opts)

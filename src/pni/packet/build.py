@@ -44,6 +44,7 @@ DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "compos
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
 OUTCOME_KINDS = ["discovery", "dilemma", "idea", "question", "opportunity"]
 BREAK_AFTER_MINUTES = 80
+CODES_SHOWN = 12
 
 
 class PacketOptions(BaseModel):
@@ -63,6 +64,7 @@ class PacketOptions(BaseModel):
     axes: list[str] | None = None
     paper: str = "a4"
     cards_per_pattern: int = 5
+    max_observations: int = 10
     title: str | None = None
 
 
@@ -354,9 +356,9 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
 
     def observations_for(codes: dict[str, str]) -> list[Observation]:
         out: list[Observation] = []
-        for o in _observations(db, run_id):
+        for o in _observations(db, run_id)[:max(0, opts.max_observations)]:
             sids = list(o.get("story_ids") or [])
-            shown = [codes[s] for s in sids if s in codes]
+            shown = [codes[s] for s in sids if s in codes][:CODES_SHOWN]
             out.append(Observation(
                 rank=int(o.get("rank") or len(out) + 1), text=red.redact(str(o["text"])) or "",
                 interpretations=[red.redact(str(i)) or "" for i in o.get("interpretations") or []],
@@ -400,6 +402,10 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
                                                 labels.get("exercise", "Exercise")],
                                 cards_intro=labels.get("cards_intro", ""))
     all_codes = {c.id: c.code for c in cards}
+    n_obs = len(_observations(db, run_id))
+    if n_obs > opts.max_observations:
+        base["observations_note"] = fill(labels.get("observations_more", ""),
+                                         {"n": opts.max_observations, "total": n_obs})
     if opts.groups <= 1:
         return [Packet(kind="full", cover=cover(), guide=guide,
                        observations=observations_for(all_codes), patterns=pattern_sheets(cards),

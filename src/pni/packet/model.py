@@ -158,6 +158,7 @@ class Packet(BaseModel):
     guide: Guide | None = None
     allocation: list[AllocationRow] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    observations_note: str = ""
     patterns: list[PatternSheet] = Field(default_factory=list)
     exercises: list[Exercise] = Field(default_factory=list)
     lenses: list[Lens] = Field(default_factory=list)

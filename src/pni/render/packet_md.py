@@ -150,6 +150,8 @@ def render_md(p: Packet) -> str:
     if p.observations:
         out += [f"# {esc(L.get('observations', 'Observations'))}", "",
                 f"*{esc(L.get('observations_intro', ''))}*", ""]
+        if p.observations_note:
+            out += [esc(p.observations_note), ""]
         for o in p.observations:
             out += [f"{o.rank}. {esc(o.text)}", "", f"   {esc(L.get('interpretations', ''))}", ""]
             out += [f"   - [ ] {esc(i)}" for i in o.interpretations] + [""]
