@@ -17,7 +17,9 @@ from pni import __version__
 
 _state = {"debug": False}
 # Click's own errors (usage, bad parameter) keep Click's handling and exit code 2.
-_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_ClickException: type[Exception] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
 
 
 class _PniGroup(TyperGroup):
