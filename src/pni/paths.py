@@ -31,3 +31,21 @@ def data_dir() -> Path:
         p = Path(user_data_dir("pni", appauthor=False))
     p.mkdir(parents=True, exist_ok=True)
     return p
+
+
+PROMPTS_ENV = "PNI_PROMPTS"
+
+
+def prompts_dir() -> Path:
+    """The facilitator-editable texts: ``$PNI_PROMPTS``, else ``prompts/`` of a source checkout
+    (or editable install), else the copy installed inside the package (``pni/prompts``)."""
+    env = os.environ.get(PROMPTS_ENV)
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for cand in (here.parents[1] / "prompts", here / "prompts"):
+        if cand.is_dir():
+            return cand
+    from pni.errors import DataError
+
+    raise DataError("the prompts folder is missing from this install (set PNI_PROMPTS)")

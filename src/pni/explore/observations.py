@@ -10,7 +10,6 @@ the others are counted in its numbers as ``related_tests``.
 
 from __future__ import annotations
 
-import os
 import string
 from pathlib import Path
 from typing import Any
@@ -21,20 +20,15 @@ from pni.explore.models import Observation, TestResult
 from pni.explore.stats import MAGNITUDES
 
 TEMPLATES_FILE = Path("explore") / "interpretations.yaml"
-PROMPTS_ENV = "PNI_PROMPTS"
 MIN_INTERPRETATIONS = 2
 
 
 # -- templates -------------------------------------------------------------------------------------
 def default_templates_path() -> Path:
-    """``$PNI_PROMPTS/explore/interpretations.yaml`` if set, else the copy shipped in the repo's
-    ``prompts/`` folder."""
-    env = os.environ.get(PROMPTS_ENV)
-    if env:
-        return Path(env) / TEMPLATES_FILE
-    import pni
+    """``explore/interpretations.yaml`` in the prompts folder (``pni.paths.prompts_dir``)."""
+    from pni.paths import prompts_dir
 
-    return Path(pni.__file__).resolve().parents[2] / "prompts" / TEMPLATES_FILE
+    return prompts_dir() / TEMPLATES_FILE
 
 
 class Templates:

@@ -18,13 +18,14 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def default_dir() -> Path:
-    """Where the shipped wording lives: ``prompts/packet`` beside the package (a source checkout
-    or editable install), else ``pni/prompts/packet`` inside an installed package."""
-    here = Path(__file__).resolve()
-    for cand in (here.parents[3] / "prompts" / "packet", here.parents[1] / "prompts" / "packet"):
-        if cand.is_dir():
-            return cand
-    raise DataError("the packet's prompts folder (prompts/packet) is missing from this install")
+    """Where the shipped wording lives: ``packet/`` in the prompts folder (see
+    ``pni.paths.prompts_dir``: ``$PNI_PROMPTS``, the checkout's ``prompts/``, or the installed copy)."""
+    from pni.paths import prompts_dir
+
+    cand = prompts_dir() / "packet"
+    if not cand.is_dir():
+        raise DataError("the packet's prompts folder (prompts/packet) is missing", file=cand)
+    return cand
 
 
 def fill(text: str, values: dict[str, Any]) -> str:
