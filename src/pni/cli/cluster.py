@@ -108,10 +108,13 @@ def cluster(
             _print_assign(db, out, json_)
             return
         from pni.cluster import cluster_stories
+        from pni.cluster.assign import DEFAULT_MERGE_THRESHOLD
 
+        fake = emb.backend == "fake"  # its cosines are not MiniLM's: no calibrated merging
         with progress(transient=True) as bar:
             res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reduce,
                                   assign_noise=_threshold(assign_noise), stability=stability,
+                                  merge_threshold=None if fake else DEFAULT_MERGE_THRESHOLD,
                                   progress=bar)
         _print_run(db, res.run_id, res.embedding, json_)
 

@@ -47,6 +47,30 @@ def centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[list[int], np.nd
     return ks, (c / norms).astype(np.float32)
 
 
+#: Patterns whose centroids are this cosine-similar are merged after HDBSCAN (measured:
+#: docs/clustering.md). The spectral reduction can split one tight, well-separated group into
+#: several; their centroids stay nearly identical, distinct topics' centroids do not.
+DEFAULT_MERGE_THRESHOLD = 0.9
+
+
+def merge_close(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
+    """Merge, closest pair first, patterns whose centroids have cosine >= ``threshold``.
+    Returns (labels, number of merges)."""
+    labels = np.asarray(labels).copy()
+    merges = 0
+    while True:
+        ks, cents = centroids(vectors, labels)
+        if len(ks) < 2:
+            return labels, merges
+        sims = cents @ cents.T
+        np.fill_diagonal(sims, -np.inf)
+        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
+        if sims[i, j] < threshold:
+            return labels, merges
+        labels[labels == ks[max(i, j)]] = ks[min(i, j)]
+        merges += 1
+
+
 def nearest_centroid(
     vectors: np.ndarray, cents: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -39,7 +39,8 @@ def pick_exemplars(
 ) -> list[int]:
     """Row indices of up to ``k`` exemplars among ``vectors`` (unit rows of one pattern).
 
-    ``eligible`` (e.g. consent is not "no") restricts the choice when enough rows qualify.
+    ``eligible`` (e.g. consent is not "no") restricts the choice whenever any row qualifies, so a
+    small pattern may get fewer than ``k`` exemplars rather than show an ineligible story.
     """
     n = vectors.shape[0]
     if n == 0 or k <= 0:
@@ -47,7 +48,7 @@ def pick_exemplars(
     pool = np.arange(n)
     if eligible is not None:
         ok = np.flatnonzero(np.asarray(eligible, dtype=bool))
-        if len(ok) >= min(k, n):
+        if len(ok):
             pool = ok
     v = np.asarray(vectors, dtype=np.float64)
     c = centroid(v) if center is None else np.asarray(center, dtype=np.float64)

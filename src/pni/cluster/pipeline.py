@@ -24,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from pni.cluster.algorithms import Clusterer, default_min_size, get_clusterer
-from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, assign_noise, check_threshold
+from pni.cluster.assign import (
+    DEFAULT_ASSIGN_THRESHOLD,
+    DEFAULT_MERGE_THRESHOLD,
+    assign_noise,
+    check_threshold,
+    merge_close,
+)
 from pni.cluster.exemplars import centroid, pick_exemplars
 from pni.cluster.labels import label_patterns
 from pni.cluster.reduce import Reducer, get_reducer
@@ -123,12 +129,14 @@ def cluster_vectors(
     reducer: Reducer | str | None = None,
     clusterer: Clusterer | str | None = None,
     assign_noise_threshold: float | None = DEFAULT_ASSIGN_THRESHOLD,
+    merge_threshold: float | None = DEFAULT_MERGE_THRESHOLD,
     eligible: Sequence[bool] | None = None,
     progress: Any = None,
 ) -> Clustering:
     """Patterns among unit ``vectors`` (n, d) with their ``texts``.
 
-    ``min_size`` defaults to ``default_min_size(n)``; ``assign_noise_threshold`` None keeps every
+    ``min_size`` defaults to ``default_min_size(n)``; patterns whose centroids are at least
+    ``merge_threshold`` cosine-similar are merged; ``assign_noise_threshold`` None keeps every
     unclustered story unclustered. ``eligible`` marks rows that may serve as exemplars.
     Deterministic for a given ``seed``.
     """
@@ -160,6 +168,9 @@ def cluster_vectors(
     timings["cluster"] = time.perf_counter() - t
     _stage(progress, task, "Attaching and labelling")
     core = fit.labels.copy()
+    n_merged = 0
+    if merge_threshold is not None:
+        core, n_merged = merge_close(x, core, merge_threshold)
     strength = np.where(core >= 0, fit.strength, 0.0)
 
     t = time.perf_counter()
@@ -204,6 +215,7 @@ def cluster_vectors(
         "coverage_before_assign": n_core / n if n else None,
         "n_unclustered": n - n_clustered,
         "n_assigned": int(assigned.sum()),
+        "n_merged": n_merged,
         "validity": None if fit.validity is None else round(fit.validity, 4),
         "validity_method": fit.validity_method,
         "min_size": min_size,
@@ -215,6 +227,7 @@ def cluster_vectors(
         "clusterer": clu.name,
         "clusterer_params": clu.params,
         "assign_noise": assign_noise_threshold,
+        "merge_threshold": merge_threshold,
     }
     return Clustering(pattern, strength, assigned, xy, found, metrics,
                       {k: round(v, 4) for k, v in timings.items()}, params)
@@ -255,11 +268,14 @@ def cluster_stories(
     reducer: Reducer | str | None = None,
     clusterer: Clusterer | str | None = None,
     assign_noise: float | None = DEFAULT_ASSIGN_THRESHOLD,
+    merge_threshold: float | None = DEFAULT_MERGE_THRESHOLD,
     stability: int = 0,
     progress: Any = None,
 ) -> RunResult:
     """Embed every story in the store (through the vector cache), find patterns, save the run.
 
+    The cosine thresholds (``assign_noise``, ``merge_threshold``) are calibrated for
+    all-MiniLM-L6-v2; other embedders may need others (the fake test embedder: None for both).
     ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
@@ -276,7 +292,7 @@ def cluster_stories(
     texts = [s.text for s in stories]
     cl = cluster_vectors(
         res.vectors, texts, min_size=min_size, seed=seed, reducer=reducer, clusterer=clusterer,
-        assign_noise_threshold=assign_noise, eligible=[s.consent != "no" for s in stories],
+        assign_noise_threshold=assign_noise, merge_threshold=merge_threshold, eligible=[s.consent != "no" for s in stories],
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked
@@ -287,7 +303,8 @@ def cluster_stories(
         t = time.perf_counter()
         metrics["stability"] = stability_ari(
             res.vectors, texts, k=stability, seed=seed, min_size=cl.params["min_size"],
-            reducer=reducer, clusterer=clusterer, assign_noise_threshold=assign_noise)
+            reducer=reducer, clusterer=clusterer, assign_noise_threshold=assign_noise,
+            merge_threshold=merge_threshold)
         timings["stability"] = round(time.perf_counter() - t, 4)
     timings["total"] = round(time.perf_counter() - t0, 4)
     params = dict(cl.params)

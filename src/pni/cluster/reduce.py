@@ -135,7 +135,8 @@ class SpectralReducer:
     @property
     def params(self) -> dict[str, Any]:
         return {"n_components": self.n_components, "n_neighbors": self.n_neighbors,
-                "weights": "umap-fuzzy", "knn_pca_above": KNN_PCA_ABOVE}
+                "weights": "umap-fuzzy", "knn_pca_above": KNN_PCA_ABOVE,
+                "eigen_solver": "arpack to 20k stories, then lobpcg"}
 
     def fit_transform(self, x: np.ndarray, seed: int = 0) -> np.ndarray:
         n = x.shape[0]
@@ -149,8 +150,11 @@ class SpectralReducer:
         graph = fuzzy_graph(dist, idx)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "graph is not fully connected": still usable
+            # arpack (shift-invert) is exact and quick to 20k nodes but slows badly beyond;
+            # lobpcg then takes about 2 s at 100k
+            solver = "arpack" if n <= KNN_PCA_ABOVE else "lobpcg"
             emb = spectral_embedding(graph, n_components=self.n_components, random_state=seed,
-                                     drop_first=True)
+                                     eigen_solver=solver, drop_first=True)
         return np.asarray(emb, dtype=np.float64)
 
 

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pni.cli import app
+from pni.store import Store
+from tests.helpers import populate
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def sdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PNI_FAKE_EMBEDDER", "1")
+    p = tmp_path / "pni.db"
+    with Store.open(p) as db:
+        populate(db, 60)
+    return p
+
+
+def test_help_shows_options_and_runs_subcommand() -> None:
+    r = runner.invoke(app, ["cluster", "--help"])
+    assert r.exit_code == 0
+    for opt in ("--min-size", "--seed", "--reduce", "--assign-noise", "--assign", "--stability",
+                "--json", "runs"):
+        assert opt in r.stdout
+    assert "--fake-embedder" not in r.stdout  # hidden, test only
+    assert runner.invoke(app, ["cluster", "runs", "--help"]).exit_code == 0
+
+
+def test_cluster_prints_patterns_and_noise(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "--store", str(sdb)])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ""
+    assert "fit no pattern" in r.stderr and "patterns among 60 stories" in r.stderr
+    assert "Embedded 60 stories" in r.stderr
+
+
+def test_cluster_json_and_cache(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--json", "--stability", "2"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["embedding"]["n_embedded"] == 60
+    assert out["metrics"]["n_patterns"] == len(out["patterns"]) >= 4
+    assert out["metrics"]["stability"]["k"] == 2
+    assert all("centroid" not in p for p in out["patterns"])
+    again = json.loads(runner.invoke(app, ["cluster", "--store", str(sdb), "--json"]).stdout)
+    assert again["embedding"]["n_embedded"] == 0 and again["run_id"] == out["run_id"] + 1
+
+
+def test_assign_noise_off_and_bad_values(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--json", "--assign-noise", "off",
+                            "--min-size", "14"])
+    assert r.exit_code == 0, r.stderr
+    m = json.loads(r.stdout)["metrics"]
+    assert m["n_assigned"] == 0
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign-noise", "high"])
+    assert bad.exit_code == 2 and "--assign-noise" in bad.stderr and bad.stdout == ""
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "tsne"])
+    assert bad.exit_code == 2 and "unknown reducer" in bad.stderr
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "1"])
+    assert bad.exit_code == 2
+
+
+def test_assign_new_stories(sdb: Path) -> None:
+    assert runner.invoke(app, ["cluster", "--store", str(sdb)]).exit_code == 0
+    with Store.open(sdb) as db:
+        populate(db, 5, seed=42, collection="Later")
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign", "--json"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["n_new"] == 5 and out["parent_run"] == 1 and out["run_id"] == 2
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign"])
+    assert r.exit_code == 0 and "new stories" in r.stderr
+
+
+def test_assign_without_run_is_an_error(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign"])
+    assert r.exit_code == 1 and "no cluster run" in r.stderr
+
+
+def test_runs_lists_runs(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "runs", "--store", str(sdb)])
+    assert r.exit_code == 0 and "No cluster runs" in r.stderr
+    runner.invoke(app, ["cluster", "--store", str(sdb)])
+    r = runner.invoke(app, ["cluster", "runs", "--store", str(sdb), "--json"])
+    assert r.exit_code == 0
+    runs = json.loads(r.stdout)
+    assert len(runs) == 1 and runs[0]["kind"] == "cluster" and runs[0]["params"]["reducer"]
+    r = runner.invoke(app, ["cluster", "runs", "--store", str(sdb)])
+    assert "1 runs" in r.stderr or "runs" in r.stderr
+
+
+def test_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PNI_FAKE_EMBEDDER", "1")
+    p = tmp_path / "e.db"
+    Store.open(p).close()
+    r = runner.invoke(app, ["cluster", "--store", str(p)])
+    assert r.exit_code == 1 and "no stories" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_status_shows_runs(sdb: Path) -> None:
+    runner.invoke(app, ["cluster", "--store", str(sdb)])
+    r = runner.invoke(app, ["status", "--store", str(sdb), "--json"])
+    assert r.exit_code == 0
+    titles = [s["title"] for s in json.loads(r.stdout)["sections"]]
+    assert any("Cluster runs" in t for t in titles)

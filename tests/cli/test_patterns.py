@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pni.cli import app
+from pni.store import Store
+from tests.helpers import fake_run, populate
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def sdb(tmp_path: Path) -> Path:
+    p = tmp_path / "pni.db"
+    with Store.open(p) as db:
+        fake_run(db, populate(db, 60))
+    return p
+
+
+def test_list(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "list", "--store", str(sdb)])
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "belonging" in r.stderr and "fit no pattern" in r.stderr
+    out = json.loads(runner.invoke(app, ["patterns", "list", "--store", str(sdb), "--json"]).stdout)
+    assert out["run_id"] == 1 and len(out["patterns"]) == 4
+    assert all("centroid" not in p for p in out["patterns"])
+
+
+def test_list_unknown_run(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "list", "--store", str(sdb), "--run", "9"])
+    assert r.exit_code == 1 and "no run with id 9" in r.stderr
+
+
+def test_show(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "show", "1", "--store", str(sdb)])
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "Exemplar stories" in r.stderr and "I remember" in r.stderr
+    out = json.loads(runner.invoke(app, ["patterns", "show", "1", "--store", str(sdb),
+                                         "--json"]).stdout)
+    assert out["id"] == 1 and len(out["exemplar_stories"]) == 3
+    assert out["exemplar_stories"][0]["excerpt"]
+    bad = runner.invoke(app, ["patterns", "show", "99", "--store", str(sdb)])
+    assert bad.exit_code == 1 and "no pattern with id 99" in bad.stderr
+
+
+def test_show_escapes_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = tmp_path / "m.db"
+    with Store.open(p) as db:
+        ids = populate(db, 20)
+        db.execute("UPDATE stories SET text = '[bold]not markup[/bold] ' || text WHERE id = ?",
+                   (ids[0],))
+        fake_run(db, ids)
+    r = runner.invoke(app, ["patterns", "show", "1", "--store", str(p)])
+    assert r.exit_code == 0 and "[bold]not markup[/bold]" in r.stderr
+
+
+def test_assignments_json_csv(sdb: Path) -> None:
+    out = json.loads(runner.invoke(app, ["patterns", "assignments", "--store", str(sdb),
+                                         "--json"]).stdout)
+    rows = out["assignments"]
+    assert len(rows) == 60 and sum(r["pattern_id"] is None for r in rows) == 8
+    r = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--csv"])
+    assert r.exit_code == 0
+    got = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(got) == 60 and set(got[0]) >= {"story_id", "pattern_id", "strength", "assigned"}
+    assert sum(g["pattern_id"] == "" for g in got) == 8
+    both = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--json", "--csv"])
+    assert both.exit_code == 2
+    table = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb)])
+    assert table.exit_code == 0 and "60 stories" in table.stderr
+
+
+def test_no_run_yet(tmp_path: Path) -> None:
+    p = tmp_path / "e.db"
+    Store.open(p).close()
+    r = runner.invoke(app, ["patterns", "list", "--store", str(p)])
+    assert r.exit_code == 1 and "no cluster run yet" in r.stderr

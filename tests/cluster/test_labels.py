@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pni.cluster.labels import NARRATIVE_STOP_WORDS, class_tfidf, label_patterns, title_from
+
+
+def test_first_person_and_narrative_words_are_not_keywords() -> None:
+    texts = [
+        "I was at the lunch table and we really felt like nobody wanted us there. My friends went.",
+        "I remember we had lunch table trouble, I just sat alone at the lunch table.",
+        "My homework was due and I was up late doing homework, we had so much homework.",
+        "I got homework every night and I went to sleep late, homework again.",
+    ]
+    kw = class_tfidf(texts, [0, 0, 1, 1])
+    words = {w for terms in kw.values() for t in terms for w in t.split()}
+    for banned in ("i", "me", "my", "we", "was", "had", "just", "really", "like", "got", "went"):
+        assert banned not in words
+    assert kw[0][0].startswith("lunch") or kw[0][0] == "table"
+    assert kw[1][0] == "homework"
+
+
+def test_redaction_tokens_are_ignored() -> None:
+    kw = class_tfidf(["XXXX called XXXX about the mortgage XX/XX/XXXX mortgage",
+                      "the credit card bill credit card XXXX"], [0, 1])
+    assert all("xx" not in t for terms in kw.values() for t in terms)
+    assert kw[0][0] == "mortgage"
+
+
+def test_titles_are_short_and_not_repetitive() -> None:
+    assert title_from(["lunch", "lunch table", "friends"]) == "lunch table · friends"
+    assert title_from(["homework", "sleep", "late"]) == "homework · sleep"
+    assert title_from([]) == "(untitled)"
+
+
+def test_noise_gets_no_label() -> None:
+    out = label_patterns(["a story of tests", "another about tests", "lost"], [0, 0, -1])
+    assert set(out) == {0}
+    assert "tests" in out[0][1]
+
+
+def test_stop_list_has_narrative_words() -> None:
+    assert {"i", "we", "was", "were", "had", "just", "really", "like", "got", "went"} <= \
+        NARRATIVE_STOP_WORDS
