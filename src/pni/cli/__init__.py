@@ -83,7 +83,7 @@ def _root(
 def _register() -> None:
     from importlib import import_module
 
-    for name in ("status", "collect", "stories", "cluster", "patterns", "explore", "packet", "record"):
+    for name in ("status", "collect", "stories", "cluster", "patterns", "explore", "packet", "record", "prepare"):
         try:
             mod = import_module(f"pni.cli.{name}")
         except ModuleNotFoundError as e:

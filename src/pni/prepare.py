@@ -1,0 +1,109 @@
+"""The main job in one call: collect -> cluster -> explore -> packet, into one output folder.
+
+>>> from pathlib import Path
+>>> from pni.prepare import prepare
+>>> result = prepare([Path("sample_stories")], Path("out"))  # doctest: +SKIP
+>>> result.packet  # doctest: +SKIP
+PosixPath('out/packet.pdf')
+
+Each stage is the same library call its own command makes; this module only chains them and
+decides where the files go.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from pni.errors import DataError
+
+NAMES_FILE = "names.txt"
+
+
+class PrepareResult(BaseModel):
+    """What `pni prepare` wrote and found."""
+
+    out: Path
+    store: Path
+    collected: dict[str, int]
+    rejects: int
+    run_id: int
+    n_patterns: int
+    coverage: float | None
+    observations: int
+    report_html: Path
+    report_md: Path
+    packets: list[Path]
+    names_file: Path | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def packet(self) -> Path:
+        return self.packets[0]
+
+
+def find_names_file(paths: list[Path]) -> Path | None:
+    """A ``names.txt`` given as an input folder's top-level file, used for redaction."""
+    for p in paths:
+        cand = p / NAMES_FILE if p.is_dir() else None
+        if cand is not None and cand.is_file():
+            return cand
+    return None
+
+
+def prepare(
+    paths: list[Path],
+    out: Path,
+    *,
+    store: Path | None = None,
+    names_file: Path | None = None,
+    embedder: Any = None,
+    seed: int = 0,
+    fmt: str = "pdf",
+    groups: int = 1,
+    progress: Any = None,
+) -> PrepareResult:
+    """Collect ``paths`` into ``store`` (default ``out/pni.db``), cluster, explore and print a
+    packet. Nothing is sent anywhere; every file lands in ``out``."""
+    from pni.cluster import cluster_stories
+    from pni.embed import get_embedder
+    from pni.explore.report import build_report, save_report
+    from pni.ingest.collect import collect
+    from pni.packet import PacketOptions, build_packets, write_packets
+    from pni.render import report_html, report_md
+    from pni.store import Store
+
+    out.mkdir(parents=True, exist_ok=True)
+    store = store or out / "pni.db"
+    names_file = names_file or find_names_file(paths)
+    notes: list[str] = []
+    with Store.open(store) as db:
+        creport = collect(db, paths)
+        failed = [f for f in creport.files if f.error]
+        for f in failed:
+            notes.append(f"{f.file}: not collected: {f.error}")
+        if not db.scalar("SELECT count(*) FROM stories"):
+            raise DataError("no stories were collected from the given paths")
+        emb = embedder or get_embedder()
+        # cosine thresholds are calibrated for MiniLM; the fake test embedder gets none
+        fake = getattr(emb, "backend", "") == "fake"
+        extra: dict[str, Any] = {"assign_noise": None, "merge_threshold": None} if fake else {}
+        run = cluster_stories(db, emb, seed=seed, progress=progress, **extra)
+        report = build_report(db, run_id=run.run_id)
+        save_report(db, report)
+        html = report_html.write(report, out / "report.html")
+        md = report_md.write(report, out / "report.md")
+        packets = build_packets(db, PacketOptions(run_id=run.run_id, names_file=names_file,
+                                                  groups=groups))
+        written = write_packets(packets, out / f"packet.{fmt}", fmt)
+    if names_file is None:
+        notes.append("no names.txt found: only tellers' kept names, e-mails and phone numbers "
+                      "were redacted")
+    return PrepareResult(
+        out=out, store=store, collected=creport.totals, rejects=len(creport.rejects),
+        run_id=run.run_id, n_patterns=run.n_patterns, coverage=run.coverage,
+        observations=len(report.observations), report_html=Path(html), report_md=Path(md),
+        packets=written, names_file=names_file, notes=notes,
+    )

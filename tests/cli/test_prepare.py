@@ -1,0 +1,61 @@
+"""`pni prepare`: the README's main job, end to end on the sample stories (fake embedder here;
+the real model is exercised by the cluster stage's model tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from pni.cli import app
+from pni.store import Store
+from tests.conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def test_prepare_samples_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["prepare", str(SAMPLES), "-o", str(out), "--fake-embedder",
+                                 "--format", "html", "--json"])
+    assert result.exit_code == 0, result.stderr
+    info = json.loads(result.stdout)
+    assert info["collected"]["stored"] == info["collected"]["read"] - 2  # 1 duplicate, 1 empty
+    assert info["collected"]["rejected"] == 1 and info["rejects"] == 1
+    assert info["n_patterns"] >= 2
+    assert info["names_file"].endswith("names.txt")
+    packet = Path(info["packets"][0])
+    assert packet.exists() and packet.parent == out
+    assert (out / "report.html").exists() and (out / "report.md").exists()
+    assert "Packet:" in result.stderr
+
+    # privacy: no consent-"no" story text and no listed name reaches the packet
+    html = packet.read_text("utf-8")
+    with Store.open(out / "pni.db") as db:
+        withheld = [r["text"] for r in db.query("SELECT text FROM stories WHERE consent = 'no'")]
+    assert withheld
+    for text in withheld:
+        assert text[:80] not in html
+    assert "Okafor" not in html
+
+    # running the main job again stores nothing new
+    again = runner.invoke(app, ["prepare", str(SAMPLES), "-o", str(out), "--fake-embedder",
+                                "--format", "md", "--json"])
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["collected"]["stored"] == 0
+
+
+def test_prepare_missing_path_is_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["prepare", str(tmp_path / "nowhere"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "nowhere" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_prepare_with_no_stories_is_data_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["prepare", str(empty), "-o", str(tmp_path / "o"),
+                                 "--fake-embedder"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().startswith("Error: ") and "no stories" in result.stderr
