@@ -160,6 +160,22 @@ def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
     return _Resolved(s, meta, form, notices)
 
 
+def _declared_forms(files: list[tuple[Path, Path]], opts: CollectOptions,
+                    form: Form | None) -> list[Form]:
+    """Every form the files of this collect will use, read up front so that no file infers a
+    question that another file's form declares. A form that fails to load is left for the file's
+    own turn, where it is reported."""
+    found: dict[Path | None, Form] = {} if form is None else {form.path: form}
+    for file, root in files:
+        try:
+            res = _settings(file, root, opts, form, file.suffix.lower().lstrip(".") or "text")
+        except (PniError, OSError):
+            continue
+        if res.form is not None:
+            found.setdefault(res.form.path, res.form)
+    return list(found.values())
+
+
 # -- reading ------------------------------------------------------------------------------------
 def read_file(file: Path, label: str, fmt: str, res: _Resolved, known: dict[str, Question]
               ) -> tuple[list[Candidate], dict[str, Question], list[InferredQuestion], list[str],
@@ -346,6 +362,10 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     files, skipped = expand(paths, opts.form)
     report = CollectReport(batch=uuid.uuid4().hex[:12], dry_run=opts.dry_run, skipped=skipped)
     batch = _Batch(db, opts)
+    for f in _declared_forms(files, opts, form):
+        for qu in f.questions:  # a declared question beats one inferred from an earlier file
+            if qu.id not in batch.known or batch.known[qu.id].inferred:
+                batch.known[qu.id] = qu
     options_json = json.loads(opts.model_dump_json())
     for n, (file, root) in enumerate(files, 1):
         label = _label(file)
