@@ -50,8 +50,19 @@ def load_corpus(name: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def corpus_vectors(name: str, backend: str | None) -> tuple[Path, Path]:
-    """(vectors .npy, texts .json) for a corpus, embedded once through pni.embed's cache."""
+    """(vectors .npy, texts .json) for a corpus, embedded once through pni.embed's cache, in a
+    child process: the parent stays small, so children's maxrss (inherited at fork) is their own."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, __file__, "--embed", name] + (["--backend", backend] if backend else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"embedding {name} failed: {out.stderr[-2000:]}")
+    sys.stderr.write(out.stderr)
+    vec, txt = out.stdout.strip().splitlines()[-1].split("\t")
+    return Path(vec), Path(txt)
+
+
+def _embed_corpus(name: str, backend: str | None) -> tuple[Path, Path]:
     from pni.embed import embed_stories, get_embedder
     from pni.store import Store
 
@@ -146,8 +157,14 @@ def worker(job: dict[str, Any]) -> dict[str, Any]:
     t = time.perf_counter()
     labels = fn(vectors, texts, job["seed"], job["opts"])
     wall = time.perf_counter() - t
-    return {"labels": np.asarray(labels).tolist(), "wall_s": wall, "warmup_s": cold,
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lab = np.asarray(labels)
+    out = {"wall_s": wall, "warmup_s": cold, "maxrss_mb": rss,
+           "k": len(set(lab.tolist()) - {-1}), "coverage": float((lab >= 0).mean())}
+    truth = json.loads(Path(job["texts"]).read_text(encoding="utf-8")).get("labels")
+    if truth and not job.get("n"):
+        out |= score(lab.tolist(), truth)
+    return out
 
 
 def spawn(job: dict[str, Any]) -> dict[str, Any]:
@@ -213,8 +230,7 @@ def quality(backend: str | None, variants: bool) -> None:
             for seed in seeds:
                 r = spawn({"method": method, "vectors": str(vec), "texts": str(txt),
                            "seed": seed, "opts": opts})
-                got.append(score(r["labels"], truth) | {k: r[k] for k in
-                                                         ("wall_s", "maxrss_mb")})
+                got.append(r)
             mean = {k: float(np.mean([g[k] for g in got])) for k in got[0]}
             rows.append([label, mean["ari"], mean["nmi"], mean["coverage"], round(mean["k"], 1),
                          mean["wall_s"], round(mean["maxrss_mb"])])
@@ -241,9 +257,8 @@ def scale(backend: str | None) -> None:
         r = spawn({"method": method, "vectors": str(bvec), "texts": str(btxt), "seed": seed,
                    "opts": {}, "n": n})
         res[(label, n)] = r
-        k = len(set(r["labels"]) - {-1})
-        cov = float((np.asarray(r["labels"]) >= 0).mean())
-        rows.append([label, n, r["wall_s"], r["warmup_s"], round(r["maxrss_mb"]), k, cov])
+        rows.append([label, n, r["wall_s"], r["warmup_s"], round(r["maxrss_mb"]), r["k"],
+                     r["coverage"]])
         print(f"  scale: {label} {n} done", file=sys.stderr)
     print_table("synthetic: perturbed copies of the eval vectors (dim 384)",
                 ["method", "stories", "wall s", "cold warm-up s", "peak MB", "patterns",
@@ -260,12 +275,17 @@ def scale(backend: str | None) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--embed", help=argparse.SUPPRESS)
     ap.add_argument("--only", choices=["quality", "scale"])
     ap.add_argument("--variants", action="store_true", help="also the settings tried")
     ap.add_argument("--backend", default=None, help="embedding backend (default: pni's)")
     a = ap.parse_args()
     if a.worker:
         print(json.dumps(worker(json.loads(a.worker))))
+        return
+    if a.embed:
+        vec, txt = _embed_corpus(a.embed, a.backend)
+        print(f"{vec}\t{txt}")
         return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")

@@ -32,7 +32,13 @@ maybe probably pretty quite bit able make made let us oh yeah okay ok well dont 
 wont wasnt werent isnt arent couldnt wouldnt shouldnt don didn doesn can won wasn weren isn aren
 couldn wouldn shouldn ve ll re
 """
+#: Function words of Spanish, the most common second language of tellers in US schools.
+_SPANISH = """
+el la los las un una unos unas de del al en y o que se lo le les me mi mis te tu su sus es
+son era fue por para con sin como pero porque muy yo nos ya no si eso esa ese esto esta este
+"""
 NARRATIVE_STOP_WORDS = frozenset(_NARRATIVE.split())
+SPANISH_STOP_WORDS = frozenset(_SPANISH.split())
 
 _TOKEN = r"(?u)\b[^\W\d_][\w'’]*[^\W_]\b|\b[^\W\d_]\b"
 _REDACTION = re.compile(r"^x{2,}$")
@@ -41,7 +47,7 @@ _REDACTION = re.compile(r"^x{2,}$")
 def stop_words() -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS)
+    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | SPANISH_STOP_WORDS)
 
 
 def _analyzer() -> object:
@@ -53,7 +59,7 @@ def _analyzer() -> object:
     def analyze(doc: str) -> list[str]:
         words = [w.replace("’", "'") for w in base(doc.lower())]
         words = [w for w in words if w not in stops and not _REDACTION.match(w)
-                 and w.replace("'", "") not in stops]
+                 and w.replace("'", "") not in stops and w.split("'")[0] not in stops]
         grams = list(words)
         grams.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
         return grams
