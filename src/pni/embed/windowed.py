@@ -18,6 +18,8 @@ class WindowedEmbedder:
     """Base of the torch and onnx backends; subclasses implement ``_forward``."""
 
     backend = "abstract"
+    #: Most windows per forward call, whatever ``batch_size`` asks (None: no cap).
+    max_batch: int | None = None
 
     def __init__(self, source: ModelSource):
         from tokenizers import Tokenizer
@@ -62,6 +64,8 @@ class WindowedEmbedder:
                 windows.append(self._prefix + ids[s:e] + self._suffix)
                 owner.append(i)
                 weights.append(float(max(1, e - s)))
+        if self.max_batch:
+            batch_size = min(batch_size, self.max_batch)
         order = np.argsort([len(w) for w in windows], kind="stable")
         out = np.zeros((len(windows), self.dim), dtype=np.float32)
         done_windows = 0
