@@ -61,27 +61,23 @@ def put_vectors(
     return len(data)
 
 
+def _where(model: str | None, backend: str | None) -> tuple[str, list[str]]:
+    """A WHERE clause selecting one model's and/or backend's vectors (all when both are None)."""
+    clauses, params = [], []
+    for column, value in (("model", model), ("backend", backend)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
 def count_vectors(db: Store, model: str | None = None, backend: str | None = None) -> int:
     """Cached vectors, optionally for one model and/or backend."""
-    sql = "SELECT count(*) FROM embeddings WHERE 1=1"
-    params: list[str] = []
-    if model is not None:
-        sql += " AND model = ?"
-        params.append(model)
-    if backend is not None:
-        sql += " AND backend = ?"
-        params.append(backend)
-    return int(db.scalar(sql, params))
+    where, params = _where(model, backend)
+    return int(db.scalar("SELECT count(*) FROM embeddings" + where, params))
 
 
 def clear_vectors(db: Store, model: str | None = None, backend: str | None = None) -> int:
     """Delete cached vectors (all, or one model's and/or backend's); returns how many."""
-    sql = "DELETE FROM embeddings WHERE 1=1"
-    params: list[str] = []
-    if model is not None:
-        sql += " AND model = ?"
-        params.append(model)
-    if backend is not None:
-        sql += " AND backend = ?"
-        params.append(backend)
-    return int(db.execute(sql, params).rowcount)
+    where, params = _where(model, backend)
+    return int(db.execute("DELETE FROM embeddings" + where, params).rowcount)
