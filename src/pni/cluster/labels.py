@@ -84,19 +84,20 @@ def class_tfidf(
     except ValueError:  # nothing left after stop words
         return {c: [] for c in classes}
     terms = np.asarray(vec.get_feature_names_out())
-    tf = np.asarray(counts.todense(), dtype=np.float64)
-    words_per_class = tf.sum(axis=1, keepdims=True)
+    counts = counts.tocsr().astype(np.float64)
+    words_per_class = np.asarray(counts.sum(axis=1)).ravel()
     words_per_class[words_per_class == 0] = 1.0
-    freq = tf.sum(axis=0)
+    freq = np.asarray(counts.sum(axis=0)).ravel()
     avg = float(words_per_class.mean())
     idf = np.log(1.0 + avg / np.maximum(freq, 1.0))
-    weight = tf / words_per_class * idf
     out: dict[int, list[str]] = {}
     for row, c in enumerate(classes):
-        w = weight[row]
-        # ties broken by term, for determinism
-        order = np.lexsort((terms, -w))
-        out[c] = [str(terms[j]) for j in order[:top_n] if w[j] > 0]
+        lo, hi = counts.indptr[row], counts.indptr[row + 1]
+        cols = counts.indices[lo:hi]
+        w = counts.data[lo:hi] / words_per_class[row] * idf[cols]
+        # best first, ties broken by term, for determinism
+        order = np.lexsort((terms[cols], -w))
+        out[c] = [str(terms[cols[j]]) for j in order[:top_n] if w[j] > 0]
     return out
 
 
