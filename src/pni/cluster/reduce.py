@@ -30,7 +30,7 @@ DEFAULT_REDUCER = "spectral"
 KNN_PCA_ABOVE = 20_000
 KNN_PCA_DIM = 64
 #: Up to this many stories the ARPACK eigen-solver, beyond it LOBPCG.
-ARPACK_UP_TO = 5_000
+ARPACK_UP_TO = 20_000
 
 
 @runtime_checkable
@@ -154,9 +154,9 @@ class SpectralReducer:
         graph = fuzzy_graph(dist, idx)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "graph is not fully connected": still usable
-            # ARPACK (exact) to 5,000 stories; LOBPCG beyond: 2.5x faster at 10k, about 2 s at
-            # 100k where ARPACK's shift-invert took minutes (same patterns on the eval corpora,
-            # but less reliable on graphs that fall apart into components)
+            # ARPACK (shift-invert) to 20,000 stories; LOBPCG beyond, where ARPACK takes minutes
+            # (LOBPCG: about 2 s at 100k, but coarser: at 10k synthetic stories it found 5
+            # patterns where ARPACK found 17, ARI to the source labels .25 against .33)
             solver = "arpack" if n <= ARPACK_UP_TO else "lobpcg"
             emb = spectral_embedding(graph, n_components=self.n_components, random_state=seed,
                                      eigen_solver=solver, drop_first=True)
