@@ -42,7 +42,7 @@ def _threshold(value: str | None) -> float | None:
     try:
         t = float(value)
     except ValueError:
-        raise UsageError(f"--assign-noise {value!r}: give a cosine similarity such as 0.35,"
+        raise UsageError(f"--assign-noise {value!r}: give a cosine similarity such as 0.5,"
                          " or 'off'") from None
     if not -1.0 <= t <= 1.0:
         raise UsageError(f"--assign-noise {value}: a cosine similarity lies in [-1, 1]")
@@ -70,7 +70,7 @@ def cluster(
     assign_noise: Annotated[str | None, typer.Option(
         "--assign-noise", metavar="THRESHOLD",
         help="Attach unclustered stories to the nearest pattern when cosine >= THRESHOLD"
-        " (flagged as assigned; default 0.35); 'off' keeps them all unclustered.",
+        " (flagged as assigned; default 0.5); 'off' keeps them all unclustered.",
         show_default=False)] = None,
     assign: Annotated[bool, typer.Option(
         "--assign", help="Place stories added since the last run into its patterns (nearest"

@@ -33,7 +33,7 @@ from pni.store import Store
 from pni.store import runs as runq
 
 #: Cosine threshold for attaching unclustered and new stories (measured: docs/clustering.md).
-DEFAULT_ASSIGN_THRESHOLD = 0.35
+DEFAULT_ASSIGN_THRESHOLD = 0.5
 
 
 def centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[list[int], np.ndarray]:
