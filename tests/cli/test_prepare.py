@@ -39,6 +39,16 @@ def test_prepare_samples_end_to_end(tmp_path: Path) -> None:
         assert text[:80] not in html
     assert "Okafor" not in html
 
+    # after the session: the groups' outcomes come back and `pni status` shows them
+    rec = runner.invoke(app, ["record", str(SAMPLES / "outcomes.csv"), "--store",
+                              str(out / "pni.db"), "--json"])
+    assert rec.exit_code == 0, rec.stderr
+    status = runner.invoke(app, ["status", "--store", str(out / "pni.db"), "--json"])
+    counts = json.loads(status.stdout)["counts"]
+    assert counts["outcomes"] == 15
+    assert "Outcomes recorded" in runner.invoke(app, ["status", "--store",
+                                                      str(out / "pni.db")]).stderr
+
     # running the main job again stores nothing new
     again = runner.invoke(app, ["prepare", str(SAMPLES), "-o", str(out), "--fake-embedder",
                                 "--format", "md", "--json"])
