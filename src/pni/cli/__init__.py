@@ -81,16 +81,13 @@ def _root(
 
 
 def _register() -> None:
+    """Each command module has ``register(app)``; modules import only typer and the standard
+    library at import time, so `pni --help` stays fast."""
     from importlib import import_module
 
-    for name in ("status", "collect", "stories", "cluster", "patterns", "explore", "packet", "record", "prepare"):
-        try:
-            mod = import_module(f"pni.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"pni.cli.{name}":
-                continue  # that stage is not built yet
-            raise
-        mod.register(app)
+    for name in ("prepare", "collect", "stories", "cluster", "patterns", "explore", "packet",
+                 "record", "status"):
+        import_module(f"pni.cli.{name}").register(app)
 
 
 _register()
