@@ -91,7 +91,7 @@ def prepare(
         fake = getattr(emb, "backend", "") == "fake"
         extra: dict[str, Any] = {"assign_noise": None, "merge_threshold": None} if fake else {}
         run = cluster_stories(db, emb, seed=seed, progress=progress, **extra)
-        report = build_report(db, run_id=run.run_id)
+        report = build_report(db, run_id=run.run_id, names_file=names_file)
         save_report(db, report)
         html = report_html.write(report, out / "report.html")
         md = report_md.write(report, out / "report.md")

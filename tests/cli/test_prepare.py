@@ -38,6 +38,7 @@ def test_prepare_samples_end_to_end(tmp_path: Path) -> None:
     for text in withheld:
         assert text[:80] not in html
     assert "Okafor" not in html
+    assert "Okafor" not in (out / "report.html").read_text("utf-8")
 
     # after the session: the groups' outcomes come back and `pni status` shows them
     rec = runner.invoke(app, ["record", str(SAMPLES / "outcomes.csv"), "--store",

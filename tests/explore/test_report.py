@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pni.explore.report import build_report, save_report
 from pni.store import Store
 from pni.store.observations import list_observations
@@ -36,3 +38,17 @@ def test_no_run_flag_ignores_an_existing_run(with_run: tuple[Store, list[str], i
     db, _, _ = with_run
     rep = build_report(db, no_run=True)
     assert rep.run is None and "--no-run" in rep.notes[0]
+
+
+def test_report_redacts_names_and_contacts(with_run: tuple[Store, list[str], int],
+                                           tmp_path: Path) -> None:
+    db, ids, _ = with_run
+    db.execute("UPDATE stories SET title = 'Talk with Jordan, jordan@example.org' WHERE id = ?",
+               (ids[0],))
+    names = tmp_path / "names.txt"
+    names.write_text("# people\nJordan\n", "utf-8")
+    shown = build_report(db, names_file=names).model_dump_json()
+    assert "Jordan" not in shown and "jordan@example.org" not in shown
+    assert "[name]" in shown and "[email]" in shown
+    raw = build_report(db, names_file=names, redact=False)
+    assert "Jordan" in raw.model_dump_json() and any("Not redacted" in n for n in raw.notes)

@@ -48,6 +48,11 @@ def explore(
     interpretations: Annotated[Path | None, typer.Option(
         "--interpretations", help="Interpretation templates (YAML; default: "
         "prompts/explore/interpretations.yaml).", show_default=False, dir_okay=False)] = None,
+    names: Annotated[Path | None, typer.Option(
+        "--names", help="Names to redact in the text the report shows, one per line.",
+        show_default=False, dir_okay=False)] = None,
+    no_redact: Annotated[bool, typer.Option(
+        "--no-redact", help="Show names, e-mail addresses and phone numbers as told.")] = False,
     no_save: Annotated[bool, typer.Option(
         "--no-save", help="Do not store the observations (by default they are stored for "
         "`pni packet`).")] = False,
@@ -64,7 +69,8 @@ def explore(
     with open_store(store) as db:
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
-            q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations)
+            q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations,
+            names_file=names, redact=not no_redact)
         if not no_save:
             save_report(db, report)
     written: list[str] = []

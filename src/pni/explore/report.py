@@ -50,9 +50,15 @@ def build_report(
     lumps: Sequence[str | Lump] = (),
     interpretations: str | Path | None = None,
     few: int = DEFAULT_FEW,
+    names_file: str | Path | None = None,
+    redact: bool = True,
 ) -> ExploreReport:
     """Explore the store's stories: against the patterns of ``run_id`` (default: the latest run;
-    none with ``no_run``) and against each other. Reads only; ``save_report`` stores the result."""
+    none with ``no_run``) and against each other. Reads only; ``save_report`` stores the result.
+
+    Story titles, first lines and pattern labels are redacted as in packets (tellers' kept
+    names, the names in ``names_file``, e-mail addresses, phone numbers) unless ``redact`` is off.
+    """
     import pni
     from pni.errors import UsageError
     from pni.explore.integrity import integrity
@@ -68,7 +74,7 @@ def build_report(
     parsed = [lp if isinstance(lp, Lump) else Lump.parse(lp) for lp in lumps]
     rid = resolve(db, run_id, no_run=no_run)
     data = load(db, rid, parsed)
-
+    redaction = _redact(data, db, names_file, redact)
     notes: list[str] = []
     run_info: dict[str, Any] | None = None
     if rid is None:
@@ -90,6 +96,7 @@ def build_report(
         notes.append("Answers lumped for this report only (stored answers unchanged): "
                      + "; ".join(str(lp) for lp in parsed) + ".")
 
+    notes.append(redaction)
     lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
@@ -129,6 +136,23 @@ def build_report(
         heatmaps=_heatmaps(data),
         stories=stories,
     )
+
+
+def _redact(data: ExploreData, db: Store, names_file: str | Path | None, enabled: bool) -> str:
+    """Redact the text the report shows (titles, first lines, pattern labels); say what was done."""
+    from pni.privacy import Redactor, load_names, teller_names
+
+    if not enabled:
+        return "Not redacted: names, e-mail addresses and phone numbers show as told."
+    names = teller_names(db) + (load_names(names_file) if names_file else [])
+    red = Redactor(names=names)
+    for col in ("title", "first_line", "pattern"):
+        data.frame[col] = data.frame[col].map(lambda v: red.redact(v) if isinstance(v, str) else v)
+    for p in data.patterns:
+        p["title"] = red.redact(p["title"])
+        p["keywords"] = [red.redact(k) for k in p["keywords"]]
+    return (f"Names ({len(names)} listed), e-mail addresses and phone numbers are replaced by "
+            "[name], [email] and [phone] in the text this report shows.")
 
 
 def _shown(data: ExploreData) -> dict[str, dict[str, str]]:
