@@ -5,6 +5,7 @@ of similar length, run the backend's forward pass, pool windows back into one un
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 import numpy as np
@@ -14,7 +15,7 @@ from pni.embed.models import ModelSource
 from pni.errors import ModelError
 
 
-class WindowedEmbedder:
+class WindowedEmbedder(ABC):
     """Base of the torch and onnx backends; subclasses implement ``_forward``."""
 
     backend = "abstract"
@@ -85,9 +86,9 @@ class WindowedEmbedder:
         return pool_windows(out, owner, weights, n)
 
     # -- per backend ---------------------------------------------------------------------------
+    @abstractmethod
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Sentence vectors (b, dim) for one padded batch of windows."""
-        raise NotImplementedError
 
 
 def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
