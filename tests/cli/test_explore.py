@@ -84,3 +84,9 @@ def test_explore_help() -> None:
     for opt in ("--run", "--json", "--html", "--md", "--csv", "--min-subset", "--lump",
                 "--q-threshold"):
         assert opt in r.stdout
+
+
+def test_explore_empty_store_is_a_data_error(store: Store) -> None:
+    result = runner.invoke(app, ["explore", "--store", str(store.path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: the store holds no stories: run `pni collect` first"

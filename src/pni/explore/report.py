@@ -74,6 +74,10 @@ def build_report(
     parsed = [lp if isinstance(lp, Lump) else Lump.parse(lp) for lp in lumps]
     rid = resolve(db, run_id, no_run=no_run)
     data = load(db, rid, parsed)
+    if data.frame.empty:
+        from pni.errors import DataError
+
+        raise DataError("the store holds no stories: run `pni collect` first")
     redaction = _redact(data, db, names_file, redact)
     notes: list[str] = []
     run_info: dict[str, Any] | None = None
