@@ -86,11 +86,7 @@ def prepare(
             notes.append(f"{f.file}: not collected: {f.error}")
         if not db.scalar("SELECT count(*) FROM stories"):
             raise DataError("no stories were collected from the given paths")
-        emb = embedder or get_embedder()
-        # cosine thresholds are calibrated for MiniLM; the fake test embedder gets none
-        fake = getattr(emb, "backend", "") == "fake"
-        extra: dict[str, Any] = {"assign_noise": None, "merge_threshold": None} if fake else {}
-        run = cluster_stories(db, emb, seed=seed, progress=progress, **extra)
+        run = cluster_stories(db, embedder or get_embedder(), seed=seed, progress=progress)
         report = build_report(db, run_id=run.run_id, names_file=names_file)
         save_report(db, report)
         html = report_html.write(report, out / "report.html")

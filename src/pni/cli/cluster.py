@@ -30,13 +30,13 @@ def _embedder(model: str | None, backend: str | None, fake: bool) -> Any:
     return get_embedder(model=model, backend=backend)
 
 
-def _threshold(value: str | None) -> float | None:
-    """``--assign-noise``: a cosine in [-1, 1], or ``off``."""
-    from pni.cluster import DEFAULT_ASSIGN_THRESHOLD
+def _threshold(value: str | None) -> float | str | None:
+    """``--assign-noise``: a cosine in [-1, 1], ``off``, or (not given) the calibrated default."""
+    from pni.cluster.pipeline import AUTO
     from pni.errors import UsageError
 
     if value is None:
-        return DEFAULT_ASSIGN_THRESHOLD
+        return AUTO
     if value.strip().lower() in ("off", "none", "no"):
         return None
     try:
@@ -103,18 +103,16 @@ def cluster(
             threshold = None if assign_noise is None else _threshold(assign_noise)
             if assign_noise is not None and threshold is None:
                 raise UsageError("--assign needs a threshold; --assign-noise off is not one")
+            assert not isinstance(threshold, str)  # only an absent option gives "auto"
             with progress(transient=True) as bar:
                 out = assign_new_stories(db, emb, threshold=threshold, progress=bar)
             _print_assign(db, out, json_)
             return
         from pni.cluster import cluster_stories
-        from pni.cluster.assign import DEFAULT_MERGE_THRESHOLD
 
-        fake = emb.backend == "fake"  # its cosines are not MiniLM's: no calibrated merging
         with progress(transient=True) as bar:
             res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reduce,
                                   assign_noise=_threshold(assign_noise), stability=stability,
-                                  merge_threshold=None if fake else DEFAULT_MERGE_THRESHOLD,
                                   progress=bar)
         _print_run(db, res.run_id, res.embedding, json_)
 

@@ -259,6 +259,17 @@ def versions() -> dict[str, str]:
     return out
 
 
+AUTO = "auto"
+
+
+def calibrated(embedder: Any, value: float | str | None, default: float) -> float | None:
+    """A cosine threshold: ``value`` as given, or for ``"auto"`` the value calibrated for
+    all-MiniLM-L6-v2 (None for the fake test embedder)."""
+    if value != AUTO:
+        return None if value is None else float(value)
+    return None if getattr(embedder, "backend", "") == "fake" else default
+
+
 def cluster_stories(
     db: Store,
     embedder: Any,
@@ -267,21 +278,25 @@ def cluster_stories(
     seed: int = 0,
     reducer: Reducer | str | None = None,
     clusterer: Clusterer | str | None = None,
-    assign_noise: float | None = DEFAULT_ASSIGN_THRESHOLD,
-    merge_threshold: float | None = DEFAULT_MERGE_THRESHOLD,
+    assign_noise: float | str | None = AUTO,
+    merge_threshold: float | str | None = AUTO,
     stability: int = 0,
     progress: Any = None,
 ) -> RunResult:
     """Embed every story in the store (through the vector cache), find patterns, save the run.
 
     The cosine thresholds (``assign_noise``, ``merge_threshold``) are calibrated for
-    all-MiniLM-L6-v2; other embedders may need others (the fake test embedder: None for both).
+    all-MiniLM-L6-v2; other embedders may need others. ``"auto"`` (the default) takes the
+    calibrated values, or None for both with the fake test embedder, whose cosines are not MiniLM's.
     ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
     from pni.embed import embed_stories
     from pni.store import runs as runq
     from pni.store import stories as sq
+
+    assign_noise = calibrated(embedder, assign_noise, DEFAULT_ASSIGN_THRESHOLD)
+    merge_threshold = calibrated(embedder, merge_threshold, DEFAULT_MERGE_THRESHOLD)
 
     t0 = time.perf_counter()
     stories = sq.list_stories(db)
