@@ -33,6 +33,7 @@ class ClusterFit:
     strength: np.ndarray
     validity: float | None = None
     validity_method: str | None = None
+    selection: str | None = None  # the cluster selection that produced the labels
 
 
 @runtime_checkable
@@ -45,6 +46,10 @@ class Clusterer(Protocol):
     def fit(self, x: np.ndarray, min_size: int, seed: int = 0) -> ClusterFit: ...
 
 
+#: The largest share of all stories one pattern may hold (None: no limit).
+DEFAULT_MAX_SHARE: float | None = 0.5
+
+
 class HDBSCANClusterer:
     """``hdbscan.HDBSCAN`` (deterministic; ``seed`` unused). Validity: ``relative_validity_``,
     hdbscan's fast approximation of DBCV on the clustered space."""
@@ -52,32 +57,41 @@ class HDBSCANClusterer:
     name = "hdbscan"
 
     def __init__(self, min_samples: int | None = DEFAULT_MIN_SAMPLES,
-                 selection: str = DEFAULT_SELECTION):
+                 selection: str = DEFAULT_SELECTION,
+                 max_share: float | None = DEFAULT_MAX_SHARE):
         if selection not in ("eom", "leaf"):
             raise UsageError(f"cluster selection must be eom or leaf, not {selection!r}")
         self.min_samples = min_samples
         self.selection = selection
+        self.max_share = max_share
 
     @property
     def params(self) -> dict[str, Any]:
-        return {"min_samples": self.min_samples, "cluster_selection_method": self.selection}
+        return {"min_samples": self.min_samples, "cluster_selection_method": self.selection,
+                "max_share": self.max_share}
 
     def fit(self, x: np.ndarray, min_size: int, seed: int = 0) -> ClusterFit:
-        import warnings
-
-        import hdbscan
-
+        """Excess of mass, unless it puts more than ``max_share`` of the stories into one
+        pattern (seen on the 165 sample stories: 159 in one, from vectors that differ by 0.007
+        in cosine from vectors that gave 10 patterns): then leaf selection, which splits that
+        node into the finer patterns it holds, when it finds at least two."""
         n = x.shape[0]
         if n < max(2, min_size):
             return ClusterFit(np.full(n, -1), np.zeros(n))
-        model = hdbscan.HDBSCAN(min_cluster_size=max(2, min_size), min_samples=self.min_samples,
-                                cluster_selection_method=self.selection, gen_min_span_tree=True)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.fit(np.asarray(x, dtype=np.float64))
+        model = self._fit(x, min_size, self.selection)
+        selection = self.selection
         labels = np.asarray(model.labels_, dtype=np.int64)
+        lumped = (self.selection == "eom" and self.max_share is not None and labels.max() >= 0
+                  and np.bincount(labels[labels >= 0]).max() > self.max_share * n)
+        if lumped:
+            leaf = self._fit(x, min_size, "leaf")
+            if int(np.max(leaf.labels_)) >= 1:
+                model, selection = leaf, "leaf (eom put most stories in one pattern)"
+                labels = np.asarray(model.labels_, dtype=np.int64)
         validity = None
         if labels.max() >= 1:  # validity needs at least two clusters
+            import warnings
+
             try:
                 with warnings.catch_warnings(), np.errstate(all="ignore"):
                     warnings.simplefilter("ignore")
@@ -86,7 +100,19 @@ class HDBSCANClusterer:
             except Exception:  # the approximation can fail on degenerate trees
                 validity = None
         return ClusterFit(labels, np.asarray(model.probabilities_, dtype=np.float64), validity,
-                          "hdbscan relative_validity_ (DBCV approximation)")
+                          "hdbscan relative_validity_ (DBCV approximation)", selection)
+
+    def _fit(self, x: np.ndarray, min_size: int, selection: str) -> Any:
+        import warnings
+
+        import hdbscan
+
+        model = hdbscan.HDBSCAN(min_cluster_size=max(2, min_size), min_samples=self.min_samples,
+                                cluster_selection_method=selection, gen_min_span_tree=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.fit(np.asarray(x, dtype=np.float64))
+        return model
 
 
 class FastHDBSCANClusterer:

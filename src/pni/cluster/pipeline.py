@@ -218,6 +218,7 @@ def cluster_vectors(
         "n_merged": n_merged,
         "validity": None if fit.validity is None else round(fit.validity, 4),
         "validity_method": fit.validity_method,
+        "selection": fit.selection,
         "min_size": min_size,
     }
     params = {
