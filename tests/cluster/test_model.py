@@ -29,3 +29,22 @@ def test_real_model_end_to_end(store: Store) -> None:
     assert [a["pattern_number"] for a in runq.list_assignments(store, first.run_id)] == \
         [a["pattern_number"] for a in runq.list_assignments(store, second.run_id)]
     assert len(ids) == 40
+
+
+@pytest.mark.model
+def test_real_model_on_the_sample_fieldwork(store: Store) -> None:
+    """The main job's data: several patterns, none holding most stories, an honest outlier pile,
+    and the same patterns from the torch backend's vectors (0.99 cosine-close to the default's)."""
+    from pni.embed import get_embedder
+    from pni.ingest.collect import collect
+    from tests.conftest import SAMPLES
+
+    collect(store, [SAMPLES])
+    runs = [cluster_stories(store, get_embedder(backend=b)) for b in ("onnx-int8", "torch")]
+    for run in runs:
+        sizes = [p["size"] for p in runq.list_patterns(store, run.run_id)]
+        n = len(run.story_ids)
+        assert len(sizes) >= 5, sizes
+        assert max(sizes) <= 0.5 * n
+        assert 0.7 <= run.coverage < 1.0  # most stories in a pattern, some in none
+    assert abs(runs[0].n_patterns - runs[1].n_patterns) <= 2
