@@ -36,6 +36,7 @@ class PrepareResult(BaseModel):
     report_html: Path
     report_md: Path
     packets: list[Path]
+    rejects_file: Path | None = None
     names_file: Path | None = None
     notes: list[str] = Field(default_factory=list)
 
@@ -81,6 +82,12 @@ def prepare(
     notes: list[str] = []
     with Store.open(store) as db:
         creport = collect(db, paths)
+        rejects_file = None
+        if creport.rejects:
+            from pni.ingest.collect import write_rejects
+
+            rejects_file = out / "rejects.csv"
+            write_rejects(creport.rejects, rejects_file)
         failed = [f for f in creport.files if f.error]
         for f in failed:
             notes.append(f"{f.file}: not collected: {f.error}")
@@ -101,5 +108,5 @@ def prepare(
         out=out, store=store, collected=creport.totals, rejects=len(creport.rejects),
         run_id=run.run_id, n_patterns=run.n_patterns, coverage=run.coverage,
         observations=len(report.observations), report_html=Path(html), report_md=Path(md),
-        packets=written, names_file=names_file, notes=notes,
+        packets=written, rejects_file=rejects_file, names_file=names_file, notes=notes,
     )

@@ -23,6 +23,8 @@ def test_prepare_samples_end_to_end(tmp_path: Path) -> None:
     info = json.loads(result.stdout)
     assert info["collected"]["stored"] == info["collected"]["read"] - 2  # 1 duplicate, 1 empty
     assert info["collected"]["rejected"] == 1 and info["rejects"] == 1
+    rejects = (out / "rejects.csv").read_text("utf-8")
+    assert "row 25" in rejects and "empty story text" in rejects
     assert info["n_patterns"] >= 2
     assert info["names_file"].endswith("names.txt")
     packet = Path(info["packets"][0])

@@ -55,7 +55,9 @@ def prepare(
         emit_json(result.model_dump(mode="json"))
     c = result.collected
     say(f"Collected {c['stored']} new stories ({c['read']} read, {c['duplicates']} duplicates, "
-        f"{c['rejected']} rejected; `pni stories list` and `pni collect --rejects` tell more).")
+        f"{c['rejected']} rejected).")
+    if result.rejects_file:
+        say(f"Rejected records, each with its file, place and reason: {result.rejects_file}")
     cov = "" if result.coverage is None else f", {result.coverage:.0%} of stories in a pattern"
     say(f"Run {result.run_id}: {result.n_patterns} candidate patterns{cov}.")
     say(f"{result.observations} observations, each with competing interpretations.")
