@@ -69,3 +69,16 @@ def test_no_run_means_no_pattern_lens(populated: tuple[Store, list[str]]) -> Non
     db, _ = populated
     res = run_lenses(load(db, None))
     assert res.tests and all(t.lens == "answer" for t in res.tests)
+
+
+def test_pairs_that_only_describe_tellers_or_sources_are_not_tested(
+        with_run: tuple[Store, list[str], int]) -> None:
+    db, _, _ = with_run
+    res = answer_lens(load(db))
+    non_story = {"role", "school", "grade_band", "collection", "source_kind"}
+    for t in res.tests:
+        if t.kind == "choice_choice":
+            assert not ({t.a, t.b} <= non_story), t.id
+    skipped = {(s.a, s.b) for s in res.skipped if "make-up" in s.reason}
+    assert ("role", "school") in skipped or ("school", "role") in skipped
+    assert any(t.kind == "choice_choice" and "role" in (t.a, t.b) for t in res.tests)

@@ -205,6 +205,14 @@ def answer_lens(data: ExploreData, *, min_subset: int = DEFAULT_MIN_SUBSET) -> L
     for va, vb in combinations(choices, 2):
         if va.question == vb.question:
             continue
+        if va.about != "story" and vb.about != "story":
+            # Two descriptions of tellers or sources (school x grade band, collection x source
+            # kind) say who told stories where: the sample's make-up, shown under Voices. Tested,
+            # they top every report with associations that hold by construction.
+            out.skipped.append(Skipped(lens="answer", kind="choice_choice", a=va.id, b=vb.id,
+                                       reason="both describe tellers or sources, not stories "
+                                              "(the collection's make-up: see Voices)"))
+            continue
         sa, sb = series[va.id], series[vb.id]
         both = (sa.notna() & sb.notna()).to_numpy()
         la, lb = _levels(va, sa[both]), _levels(vb, sb[both])
