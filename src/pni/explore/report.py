@@ -3,10 +3,14 @@ correction, turn notable results into observations, look at voices, and assemble
 ``ExploreReport`` (what the HTML, Markdown, CSV and JSON outputs show).
 
 >>> from pni.store import Store
+>>> from tests.helpers import populate
 >>> with Store.open(":memory:") as db:
+...     _ = populate(db, 30)
 ...     report = build_report(db)
 >>> report.notes[0]
 'No cluster run yet: the pattern lens and the story map are left out (run `pni cluster` first).'
+>>> all(len(o.interpretations) >= 2 for o in report.observations)
+True
 """
 
 from __future__ import annotations
