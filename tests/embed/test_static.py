@@ -3,6 +3,7 @@ the distilled one would be; the ``model`` tests distil the packaged MiniLM once 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,8 +16,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-pytest.importorskip("model2vec")
-
 from pni.cli import app
 from pni.embed import BACKENDS, cache_key, embed_stories, get_embedder, text_hash
 from pni.embed import static_backend as sb
@@ -27,6 +26,9 @@ from pni.store import Store
 from tests.helpers import populate
 
 runner = CliRunner()
+#: The unit tests that build a model need model2vec (``pni[static]``); the error tests do not.
+needs_m2v = pytest.mark.skipif(importlib.util.find_spec("model2vec") is None,
+                               reason="model2vec not installed (pip install 'pni[static]')")
 WORDS = ["[UNK]", "[PAD]", "lunch", "table", "sat", "we", "test", "grade", "teacher", "the"]
 
 
@@ -85,6 +87,7 @@ def test_cluster_help_names_static() -> None:
     assert r.exit_code == 0 and "static" in r.stdout
 
 
+@needs_m2v
 def test_embedder_from_cached_folder(tiny_home: Path) -> None:
     e = get_embedder(backend="static")
     assert isinstance(e, sb.StaticEmbedder)
@@ -101,6 +104,7 @@ def test_embedder_from_cached_folder(tiny_home: Path) -> None:
     assert e.embed([]).shape == (0, 8)
 
 
+@needs_m2v
 def test_long_text_is_whole_not_chunked(tiny_home: Path, store: Store) -> None:
     e = get_embedder(backend="static")
     long = "we sat at the lunch table " * 400  # 2,400 word pieces, far past MiniLM's 256
@@ -113,6 +117,7 @@ def test_long_text_is_whole_not_chunked(tiny_home: Path, store: Store) -> None:
     assert again.n_embedded == 0 and np.array_equal(again.vectors[1], r.vectors[0])
 
 
+@needs_m2v
 def test_cache_key_differs_from_onnx(tiny_home: Path) -> None:
     e = get_embedder(backend="static")
     src = resolve_model()
@@ -123,6 +128,7 @@ def test_cache_key_differs_from_onnx(tiny_home: Path) -> None:
     assert cache_key(e, h) != cache_key(onnx_like, h)  # type: ignore[arg-type]
 
 
+@needs_m2v
 def test_cluster_cli_runs_on_static(tiny_home: Path, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PNI_FAKE_EMBEDDER", raising=False)
@@ -135,6 +141,7 @@ def test_cluster_cli_runs_on_static(tiny_home: Path, tmp_path: Path,
     assert out["embedding"]["backend"] == "static" and out["embedding"]["n_embedded"] == 30
 
 
+@needs_m2v
 def test_failed_distillation_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import model2vec.distill
 
@@ -148,6 +155,7 @@ def test_failed_distillation_leaves_nothing(tmp_path: Path, monkeypatch: pytest.
     assert not target.exists() and list(target.parent.iterdir()) == []
 
 
+@needs_m2v
 def test_distill_writes_folder_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import model2vec.distill
     from model2vec import StaticModel
@@ -192,6 +200,7 @@ SIMILAR = [
 ]
 
 
+@needs_m2v
 @pytest.mark.model
 def test_distilled_vectors(static: sb.StaticEmbedder) -> None:
     assert static.dim == sb.PCA_DIMS and static.meta["pca_dims"] == sb.PCA_DIMS
@@ -201,6 +210,7 @@ def test_distilled_vectors(static: sb.StaticEmbedder) -> None:
     assert float(v[0] @ v[1]) > float(v[0] @ v[2]) + 0.1
 
 
+@needs_m2v
 @pytest.mark.model
 def test_distilled_cache_key_differs_from_onnx(static: sb.StaticEmbedder) -> None:
     src = static.source
@@ -210,6 +220,7 @@ def test_distilled_cache_key_differs_from_onnx(static: sb.StaticEmbedder) -> Non
     assert cache_key(static, h) != cache_key(onnx_like, h)  # type: ignore[arg-type]
 
 
+@needs_m2v
 @pytest.mark.model
 def test_cached_static_model_loads_without_torch(static: sb.StaticEmbedder, home: str) -> None:
     code = (
