@@ -8,19 +8,11 @@ shared, so same-process ratios matter more than absolute figures).
 Agreement: cosine of each backend's vectors to pni's torch backend (same chunking of long texts),
 and, for texts that fit the window, of pni's torch backend to ``encode`` (should be 1.0).
 
-The static (model2vec) backend makes 256-d vectors, so its cosine to the 384-d torch vectors is
-not defined: for it the table shows "n/a" and a second table gives how well it keeps the torch
-vectors' similarity structure (Spearman correlation of all pairwise cosines; share of each text's
-10 nearest neighbours that are the same). A static model is expected to agree only loosely; what
-matters is clustering quality (bench/cluster_quality.py --backend static).
-
-Cold start: a fresh process that loads the backend and embeds one text (onnx-int8 and static with
-their export/distillation already cached). Export: a fresh ONNX export + fusion + int8
-quantization into a temp folder; distillation: a fresh model2vec distillation into a temp folder.
+Cold start: a fresh process that loads the backend and embeds one text (onnx-int8 with its export
+already cached). Export: a fresh ONNX export + fusion + int8 quantization into a temp folder.
 
     .venv/bin/python bench/embed.py                  # 256 texts of each eval corpus, 3 rounds
     .venv/bin/python bench/embed.py --n 0 --rounds 1 # every text
-    .venv/bin/python bench/embed.py --no-static      # without the static backend (no model2vec)
 """
 
 from __future__ import annotations
@@ -82,30 +74,6 @@ def export_time() -> float:
         return time.perf_counter() - t
 
 
-def distill_time() -> float:
-    from pni.embed.models import resolve_model
-    from pni.embed.static_backend import distill_model
-
-    with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
-        distill_model(resolve_model(), Path(tmp) / "static")
-        return time.perf_counter() - t
-
-
-def structure_agreement(v: np.ndarray, ref: np.ndarray, k: int = 10) -> tuple[float, float]:
-    """(Spearman correlation of pairwise cosines, mean share of shared top-k neighbours)."""
-    from scipy.stats import spearmanr
-
-    a, b = v @ v.T, ref @ ref.T
-    iu = np.triu_indices(len(v), 1)
-    rho = float(spearmanr(a[iu], b[iu]).statistic)
-    np.fill_diagonal(a, -np.inf)
-    np.fill_diagonal(b, -np.inf)
-    na, nb = np.argsort(-a, axis=1)[:, :k], np.argsort(-b, axis=1)[:, :k]
-    overlap = np.mean([len(set(x) & set(y)) / k for x, y in zip(na, nb, strict=True)])
-    return rho, float(overlap)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=256, help="texts per corpus (0: all)")
@@ -113,7 +81,6 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
     ap.add_argument("--no-cold", action="store_true", help="skip cold-start and export timings")
-    ap.add_argument("--no-static", action="store_true", help="leave out the static backend")
     args = ap.parse_args()
 
     from pni.embed import get_embedder
@@ -129,12 +96,6 @@ def main() -> None:
         "pni torch": lambda ts: torch_e.embed(ts),
         "pni onnx-int8": lambda ts: onnx.embed(ts),
     }
-    backends = ["onnx-int8", "torch"]
-    if not args.no_static:
-        static = get_embedder(backend="static")  # distils first if not cached
-        methods["pni static"] = lambda ts: static.embed(ts)
-        backends.append("static")
-    structure = []
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds} cpus={os.cpu_count()}"
           f"  model={onnx.model_id}@{onnx.revision}")
@@ -156,16 +117,10 @@ def main() -> None:
         base = statistics.median(times["st.encode (baseline)"])
         for m in methods:
             v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
-            med = statistics.median(times[m])
-            if v.shape[1] != ref.shape[1]:  # static: another space, no cosine to torch
-                rho, overlap = structure_agreement(v, ref)
-                structure.append([corpus, m, f"{rho:.3f}", f"{overlap:.3f}"])
-                rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}",
-                             f"{base / med:.2f}x", "n/a", "n/a"])
-                continue
             cos = (v * ref).sum(1)
             if m == "st.encode (baseline)":
                 cos = cos[fits]  # encode truncates long texts; compare where both see all
+            med = statistics.median(times[m])
             rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{base / med:.2f}x",
                          f"{cos.mean():.4f}", f"{cos.min():.4f}"])
         cut = sum(min(c, torch_e.max_tokens) for c in tokens)
@@ -184,22 +139,14 @@ def main() -> None:
     for r in rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
     print("\ncos: to pni torch vectors (baseline row: texts within the 256-token window only)")
-    if structure:
-        print("\n| corpus | method | pairwise-cosine Spearman to torch | top-10 neighbour overlap |")
-        print("|---|---|---|---|")
-        for r in structure:
-            print("| " + " | ".join(r) + " |")
 
     if not args.no_cold:
         print("\n| backend | cold start (s), load + first text | torch imported |")
         print("|---|---|---|")
-        for b in backends:
+        for b in ("onnx-int8", "torch"):
             secs, loaded = cold_start(b)
             print(f"| {b} | {secs:.2f} | {loaded} |")
         print(f"\nonnx-int8 export (torch load + export + fuse + quantize): {export_time():.1f} s")
-        if not args.no_static:
-            print(f"static distillation (torch load + every word piece through the model + PCA):"
-                  f" {distill_time():.1f} s")
 
 
 if __name__ == "__main__":

@@ -57,8 +57,7 @@ def cluster(
         "--model", help="Embedding model: a local sentence-transformers folder or cached model name"
         " (default: the packaged all-MiniLM-L6-v2).", show_default=False)] = None,
     backend: Annotated[str | None, typer.Option(
-        "--backend", help="Embedding backend: onnx-int8 (default), torch, or static (model2vec"
-        " distilled from the model once; much faster, lower quality: see docs/embedding.md).",
+        "--backend", help="Embedding backend: onnx-int8 (default) or torch.",
         show_default=False)] = None,
     min_size: Annotated[int | None, typer.Option(
         "--min-size", min=2, help="Smallest pattern (default: max(3, round(sqrt(n)/2))).",

@@ -10,8 +10,7 @@
 
 Backends: ``onnx-int8`` (default: the model exported to ONNX and int8-quantized once, cached under
 the data directory, run with onnxruntime, no torch), ``torch`` (sentence-transformers on CPU),
-``static`` (a model2vec static model distilled from it once, for very large corpora; needs
-``pni[static]``), ``fake`` (hashed words, for tests). Heavy libraries load only inside ``get_embedder``.
+``fake`` (hashed words, for tests). Heavy libraries load only inside ``get_embedder``.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from pni.embed.cache import EmbedResult, cache_key, embed_stories, embed_texts, 
 from pni.embed.fake import FakeEmbedder
 from pni.errors import ModelError, UsageError
 
-BACKENDS = ("onnx-int8", "torch", "static", "fake")
+BACKENDS = ("onnx-int8", "torch", "fake")
 DEFAULT_BACKEND = "onnx-int8"
 BACKEND_ENV = "PNI_EMBED_BACKEND"
 
@@ -56,8 +55,6 @@ def get_embedder(
     cache; ``"fake"`` (or ``backend="fake"``) gives the deterministic ``FakeEmbedder``.
     The first ``onnx-int8`` use of a model exports it (needs torch once, some seconds) into
     ``pni.paths.data_dir()/models``; later processes load the export without importing torch.
-    ``static`` distils a model2vec model the same way, once, into the same folder tree; a
-    missing model2vec raises ``DependencyError``.
     Raises ``ModelError`` when the model cannot be found or loaded, ``UsageError`` for an
     unknown backend.
     """
@@ -74,10 +71,6 @@ def get_embedder(
         from pni.embed.torch_backend import TorchEmbedder
 
         return TorchEmbedder(source)
-    if backend == "static":
-        from pni.embed.static_backend import StaticEmbedder
-
-        return StaticEmbedder.from_source(source)
     from pni.embed.onnx_backend import OnnxEmbedder
 
     try:
