@@ -112,43 +112,54 @@ def _q(text: str) -> str:
     return f'"{text}"'
 
 
+#: How a group of stories is named, by role in the sentence and by what the variable is: an option
+#: of a multi-choice question, a teller question, a story attribute, or a story question.
+_PHRASES: dict[str, dict[str, str]] = {
+    "predicate": {  # what a group of stories did
+        "option": "were {neg}marked {option} for {base}",
+        "teller": "come from tellers who answered {answer} to {label}",
+        "attribute": "come from {lower} {answer}",
+        "story": "were answered {answer} to {label}",
+    },
+    "subject": {  # a group of stories
+        "option": "stories {neg}marked {option} for {base}",
+        "teller": "stories whose tellers answered {answer} to {label}",
+        "attribute": "stories from {lower} {answer}",
+        "story": "stories answered {answer} to {label}",
+    },
+    "group": {  # who a group of stories comes from, for interpretations
+        "option": "the tellers of stories {neg}marked {option} for {base}",
+        "teller": "tellers who answered {answer} to {label}",
+        "attribute": "tellers in {lower} {answer}",
+        "story": "the tellers of stories answered {answer} to {label}",
+    },
+}
+
+
+def _phrase(role: str, var: Variable, answer: str) -> str:
+    if var.option is not None:
+        form = "option"
+    else:
+        form = var.about if var.about in ("teller", "attribute") else "story"
+    return _PHRASES[role][form].format(
+        neg="" if answer == YES else "not ", option=_q(var.option or ""),
+        base=_q(var.label.rsplit(": ", 1)[0]), answer=_q(answer), label=_q(var.label),
+        lower=var.label.lower())
+
+
 def predicate(var: Variable, answer: str) -> str:
     """What a group of stories did, e.g. 'come from tellers who answered "student" to "Role"'."""
-    if var.option is not None:
-        base = var.label.rsplit(": ", 1)[0]
-        neg = "" if answer == YES else "not "
-        return f"were {neg}marked {_q(var.option)} for {_q(base)}"
-    if var.about == "teller":
-        return f"come from tellers who answered {_q(answer)} to {_q(var.label)}"
-    if var.about == "attribute":
-        return f"come from {var.label.lower()} {_q(answer)}"
-    return f"were answered {_q(answer)} to {_q(var.label)}"
+    return _phrase("predicate", var, answer)
 
 
 def subject(var: Variable, answer: str) -> str:
     """A group of stories, e.g. 'stories whose tellers answered "student" to "Role"'."""
-    if var.option is not None:
-        base = var.label.rsplit(": ", 1)[0]
-        neg = "" if answer == YES else "not "
-        return f"stories {neg}marked {_q(var.option)} for {_q(base)}"
-    if var.about == "teller":
-        return f"stories whose tellers answered {_q(answer)} to {_q(var.label)}"
-    if var.about == "attribute":
-        return f"stories from {var.label.lower()} {_q(answer)}"
-    return f"stories answered {_q(answer)} to {_q(var.label)}"
+    return _phrase("subject", var, answer)
 
 
 def group_words(var: Variable, answer: str) -> str:
     """Who a group of stories comes from, for interpretations."""
-    if var.option is not None:
-        base = var.label.rsplit(": ", 1)[0]
-        neg = "" if answer == YES else "not "
-        return f"the tellers of stories {neg}marked {_q(var.option)} for {_q(base)}"
-    if var.about == "teller":
-        return f"tellers who answered {_q(answer)} to {_q(var.label)}"
-    if var.about == "attribute":
-        return f"tellers in {var.label.lower()} {_q(answer)}"
-    return f"the tellers of stories answered {_q(answer)} to {_q(var.label)}"
+    return _phrase("group", var, answer)
 
 
 def _base(var: Variable) -> str:
