@@ -37,3 +37,13 @@ def test_flags_a_teller_who_answered_every_scale_the_same(
     assert by["belonging"].out_of_range == 1
     assert by["listened_to"].unanswered == 4
     assert any("outside the scale" in f for f in rep.flags)
+
+
+def test_unanswered_flag_says_which_sources_lack_the_answers(
+        populated: tuple[Store, list[str]]) -> None:
+    db, ids = populated
+    db.execute("UPDATE stories SET source_kind = 'kiva-panel' WHERE id IN (?, ?)", ids[:2])
+    db.execute("DELETE FROM answers WHERE question_id = 'belonging' AND story_id != ?", (ids[2],))
+    flags = integrity(load(db)).flags
+    belonging = next(f for f in flags if "belonged" in f or "belong" in f)
+    assert belonging.endswith(f": all 2 kiva-panel, {len(ids) - 3} of {len(ids) - 2} story-form")

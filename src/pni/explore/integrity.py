@@ -77,7 +77,8 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME,
             if q.options:
                 item.undeclared = [k for k in counts if k not in declared]
         if n and item.unanswered_rate >= 0.5:
-            flags.append(f'"{q.text}" is unanswered for {item.unanswered} of {n} stories')
+            flags.append(f'"{q.text}" is unanswered for {item.unanswered} of {n} stories'
+                         + _where_unanswered(f, answered_mask))
         qs.append(item)
 
     tellers = _tellers(data, min_same)
@@ -93,6 +94,18 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME,
         stories=n, tellers=int(f["teller_id"].nunique()), stories_without_teller=no_teller,
         stories_without_answers=no_answers, consent=dict(consent or {}), questions=qs,
         tellers_detail=tellers, flags=flags)
+
+
+def _where_unanswered(f: Any, answered: Any) -> str:
+    """Which source kinds the unanswered stories come from: ': all 45 kiva-panel, 3 of 73
+    story-form' (transcripts usually carry no story questions, which this makes plain)."""
+    parts = []
+    for kind, index in f.groupby("source_kind", sort=True).groups.items():
+        missing = int((~answered.loc[index]).sum())
+        if missing:
+            parts.append(f"all {missing} {kind}" if missing == len(index)
+                         else f"{missing} of {len(index)} {kind}")
+    return (": " + ", ".join(parts)) if parts else ""
 
 
 def _stories_without_answers(data: ExploreData) -> int:
