@@ -1,0 +1,102 @@
+"""`pni cluster` end to end on a store of 10,000 stories whose vectors are cached, against
+BERTopic's ``fit_transform`` on the same vectors, in the same process.
+
+    .venv/bin/python bench/cluster_store.py [--n 10000]
+
+bench/cluster_quality.py times ``cluster_vectors`` (the clustering alone); this times what a
+researcher waits for on a second `pni cluster`: reading stories and cached vectors from SQLite,
+clustering, labels, exemplars and saving the run. Vectors are perturbed copies of the eval
+corpora's all-MiniLM-L6-v2 vectors (see cluster_quality.synthetic); each story's text is its
+source text with a suffix, so every story is distinct. Both methods get a warm-up call on 300
+stories first (imports, numba compilation for BERTopic's UMAP). BERTopic is a bench-only extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cluster_quality as cq
+
+
+def make_store(path: Path, vectors: np.ndarray, texts: list[str], emb: object) -> None:
+    from pni.embed.cache import cache_key, text_hash
+    from pni.models import Story
+    from pni.store import Store
+    from pni.store import stories as q
+    from pni.store.vectors import put_vectors
+
+    with Store.open(path) as db, db.transaction():
+        cid = q.ensure_collection(db, "bench")
+        rows = []
+        for i, (text, vec) in enumerate(zip(texts, vectors, strict=True)):
+            h = q.content_hash(text)
+            q.insert_story(db, Story(id=q.story_id_for(h), text=text, content_hash=h,
+                                     source_kind="story-form", source_id=str(i)),
+                           collection_id=cid, import_id=None)
+            th = text_hash(text)
+            rows.append((cache_key(emb, th), emb.model_id, emb.backend, th, vec, 1))  # type: ignore[attr-defined]
+        put_vectors(db, rows)
+
+
+def time_pni(path: Path, emb: object) -> tuple[float, int, int]:
+    from pni.cluster import cluster_stories
+    from pni.store import Store
+
+    with Store.open(path) as db:
+        t = time.perf_counter()
+        res = cluster_stories(db, emb)
+        return time.perf_counter() - t, res.n_patterns, int(res.embedding["n_embedded"])
+
+
+def time_bertopic(vectors: np.ndarray, texts: list[str]) -> tuple[float, int]:
+    from bertopic import BERTopic
+
+    t = time.perf_counter()
+    topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
+    return time.perf_counter() - t, len(set(topics) - {-1})
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000)
+    args = ap.parse_args()
+    from pni.embed import get_embedder
+
+    base_v, base_t = [], []
+    for name in cq.CORPORA:
+        vec_path, txt_path = cq.corpus_vectors(name, None)
+        import json
+
+        base_v.append(np.load(vec_path))
+        base_t.extend(json.loads(txt_path.read_text("utf-8"))["texts"])
+    vectors, texts = cq.synthetic(args.n, np.vstack(base_v), base_t)
+    texts = [f"{t} [{i}]" for i, t in enumerate(texts)]
+    emb = get_embedder()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        warm, full = Path(tmp) / "warm.db", Path(tmp) / "full.db"
+        make_store(warm, vectors[:300], texts[:300], emb)
+        make_store(full, vectors, texts, emb)
+        time_pni(warm, emb)
+        t_pni, k_pni, embedded = time_pni(full, emb)
+        assert embedded == 0, "the bench store's vectors should all come from the cache"
+        rows.append(("pni cluster (store -> run saved)", t_pni, k_pni))
+    time_bertopic(vectors[:300], texts[:300])
+    t_bt, k_bt = time_bertopic(vectors, texts)
+    rows.append(("BERTopic().fit_transform (baseline)", t_bt, k_bt))
+    print(f"{args.n} stories, vectors cached (dim {vectors.shape[1]}), same process, after warm-up\n")
+    print("| method | seconds | patterns | BERTopic's time / this |")
+    print("|---|---|---|---|")
+    for name, t, k in rows:
+        print(f"| {name} | {t:.1f} | {k} | {t_bt / t:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
