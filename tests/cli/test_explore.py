@@ -90,3 +90,14 @@ def test_explore_empty_store_is_a_data_error(store: Store) -> None:
     result = runner.invoke(app, ["explore", "--store", str(store.path)])
     assert result.exit_code == 1
     assert result.stderr.strip() == "Error: the store holds no stories: run `pni collect` first"
+
+
+def test_explore_few_sets_the_voices_threshold(with_run: tuple[Store, list[str], int],
+                                               store_path: Path) -> None:
+    def flagged(few: str) -> int:
+        r = runner.invoke(app, ["explore", "--store", str(store_path), "--json", "--no-save",
+                                "--few", few])
+        assert r.exit_code == 0, r.stderr
+        return len(json.loads(r.stdout)["voices"]["flags"])
+
+    assert flagged("0") < flagged("13")

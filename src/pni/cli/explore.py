@@ -48,6 +48,8 @@ def explore(
     interpretations: Annotated[Path | None, typer.Option(
         "--interpretations", help="Interpretation templates (YAML; default: "
         "prompts/explore/interpretations.yaml).", show_default=False, dir_okay=False)] = None,
+    few: Annotated[int, typer.Option(
+        "--few", min=0, help="Voices: flag teller groups with this many stories or fewer.")] = 5,
     names: Annotated[Path | None, typer.Option(
         "--names", help="Names to redact in the text the report shows, one per line.",
         show_default=False, dir_okay=False)] = None,
@@ -70,7 +72,7 @@ def explore(
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
             q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations,
-            names_file=names, redact=not no_redact)
+            names_file=names, redact=not no_redact, few=few)
         if not no_save:
             save_report(db, report)
     written: list[str] = []
