@@ -45,6 +45,16 @@ class PrepareResult(BaseModel):
         return self.packets[0]
 
 
+def _task(progress: Any, label: str) -> Any:
+    """A spinner line on a rich progress display, when there is one."""
+    return progress.add_task(label, total=None) if hasattr(progress, "add_task") else None
+
+
+def _done(progress: Any, task: Any) -> None:
+    if task is not None:
+        progress.update(task, total=1, completed=1)
+
+
 def find_names_file(paths: list[Path]) -> Path | None:
     """A ``names.txt`` given as an input folder's top-level file, used for redaction."""
     for p in paths:
@@ -93,7 +103,11 @@ def prepare(
             notes.append(f"{f.file}: not collected: {f.error}")
         if not db.scalar("SELECT count(*) FROM stories"):
             raise DataError("no stories were collected from the given paths")
-        run = cluster_stories(db, embedder or get_embedder(), seed=seed, progress=progress)
+        if embedder is None:
+            task = _task(progress, "Loading the embedding model (the first use exports it once)")
+            embedder = get_embedder()
+            _done(progress, task)
+        run = cluster_stories(db, embedder, seed=seed, progress=progress)
         report = build_report(db, run_id=run.run_id, names_file=names_file)
         save_report(db, report)
         html = report_html.write(report, out / "report.html")

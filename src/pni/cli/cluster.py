@@ -95,7 +95,10 @@ def cluster(
 
     if assign and stability:
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
-    emb = _embedder(model, backend, fake_embedder)
+    from pni.cli.common import err
+
+    with err().status("Loading the embedding model (the first use exports it once: seconds)"):
+        emb = _embedder(model, backend, fake_embedder)
     with open_store(store) as db:
         if assign:
             from pni.cluster import assign_new_stories
