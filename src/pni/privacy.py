@@ -48,8 +48,14 @@ _TITLES = {"mr", "mrs", "ms", "miss", "dr", "mx", "prof", "sir", "coach", "the",
 T = TypeVar("T")
 
 
+#: A names-file entry that starts with this is matched only as written (and in capitals): for
+#: names that are also ordinary words ("=Bell" leaves "the bell rang" alone).
+EXACT_CASE = "="
+
+
 def load_names(path: str | Path) -> list[str]:
-    """Names from a names file: one per line, ``#`` starts a comment, blank lines ignored."""
+    """Names from a names file: one per line, ``#`` starts a comment, blank lines ignored; a
+    leading ``=`` marks a name matched only as written (see ``EXACT_CASE``)."""
     p = Path(path)
     if not p.is_file():
         raise UsageError("names file not found", file=p)
@@ -82,22 +88,34 @@ def _name_variants(name: str) -> set[str]:
     return {v for v in out if v}
 
 
+def _alternation(variants: set[str], flags: int) -> re.Pattern[str] | None:
+    """One regex matching any of ``variants`` as whole words, longest first."""
+    if not variants:
+        return None
+    alts = sorted(variants, key=lambda v: (-len(v), v.casefold()))
+    body = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in alts)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags | re.UNICODE)
+
+
 @dataclass
 class Redactor:
     """Replaces names, e-mail addresses and phone numbers in text. ``enabled=False``: no-op."""
 
     names: Sequence[str] = ()
     enabled: bool = True
-    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    _patterns: list[re.Pattern[str]] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        variants: set[str] = set()
+        anycase: set[str] = set()
+        exact: set[str] = set()
         for n in self.names:
-            variants |= _name_variants(n)
-        if variants:
-            alts = sorted(variants, key=lambda v: (-len(v), v.casefold()))
-            body = "|".join(r"\s+".join(re.escape(w) for w in v.split()) for v in alts)
-            self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE | re.UNICODE)
+            if n.startswith(EXACT_CASE):
+                for v in _name_variants(n[len(EXACT_CASE):]):
+                    exact |= {v, v.upper()}
+            else:
+                anycase |= _name_variants(n)
+        self._patterns = [p for p in (_alternation(anycase, re.IGNORECASE),
+                                      _alternation(exact - anycase, 0)) if p is not None]
 
     @property
     def n_names(self) -> int:
@@ -108,8 +126,8 @@ class Redactor:
             return text
         text = _EMAIL.sub(EMAIL_MARK, text)
         text = _PHONE.sub(_phone_sub, text)
-        if self._pattern is not None:
-            text = self._pattern.sub(NAME_MARK, text)
+        for pattern in self._patterns:
+            text = pattern.sub(NAME_MARK, text)
         return text
 
     def redact_value(self, value: Any) -> Any:

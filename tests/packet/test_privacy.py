@@ -58,3 +58,17 @@ def test_consent_no_never_kept_unknown_only_when_asked() -> None:
 def test_teller_names_only_kept_names(store: Store) -> None:
     store.execute("INSERT INTO tellers(id, name) VALUES ('T-1', 'Ana'), ('T-2', NULL)")
     assert teller_names(store) == ["Ana"]
+
+
+def test_exact_case_names_spare_ordinary_words() -> None:
+    r = Redactor(names=["=Bell", "=Mark D.", "Maya"])
+    assert r.redact("the bell rang, I got a bad mark") == "the bell rang, I got a bad mark"
+    assert r.redact("Coach Bell and MARK and Mark D.") == "Coach [name] and [name] and [name]"
+    assert r.redact("me and maya") == "me and [name]"  # unmarked names match in any case
+
+
+def test_names_file_marks(tmp_path: Path) -> None:
+    f = tmp_path / "names.txt"
+    f.write_text("# staff\n=Bell\nOkafor\n", "utf-8")
+    r = Redactor(names=load_names(f))
+    assert r.redact("the bell; Ms. Bell; ms. okafor") == "the bell; Ms. [name]; ms. [name]"
