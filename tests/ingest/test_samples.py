@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from pni.ingest.collect import collect
 from pni.store import Store
 from pni.store import stories as q
@@ -27,3 +31,17 @@ def test_samples_collect_with_accounting_and_declared_questions(store: Store) ->
     again = collect(store, [SAMPLES])
     assert again.totals["stored"] == 0
     assert q.count_stories(store) == t["stored"]
+
+
+def test_files_are_named_relative_to_the_store_whatever_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    proj = tmp_path / "project"
+    (proj / "data").mkdir(parents=True)
+    (proj / "data" / "form.csv").write_text("id,story\n1,A day I remember.\n2,\n", "utf-8")
+    for cwd in (proj, tmp_path, proj / "data"):
+        monkeypatch.chdir(cwd)
+        with Store.open(proj / "pni.db") as db:
+            report = collect(db, [proj / "data"])
+            assert [f.file for f in report.files] == ["data/form.csv"]
+            assert db.scalar("SELECT count(*) FROM rejects") == 1
+            assert db.scalar("SELECT count(*) FROM stories") == 1

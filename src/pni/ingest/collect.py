@@ -242,11 +242,15 @@ def _consent(v: str | None) -> str | None:
     return None if b is None else ("yes" if b else "no")
 
 
-def _label(file: Path) -> str:
+def _label(file: Path, base: Path) -> str:
+    """How a file is named in the store: relative to the store's folder when it lies below it
+    (so collecting again from another working folder names it the same), else absolute.
+    Symbolic links are kept as given, not resolved."""
+    path = Path(os.path.abspath(file))
     try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
+        return path.relative_to(base).as_posix()
     except ValueError:
-        return str(file.resolve())
+        return str(path)
 
 
 class _Batch:
@@ -362,13 +366,14 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     files, skipped = expand(paths, opts.form)
     report = CollectReport(batch=uuid.uuid4().hex[:12], dry_run=opts.dry_run, skipped=skipped)
     batch = _Batch(db, opts)
+    base = Path(os.path.abspath(db.path.parent if db.path is not None else Path.cwd()))
     for f in _declared_forms(files, opts, form):
         for qu in f.questions:  # a declared question beats one inferred from an earlier file
             if qu.id not in batch.known or batch.known[qu.id].inferred:
                 batch.known[qu.id] = qu
     options_json = json.loads(opts.model_dump_json())
     for n, (file, root) in enumerate(files, 1):
-        label = _label(file)
+        label = _label(file, base)
         progress.file_started(label, n, len(files))
         rep = FileReport(file=label)
         report.files.append(rep)
