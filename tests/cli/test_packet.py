@@ -63,3 +63,20 @@ def test_packet_usage_errors(with_run: tuple[Store, list[str], int], store_path:
 def test_packet_without_a_run(store_path: Path, store: Store, tmp_path: Path) -> None:
     r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(tmp_path / "x.pdf")])
     assert r.exit_code == 1 and "pni cluster" in r.stderr
+
+
+def test_names_txt_beside_the_store_is_used(with_run: tuple[Store, list[str], int],
+                                            store_path: Path, tmp_path: Path) -> None:
+    db, _, _ = with_run
+    db.execute("UPDATE stories SET text = text || ' Then Jordan Quill helped me.'")
+    (store_path.parent / "names.txt").write_text("Jordan Quill\n", "utf-8")
+    out = tmp_path / "p.md"
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "--format", "md", "-o", str(out)])
+    assert r.exit_code == 0, r.stderr
+    assert "names.txt" in r.stderr
+    text = out.read_text("utf-8")
+    assert "Quill" not in text and "Jordan" not in text and "name\\]" in text
+    raw = runner.invoke(app, ["packet", "--store", str(store_path), "--format", "md", "-o",
+                              str(out), "--no-redact"])
+    assert raw.exit_code == 0 and "names.txt" not in raw.stderr
+    assert "Quill" in out.read_text("utf-8")

@@ -106,6 +106,20 @@ def open_store(path: Path | None, *, create: bool = False) -> Iterator[Store]:
         db.close()
 
 
+def names_file(given: Path | None, store: Path | None) -> Path | None:
+    """``--names`` as given, else a ``names.txt`` beside the store (the project's redaction list),
+    announced on stderr so nobody wonders where the names came from."""
+    if given is not None:
+        return given
+    from pni.paths import resolve_store
+
+    beside = resolve_store(store).parent / "names.txt"
+    if beside.is_file():
+        say(f"Redacting the names in {beside} (beside the store; --names FILE to use another).")
+        return beside
+    return None
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
     """Print a rich table on stderr."""
     from rich.table import Table

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, open_store, say
+from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
 
 
 def register(app: typer.Typer) -> None:
@@ -72,7 +72,8 @@ def explore(
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
             q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations,
-            names_file=names, redact=not no_redact, few=few)
+            names_file=None if no_redact else names_file(names, store),
+            redact=not no_redact, few=few)
         if not no_save:
             save_report(db, report)
     written: list[str] = []

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, open_store, say
+from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
 
 
 def register(app: typer.Typer) -> None:
@@ -77,7 +77,8 @@ def packet(
     ex = _csv(exercise)
     opts = PacketOptions(
         run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
-        groups=groups, lenses=_csv(lens) or [], names_file=names, redact=not no_redact,
+        groups=groups, lenses=_csv(lens) or [], names_file=None if no_redact else names_file(names, store),
+        redact=not no_redact,
         include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper,
         cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,
     )
