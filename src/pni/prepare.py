@@ -107,7 +107,10 @@ def prepare(
             task = _task(progress, "Loading the embedding model (the first use exports it once)")
             embedder = get_embedder()
             _done(progress, task)
-        run = cluster_stories(db, embedder, seed=seed, progress=progress)
+        from pni.privacy import load_names
+
+        run = cluster_stories(db, embedder, seed=seed, progress=progress,
+                              names=load_names(names_file) if names_file else [])
         report = build_report(db, run_id=run.run_id, names_file=names_file)
         save_report(db, report)
         html = report_html.write(report, out / "report.html")

@@ -71,6 +71,18 @@ def load_names(path: str | Path) -> list[str]:
     return out
 
 
+def name_words(names: Iterable[str]) -> set[str]:
+    """The lower-case words of people's names, without titles ("Ms. Okafor" -> {"okafor"}), for
+    keeping names out of pattern labels."""
+    out: set[str] = set()
+    for n in names:
+        for w in n.lstrip(EXACT_CASE).split():
+            w = w.strip(".,").lower()
+            if len(w) >= 2 and w not in _TITLES:
+                out.add(w)
+    return out
+
+
 def teller_names(db: Store) -> list[str]:
     """Tellers' real names, where the store kept them (``pni collect --keep-names``)."""
     return [r["name"] for r in db.query("SELECT name FROM tellers WHERE name IS NOT NULL"

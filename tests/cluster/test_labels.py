@@ -40,3 +40,16 @@ def test_noise_gets_no_label() -> None:
 def test_stop_list_has_narrative_words() -> None:
     assert {"i", "we", "was", "were", "had", "just", "really", "like", "got", "went"} <= \
         NARRATIVE_STOP_WORDS
+
+
+def test_names_never_become_labels() -> None:
+    from pni.privacy import name_words
+
+    texts = ["Ms. Okafor helped with the robotics team", "Okafor and the robotics engineers",
+             "robotics with Okafor again", "homework late night", "homework on the weekend",
+             "late homework night again"]
+    labels = [0, 0, 0, 1, 1, 1]
+    assert "okafor" in class_tfidf(texts, labels)[0]
+    kept_out = class_tfidf(texts, labels, exclude=name_words(["Ms. Okafor", "=Bell"]))
+    assert "okafor" not in " ".join(kept_out[0]) and "robotics" in kept_out[0]
+    assert name_words(["Ms. Okafor", "=Bell", "Rosa Diaz"]) == {"okafor", "bell", "rosa", "diaz"}

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, open_store, progress, say, table
+from pni.cli.common import (
+    JsonOpt,
+    StoreOpt,
+    emit_json,
+    names_file,
+    open_store,
+    progress,
+    say,
+    table,
+)
 
 cluster_app = typer.Typer(
     invoke_without_command=True,
@@ -78,6 +88,9 @@ def cluster(
     stability: Annotated[int, typer.Option(
         "--stability", metavar="K", min=0,
         help="Also cluster K seeded 90% subsamples; report their mean pairwise ARI.")] = 0,
+    names: Annotated[Path | None, typer.Option(
+        "--names", help="People's names (one per line) kept out of pattern titles and keywords"
+        " (default: names.txt beside the store).", show_default=False, dir_okay=False)] = None,
     fake_embedder: Annotated[bool, typer.Option(
         "--fake-embedder", hidden=True,
         help="Test only: hashed-word vectors instead of the model (also PNI_FAKE_EMBEDDER=1).")]
@@ -112,11 +125,14 @@ def cluster(
             _print_assign(db, out, json_)
             return
         from pni.cluster import cluster_stories
+        from pni.privacy import load_names
 
+        names_path = names_file(names, store)
+        name_list = load_names(names_path) if names_path else []
         with progress(transient=True) as bar:
             res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reduce,
                                   assign_noise=_threshold(assign_noise), stability=stability,
-                                  progress=bar)
+                                  names=name_list, progress=bar)
         _print_run(db, res.run_id, res.embedding, json_)
 
 

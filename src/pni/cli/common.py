@@ -115,7 +115,8 @@ def names_file(given: Path | None, store: Path | None) -> Path | None:
 
     beside = resolve_store(store).parent / "names.txt"
     if beside.is_file():
-        say(f"Redacting the names in {beside} (beside the store; --names FILE to use another).")
+        err().print(f"Names from {beside} (beside the store; --names FILE to use another).",
+                    soft_wrap=True, markup=False)
         return beside
     return None
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -53,10 +53,10 @@ def stop_words() -> list[str]:
     return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | SPANISH_STOP_WORDS)
 
 
-def _analyzer() -> object:
+def _analyzer(exclude: Iterable[str] = ()) -> object:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    stops = set(stop_words())
+    stops = set(stop_words()) | {w.lower() for w in exclude}
     base = CountVectorizer(token_pattern=_TOKEN, lowercase=True).build_tokenizer()
 
     def analyze(doc: str) -> list[str]:
@@ -71,9 +71,11 @@ def _analyzer() -> object:
 
 
 def class_tfidf(
-    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
+    exclude: Iterable[str] = (),
 ) -> dict[int, list[str]]:
-    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first."""
+    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first; words in
+    ``exclude`` (people's names) never become terms."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     lab = np.asarray(labels)
@@ -81,7 +83,7 @@ def class_tfidf(
     if not classes:
         return {}
     members = [np.flatnonzero(lab == c) for c in classes]
-    vec = CountVectorizer(analyzer=_analyzer())
+    vec = CountVectorizer(analyzer=_analyzer(exclude))
     try:  # one row per story: class counts are sums of rows, and stories sharing a term count
         per_story = vec.fit_transform([texts[int(i)] for m in members for i in m]).tocsr()
     except ValueError:  # nothing left after stop words
@@ -141,8 +143,9 @@ def title_from(keywords: Sequence[str], max_parts: int = 2) -> str:
 
 
 def label_patterns(
-    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
+    exclude: Iterable[str] = (),
 ) -> dict[int, tuple[str, list[str]]]:
-    """``{label: (title, keywords)}`` for every label >= 0."""
-    kw = class_tfidf(texts, labels, top_n=top_n)
+    """``{label: (title, keywords)}`` for every label >= 0 (``exclude``: see ``class_tfidf``)."""
+    kw = class_tfidf(texts, labels, top_n=top_n, exclude=exclude)
     return {c: (title_from(k), k) for c, k in kw.items()}

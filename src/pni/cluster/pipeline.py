@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,6 +131,7 @@ def cluster_vectors(
     assign_noise_threshold: float | None = DEFAULT_ASSIGN_THRESHOLD,
     merge_threshold: float | None = DEFAULT_MERGE_THRESHOLD,
     eligible: Sequence[bool] | None = None,
+    label_exclude: Iterable[str] = (),
     progress: Any = None,
 ) -> Clustering:
     """Patterns among unit ``vectors`` (n, d) with their ``texts``.
@@ -138,6 +139,7 @@ def cluster_vectors(
     ``min_size`` defaults to ``default_min_size(n)``; patterns whose centroids are at least
     ``merge_threshold`` cosine-similar are merged; ``assign_noise_threshold`` None keeps every
     unclustered story unclustered. ``eligible`` marks rows that may serve as exemplars.
+    ``label_exclude``: words (people's names) that may not appear in titles and keywords.
     Deterministic for a given ``seed``.
     """
     t_all = time.perf_counter()
@@ -187,7 +189,7 @@ def cluster_vectors(
                 key=lambda k: (-int((labels == k).sum()), int(np.argmax(labels == k))))
     renum = {k: i + 1 for i, k in enumerate(ks)}
     pattern = np.array([renum.get(int(k), 0) for k in labels], dtype=np.int64)
-    names = label_patterns(texts, pattern - 1)
+    names = label_patterns(texts, pattern - 1, exclude=label_exclude)
     timings["label"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -282,9 +284,13 @@ def cluster_stories(
     assign_noise: float | str | None = AUTO,
     merge_threshold: float | str | None = AUTO,
     stability: int = 0,
+    names: Iterable[str] = (),
     progress: Any = None,
 ) -> RunResult:
     """Embed every story in the store (through the vector cache), find patterns, save the run.
+
+    People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
+    never become pattern titles or keywords.
 
     The cosine thresholds (``assign_noise``, ``merge_threshold``) are calibrated for
     all-MiniLM-L6-v2; other embedders may need others. ``"auto"`` (the default) takes the
@@ -293,6 +299,7 @@ def cluster_stories(
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
     from pni.embed import embed_stories
+    from pni.privacy import name_words, teller_names
     from pni.store import runs as runq
     from pni.store import stories as sq
 
@@ -308,7 +315,9 @@ def cluster_stories(
     texts = [s.text for s in stories]
     cl = cluster_vectors(
         res.vectors, texts, min_size=min_size, seed=seed, reducer=reducer, clusterer=clusterer,
-        assign_noise_threshold=assign_noise, merge_threshold=merge_threshold, eligible=[s.consent != "no" for s in stories],
+        assign_noise_threshold=assign_noise, merge_threshold=merge_threshold,
+        eligible=[s.consent != "no" for s in stories],
+        label_exclude=name_words([*names, *teller_names(db)]),
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked
