@@ -67,3 +67,14 @@ def test_transaction_rolls_back(store: Store) -> None:
 def test_foreign_keys_enforced(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         store.execute("INSERT INTO answers(story_id, question_id, value) VALUES ('nope','x','1')")
+
+
+def test_answers_are_the_same_read_few_or_many(store: Store) -> None:
+    ids = populate(store, 520)
+    every = {s.id: (s.answers, s.teller_answers) for s in q.list_stories(store)}
+    some = q.list_stories(store, ids=ids[:7])
+    assert [s.id for s in some] == ids[:7]
+    for s in some:
+        assert s.answers and s.teller_answers
+        assert (s.answers, s.teller_answers) == every[s.id]
+    assert q.get_story(store, "SYN-003").answers == every[ids[3]][0]

@@ -200,11 +200,25 @@ def list_stories(
 
 
 def _attach_answers(db: Store, stories: list[Story]) -> None:
+    """Fill ``answers`` and ``teller_answers``: a few stories read only their own rows (so
+    `pni stories show` stays instant in a large store), many read the table once."""
+    story_ids = [s.id for s in stories]
+    teller_ids = sorted({s.teller_id for s in stories if s.teller_id})
+    few = len(story_ids) <= 500
+
+    def rows(column: str, ids: list[str]) -> list[dict[str, Any]]:
+        sql = f"SELECT {column}, question_id, value FROM answers WHERE {column} IS NOT NULL"
+        if few:
+            if not ids:
+                return []
+            return db.query(sql + f" AND {column} IN ({','.join('?' * len(ids))})", ids)
+        return db.query(sql)
+
     by_story: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in db.query("SELECT story_id, question_id, value FROM answers WHERE story_id IS NOT NULL"):
+    for r in rows("story_id", story_ids):
         by_story[r["story_id"]][r["question_id"]] = loads(r["value"])
     by_teller: dict[str, dict[str, Any]] = defaultdict(dict)
-    for r in db.query("SELECT teller_id, question_id, value FROM answers WHERE teller_id IS NOT NULL"):
+    for r in rows("teller_id", teller_ids):
         by_teller[r["teller_id"]][r["question_id"]] = loads(r["value"])
     for s in stories:
         s.answers = by_story.get(s.id, {})
