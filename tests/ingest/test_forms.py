@@ -67,3 +67,14 @@ def test_coerce_errors() -> None:
     assert coerce(b, "Y") is True
     with pytest.raises(ValueError, match="not yes or no"):
         coerce(b, "maybe")
+
+
+def test_comma_separated_multi_choice_from_form_exports() -> None:
+    from pni.ingest.forms import split_multi
+
+    opts = ["belonging", "adults", "safety", "Yes, often"]
+    assert split_multi("belonging, adults", opts) == ["belonging", "adults"]
+    assert split_multi("belonging; adults", opts) == ["belonging", "adults"]
+    assert split_multi("Yes, often", opts) == ["Yes, often"]       # one option with a comma
+    assert split_multi("belonging, lunch", opts) == ["belonging, lunch"]  # not all declared
+    assert split_multi("belonging, adults") == ["belonging, adults"]  # no options: only ';'

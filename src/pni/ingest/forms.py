@@ -182,10 +182,18 @@ def to_bool(v: Any) -> bool | None:
     return None
 
 
-def split_multi(v: Any) -> list[str]:
+def split_multi(v: Any, options: list[str] | None = None) -> list[str]:
+    """A multi-choice cell as its answers: ``;``-separated; or comma-separated (as Google Forms
+    and Microsoft Forms export) when every comma-separated part is a declared option."""
     if isinstance(v, list | tuple):
         return [str(x).strip() for x in v if not blank(x)]
-    return [p.strip() for p in str(v).split(";") if p.strip()]
+    text = str(v)
+    if ";" not in text and "," in text and options:
+        known = {o.casefold() for o in options}
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if text.strip().casefold() not in known and all(p.casefold() in known for p in parts):
+            return parts
+    return [p.strip() for p in text.split(";") if p.strip()]
 
 
 def coerce(q: Question, v: Any) -> Any:
@@ -201,7 +209,7 @@ def coerce(q: Question, v: Any) -> Any:
             raise ValueError(f"answer {_short(v)} to yes/no question {q.id!r} is not yes or no")
         return b
     if q.kind == "multi-choice":
-        return split_multi(v)
+        return split_multi(v, q.options)
     if isinstance(v, list | tuple):
         return "; ".join(str(x) for x in v)
     return v.strip() if isinstance(v, str) else v if isinstance(v, int | float) else str(v)
