@@ -47,9 +47,8 @@ def prepare(
         from pni.embed import get_embedder
 
         embedder = get_embedder(backend="fake")
-    store_path = store or (Path(os.environ["PNI_STORE"]) if os.environ.get("PNI_STORE") else None)
-    with progress(transient=True) as bar:
-        result = run_prepare(paths, out, store=store_path, names_file=names, embedder=embedder,
+    with progress(transient=True) as bar:  # --store also reads $PNI_STORE (StoreOpt)
+        result = run_prepare(paths, out, store=store, names_file=names, embedder=embedder,
                              seed=seed, fmt=fmt, groups=groups, progress=bar)
     if json_:
         emit_json(result.model_dump(mode="json"))

@@ -162,15 +162,20 @@ def _as_multi(value: Any) -> list[str]:
     return [s] if s else []
 
 
+def _lump_list(values: list[str], lp: Lump) -> list[str]:
+    """``values`` with ``lp``'s answers merged into one, order kept, no repeats."""
+    out: list[str] = []
+    for v in values:
+        nv = lp.into if v in lp.values else v
+        if nv not in out:
+            out.append(nv)
+    return out
+
+
 def _apply_lumps(value: Any, lumps: list[Lump]) -> Any:
     for lp in lumps:
         if isinstance(value, list):
-            out: list[str] = []
-            for v in value:
-                nv = lp.into if v in lp.values else v
-                if nv not in out:
-                    out.append(nv)
-            value = out
+            value = _lump_list(value, lp)
         elif value in lp.values:
             value = lp.into
     return value
@@ -178,12 +183,7 @@ def _apply_lumps(value: Any, lumps: list[Lump]) -> Any:
 
 def _lumped_options(options: list[str], lumps: list[Lump]) -> list[str]:
     for lp in lumps:
-        out: list[str] = []
-        for o in options:
-            nv = lp.into if o in lp.values else o
-            if nv not in out:
-                out.append(nv)
-        options = out
+        options = _lump_list(options, lp)
     return options
 
 
