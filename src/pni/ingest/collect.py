@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pni.errors import DataError, PniError, UsageError
-from pni.ingest.detect import EXTENSIONS, detect_format
+from pni.errors import PniError, UsageError
+from pni.ingest.detect import detect_reader, supported
 from pni.ingest.forms import Form, blank, load_form, to_bool
 from pni.ingest.manifest import MANIFEST_NAMES, manifests_for
 from pni.ingest.models import (
@@ -25,15 +25,14 @@ from pni.ingest.models import (
     CollectReport,
     FileReport,
     FileSettings,
-    InferredQuestion,
     Skipped,
 )
+from pni.ingest.readers.base import ReadContext, Reader, ReadResult
 from pni.models import SOURCE_KINDS, ImportRecord, Provenance, Question, Reject, Story
 from pni.store import Store
 from pni.store import stories as q
 
 FORM_NAMES = ("form.toml", "form.yaml", "form.yml")
-TABLE_FORMATS = {"csv", "tsv", "xlsx", "json", "jsonl"}
 
 
 class _Rollback(Exception):
@@ -72,7 +71,7 @@ def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
         return "read-me / licence file"
     if path.suffix.lower() in (".toml", ".yaml", ".yml"):
         return "configuration file"
-    if path.suffix.lower() not in EXTENSIONS:
+    if not supported(path):
         return f"unsupported file type {path.suffix or '(no extension)'}"
     return None
 
@@ -129,7 +128,7 @@ class _Resolved:
 
 
 def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
-              fmt: str) -> _Resolved:
+              forms_beside: bool) -> _Resolved:
     merged: dict[str, Any] = {}
     meta: dict[str, Any] = {}
     for m in manifests_for(file, root):
@@ -141,7 +140,7 @@ def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
         fpath = merged.get("form")
         if fpath:
             form = load_form(Path(fpath))
-        elif fmt in TABLE_FORMATS or fmt == "markdown":
+        elif forms_beside:
             for n in FORM_NAMES:
                 if (file.parent / n).is_file():
                     form = load_form(file.parent / n)
@@ -168,7 +167,7 @@ def _declared_forms(files: list[tuple[Path, Path]], opts: CollectOptions,
     found: dict[Path | None, Form] = {} if form is None else {form.path: form}
     for file, root in files:
         try:
-            res = _settings(file, root, opts, form, file.suffix.lower().lstrip(".") or "text")
+            res = _settings(file, root, opts, form, detect_reader(file).forms_beside)
         except (PniError, OSError):
             continue
         if res.form is not None:
@@ -177,55 +176,12 @@ def _declared_forms(files: list[tuple[Path, Path]], opts: CollectOptions,
 
 
 # -- reading ------------------------------------------------------------------------------------
-def read_file(file: Path, label: str, fmt: str, res: _Resolved, known: dict[str, Question]
-              ) -> tuple[list[Candidate], dict[str, Question], list[InferredQuestion], list[str],
-                         str]:
-    """Candidates of one file, the questions they answer, inferred kinds, notices, source kind."""
-    from pni.ingest import documents as docs
-
-    s = res.settings
-    if fmt in TABLE_FORMATS:
-        from pni.ingest.readers import tables as tr
-        from pni.ingest.records import table_candidates
-
-        if fmt == "xlsx":
-            tables = tr.read_xlsx(file, s.sheet)
-        elif fmt in ("csv", "tsv"):
-            tables = tr.read_csv(file, tsv=fmt == "tsv")
-        elif fmt == "json":
-            tables = tr.read_json(file)
-        else:
-            tables = tr.read_jsonl(file)
-        cands: list[Candidate] = []
-        questions: dict[str, Question] = {}
-        inferred: list[InferredQuestion] = []
-        notices: list[str] = []
-        for t in tables:
-            prefix = f"sheet {t.sheet!r}: " if t.sheet else ""
-            notices.extend(prefix + n for n in t.notices)
-            if not t.header and not t.rows:
-                continue
-            c, qs, inf = table_candidates(t, file, label, s, res.form, known)
-            cands.extend(c)
-            questions.update(qs)
-            inferred.extend(inf)
-        if not cands and not any(t.rows for t in tables):
-            raise DataError("the file holds no rows", file=file)
-        return cands, questions, inferred, notices, s.kind or "story-form"
-    if fmt in ("vtt", "srt"):
-        from pni.ingest.readers.captions import read_srt, read_vtt
-
-        meta, turns, notices = read_vtt(file) if fmt == "vtt" else read_srt(file)
-        built = docs.caption_candidates({**res.meta, **meta}, turns, notices, file, label, s,
-                                        res.form, known)
-    else:
-        from pni.ingest.readers.documents import read_docx, read_text_document
-
-        doc = read_docx(file) if fmt == "docx" else read_text_document(file)
-        doc.meta = {**res.meta, **doc.meta}
-        built = docs.document_candidates(doc, file, label, s, res.form, known)
-    return (built.candidates, built.questions, built.inferred, built.notices,
-            built.kind or "other")
+def read_file(file: Path, label: str, reader: Reader, res: _Resolved, known: dict[str, Question],
+              opts: CollectOptions) -> ReadResult:
+    """Candidates of one file (with their provenance), the questions they answer, inferred kinds,
+    notices and the default source kind, from the file's registered reader."""
+    return reader.read(ReadContext(path=file, label=label, settings=res.settings, form=res.form,
+                                   meta=res.meta, known=known, options=opts))
 
 
 # -- the pipeline --------------------------------------------------------------------------------
@@ -378,12 +334,13 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         rep = FileReport(file=label)
         report.files.append(rep)
         try:
-            fmt = detect_format(file)
-            rep.format = fmt
-            res = _settings(file, root, opts, form, fmt)
+            reader = detect_reader(file)
+            fmt = rep.format = reader.name
+            res = _settings(file, root, opts, form, reader.forms_beside)
             rep.collection = res.settings.collection
-            cands, questions, inferred, notices, kind = read_file(file, label, fmt, res,
-                                                                  batch.known)
+            got = read_file(file, label, reader, res, batch.known, opts)
+            cands, questions, notices, kind = got.candidates, got.questions, got.notices, got.kind
+            inferred = got.inferred
         except (PniError, OSError) as e:
             rep.error = str(e) if isinstance(e, PniError) else f"{label}: {e.strerror or e}"
             progress.file_done(rep)

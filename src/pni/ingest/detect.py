@@ -4,52 +4,61 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pni.errors import DataError
 
-EXTENSIONS: dict[str, str] = {
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
-    ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".md": "markdown", ".markdown": "markdown",
-    ".txt": "text", ".text": "text",
-    ".docx": "docx", ".vtt": "vtt", ".srt": "srt",
-}
-ZIP_FORMATS = {"xlsx", "docx"}
+if TYPE_CHECKING:
+    from pni.ingest.readers.base import Reader
+
 OLD_OFFICE = {".xls": "save it as .xlsx", ".doc": "save it as .docx", ".rtf": "save it as .docx"}
 SNIFF_BYTES = 8192
 
 
 def supported(path: Path) -> bool:
-    return path.suffix.lower() in EXTENSIONS
+    from pni.ingest.readers.base import extensions
+
+    return path.suffix.lower() in extensions()
 
 
-def detect_format(path: Path, head: bytes | None = None) -> str:
-    """The reader name for ``path``; raises ``DataError`` for binary or unsupported files."""
+def detect_reader(path: Path, head: bytes | None = None) -> Reader:
+    """The registered reader for ``path``: among those of its extension, the first (by priority)
+    whose content sniff accepts the first bytes. Raises ``DataError`` for binary, empty or
+    unsupported files."""
+    from pni.ingest.readers.base import extensions, for_extension
+
     if head is None:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)
     ext = path.suffix.lower()
     if ext in OLD_OFFICE:
         raise DataError(f"{ext} files cannot be read: {OLD_OFFICE[ext]}", file=path)
-    fmt = EXTENSIONS.get(ext)
-    if fmt is None:
+    candidates = for_extension(ext)
+    if not candidates:
         raise DataError(
             f"unsupported file type {ext or '(no extension)'}; pni reads "
-            + ", ".join(sorted(set(EXTENSIONS))), file=path)
+            + ", ".join(sorted(extensions())), file=path)
     if not head.strip():
         raise DataError("the file is empty", file=path)
     is_zip = head.startswith(b"PK\x03\x04")
-    if fmt in ZIP_FORMATS:
-        if not is_zip:
-            raise DataError(f"not a {fmt.upper()} file (it is not a zip archive)", file=path)
-        return fmt
-    if is_zip or looks_binary(head):
-        raise DataError(f"looks like a binary file, not {fmt} text", file=path)
-    text_head = head.lstrip(b"\xef\xbb\xbf").lstrip()
-    if fmt == "text" and text_head.startswith(b"WEBVTT"):
-        return "vtt"
-    return fmt
+    fits = [r for r in candidates
+            if (r.container == "zip") == is_zip or r.container == "binary"]
+    if not fits:
+        r = candidates[0]
+        if r.container == "zip":
+            raise DataError(f"not a {r.name.upper()} file (it is not a zip archive)", file=path)
+        raise DataError(f"looks like a binary file, not {r.name} text", file=path)
+    if all(r.container == "text" for r in fits) and looks_binary(head):
+        raise DataError(f"looks like a binary file, not {fits[0].name} text", file=path)
+    for r in fits:
+        if r.sniff(head, ext):
+            return r
+    raise DataError(f"no reader recognises this {ext} file", file=path)
+
+
+def detect_format(path: Path, head: bytes | None = None) -> str:
+    """The name of the reader for ``path`` (see :func:`detect_reader`)."""
+    return detect_reader(path, head).name
 
 
 def looks_binary(head: bytes) -> bool:

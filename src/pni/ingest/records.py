@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pni.errors import DataError
 from pni.ingest.forms import Form, blank, coerce, infer_question, norm, slug
 from pni.ingest.mapping import map_columns
 from pni.ingest.models import Candidate, FileSettings, InferredQuestion
+from pni.ingest.readers.base import ReadContext, ReadResult
 from pni.ingest.readers.tables import Table
 from pni.models import Question
 
@@ -88,3 +90,21 @@ def table_candidates(
                 (c.teller_answers if q.about == "teller" else c.answers)[q.id] = val
         out.append(c)
     return out, {q.id: q for q in questions.values()}, inferred
+
+
+def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
+    """The candidates of every table of a file (every sheet of a workbook)."""
+    s = ctx.settings
+    out = ReadResult(kind=s.kind or "story-form")
+    for t in tables:
+        prefix = f"sheet {t.sheet!r}: " if t.sheet else ""
+        out.notices.extend(prefix + n for n in t.notices)
+        if not t.header and not t.rows:
+            continue
+        c, qs, inf = table_candidates(t, ctx.path, ctx.label, s, ctx.form, ctx.known)
+        out.candidates.extend(c)
+        out.questions.update(qs)
+        out.inferred.extend(inf)
+    if not out.candidates and not any(t.rows for t in tables):
+        raise DataError("the file holds no rows", file=ctx.path)
+    return out

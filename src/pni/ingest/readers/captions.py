@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pni.errors import DataError
 from pni.ingest.detect import read_text
+from pni.ingest.readers.base import ReadContext, ReadResult, register
 from pni.ingest.transcripts import Turn, is_debrief, match_turn
 
 
@@ -93,3 +95,35 @@ def read_srt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str]]:
         else:
             _add(turns, None, body, sub.index, debrief)
     return {}, turns, [notice] if notice else []
+
+
+# -- registration ---------------------------------------------------------------------------------
+class CaptionReader:
+    """WebVTT (also a .txt file that starts with ``WEBVTT``) and SRT caption files."""
+
+    container: Literal["text", "zip", "binary"] = "text"
+    forms_beside = False
+
+    def __init__(self, name: str, extensions: tuple[str, ...],
+                 parse: Callable[[Path], tuple[dict[str, Any], list[Turn], list[str]]],
+                 magic: bytes | None = None):
+        self.name, self.extensions, self.parse, self.magic = name, extensions, parse, magic
+        self.priority = 10 if magic else 0
+
+    def sniff(self, head: bytes, ext: str) -> bool:
+        if ext == self.extensions[0] or self.magic is None:
+            return True
+        return head.lstrip(b"\xef\xbb\xbf").lstrip().startswith(self.magic)
+
+    def read(self, ctx: ReadContext) -> ReadResult:
+        from pni.ingest.documents import caption_candidates
+
+        meta, turns, notices = self.parse(ctx.path)
+        built = caption_candidates({**ctx.meta, **meta}, turns, notices, ctx.path, ctx.label,
+                                   ctx.settings, ctx.form, ctx.known)
+        return ReadResult(built.candidates, built.questions, built.inferred, built.notices,
+                          built.kind or "other")
+
+
+register(CaptionReader("vtt", (".vtt", ".txt"), read_vtt, magic=b"WEBVTT"))
+register(CaptionReader("srt", (".srt",), read_srt))

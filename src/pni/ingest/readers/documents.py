@@ -8,10 +8,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pni.errors import DataError
 from pni.ingest.detect import read_text
+from pni.ingest.readers.base import ReadContext, ReadResult, register
 
 _FM = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
@@ -85,3 +86,34 @@ def read_docx(path: Path) -> Document:
     meta, skip = split_front_matter(text, path, "paragraph")
     lines = list(enumerate(paras, 1))[skip:]
     return Document(meta, lines, "paragraph")
+
+
+# -- registration ---------------------------------------------------------------------------------
+class DocumentReader:
+    """Markdown, plain text and DOCX: one story, blank-line blocks, or a transcript."""
+
+    priority = 0
+    forms_beside = False
+
+    def __init__(self, name: str, extensions: tuple[str, ...],
+                 container: Literal["text", "zip", "binary"] = "text",
+                 forms_beside: bool = False):
+        self.name, self.extensions, self.container = name, extensions, container
+        self.forms_beside = forms_beside
+
+    def sniff(self, head: bytes, ext: str) -> bool:
+        return True
+
+    def read(self, ctx: ReadContext) -> ReadResult:
+        from pni.ingest.documents import document_candidates
+
+        doc = read_docx(ctx.path) if self.container == "zip" else read_text_document(ctx.path)
+        doc.meta = {**ctx.meta, **doc.meta}
+        built = document_candidates(doc, ctx.path, ctx.label, ctx.settings, ctx.form, ctx.known)
+        return ReadResult(built.candidates, built.questions, built.inferred, built.notices,
+                          built.kind or "other")
+
+
+register(DocumentReader("markdown", (".md", ".markdown"), forms_beside=True))
+register(DocumentReader("text", (".txt", ".text")))
+register(DocumentReader("docx", (".docx",), container="zip"))

@@ -7,13 +7,15 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pni.errors import DataError
 from pni.ingest.detect import decode
+from pni.ingest.readers.base import ReadContext, ReadResult, register
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -246,3 +248,33 @@ def read_jsonl(path: Path) -> list[Table]:
     if notice:
         t.notices.append(notice)
     return [t]
+
+
+# -- registration ---------------------------------------------------------------------------------
+class TableReader:
+    """A table format: its tables go through the survey platforms and the column mapping."""
+
+    container: Literal["text", "zip", "binary"] = "text"
+    priority = 0
+    forms_beside = True
+
+    def __init__(self, name: str, extensions: tuple[str, ...],
+                 load: Callable[[ReadContext], list[Table]],
+                 container: Literal["text", "zip", "binary"] = "text"):
+        self.name, self.extensions, self.load, self.container = name, extensions, load, container
+
+    def sniff(self, head: bytes, ext: str) -> bool:
+        return True
+
+    def read(self, ctx: ReadContext) -> ReadResult:
+        from pni.ingest.records import tables_result
+
+        return tables_result(self.load(ctx), ctx)
+
+
+register(TableReader("csv", (".csv",), lambda ctx: read_csv(ctx.path)))
+register(TableReader("tsv", (".tsv", ".tab"), lambda ctx: read_csv(ctx.path, tsv=True)))
+register(TableReader("xlsx", (".xlsx", ".xlsm"), lambda ctx: read_xlsx(ctx.path, ctx.settings.sheet),
+                     container="zip"))
+register(TableReader("json", (".json",), lambda ctx: read_json(ctx.path)))
+register(TableReader("jsonl", (".jsonl", ".ndjson"), lambda ctx: read_jsonl(ctx.path)))

@@ -1,0 +1,178 @@
+"""The reader protocol and the registry of readers.
+
+A reader turns one file into candidate stories with provenance. It says which file name endings
+it reads (``extensions``), may claim a file by its first bytes (``sniff``), and ``read``s it into
+a :class:`ReadResult`. Every module in :mod:`pni.ingest.readers` is imported on first use and
+registers its readers with :func:`register`, so a new format is one module in that folder::
+
+    from pni.ingest.readers.base import ReadContext, ReadResult, register
+
+    class Stata:
+        name = "stata"
+        extensions = (".dta",)
+        container = "binary"
+        priority = 0
+        forms_beside = True
+
+        def sniff(self, head: bytes, ext: str) -> bool:
+            return head[:1] == b"<"
+
+        def read(self, ctx: ReadContext) -> ReadResult: ...
+
+    register(Stata())
+
+Survey platforms (Qualtrics, Google Forms...) are a second kind of plug-in: a
+:class:`Platform` recognises a table by its header rows and says which columns are metadata,
+which hold the story, the teller... (see :mod:`pni.ingest.readers.platforms`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from pni.ingest.forms import Form
+    from pni.ingest.models import Candidate, CollectOptions, FileSettings, InferredQuestion
+    from pni.ingest.readers.tables import Table
+    from pni.models import Question
+
+
+@dataclass
+class ReadContext:
+    """What a reader may use: the file, how it is named in the store, the settings merged from
+    options and folder manifests, the form, manifest metadata and the questions already known."""
+
+    path: Path
+    label: str
+    settings: FileSettings
+    form: Form | None
+    meta: dict[str, Any]
+    known: dict[str, Question]
+    options: CollectOptions
+
+
+@dataclass
+class ReadResult:
+    """What a reader yields: candidates (each with its locator and raw record: its provenance),
+    the questions their answers use, the kinds inferred, notices and the default source kind."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    questions: dict[str, Question] = field(default_factory=dict)
+    inferred: list[InferredQuestion] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    kind: str = "other"
+    platform: str | None = None
+
+
+@runtime_checkable
+class Reader(Protocol):
+    """One file format. ``container`` is ``"text"`` (checked to be text), ``"zip"`` (checked to be
+    a zip archive) or ``"binary"`` (not checked). Among the readers of an extension, the one of
+    highest ``priority`` whose ``sniff`` accepts the first bytes reads the file."""
+
+    name: str
+    extensions: tuple[str, ...]
+    container: Literal["text", "zip", "binary"]
+    priority: int
+    forms_beside: bool  # look for form.toml beside the file
+
+    def sniff(self, head: bytes, ext: str) -> bool: ...
+
+    def read(self, ctx: ReadContext) -> ReadResult: ...
+
+
+@dataclass
+class Adapted:
+    """A table as a platform reads it: the data rows left after its header rows, and which
+    columns mean what. Indices refer to ``table.header``."""
+
+    table: Table
+    fields: dict[str, int] = field(default_factory=dict)      # map key -> column
+    metadata: list[int] = field(default_factory=list)          # provenance, never answers
+    question_texts: dict[int, str] = field(default_factory=dict)
+    groups: dict[str, list[int]] = field(default_factory=dict)  # multi-column multi-choice
+    group_options: dict[str, list[str]] = field(default_factory=dict)
+    teller_columns: list[int] = field(default_factory=list)
+    form: Form | None = None
+    kind: str = "story-form"
+    notices: list[str] = field(default_factory=list)
+    taken: list[str] = field(default_factory=list)             # "story text from column X"
+
+
+@runtime_checkable
+class Platform(Protocol):
+    """A survey platform's export layout, recognised from a table's header (and first rows)."""
+
+    name: str
+    label: str
+
+    def sniff(self, table: Table) -> bool: ...
+
+    def adapt(self, table: Table, ctx: ReadContext) -> Adapted: ...
+
+
+_READERS: dict[str, Reader] = {}
+_PLATFORMS: dict[str, Platform] = {}
+_loaded = False
+
+
+def register(reader: Reader) -> Reader:
+    """Add a reader (replacing one of the same name); returns it."""
+    _READERS[reader.name] = reader
+    return reader
+
+
+def register_platform(platform: Platform) -> Platform:
+    _PLATFORMS[platform.name] = platform
+    return platform
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import pni.ingest.readers as pkg
+
+    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        if mod.name != "base":
+            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+
+
+def readers() -> list[Reader]:
+    """Every registered reader, highest priority first."""
+    _load()
+    return sorted(_READERS.values(), key=lambda r: (-r.priority, r.name))
+
+
+def get(name: str) -> Reader:
+    _load()
+    return _READERS[name]
+
+
+def platforms() -> list[Platform]:
+    _load()
+    return sorted(_PLATFORMS.values(), key=lambda p: p.name)
+
+
+def platform(name: str) -> Platform | None:
+    """A platform by name (case and spaces ignored)."""
+    _load()
+    key = name.strip().casefold().replace(" ", "").replace("-", "").replace("_", "")
+    for p in _PLATFORMS.values():
+        if p.name.replace("-", "") == key:
+            return p
+    return None
+
+
+def extensions() -> set[str]:
+    """Every file name ending some reader reads."""
+    return {e for r in readers() for e in r.extensions}
+
+
+def for_extension(ext: str) -> list[Reader]:
+    return [r for r in readers() if ext in r.extensions]
