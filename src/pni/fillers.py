@@ -27,14 +27,24 @@ FILLER_WORDS: frozenset[str] = frozenset(_FILLERS.split())
 #: Short phrases that are backchannel as a whole, though their words are not fillers.
 BACKCHANNEL_PHRASES: frozenset[str] = frozenset({
     "i see", "me too", "got it", "i know", "you know", "makes sense", "of course", "for sure",
-    "that's right", "that's true", "i agree", "good", "interesting", "really", "thank you",
-    "thanks", "i bet", "no way", "oh my", "oh my god", "go on", "fair enough", "that's fair",
+    "that's right", "that's true", "i agree", "thank you", "i bet", "no way", "oh my god",
+    "go on", "fair enough", "that's fair", "i get it",
 })
-_GLUE = frozenset(w for p in BACKCHANNEL_PHRASES for w in p.split())
+#: A listener's one-word reactions ("That's lovely.", "Fascinating!").
+REACTIONS: frozenset[str] = frozenset({
+    "lovely", "wonderful", "amazing", "fascinating", "awesome", "perfect", "beautiful",
+    "interesting", "good", "really", "thanks", "funny", "incredible"})
+_GLUE = frozenset(w for p in BACKCHANNEL_PHRASES for w in p.split()) | REACTIONS | frozenset(
+    {"that's", "thats", "that", "is", "so", "very", "how"})
 
 #: Bracketed non-speech marks: <laugh>, [inaudible], (laughs), [crosstalk 00:01:02].
 _MARK = re.compile(r"[<\[(][^<>\[\]()]{0,40}[>\])]")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def is_mark_only(text: str) -> bool:
+    """True when ``text`` holds only non-speech marks ("[inaudible]", "<laugh>") and punctuation."""
+    return not _MARK.sub(" ", text).strip(" \t\n.,;:!?…-—")
 
 
 def words(text: str) -> list[str]:
@@ -49,5 +59,5 @@ def is_backchannel(text: str, max_words: int = 4) -> bool:
     if len(ws) > max_words or not all(w in FILLER_WORDS or w in _GLUE for w in ws):
         return False
     rest = " ".join(w for w in ws if w not in FILLER_WORDS)
-    return not rest or rest in BACKCHANNEL_PHRASES or all(
-        p in BACKCHANNEL_PHRASES for p in rest.split(" ") if p)
+    return (not rest or rest in BACKCHANNEL_PHRASES or len(rest.split()) < len(ws)
+            or any(w in REACTIONS for w in ws))

@@ -60,18 +60,22 @@ def test_listener_option(store: Store, tmp_path: Path) -> None:
     assert [s.prompt for s in list_stories(store)] == ["What was hard?", "And good?"]
 
 
-def test_transcript_without_turns_fails(store: Store, tmp_path: Path) -> None:
+def test_transcript_without_turns_is_one_story_and_says_so(store: Store, tmp_path: Path) -> None:
     p = tmp_path / "t.txt"
     p.write_text("just words\n")
     rep = collect(store, [p], CollectOptions(kind="kiva-panel"))
-    assert "no 'Name: words' turns" in (rep.files[0].error or "")
+    f = rep.files[0]
+    assert (f.error, f.read, f.stored, f.kind) == (None, 1, 1, "kiva-panel")
+    assert any("no speakers could be told apart (no speaker names): stored as ONE story" in n
+               for n in f.notices)
+    assert [s.text for s in list_stories(store)] == ["just words"]
 
 
 def test_turns_to_candidates_panel_grouping() -> None:
     parsed = parse_lines(_lines(
         "Moderator: Q1?\nA: a1\nB: b1\nA: a1 more\nModerator: Q2?\nB: b2\n[Debrief]\n"
-        "Moderator: What did you hear?\nParent: I heard a lot.\nTeacher: Me too."))
-    c = turns_to_candidates(parsed.turns, kind="kiva-panel", listeners=["Moderator"], meta={},
+        "Moderator: What did you hear?\nParent: I heard a lot.\nTeacher: The bus story stayed."))
+    c, _ = turns_to_candidates(parsed.turns, kind="kiva-panel", listeners=["Moderator"],
                             teller_attrs={}, single_teller=None, source_id="K")
     assert [(x.teller, x.prompt, x.kind) for x in c] == [
         ("A", "Q1?", "kiva-panel"), ("B", "Q1?", "kiva-panel"), ("B", "Q2?", "kiva-panel"),

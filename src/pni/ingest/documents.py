@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +17,16 @@ from pni.ingest.transcripts import (
     DEFAULT_LISTENERS,
     TRANSCRIPT_KINDS,
     Turn,
+    choose_listeners,
     guess_kind,
+    listening_notices,
     looks_like_transcript,
+    one_text,
     parse_lines,
+    speakers_of,
+    stamped_share,
     turns_to_candidates,
+    untold,
 )
 from pni.models import Question
 
@@ -43,7 +51,7 @@ def _listeners(settings: FileSettings, meta: dict[str, Any]) -> list[str]:
     extra = meta.get("listeners") or []
     if isinstance(extra, str):
         extra = [x.strip() for x in extra.split(",")]
-    return list(dict.fromkeys([*DEFAULT_LISTENERS, *settings.listeners, *map(str, extra)]))
+    return list(dict.fromkeys([*settings.listeners, *map(str, extra)]))
 
 
 class _Answers:
@@ -110,14 +118,18 @@ def document_candidates(doc: Document, path: Path, label: str, settings: FileSet
     kind = _kind(settings, meta)
     listeners = _listeners(settings, meta)
     parsed = parse_lines(doc.lines, doc.unit)
-    if kind in TRANSCRIPT_KINDS or (kind is None and not settings.split
-                                    and looks_like_transcript(parsed, listeners)):
-        if not parsed.turns:
-            raise DataError(f"read as {kind} but no 'Name: words' turns were found", file=path)
-        if parsed.ignored_lines:
+    if not settings.split and (kind in TRANSCRIPT_KINDS or (kind is None and (
+            looks_like_transcript(parsed, [*DEFAULT_LISTENERS, *listeners])
+            or untold(doc.lines, parsed)))):
+        if parsed.ignored_lines and parsed.turns:
             built.notices.append(f"{parsed.ignored_lines} line(s) before the first turn ignored")
+        if parsed.dropped:
+            built.notices.append(f"{parsed.dropped} chapter heading(s) and time-stamp line(s)"
+                                 " dropped")
+        style = parsed.style if parsed.turns else (
+            "time-stamped lines" if stamped_share(doc.lines) >= 0.5 else "text")
         return _transcript(parsed.turns, meta, kind, listeners, path, label, settings, form,
-                           known, built)
+                           known, built, style, lambda: one_text(doc.lines, parsed))
     answers = _Answers(built, form, known, label)
     built.kind = kind or "other"
     body = [(n, line) for n, line in doc.lines]
@@ -161,16 +173,30 @@ def document_candidates(doc: Document, path: Path, label: str, settings: FileSet
 
 
 def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
-                listeners: list[str], path: Path, label: str, settings: FileSettings,
-                form: Form | None, known: dict[str, Question], built: Built) -> Built:
-    if not kind:
-        kind = guess_kind(turns, listeners)
-        built.notices.append(f"read as {'an' if kind[0] in 'aeiou' else 'a'} {kind} transcript"
-                             " (guessed; set --kind to be sure)")
-    if kind not in TRANSCRIPT_KINDS:
-        kind = "empathy-interview"
-    built.kind = kind
+                given: list[str], path: Path, label: str, settings: FileSettings,
+                form: Form | None, known: dict[str, Question], built: Built, style: str,
+                whole: Callable[[], str]) -> Built:
+    speakers = speakers_of(turns)
+    counts = Counter(t.speaker for t in turns)
+    built.notices.append(f"transcript: {style}; speakers: " + (", ".join(
+        f"{s} ({counts[s]} turn{'s' if counts[s] != 1 else ''})" for s in speakers) or "none"))
     answers = _Answers(built, form, known, label)
+    if len(speakers) < 2:
+        return _one_story(turns, speakers, meta, kind, settings, answers, built, whole())
+    lis = choose_listeners(turns, given)
+    built.notices.extend(listening_notices(lis, speakers))
+    guessed = lis.how in ("guessed", "by name")
+    if not kind or kind not in TRANSCRIPT_KINDS:
+        kind = guess_kind(turns, lis.listeners)
+        tellers = [s for s in speakers if s not in lis.listeners]
+        built.notices.append(f"kind guessed: {kind} ({len(tellers)} teller"
+                             f"{'s' if len(tellers) != 1 else ''})")
+        guessed = True
+    if guessed:
+        who = f' --listener "{lis.listeners[0]}"' if lis.listeners else ""
+        built.notices.append(f"to confirm or correct: pni collect {label} --kind {kind}{who}"
+                             " (--listener NAME names the speaker who asks)")
+    built.kind = kind
     single = _str(meta.get("teller"))
     attrs: dict[str, dict[str, Any]] = {}
     tellers_meta = meta.get("tellers") or {}
@@ -182,9 +208,12 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
         attrs[single] = {**own, **attrs.get(single, {})}
     story_keys = {k: v for k, v in meta.items()
                   if k not in RESERVED and norm(k) not in TELLER_COLUMNS}
-    cands = turns_to_candidates(turns, kind=kind, listeners=listeners, meta=meta,
-                                teller_attrs=attrs, single_teller=single,
-                                source_id=_str(meta.get("id")))
+    cands, merged = turns_to_candidates(turns, kind=kind, listeners=lis.listeners,
+                                        teller_attrs=attrs, single_teller=single,
+                                        source_id=_str(meta.get("id")))
+    if merged:
+        built.notices.append(f"{merged} backchannel turn(s) (\"Yeah.\", \"Mm-hmm\", \"<laugh>\"...)"
+                             " joined the neighbouring answer")
     if not cands:
         raise DataError("the transcript has turns but no stories: every turn is by a listener"
                         f" ({', '.join(sorted({t.speaker for t in turns}))})", file=path)
@@ -198,16 +227,31 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
     return built
 
 
-def caption_candidates(meta: dict[str, Any], turns: list[Turn], notices: list[str], path: Path,
-                       label: str, settings: FileSettings, form: Form | None,
+def _one_story(turns: list[Turn], speakers: list[str], meta: dict[str, Any], kind: str | None,
+               settings: FileSettings, answers: _Answers, built: Built, text: str) -> Built:
+    """No speakers can be told apart: the whole transcript is one story, and the notice says so."""
+    why = f"only one speaker ({speakers[0]})" if speakers else "no speaker names"
+    built.notices.append(f"no speakers could be told apart ({why}): stored as ONE story; if it"
+                         " holds several voices, label the turns 'Name: words'")
+    built.kind = kind or "other"
+    teller = _str(meta.get("teller")) or (speakers[0] if len(speakers) == 1 else None)
+    c = Candidate(locator="body", text=text.strip(), teller=teller, kind=built.kind,
+                  raw=json.dumps({"meta": meta, "text": text}, ensure_ascii=False, default=str),
+                  source_id=_str(meta.get("id")))
+    c.names = list(speakers)
+    _base(c, meta, settings)
+    answers.apply(c, meta)
+    built.candidates = [c]
+    return built
+
+
+def caption_candidates(meta: dict[str, Any], turns: list[Turn], notices: list[str], style: str,
+                       path: Path, label: str, settings: FileSettings, form: Form | None,
                        known: dict[str, Question]) -> Built:
     built = Built(notices=list(notices))
     if not turns:
         raise DataError("no cues with words found", file=path)
     kind = _kind(settings, meta)
-    listeners = _listeners(settings, meta)
-    if kind not in TRANSCRIPT_KINDS and not any(
-            t.speaker != "Unknown" for t in turns):
-        raise DataError("no speakers found (use <v Name> voices or 'Name: words' cues)", file=path)
-    return _transcript(turns, meta, kind if kind in TRANSCRIPT_KINDS else None, listeners, path,
-                       label, settings, form, known, built)
+    return _transcript(turns, meta, kind, _listeners(settings, meta), path, label, settings,
+                       form, known, built, style,
+                       lambda: "\n\n".join(t.text for t in turns if t.text))

@@ -20,6 +20,8 @@ class Candidate:
 
     ``answers`` are keyed by question id (already coerced); ``error`` marks a record the reader
     already knows is bad (a ragged row, a JSON line that does not parse): it becomes a reject.
+    ``names`` are the people's names the reader met in this record (a transcript's teller,
+    listener and other speakers), kept so that redaction knows them.
     """
 
     locator: str
@@ -37,6 +39,7 @@ class Candidate:
     answers: dict[str, Any] = field(default_factory=dict)
     teller_answers: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass

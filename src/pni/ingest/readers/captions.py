@@ -1,8 +1,11 @@
-"""Readers for captions: WebVTT (speakers from ``<v Name>`` voices or ``Name:`` prefixes) and SRT
-(``Name:`` prefixes). Cues by the same speaker in a row are one turn."""
+"""Readers for captions: WebVTT (speakers from Teams' ``<v Name>`` voices or Zoom's ``Name:``
+prefixes) and SRT (``Name:`` prefixes, or none). Cues by the same speaker in a row are one turn;
+a cue without a name continues the turn before it (Zoom splits long turns so); the words of the
+cues of one turn are joined by a space."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Any, Literal
 from pni.errors import DataError
 from pni.ingest.detect import read_text
 from pni.ingest.readers.base import ReadContext, ReadResult, register
-from pni.ingest.transcripts import Turn, is_debrief, match_turn
+from pni.ingest.turns import Turn, is_debrief, match_turn
 
 
 def _add(turns: list[Turn], speaker: str | None, text: str, cue: int, debrief: bool) -> None:
@@ -23,7 +26,8 @@ def _add(turns: list[Turn], speaker: str | None, text: str, cue: int, debrief: b
     if turns and turns[-1].speaker == speaker and turns[-1].debrief == debrief:
         turns[-1].lines.append(text)
     else:
-        turns.append(Turn(speaker, [text], f"turn {len(turns) + 1} (cue {cue})", debrief))
+        turns.append(Turn(speaker, [text], f"turn {len(turns) + 1} (cue {cue})", debrief, cue,
+                          sep=" "))
 
 
 def _note_meta(text: str) -> dict[str, Any]:
@@ -44,7 +48,15 @@ def _note_meta(text: str) -> dict[str, Any]:
     return meta
 
 
-def read_vtt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str]]:
+def _style(fmt: str, voices: int, named: int) -> str:
+    if voices:
+        return "Teams VTT (<v Name> voices)"
+    if named:
+        return "Zoom VTT (Name: words cues)" if fmt == "vtt" else "SRT (Name: words cues)"
+    return "WebVTT without speaker names" if fmt == "vtt" else "SRT without speaker names"
+
+
+def read_vtt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str], str]:
     import webvtt
 
     text, notice = read_text(path)
@@ -55,25 +67,32 @@ def read_vtt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str]]:
     turns: list[Turn] = []
     debrief = False
     cues: list[Any] = list(captions)
+    voices = named = 0
     for n, c in enumerate(cues, 1):
-        body = c.text.strip()
+        body = html.unescape(c.text).strip()
         if is_debrief(body):
             debrief = True
             continue
         voice = getattr(c, "voice", None)
         if voice:
+            voices += 1
             _add(turns, voice.strip(), body, n, debrief)
             continue
-        m = match_turn(body.split("\n", 1)[0])
-        if m:
-            rest = body.split("\n", 1)[1] if "\n" in body else ""
-            _add(turns, m[0], (m[1] + "\n" + rest).strip(), n, debrief)
-        else:
-            _add(turns, None, body, n, debrief)
-    return _note_meta(text), turns, [notice] if notice else []
+        named += _named_cue(turns, body, n, debrief)
+    return _note_meta(text), turns, [notice] if notice else [], _style("vtt", voices, named)
 
 
-def read_srt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str]]:
+def _named_cue(turns: list[Turn], body: str, cue: int, debrief: bool) -> bool:
+    m = match_turn(body.split("\n", 1)[0])
+    if m:
+        rest = body.split("\n", 1)[1] if "\n" in body else ""
+        _add(turns, m[0], (m[1] + " " + rest).strip(), cue, debrief)
+    else:
+        _add(turns, None, body.replace("\n", " "), cue, debrief)
+    return m is not None
+
+
+def read_srt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str], str]:
     import srt
 
     text, notice = read_text(path)
@@ -83,18 +102,14 @@ def read_srt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str]]:
         raise DataError(f"not valid SRT: {e}", file=path) from e
     turns: list[Turn] = []
     debrief = False
+    named = 0
     for sub in subs:
-        body = sub.content.strip()
+        body = html.unescape(sub.content).strip()
         if is_debrief(body):
             debrief = True
             continue
-        m = match_turn(body.split("\n", 1)[0])
-        if m:
-            rest = body.split("\n", 1)[1] if "\n" in body else ""
-            _add(turns, m[0], (m[1] + "\n" + rest).strip(), sub.index, debrief)
-        else:
-            _add(turns, None, body, sub.index, debrief)
-    return {}, turns, [notice] if notice else []
+        named += _named_cue(turns, body, sub.index, debrief)
+    return {}, turns, [notice] if notice else [], _style("srt", 0, named)
 
 
 # -- registration ---------------------------------------------------------------------------------
@@ -105,7 +120,7 @@ class CaptionReader:
     forms_beside = False
 
     def __init__(self, name: str, extensions: tuple[str, ...],
-                 parse: Callable[[Path], tuple[dict[str, Any], list[Turn], list[str]]],
+                 parse: Callable[[Path], tuple[dict[str, Any], list[Turn], list[str], str]],
                  magic: bytes | None = None):
         self.name, self.extensions, self.parse, self.magic = name, extensions, parse, magic
         self.priority = 10 if magic else 0
@@ -118,9 +133,9 @@ class CaptionReader:
     def read(self, ctx: ReadContext) -> ReadResult:
         from pni.ingest.documents import caption_candidates
 
-        meta, turns, notices = self.parse(ctx.path)
-        built = caption_candidates({**ctx.meta, **meta}, turns, notices, ctx.path, ctx.label,
-                                   ctx.settings, ctx.form, ctx.known)
+        meta, turns, notices, style = self.parse(ctx.path)
+        built = caption_candidates({**ctx.meta, **meta}, turns, notices, style, ctx.path,
+                                   ctx.label, ctx.settings, ctx.form, ctx.known)
         return ReadResult(built.candidates, built.questions, built.inferred, built.notices,
                           built.kind or "other")
 
