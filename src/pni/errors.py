@@ -12,15 +12,19 @@ EXIT_USAGE = 2
 
 
 class PniError(Exception):
-    """Base of every error pni raises on purpose. ``where`` names the file and place."""
+    """Base of every error pni raises on purpose. ``where`` names the file and place; ``param``
+    names the library parameter at fault (``"groups"``), which the CLI shows as its flag
+    (``--groups``): the library speaks in parameters, the CLI in flags."""
 
     exit_code = EXIT_DATA
 
-    def __init__(self, message: str, *, file: object | None = None, locator: str | None = None):
+    def __init__(self, message: str, *, file: object | None = None, locator: str | None = None,
+                 param: str | None = None):
         super().__init__(message)
         self.message = message
         self.file = None if file is None else str(file)
         self.locator = locator
+        self.param = param
 
     @property
     def where(self) -> str:

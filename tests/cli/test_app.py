@@ -30,8 +30,8 @@ def test_every_command_has_help_text() -> None:
     root = typer.main.get_command(app)
     commands = _commands(root)
     top = {path[0] for path, _ in commands if len(path) == 1}
-    assert top == {"prepare", "collect", "stories", "cluster", "patterns", "explore", "packet",
-                   "record", "status"}
+    assert top == {"prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
+                   "packet", "record", "status"}
     for path, cmd in commands:
         assert (cmd.help or "").strip(), f"pni {' '.join(path)} has no help text"
         result = runner.invoke(app, [*path, "--help"])
@@ -89,8 +89,8 @@ def test_status_json_and_human(populated: Any) -> None:
     assert info["counts"]["stories"] == len(ids)
     human = runner.invoke(app, ["status", "--store", str(db.path)])
     assert human.exit_code == 0
-    assert human.stdout == ""
-    assert "stories" in human.stderr and str(len(ids)) in human.stderr
+    assert human.stderr == ""
+    assert "stories" in human.stdout and str(len(ids)) in human.stdout
 
 
 def test_help_imports_nothing_heavy() -> None:

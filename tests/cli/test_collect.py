@@ -22,8 +22,7 @@ def test_collect_prints_counts_and_rejects(tmp_path: Path) -> None:
     r = runner.invoke(app, ["collect", str(FIX / "dup_ids.csv"), str(FIX / "empty_text.csv"),
                             "--store", str(db)])
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == ""
-    flat = _flat(r.stderr)
+    flat = _flat(r.stdout)  # the report is the data: on stdout, whole lines when piped
     assert "dup_ids.csv" in flat and "duplicateid'F1'" in flat
     assert "emptystorytext" in flat and "total" in flat
 
@@ -34,6 +33,7 @@ def test_collect_json(tmp_path: Path) -> None:
     assert r.exit_code == 0
     d = json.loads(r.stdout)
     assert d["totals"]["read"] == 3 and d["totals"]["stored"] == 2
+    assert d["files"][0]["read"] == 3
     assert d["rejects"][0]["locator"] == "row 3"
     assert d["inferred"][0]["column"] == "mood"
 

@@ -18,7 +18,7 @@ def test_explore_json_and_files(with_run: tuple[Store, list[str], int], store_pa
     out = tmp_path / "out"
     r = runner.invoke(app, ["explore", "--store", str(store_path), "--json",
                             "--html", str(out / "r.html"), "--md", str(out / "r.md"),
-                            "--csv", str(out / "csv")])
+                            "--csv-dir", str(out / "csv")])
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)  # stdout holds only the JSON
     assert data["run"]["id"] == run_id
@@ -26,7 +26,6 @@ def test_explore_json_and_files(with_run: tuple[Store, list[str], int], store_pa
     t = data["tests"][0]
     assert {"statistic", "p", "q", "effect", "effect_name", "n"} <= set(t)
     assert all(len(o["interpretations"]) >= 2 for o in data["observations"])
-    assert "tests (" in r.stderr and "#1" in r.stderr and "Or " in r.stderr
     assert (out / "r.html").is_file() and (out / "r.md").is_file()
     assert sorted(p.name for p in (out / "csv").iterdir()) == [
         "integrity.csv", "observations.csv", "tests.csv", "voices.csv"]
@@ -56,8 +55,9 @@ def test_explore_options_change_the_analysis(with_run: tuple[Store, list[str], i
 def test_explore_without_a_run(populated: tuple[Store, list[str]], store_path: Path) -> None:
     r = runner.invoke(app, ["explore", "--store", str(store_path)])
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == ""
-    assert "No cluster run yet" in r.stderr and "answer lens" in r.stderr
+    assert r.stderr == ""
+    assert "No cluster run yet" in r.stdout and "answer lens" in r.stdout
+    assert "tests (" in r.stdout and "#1" in r.stdout and "Or " in r.stdout
 
 
 def test_explore_errors(with_run: tuple[Store, list[str], int], store_path: Path,
@@ -81,7 +81,7 @@ def test_explore_errors(with_run: tuple[Store, list[str], int], store_path: Path
 def test_explore_help() -> None:
     r = runner.invoke(app, ["explore", "--help"])
     assert r.exit_code == 0
-    for opt in ("--run", "--json", "--html", "--md", "--csv", "--min-subset", "--lump",
+    for opt in ("--run", "--json", "--format", "--html", "--md", "--csv-dir", "--min-subset", "--lump",
                 "--q-threshold"):
         assert opt in r.stdout
 

@@ -15,8 +15,7 @@ def test_packet_md_and_html(with_run: tuple[Store, list[str], int], store_path: 
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
     out = tmp_path / "out" / "packet.md"
-    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out), "--format", "md",
-                            "--names", str(names), "--exercise", "all"])
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out), "--names", str(names), "--exercise", "all"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout.strip() == str(out)
     assert "not printed" in r.stderr and "[name]" in r.stderr
@@ -29,7 +28,7 @@ def test_packet_md_and_html(with_run: tuple[Store, list[str], int], store_path: 
 def test_packet_groups_json(with_run: tuple[Store, list[str], int], store_path: Path,
                             tmp_path: Path) -> None:
     r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(tmp_path / "p"),
-                            "--groups", "2", "--format", "html", "--json"])
+                            "--groups", "2", "--to", "html", "--json"])
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
     assert [Path(p).name for p in data["paths"]] == [
@@ -51,7 +50,7 @@ def test_packet_pdf(with_run: tuple[Store, list[str], int], store_path: Path,
 def test_packet_usage_errors(with_run: tuple[Store, list[str], int], store_path: Path,
                              tmp_path: Path) -> None:
     base = ["packet", "--store", str(store_path), "-o", str(tmp_path / "x.pdf")]
-    for extra, msg in ((["--format", "docx"], "--format"), (["--exercise", "dance"], "no exercise"),
+    for extra, msg in ((["--to", "docx"], "--to"), (["--exercise", "dance"], "no exercise"),
                        (["--patterns", "a,b"], "--patterns"), (["--names", "nope.txt"], "not found"),
                        (["--axes", "feeling"], "--axes"), (["--groups", "0"], "--groups")):
         r = runner.invoke(app, base + extra)
@@ -71,12 +70,12 @@ def test_names_txt_beside_the_store_is_used(with_run: tuple[Store, list[str], in
     db.execute("UPDATE stories SET text = text || ' Then Jordan Quill helped me.'")
     (store_path.parent / "names.txt").write_text("Jordan Quill\n", "utf-8")
     out = tmp_path / "p.md"
-    r = runner.invoke(app, ["packet", "--store", str(store_path), "--format", "md", "-o", str(out)])
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "--to", "md", "-o", str(out)])
     assert r.exit_code == 0, r.stderr
     assert "names.txt" in r.stderr
     text = out.read_text("utf-8")
     assert "Quill" not in text and "Jordan" not in text and "name\\]" in text
-    raw = runner.invoke(app, ["packet", "--store", str(store_path), "--format", "md", "-o",
+    raw = runner.invoke(app, ["packet", "--store", str(store_path), "--to", "md", "-o",
                               str(out), "--no-redact"])
     assert raw.exit_code == 0 and "names.txt" not in raw.stderr
     assert "Quill" in out.read_text("utf-8")

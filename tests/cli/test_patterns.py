@@ -25,8 +25,8 @@ def sdb(tmp_path: Path) -> Path:
 
 def test_list(sdb: Path) -> None:
     r = runner.invoke(app, ["patterns", "list", "--store", str(sdb)])
-    assert r.exit_code == 0 and r.stdout == ""
-    assert "belonging" in r.stderr and "fit no pattern" in r.stderr
+    assert r.exit_code == 0
+    assert "belonging" in r.stdout and "fit no pattern" in r.stderr
     out = json.loads(runner.invoke(app, ["patterns", "list", "--store", str(sdb), "--json"]).stdout)
     assert out["run_id"] == 1 and len(out["patterns"]) == 4
     assert all("centroid" not in p for p in out["patterns"])
@@ -39,10 +39,10 @@ def test_list_unknown_run(sdb: Path) -> None:
 
 def test_show(sdb: Path) -> None:
     r = runner.invoke(app, ["patterns", "show", "1", "--store", str(sdb)])
-    assert r.exit_code == 0 and r.stdout == ""
-    assert "Exemplar stories" in r.stderr and "I remember" in r.stderr
+    assert r.exit_code == 0 and r.stderr == ""
+    assert "Exemplar stories" in r.stdout and "I remember" in r.stdout
     out = json.loads(runner.invoke(app, ["patterns", "show", "1", "--store", str(sdb),
-                                         "--json"]).stdout)
+                                         "--json"]).stdout)["pattern"]
     assert out["id"] == 1 and len(out["exemplar_stories"]) == 3
     assert out["exemplar_stories"][0]["excerpt"]
     bad = runner.invoke(app, ["patterns", "show", "99", "--store", str(sdb)])
@@ -57,7 +57,7 @@ def test_show_escapes_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
                    (ids[0],))
         fake_run(db, ids)
     r = runner.invoke(app, ["patterns", "show", "1", "--store", str(p)])
-    assert r.exit_code == 0 and "[bold]not markup[/bold]" in r.stderr
+    assert r.exit_code == 0 and "[bold]not markup[/bold]" in r.stdout
 
 
 def test_assignments_json_csv(sdb: Path) -> None:
@@ -65,15 +65,18 @@ def test_assignments_json_csv(sdb: Path) -> None:
                                          "--json"]).stdout)
     rows = out["assignments"]
     assert len(rows) == 60 and sum(r["pattern_id"] is None for r in rows) == 8
-    r = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--csv"])
+    assert all(r["source_id"] for r in rows)  # to join back to the source spreadsheet
+    r = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--format", "csv"])
     assert r.exit_code == 0
     got = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert len(got) == 60 and set(got[0]) >= {"story_id", "pattern_id", "strength", "assigned"}
+    assert len(got) == 60 and set(got[0]) >= {"story_id", "source_id", "pattern_id", "strength",
+                                              "assigned"}
     assert sum(g["pattern_id"] == "" for g in got) == 8
-    both = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--json", "--csv"])
+    both = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--json",
+                               "--format", "csv"])
     assert both.exit_code == 2
     table = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb)])
-    assert table.exit_code == 0 and "60 stories" in table.stderr
+    assert table.exit_code == 0 and "60 stories" in table.stdout and "source id" in table.stdout
 
 
 def test_no_run_yet(tmp_path: Path) -> None:

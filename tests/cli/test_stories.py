@@ -24,26 +24,28 @@ def test_list(tmp_path: Path) -> None:
     db = _store(tmp_path)
     r = runner.invoke(app, ["stories", "list", "--store", db, "--json"])
     assert r.exit_code == 0
-    rows = json.loads(r.stdout)
+    rows = json.loads(r.stdout)["stories"]
     assert len(rows) == 6 and rows[0]["source_id"] == "R1"
     r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "no", "--json"])
-    assert [x["source_id"] for x in json.loads(r.stdout)] == ["R3"]
+    assert [x["source_id"] for x in json.loads(r.stdout)["stories"]] == ["R3"]
     r = runner.invoke(app, ["stories", "list", "--store", db, "--limit", "2"])
-    assert r.exit_code == 0 and r.stdout == "" and "2 stories" in r.stderr
+    assert r.exit_code == 0 and r.stderr == "" and "2 stories" in r.stdout
     r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "maybe"])
     assert r.exit_code == 2
+    r = runner.invoke(app, ["stories", "list", "--store", db, "--kind", "bogus"])
+    assert r.exit_code == 2 and "--kind" in r.stderr and r.stdout == ""
 
 
 def test_show_by_source_id_and_pni_id(tmp_path: Path) -> None:
     db = _store(tmp_path)
     r = runner.invoke(app, ["stories", "show", "R2", "--store", db, "--json"])
     assert r.exit_code == 0
-    s = json.loads(r.stdout)
+    s = json.loads(r.stdout)["story"]
     assert s["answers"]["feeling"] == "frustrated" and s["teller_answers"]["role"] == "student"
     r2 = runner.invoke(app, ["stories", "show", s["id"], "--store", db])
-    assert r2.exit_code == 0 and "three projects" in r2.stderr and "row 3" in r2.stderr
-    assert "frustrated" in r2.stderr
-    assert "Leo" not in r2.stderr  # pseudonym only
+    assert r2.exit_code == 0 and "three projects" in r2.stdout and "row 3" in r2.stdout
+    assert "frustrated" in r2.stdout and r2.stderr == ""
+    assert "Leo" not in r2.stdout  # pseudonym only
     r3 = runner.invoke(app, ["stories", "show", "NOPE", "--store", db])
     assert r3.exit_code == 1 and "NOPE" in r3.stderr
 

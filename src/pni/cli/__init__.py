@@ -26,6 +26,7 @@ class _PniGroup(TyperGroup):
     """Turns domain errors into one-line messages at the CLI edge."""
 
     def invoke(self, ctx: Any) -> Any:
+        argv = [*getattr(ctx, "_protected_args", []), *getattr(ctx, "protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, _ClickException, KeyboardInterrupt, SystemExit):
@@ -37,7 +38,7 @@ class _PniGroup(TyperGroup):
 
             if isinstance(e, PniError):
                 code = e.exit_code
-                msg = str(e)
+                msg = _with_flag(self, argv, e)
                 label = "Usage error" if isinstance(e, UsageError) else "Error"
             elif isinstance(e, OSError):
                 code, label = EXIT_DATA, "Error"
@@ -49,13 +50,35 @@ class _PniGroup(TyperGroup):
             raise typer.Exit(code) from None
 
 
+def _with_flag(root: Any, argv: list[str], e: Any) -> str:
+    """The error's message, led by the flag of the parameter it names (``--groups: ...``): the
+    flag of the invoked command's option of that name, else the name with dashes."""
+    msg = str(e)
+    if not e.param:
+        return msg
+    flag = "--" + e.param.replace("_", "-")
+    cmd, path = root, [root]
+    for tok in argv:
+        sub = getattr(cmd, "commands", {}).get(tok)
+        if sub is None:
+            continue
+        cmd = sub
+        path.append(sub)
+    for c in path:
+        for p in c.params:
+            if p.name in (e.param, e.param + "_"):
+                longs = [o for o in p.opts if o.startswith("--")]
+                flag = longs[0] if longs else flag
+    return msg if flag in msg else f"{flag}: {msg}"
+
+
 app = typer.Typer(
     cls=_PniGroup,
     name="pni",
     help="Participatory narrative inquiry: collect stories, find patterns, explore, print packets.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -85,8 +108,8 @@ def _register() -> None:
     library at import time, so `pni --help` stays fast."""
     from importlib import import_module
 
-    for name in ("prepare", "collect", "stories", "cluster", "patterns", "explore", "packet",
-                 "record", "status"):
+    for name in ("prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
+                 "packet", "record", "status"):
         import_module(f"pni.cli.{name}").register(app)
 
 

@@ -1,35 +1,32 @@
-"""`pni cluster`: find candidate patterns in the story text; `pni cluster runs`: list runs."""
+"""`pni cluster`: find candidate patterns in the story text (an action; `pni runs` inspects)."""
 
 from __future__ import annotations
 
 import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from pni.cli.common import (
+    FormatOpt,
     JsonOpt,
     StoreOpt,
-    emit_json,
+    emit,
     names_file,
     open_store,
+    output_format,
     progress,
     say,
-    table,
 )
-
-cluster_app = typer.Typer(
-    invoke_without_command=True,
-    help="Find candidate patterns in the story text (embed, cluster, label). "
-    "`pni cluster runs` lists earlier runs.",
-)
+from pni.cli.output import Format
 
 FAKE_ENV = "PNI_FAKE_EMBEDDER"
 
 
 def register(app: typer.Typer) -> None:
-    app.add_typer(cluster_app, name="cluster")
+    app.command("cluster")(cluster)
 
 
 def _embedder(model: str | None, backend: str | None, fake: bool) -> Any:
@@ -52,30 +49,33 @@ def _threshold(value: str | None) -> float | str | None:
     try:
         t = float(value)
     except ValueError:
-        raise UsageError(f"--assign-noise {value!r}: give a cosine similarity such as 0.5,"
-                         " or 'off'") from None
+        raise UsageError(f"{value!r}: give a cosine similarity such as 0.5, or 'off'",
+                         param="assign_noise") from None
     if not -1.0 <= t <= 1.0:
-        raise UsageError(f"--assign-noise {value}: a cosine similarity lies in [-1, 1]")
+        raise UsageError(f"{value}: a cosine similarity lies in [-1, 1]", param="assign_noise")
     return t
 
 
-@cluster_app.callback()
+class Backend(StrEnum):
+    onnx_int8 = "onnx-int8"
+    torch = "torch"
+
+
 def cluster(
-    ctx: typer.Context,
     store: StoreOpt = None,
     model: Annotated[str | None, typer.Option(
         "--model", help="Embedding model: a local sentence-transformers folder or cached model name"
         " (default: the packaged all-MiniLM-L6-v2).", show_default=False)] = None,
-    backend: Annotated[str | None, typer.Option(
-        "--backend", help="Embedding backend: onnx-int8 (default) or torch.",
+    backend: Annotated[Backend | None, typer.Option(
+        "--backend", help="Embedding backend (default: $PNI_EMBED_BACKEND, else onnx-int8).",
         show_default=False)] = None,
     min_size: Annotated[int | None, typer.Option(
         "--min-size", min=2, help="Smallest pattern (default: max(3, round(sqrt(n)/2))).",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same"
                                       " result.")] = 0,
-    reduce: Annotated[str | None, typer.Option(
-        "--reduce", help="Reduction before HDBSCAN: spectral[:DIMS] (default), pca[:DIMS],"
+    reducer: Annotated[str | None, typer.Option(
+        "--reduce", metavar="NAME[:DIMS]", help="Reduction before HDBSCAN: spectral[:DIMS] (default), pca[:DIMS],"
         " umap[:DIMS] (needs umap-learn), none.", show_default=False)] = None,
     assign_noise: Annotated[str | None, typer.Option(
         "--assign-noise", metavar="THRESHOLD",
@@ -95,34 +95,42 @@ def cluster(
         "--fake-embedder", hidden=True,
         help="Test only: hashed-word vectors instead of the model (also PNI_FAKE_EMBEDDER=1).")]
     = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Embed every story (cached: unchanged stories are never embedded twice), find patterns with
     HDBSCAN, label them, and store the run. Stories that fit no pattern are reported, not hidden.
 
-    Examples: `pni cluster`, `pni cluster --min-size 8 --json`, `pni cluster --assign`.
+    JSON: {"run_id": N, "embedding", "params", "metrics", "timings", "versions", "patterns":
+    [pattern, ...]}. Earlier runs: `pni runs list`. Examples: `pni cluster`,
+    `pni cluster --min-size 8 --json`, `pni cluster --assign`.
     """
-    if ctx.invoked_subcommand is not None:
-        return
     from pni.errors import UsageError
 
+    fmt = output_format(format_, json_)
     if assign and stability:
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
+    if assign and reducer is not None:
+        raise UsageError("--assign places new stories without refitting; it takes no --reduce")
+    threshold = _threshold(assign_noise)  # every option is checked before any work
+    if assign and assign_noise is not None and threshold is None:
+        raise UsageError("--assign needs a threshold; --assign-noise off is not one")
+    if reducer is not None:
+        from pni.cluster.reduce import get_reducer
+
+        get_reducer(reducer)
     from pni.cli.common import err
 
     with err().status("Loading the embedding model (the first use exports it once: seconds)"):
-        emb = _embedder(model, backend, fake_embedder)
+        emb = _embedder(model, None if backend is None else backend.value, fake_embedder)
     with open_store(store) as db:
         if assign:
             from pni.cluster import assign_new_stories
 
-            threshold = None if assign_noise is None else _threshold(assign_noise)
-            if assign_noise is not None and threshold is None:
-                raise UsageError("--assign needs a threshold; --assign-noise off is not one")
-            assert not isinstance(threshold, str)  # only an absent option gives "auto"
             with progress(transient=True) as bar:
-                out = assign_new_stories(db, emb, threshold=threshold, progress=bar)
-            _print_assign(db, out, json_)
+                out = assign_new_stories(db, emb, threshold=None if assign_noise is None
+                                         else float(threshold), progress=bar)  # type: ignore[arg-type]
+            _print_assign(db, out, fmt)
             return
         from pni.cluster import cluster_stories
         from pni.privacy import load_names
@@ -130,47 +138,40 @@ def cluster(
         names_path = names_file(names, store)
         name_list = load_names(names_path) if names_path else []
         with progress(transient=True) as bar:
-            res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reduce,
-                                  assign_noise=_threshold(assign_noise), stability=stability,
+            res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reducer,
+                                  assign_noise=threshold, stability=stability,
                                   names=name_list, progress=bar)
-        _print_run(db, res.run_id, res.embedding, json_)
+        _print_run(db, res.run_id, res.embedding, fmt)
 
 
-def _print_assign(db: Any, out: dict[str, Any], json_: bool) -> None:
+def _print_assign(db: Any, out: dict[str, Any], fmt: Format) -> None:
+    from pni.cli.patterns import pattern_table
     from pni.store import runs as runq
 
     run = runq.get_run(db, out["run_id"])
-    if json_:
-        emit_json(out | {"metrics": run["metrics"]})
-        return
-    say(f"Run {out['run_id']} (assign, from run {out['parent_run']}): {out['n_new']} new stories;"
-        f" {out['n_assigned']} placed in a pattern (nearest centroid, cosine >= "
-        f"{out['threshold']:.2f}), {out['n_new'] - out['n_assigned']} fit no pattern.")
-    if out["n_new"]:
-        _pattern_table(db, out["run_id"])
+    pats = [{k: v for k, v in p.items() if k != "centroid"}
+            for p in runq.list_patterns(db, out["run_id"])]
+    if fmt is Format.table:
+        say(f"Run {out['run_id']} (assign, from run {out['parent_run']}): {out['n_new']} new"
+            f" stories; {out['n_assigned']} placed in a pattern (nearest centroid, cosine >= "
+            f"{out['threshold']:.2f}), {out['n_new'] - out['n_assigned']} fit no pattern.")
+    emit(fmt, "patterns", pats, meta=out | {"metrics": run["metrics"]},
+         show=lambda: pattern_table(None, pats) if out["n_new"] else None)
 
 
-def _pattern_table(db: Any, run_id: int) -> None:
-    from pni.store import runs as runq
-
-    pats = runq.list_patterns(db, run_id)
-    table(None, ["#", "id", "size", "title", "keywords"],
-          [[p["number"], p["id"], p["size"], p["title"], ", ".join(p["keywords"][:6])]
-           for p in pats])
-
-
-def _print_run(db: Any, run_id: int, embedding: dict[str, Any], json_: bool) -> None:
+def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> None:
+    from pni.cli.patterns import pattern_table
     from pni.store import runs as runq
 
     run = runq.get_run(db, run_id)
-    pats = runq.list_patterns(db, run_id)
+    pats = [{k: v for k, v in p.items() if k != "centroid"}
+            for p in runq.list_patterns(db, run_id)]
     m = run["metrics"]
-    if json_:
-        emit_json({
-            "run_id": run_id, "embedding": embedding, "params": run["params"],
-            "metrics": m, "timings": run["timings"], "versions": run["versions"],
-            "patterns": [{k: v for k, v in p.items() if k != "centroid"} for p in pats],
-        })
+    emit(fmt, "patterns", pats,
+         meta={"run_id": run_id, "embedding": embedding, "params": run["params"], "metrics": m,
+               "timings": run["timings"], "versions": run["versions"]},
+         show=lambda: pattern_table(None, pats) if pats else None)
+    if fmt is not Format.table:
         return
     n = m.get("n_stories", 0)
     say(f"Embedded {embedding.get('n_embedded', 0)} stories, {embedding.get('n_cached', 0)} from"
@@ -180,7 +181,6 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], json_: bool) -> 
         say(f"Run {run_id}: no patterns among {n} stories (smallest pattern"
             f" {m.get('min_size')}); try a smaller --min-size.")
         return
-    _pattern_table(db, run_id)
     unclustered = m.get("n_unclustered", 0)
     share = unclustered / n if n else 0.0
     say(f"Run {run_id}: {len(pats)} patterns among {n} stories. "
@@ -195,35 +195,5 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], json_: bool) -> 
         st = m["stability"]
         say(f"Stability: mean pairwise ARI {st['mean_ari']:.2f} over {st['k']} subsamples"
             f" (min {st['min_ari']:.2f}).")
-    say("See a pattern: pni patterns show ID;  every story's pattern: pni patterns assignments --csv")
-
-
-@cluster_app.command("runs")
-def runs(store: StoreOpt = None, json_: JsonOpt = False) -> None:
-    """List cluster runs: id, kind, date, stories, patterns, coverage, validity, seed, settings."""
-    from pni.store import runs as runq
-
-    with open_store(store) as db:
-        rows = runq.list_runs(db)
-    if json_:
-        emit_json(rows)
-        return
-    if not rows:
-        say("No cluster runs yet: run `pni cluster`.")
-        return
-    table(f"{len(rows)} runs", ["run", "kind", "created", "stories", "patterns", "coverage",
-                                "validity", "seed", "settings"],
-          [[r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else ""),
-            r["created_at"], r["n_stories"], r["n_patterns"],
-            "" if r["coverage"] is None else f"{r['coverage']:.0%}",
-            "" if r["metrics"].get("validity") is None else f"{r['metrics']['validity']:.2f}",
-            r["seed"], _settings(r["params"])] for r in rows])
-
-
-def _settings(p: dict[str, Any]) -> str:
-    if "assign_threshold" in p:
-        return f"assign >= {p['assign_threshold']}"
-    parts = [f"{p.get('reducer', '?')}", f"min size {p.get('min_size', '?')}"]
-    if p.get("assign_noise") is not None:
-        parts.append(f"attach >= {p['assign_noise']}")
-    return ", ".join(parts)
+    say("See a pattern: pni patterns show ID;  every story's pattern:"
+        " pni patterns assignments --format csv;  every run: pni runs list")

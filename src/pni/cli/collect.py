@@ -7,7 +7,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, err, open_store, say, table
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    SourceKind,
+    StoreOpt,
+    emit,
+    err,
+    open_store,
+    output_format,
+    say,
+    table,
+)
+from pni.cli.output import Format
 
 if TYPE_CHECKING:
     from pni.ingest.models import CollectReport
@@ -26,9 +38,9 @@ def collect(
     collection: Annotated[str | None, typer.Option(
         "--collection", help="Collection name (default: pni.yaml's, else the folder name).",
         show_default=False)] = None,
-    kind: Annotated[str | None, typer.Option(
-        "--kind", help="Source kind: empathy-interview, kiva-panel, story-form, reflection, other.",
-        show_default=False)] = None,
+    kind: Annotated[SourceKind | None, typer.Option(
+        "--kind", help="Source kind (default: guessed from the file).", show_default=False)]
+    = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="KEY=COLUMN for text, id, teller, prompt, title, date, consent, language.",
         show_default=False)] = None,
@@ -50,6 +62,7 @@ def collect(
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Do everything, then roll back: shows what would happen.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Collect stories from CSV/TSV, XLSX, JSON(L), Markdown, text, DOCX, WebVTT and SRT files.
@@ -58,25 +71,32 @@ def collect(
     read = stored + duplicates + rejected, per file. Running the same collect twice stores
     nothing new. Exit codes: 0 done (rejected rows are reported, not errors); 1 a file could
     not be read as a whole, a mapping or form is wrong; 2 a path is missing or an option is wrong.
+
+    JSON: {"batch", "dry_run", "totals", "skipped", "rejects", "inferred", "notices", "files":
+    [{"file", "format", "kind", "read", "stored", "duplicates", "rejected", ...}, ...]}.
     """
     from pni.ingest.collect import collect as run_collect
     from pni.ingest.collect import write_rejects
     from pni.ingest.mapping import parse_map
     from pni.ingest.models import CollectOptions
 
+    fmt = output_format(format_, json_)
     listeners = [x.strip() for item in listener or [] for x in item.split(",") if x.strip()]
     opts = CollectOptions(
-        collection=collection, kind=kind, mapping=parse_map(map_ or []), form=form, sheet=sheet,
+        collection=collection, kind=None if kind is None else kind.value, mapping=parse_map(map_ or []), form=form, sheet=sheet,
         split=split, listeners=listeners, keep_names=keep_names, dry_run=dry_run,
     )
     with open_store(store, create=True) as db, _Bars() as bars:
         report = run_collect(db, list(paths), opts, progress=bars)
     if rejects is not None:
         write_rejects(report.rejects, rejects)
-    if json_:
-        emit_json(report.as_json())
-    else:
-        _print(report)
+    doc = report.as_json()
+    files = doc.pop("files")
+    emit(fmt, "files", files, meta=doc, show=lambda: _print(report))
+    if fmt is not Format.table:
+        _notices(report)
+    if report.dry_run:
+        say("Nothing was written (dry run).")
     if rejects is not None:
         say(f"{len(report.rejects)} rejected record(s) written to {rejects}")
     for f in report.failed:
@@ -122,6 +142,12 @@ class _Bars:
         self.bar.stop()
 
 
+def _notices(report: CollectReport) -> None:
+    for f in report.files:
+        for n in f.notices:
+            err().print(f"Notice: {f.file}: {n}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _print(report: CollectReport) -> None:
     rows: list[list[Any]] = []
     for f in report.files:
@@ -131,9 +157,7 @@ def _print(report: CollectReport) -> None:
     rows.append(["total", "", "", t["read"], t["stored"], t["duplicates"], t["rejected"]])
     title = "Collect (dry run: nothing was written)" if report.dry_run else "Collect"
     table(title, ["file", "format", "kind", "read", "stored", "duplicates", "rejected"], rows)
-    for f in report.files:
-        for n in f.notices:
-            err().print(f"Notice: {f.file}: {n}", markup=False, highlight=False, soft_wrap=True)
+    _notices(report)
     if report.skipped:
         table("Skipped files", ["file", "why"], [[s.path, s.reason] for s in report.skipped])
     if report.inferred:

@@ -1,22 +1,50 @@
-"""What every command shares: options defined once, output helpers (JSON on stdout, people's text
-and progress on stderr), and opening the store. Keep imports light: this is on the start-up path."""
+"""What every command shares: options defined once, output helpers (data on stdout in
+``--format table|json|jsonl|csv``: see ``pni.cli.output``; people's notices and progress on
+stderr), and opening the store. Keep imports light: this is on the start-up path."""
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from pni.cli.output import (  # noqa: F401  (re-exported: what every command imports from here)
+    Format,
+    FormatOpt,
+    JsonOpt,
+    emit,
+    emit_json,
+    output_format,
+    table,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
     from pni.store import Store
+
+class SourceKind(StrEnum):
+    """Where stories came from (the store's ``source_kind``; ``pni.models.SOURCE_KINDS``)."""
+
+    empathy_interview = "empathy-interview"
+    kiva_panel = "kiva-panel"
+    story_form = "story-form"
+    reflection = "reflection"
+    other = "other"
+
+
+class Consent(StrEnum):
+    """A story's recorded consent."""
+
+    yes = "yes"
+    no = "no"
+    unknown = "unknown"
+
 
 StoreOpt = Annotated[
     Path | None,
@@ -26,9 +54,6 @@ StoreOpt = Annotated[
         help="The project's SQLite store (default: $PNI_STORE, else ./pni.db).",
         show_default=False,
     ),
-]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Machine-readable JSON on stdout; people's text goes to stderr.")
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same result.")]
 RunOpt = Annotated[
@@ -51,24 +76,6 @@ def err() -> Console:
 def say(message: str) -> None:
     """A line for people, on stderr (rich markup allowed)."""
     err().print(message)
-
-
-def emit_json(obj: Any) -> None:
-    """One JSON document on stdout."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_default) + "\n")
-    sys.stdout.flush()
-
-
-def _default(o: Any) -> Any:
-    if hasattr(o, "model_dump"):
-        return o.model_dump(mode="json")
-    if isinstance(o, Path):
-        return str(o)
-    if hasattr(o, "isoformat"):
-        return o.isoformat()
-    if hasattr(o, "tolist"):
-        return o.tolist()
-    return str(o)
 
 
 def progress(transient: bool = False) -> Progress:
@@ -119,15 +126,3 @@ def names_file(given: Path | None, store: Path | None) -> Path | None:
                     soft_wrap=True, markup=False)
         return beside
     return None
-
-
-def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
-    """Print a rich table on stderr."""
-    from rich.table import Table
-
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(c, overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
-    err().print(t)

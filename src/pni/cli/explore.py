@@ -9,7 +9,18 @@ from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    RunOpt,
+    StoreOpt,
+    emit,
+    names_file,
+    open_store,
+    output_format,
+    say,
+)
+from pni.cli.output import Format, out
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +32,7 @@ def explore(
     run: RunOpt = None,
     no_run: Annotated[bool, typer.Option(
         "--no-run", help="Leave the patterns out: answer lens only.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
     html: Annotated[Path | None, typer.Option(
         "--html", help="Write the self-contained HTML report here.", show_default=False,
@@ -29,7 +41,7 @@ def explore(
         "--md", help="Write the report as Markdown here.", show_default=False,
         dir_okay=False)] = None,
     csv: Annotated[Path | None, typer.Option(
-        "--csv", help="Write tests, observations, integrity and voices as CSV files into this "
+        "--csv-dir", metavar="DIR", help="Write tests, observations, integrity and voices as CSV files into this "
         "folder.", show_default=False, file_okay=False)] = None,
     min_subset: Annotated[int, typer.Option(
         "--min-subset", min=2,
@@ -63,11 +75,17 @@ def explore(
 
     Every test gets an effect size and a Benjamini-Hochberg q-value across all tests of the
     report; notable results become observations, each with competing interpretations. Without
-    a cluster run only the answer lens runs. A summary goes to stderr; --json prints every test
-    on stdout.
+    a cluster run only the answer lens runs.
+
+    On stdout: a summary for people (table), or every test (json, jsonl, csv). JSON: the whole
+    report, {"generated_at", "run", "params", "notes", "n_stories", "patterns", "questions",
+    "integrity", "skipped", "observations", "voices", ..., "tests": [test, ...]}.
     """
+    from rich.markup import escape
+
     from pni.explore.report import build_report, save_report
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
@@ -89,13 +107,23 @@ def explore(
         from pni.render import report_csv
 
         written.append(str(report_csv.write(report, csv)[0].parent) + "/")
-    if json_:
-        emit_json(report.model_dump(mode="json"))
-    _summary(report, written)
+    doc = report.model_dump(mode="json")
+    tests = doc.pop("tests")
+    emit(fmt, "tests", tests, meta=doc, show=lambda: _summary(report))
+    if fmt is not Format.table:
+        for n in report.notes:
+            say(f"[yellow]Note:[/yellow] {escape(n)}")
+    for w in written:
+        say(f"Wrote {escape(w)}")
 
 
-def _summary(report: Any, written: list[str]) -> None:
+def _summary(report: Any) -> None:
     from rich.markup import escape
+
+    con = out()
+
+    def line(text: str) -> None:
+        con.print(text, highlight=False)
 
     r = report
     head = f"[bold]Explored[/bold] {r.n_stories} stories"
@@ -103,22 +131,21 @@ def _summary(report: Any, written: list[str]) -> None:
     lenses: dict[str, int] = {}
     for t in r.tests:
         lenses[t.lens] = lenses.get(t.lens, 0) + 1
-    say(head + f": {len(r.tests)} tests ("
+    line(head + f": {len(r.tests)} tests ("
         + ", ".join(f"{v} {k} lens" for k, v in sorted(lenses.items())) + "), "
         + f"{sum(t.notable for t in r.tests)} notable, {len(r.observations)} observations, "
         + f"{len(r.skipped)} comparisons not tested.")
     for n in r.notes:
-        say(f"[yellow]Note:[/yellow] {escape(n)}")
+        line(f"[yellow]Note:[/yellow] {escape(n)}")
     for f in r.integrity.flags + r.voices.flags:
-        say(f"[yellow]Flag:[/yellow] {escape(f)}")
+        line(f"[yellow]Flag:[/yellow] {escape(f)}")
     for o in r.observations[:5]:
-        say(f"\n[bold]#{o.rank}[/bold] {escape(o.text)}")
-        say(f"   q = {o.q:.3g}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
+        line(f"\n[bold]#{o.rank}[/bold] {escape(o.text)}")
+        line(f"   q = {o.q:.3g}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
             f"{len(o.story_ids)} stories")
         for i in o.interpretations:
-            say(f"   - {escape(i)}")
+            line(f"   - {escape(i)}")
     if len(r.observations) > 5:
-        say(f"\n… and {len(r.observations) - 5} more observations (see --html, --md or --json).")
-    say(f"\n[dim]{escape(r.caution)}[/dim]")
-    for w in written:
-        say(f"Wrote {escape(w)}")
+        line(f"\n… and {len(r.observations) - 5} more observations (see --html, --md or"
+             " --format json).")
+    line(f"\n[dim]{escape(r.caution)}[/dim]")

@@ -2,12 +2,45 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    RunOpt,
+    StoreOpt,
+    emit,
+    names_file,
+    open_store,
+    output_format,
+    say,
+)
+from pni.cli.output import Format
+
+
+class DocFormat(StrEnum):
+    """The packet's document format."""
+
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+
+
+class Paper(StrEnum):
+    a4 = "a4"
+    us_letter = "us-letter"
+
+
+def doc_format(given: DocFormat | None, output: Path) -> str:
+    """``--to`` as given, else the output file's suffix (packet.html), else pdf."""
+    if given is not None:
+        return given.value
+    suffix = output.suffix.lower().lstrip(".")
+    return suffix if suffix in DocFormat.__members__ else "pdf"
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +55,8 @@ def _csv(value: str | None) -> list[str] | None:
 
 
 def packet(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output file (e.g. packet.pdf) or folder.")],
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="Output file (e.g. packet.pdf) or folder.")],
     store: StoreOpt = None,
     run: RunOpt = None,
     patterns: Annotated[str, typer.Option("--patterns", help="'all' or pattern ids, e.g. 3,5.")] = "all",
@@ -31,7 +65,9 @@ def packet(
         " twice-told, timeline, landscape, composite).", show_default=False)] = None,
     groups: Annotated[int, typer.Option("--groups", help="Small groups: each gets its own packet"
                                         " with a different, balanced mix of stories.")] = 1,
-    fmt: Annotated[str, typer.Option("--format", help="pdf, html or md.")] = "pdf",
+    to: Annotated[DocFormat | None, typer.Option(
+        "--to", help="Document format (default: from the output's suffix, else pdf).",
+        show_default=False)] = None,
     lens: Annotated[str | None, typer.Option(
         "--lens", help="Lens pages: cynefin, value-cycles, cop-stages, nested-communities.",
         show_default=False)] = None,
@@ -50,24 +86,27 @@ def packet(
     axes: Annotated[str | None, typer.Option(
         "--axes", help="Two question ids for the landscape grid, e.g. belonging,how_common"
         " (default: two scale questions).", show_default=False)] = None,
-    paper: Annotated[str, typer.Option("--paper", help="a4 or us-letter.")] = "a4",
+    paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
     cards_per_pattern: Annotated[int, typer.Option(
         "--cards-per-pattern", help="Story cards on each pattern worksheet (3-7 advised).")] = 5,
     observations: Annotated[int, typer.Option(
         "--observations", help="Print the N most notable observations from `pni explore`.")] = 10,
     title: Annotated[str | None, typer.Option("--title", help="Title on the cover.",
                                               show_default=False)] = None,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Print a sensemaking packet: facilitator guide, pattern worksheets, story cards, exercise
-    worksheets, observations, lenses and outcome sheets. Stories with consent 'no' never print."""
+    worksheets, observations, lenses and outcome sheets. Stories with consent 'no' never print.
+
+    On stdout: the files written. JSON: {"paths": [...], "packets": [{"path", "kind", "group",
+    "cards", "patterns", "exercises"}, ...]}. Example: `pni packet --groups 3 -o packets/`.
+    """
     from pni.errors import UsageError
     from pni.packet import PacketOptions, build_packets, write_packets
 
-    if fmt not in ("pdf", "html", "md"):
-        raise UsageError(f"--format must be pdf, html or md (got {fmt!r})")
-    if paper not in ("a4", "us-letter"):
-        raise UsageError(f"--paper must be a4 or us-letter (got {paper!r})")
+    fmt = output_format(format_, json_)
+    doc = doc_format(to, output)
     pattern_ids: list[int] | None = None
     if patterns.strip().lower() != "all":
         try:
@@ -79,24 +118,24 @@ def packet(
         run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
         groups=groups, lenses=_csv(lens) or [], names_file=None if no_redact else names_file(names, store),
         redact=not no_redact,
-        include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper,
+        include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper.value,
         cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,
     )
     with open_store(store) as db:
         packets = build_packets(db, opts)
-    paths = write_packets(packets, out, fmt)
-    if json_:
-        emit_json({"paths": [str(p) for p in paths],
-                   "packets": [{"path": str(path), "kind": p.kind, "group": p.group,
-                                "cards": len(p.cards), "patterns": len(p.patterns),
-                                "exercises": [e.name for e in p.exercises]}
-                               for p, path in zip(packets, paths, strict=True)]})
-        return
-    from rich.markup import escape
+    paths = write_packets(packets, output, doc)
+    if fmt is Format.table:
+        from rich.markup import escape
 
-    if no_redact:
-        say("[bold]Not redacted:[/bold] names, e-mails and phone numbers are printed as told.")
-    for p in packets[0].cover.privacy:
-        say(escape(p))
-    for path in paths:
-        typer.echo(str(path))
+        if no_redact:
+            say("[bold]Not redacted:[/bold] names, e-mails and phone numbers are printed as told.")
+        for p in packets[0].cover.privacy:
+            say(escape(p))
+    rows = [{"path": str(path), "kind": p.kind, "group": p.group, "cards": len(p.cards),
+             "patterns": len(p.patterns), "exercises": [e.name for e in p.exercises]}
+            for p, path in zip(packets, paths, strict=True)]
+    def show() -> None:
+        for path in paths:
+            typer.echo(str(path))
+
+    emit(fmt, "packets", rows, meta={"paths": [str(p) for p in paths]}, show=show)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, err, open_store, say, table
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    RunOpt,
+    StoreOpt,
+    emit,
+    open_store,
+    output_format,
+    say,
+    table,
+)
+from pni.cli.output import Format, out
 
 patterns_app = typer.Typer(help="List and show the patterns of a cluster run.",
                            no_args_is_help=True)
@@ -29,25 +38,35 @@ def _excerpt(text: str, n: int = EXCERPT) -> str:
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + " …"
 
 
+def pattern_table(title: str | None, pats: list[dict[str, Any]]) -> None:
+    """The people's table of a run's patterns (also printed by `pni cluster`)."""
+    table(title, ["#", "id", "size", "title", "keywords"],
+          [[p["number"], p["id"], p["size"], p["title"], ", ".join(p["keywords"][:6])]
+           for p in pats])
+
+
 @patterns_app.command("list")
-def list_(run: RunOpt = None, store: StoreOpt = None, json_: JsonOpt = False) -> None:
-    """List the patterns of a run (default: the latest): id, size, title, keywords."""
+def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
+          json_: JsonOpt = False) -> None:
+    """List the patterns of a run (default: the latest): id, size, title, keywords.
+
+    JSON: {"run_id": N, "n_stories": N, "coverage": F, "patterns": [pattern, ...]}.
+    """
     from pni.store import runs as runq
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         run_id = runq.resolve_run(db, run)
         r = runq.get_run(db, run_id)
         pats = runq.list_patterns(db, run_id)
-    if json_:
-        emit_json({"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"],
-                   "patterns": [_public(p) for p in pats]})
-        return
-    n = r["n_stories"]
-    clustered = sum(p["size"] for p in pats)
-    table(f"Run {run_id}: {len(pats)} patterns", ["#", "id", "size", "title", "keywords"],
-          [[p["number"], p["id"], p["size"], p["title"], ", ".join(p["keywords"][:6])]
-           for p in pats])
-    say(f"{n - clustered} of {n} stories ({(n - clustered) / n if n else 0:.0%}) fit no pattern.")
+    emit(fmt, "patterns", [_public(p) for p in pats],
+         meta={"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"]},
+         show=lambda: pattern_table(f"Run {run_id}: {len(pats)} patterns", pats))
+    if fmt is Format.table:
+        n = r["n_stories"]
+        clustered = sum(p["size"] for p in pats)
+        say(f"{n - clustered} of {n} stories ({(n - clustered) / n if n else 0:.0%}) fit no"
+            " pattern.")
 
 
 @patterns_app.command("show")
@@ -55,29 +74,34 @@ def show(
     pattern_id: Annotated[int, typer.Argument(metavar="ID", help="Pattern id (from"
                                               " `pni patterns list`).")],
     store: StoreOpt = None,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show one pattern: title, keywords, size, teller mix and exemplar stories."""
+    """Show one pattern: title, keywords, size, teller mix and exemplar stories.
+
+    JSON: {"pattern": {..., "exemplar_stories": [{"id", "source_id", "title", "excerpt"}]}}.
+    """
     from pni.store import runs as runq
     from pni.store.stories import list_stories
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         p = runq.get_pattern(db, pattern_id)
         found = {s.id: s for s in list_stories(db, ids=p["exemplars"], with_answers=False)}
-        members = db.query("SELECT count(*) AS n, sum(assigned) AS assigned FROM assignments"
-                           " WHERE pattern_id = ?", (pattern_id,))[0]
-    exemplars = [{"id": sid, "title": found[sid].title, "source_id": found[sid].source_id,
-                  "text": found[sid].text} for sid in p["exemplars"] if sid in found]
-    if json_:
-        emit_json(_public(p) | {"n_assigned": members["assigned"] or 0, "exemplar_stories":
-                                [e | {"excerpt": _excerpt(e["text"])} for e in exemplars]})
-        return
-    con = err()
+        _, n_assigned = runq.pattern_members(db, pattern_id)
+    exemplars = [{"id": sid, "source_id": found[sid].source_id, "title": found[sid].title,
+                  "excerpt": _excerpt(found[sid].text)}
+                 for sid in p["exemplars"] if sid in found]
+    record = _public(p) | {"n_assigned": n_assigned, "exemplar_stories": exemplars}
+    emit(fmt, "pattern", record, show=lambda: _show(record))
+
+
+def _show(p: dict[str, Any]) -> None:
+    con = out()
     con.print(f"Pattern {p['id']} (#{p['number']} of run {p['run_id']}): ", end="", style="bold")
     con.print(p["title"], markup=False, style="bold")
     con.print(f"{p['size']} stories"
-              + (f", {members['assigned']} attached after clustering" if members["assigned"]
-                 else ""))
+              + (f", {p['n_assigned']} attached after clustering" if p["n_assigned"] else ""))
     con.print("Keywords: " + ", ".join(p["keywords"]), markup=False)
     for facet, counts in p["teller_mix"].items():
         if counts:
@@ -85,10 +109,10 @@ def show(
                       + ", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
     con.print()
     con.print("Exemplar stories", style="bold")
-    for e in exemplars:
-        con.print(f"{e['id']}" + (f"  {e['title']}" if e["title"] else ""), markup=False,
-                  style="bold")
-        con.print(_excerpt(e["text"]), markup=False)
+    for e in p["exemplar_stories"]:
+        ids = e["id"] + (f" ({e['source_id']})" if e["source_id"] else "")
+        con.print(ids + (f"  {e['title']}" if e["title"] else ""), markup=False, style="bold")
+        con.print(e["excerpt"], markup=False)
         con.print()
 
 
@@ -96,35 +120,27 @@ def show(
 def assignments(
     run: RunOpt = None,
     store: StoreOpt = None,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
-    csv_: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
 ) -> None:
-    """Every story of a run with its pattern (none: fits no pattern), membership strength and
-    whether it was attached after clustering. --json or --csv for machines."""
-    from pni.errors import UsageError
+    """Every story of a run with its source id, its pattern (none: fits no pattern), membership
+    strength and whether it was attached after clustering.
+
+    JSON: {"run_id": N, "assignments": [{"story_id", "source_id", "pattern_id", "pattern_number",
+    "pattern_title", "strength", "assigned", "x", "y"}, ...]}. Example, to join patterns back to
+    the source spreadsheet by source_id: `pni patterns assignments --format csv > patterns.csv`.
+    """
     from pni.store import runs as runq
 
-    if json_ and csv_:
-        raise UsageError("choose one of --json and --csv")
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         run_id = runq.resolve_run(db, run)
         rows = runq.list_assignments(db, run_id)
     for r in rows:
         r["assigned"] = bool(r["assigned"])
-    if json_:
-        emit_json({"run_id": run_id, "assignments": rows})
-        return
-    if csv_:
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        cols = ["story_id", "pattern_id", "pattern_number", "pattern_title", "strength",
-                "assigned", "x", "y"]
-        w.writerow(cols)
-        for r in rows:
-            w.writerow(["" if r[c] is None else r[c] for c in cols])
-        sys.stdout.flush()
-        return
-    table(f"Run {run_id}: {len(rows)} stories", ["story", "pattern", "title", "strength",
-                                                 "assigned"],
-          [[r["story_id"], r["pattern_id"] or "none", r["pattern_title"] or "",
-            "" if r["strength"] is None else f"{r['strength']:.2f}",
-            "yes" if r["assigned"] else ""] for r in rows])
+    emit(fmt, "assignments", rows, meta={"run_id": run_id}, show=lambda: table(
+        f"Run {run_id}: {len(rows)} stories",
+        ["story", "source id", "pattern", "title", "strength", "assigned"],
+        [[r["story_id"], r["source_id"], r["pattern_id"] or "none", r["pattern_title"] or "",
+          "" if r["strength"] is None else f"{r['strength']:.2f}",
+          "yes" if r["assigned"] else ""] for r in rows]))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, SeedOpt, StoreOpt, emit_json, progress, say
+from pni.cli.common import FormatOpt, JsonOpt, SeedOpt, emit, output_format, progress, say
+from pni.cli.output import Format, out
+from pni.cli.packet import DocFormat
 
 
 def register(app: typer.Typer) -> None:
@@ -17,28 +19,33 @@ def register(app: typer.Typer) -> None:
 
 def prepare(
     paths: Annotated[list[Path], typer.Argument(help="Story files or folders (read recursively).")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.", file_okay=False)] = Path("out"),
-    store: StoreOpt = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.",
+                                         file_okay=False)] = Path("out"),
+    store: Annotated[Path | None, typer.Option(
+        "--store", envvar="PNI_STORE", show_default=False,
+        help="The project's SQLite store (default: $PNI_STORE, else OUTPUT/pni.db).")] = None,
     names: Annotated[Path | None, typer.Option(
         "--names", help="Names to redact, one per line (default: names.txt in an input folder).",
         dir_okay=False, show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Packet format: pdf, html or md.")] = "pdf",
+    to: Annotated[DocFormat, typer.Option("--to", help="Packet document format.")] = DocFormat.pdf,
     groups: Annotated[int, typer.Option("--groups", min=1, help="Packets for N groups.")] = 1,
     seed: SeedOpt = 0,
     fake_embedder: Annotated[bool, typer.Option(
         "--fake-embedder", hidden=True, help="Test only: a deterministic word-hash embedder.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Collect, cluster, explore and print a packet: everything a facilitator needs, in one folder.
 
-    The store defaults to OUT/pni.db (--store or $PNI_STORE to use another). Example:
-    `pni prepare sample_stories -o out`.
+    The store defaults to OUTPUT/pni.db (--store or $PNI_STORE to use another). On stdout: what
+    was written. JSON: {"out", "store", "collected", "run_id", "n_patterns", "coverage",
+    "observations", "report_html", "report_md", "notes", ..., "packets": [PATH, ...]}.
+    Example: `pni prepare sample_stories -o out`.
     """
     from pni.errors import UsageError
     from pni.prepare import prepare as run_prepare
 
-    if fmt not in ("pdf", "html", "md"):
-        raise UsageError(f"--format must be pdf, html or md (got {fmt!r})")
+    fmt = output_format(format_, json_)
     for p in paths:
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder")
@@ -48,21 +55,31 @@ def prepare(
 
         embedder = get_embedder(backend="fake")
     with progress(transient=True) as bar:  # --store also reads $PNI_STORE (StoreOpt)
-        result = run_prepare(paths, out, store=store, names_file=names, embedder=embedder,
-                             seed=seed, fmt=fmt, groups=groups, progress=bar)
-    if json_:
-        emit_json(result.model_dump(mode="json"))
+        result = run_prepare(paths, output, store=store, names_file=names, embedder=embedder,
+                             seed=seed, fmt=to.value, groups=groups, progress=bar)
+    doc = result.model_dump(mode="json")
+    packets = doc.pop("packets")
+    emit(fmt, "packets", [{"path": p} for p in packets] if fmt is not Format.json else packets,
+         meta=doc, show=lambda: _show(result))
+
+
+def _show(result: Any) -> None:
+    con = out()
+
+    def line(text: str) -> None:
+        con.print(text, highlight=False)
+
     c = result.collected
-    say(f"Collected {c['stored']} new stories ({c['read']} read, {c['duplicates']} duplicates, "
-        f"{c['rejected']} rejected).")
+    line(f"Collected {c['stored']} new stories ({c['read']} read, {c['duplicates']} duplicates, "
+         f"{c['rejected']} rejected).")
     if result.rejects_file:
-        say(f"Rejected records, each with its file, place and reason: {result.rejects_file}")
+        line(f"Rejected records, each with its file, place and reason: {result.rejects_file}")
     cov = "" if result.coverage is None else f", {result.coverage:.0%} of stories in a pattern"
-    say(f"Run {result.run_id}: {result.n_patterns} candidate patterns{cov}.")
-    say(f"{result.observations} observations, each with competing interpretations.")
+    line(f"Run {result.run_id}: {result.n_patterns} candidate patterns{cov}.")
+    line(f"{result.observations} observations, each with competing interpretations.")
     for n in result.notes:
         say(f"[yellow]Note:[/yellow] {n}")
-    say(f"Store:   {result.store}")
-    say(f"Report:  {result.report_html}  (and {result.report_md})")
+    line(f"Store:   {result.store}")
+    line(f"Report:  {result.report_html}  (and {result.report_md})")
     for p in result.packets:
-        say(f"[bold]Packet:[/bold]  {p}")
+        line(f"[bold]Packet:[/bold]  {p}")

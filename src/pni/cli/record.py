@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, open_store, table
+from pni.cli.common import FormatOpt, JsonOpt, StoreOpt, emit, open_store, output_format, table
 
 
 def register(app: typer.Typer) -> None:
@@ -18,25 +18,29 @@ def record(
     files: Annotated[list[Path], typer.Argument(help="Outcome files (.csv, .yaml, .md).")],
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the files; store nothing.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record sensemaking outcomes (session, group, exercise, kind, text, stories, patterns).
 
     Malformed records are rejected with file, line and reason; the rest of the file is kept.
     Recording the same file again adds nothing.
+
+    JSON: {"dry_run": BOOL, "files": [{"file", "read", "stored", "duplicates", "rejected",
+    "rejects": [...]}, ...]}.
     """
     from pni.record import record_file
 
+    fmt = output_format(format_, json_)
     results = []
     with open_store(store) as db:
         for f in files:
             results.append(record_file(db, f, dry_run=dry_run))
-    if json_:
-        emit_json({"dry_run": dry_run, "files": [r.model_dump(mode="json") for r in results]})
-        return
-    table("Dry run: nothing stored" if dry_run else "Recorded",
-          ["file", "read", "stored", "duplicates", "rejected"],
-          [[r.file, r.read, r.stored, r.duplicates, r.rejected] for r in results])
+    emit(fmt, "files", [r.model_dump(mode="json") for r in results], meta={"dry_run": dry_run},
+         show=lambda: table("Dry run: nothing stored" if dry_run else "Recorded",
+                            ["file", "read", "stored", "duplicates", "rejected"],
+                            [[r.file, r.read, r.stored, r.duplicates, r.rejected]
+                             for r in results]))
     for r in results:
         for rej in r.rejects:
             typer.echo(f"rejected: {rej}", err=True)

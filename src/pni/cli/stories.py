@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, err, open_store, say, table
+from pni.cli.common import (
+    Consent,
+    Format,
+    FormatOpt,
+    JsonOpt,
+    SourceKind,
+    StoreOpt,
+    emit,
+    open_store,
+    output_format,
+    say,
+    table,
+)
+from pni.cli.output import out
 
 stories_app = typer.Typer(help="List, show and export stored stories.", no_args_is_help=True)
 
@@ -22,30 +36,32 @@ def list_(
     store: StoreOpt = None,
     collection: Annotated[str | None, typer.Option("--collection", help="Only this collection.",
                                                    show_default=False)] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help="Only this source kind.",
-                                             show_default=False)] = None,
-    consent: Annotated[str | None, typer.Option("--consent", help="Only yes, no or unknown.",
-                                                show_default=False)] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="At most this many.",
+    kind: Annotated[SourceKind | None, typer.Option("--kind", help="Only this source kind.",
+                                                    show_default=False)] = None,
+    consent: Annotated[Consent | None, typer.Option("--consent", help="Only this consent.",
+                                                    show_default=False)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.",
                                               show_default=False)] = None,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """List stories (id, source id, kind, collection, teller pseudonym, consent, opening words)."""
-    from pni.errors import UsageError
+    """List stories: id, source id, kind, collection, teller pseudonym, consent, opening words.
+
+    JSON: {"stories": [story, ...]}, each story with its answers. Example:
+    `pni stories list --consent yes --format csv > stories.csv`.
+    """
     from pni.store.stories import list_stories
 
-    if consent is not None and consent not in ("yes", "no", "unknown"):
-        raise UsageError(f"--consent {consent!r}: choose yes, no or unknown")
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
-        stories = list_stories(db, collection=collection, consent=consent, source_kind=kind,
-                               limit=limit, with_answers=json_)
-    if json_:
-        emit_json([s.model_dump(mode="json") for s in stories])
-        return
-    table(f"{len(stories)} stories", ["id", "source id", "kind", "collection", "teller",
-                                      "consent", "story"],
-          [[s.id, s.source_id, s.source_kind, s.collection, s.teller_id, s.consent,
-            _opening(s.text)] for s in stories])
+        stories = list_stories(db, collection=collection,
+                               consent=None if consent is None else consent.value,
+                               source_kind=None if kind is None else kind.value, limit=limit, with_answers=fmt is not Format.table)
+    emit(fmt, "stories", [s.model_dump(mode="json") for s in stories], show=lambda: table(
+        f"{len(stories)} stories", ["id", "source id", "kind", "collection", "teller", "consent",
+                                    "story"],
+        [[s.id, s.source_id, s.source_kind, s.collection, s.teller_id, s.consent,
+          _opening(s.text)] for s in stories]))
 
 
 def _opening(text: str, n: int = 60) -> str:
@@ -57,19 +73,25 @@ def _opening(text: str, n: int = 60) -> str:
 def show(
     ref: Annotated[str, typer.Argument(metavar="ID", help="A pni story id or the source's id.")],
     store: StoreOpt = None,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Show one story: text, prompt, teller pseudonym, provenance and answers."""
+    """Show one story: text, prompt, teller pseudonym, provenance and answers.
+
+    JSON: {"story": {...}}. Example: `pni stories show SF-014 > story.txt`.
+    """
     from pni.store.stories import get_story
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         s = get_story(db, ref)
-    if json_:
-        emit_json(s.model_dump(mode="json"))
-        return
+    emit(fmt, "story", s.model_dump(mode="json"), show=lambda: _show(s))
+
+
+def _show(s: Any) -> None:
     prov = s.provenance
     where = ", ".join(x for x in (prov.file, prov.sheet, prov.locator) if x) if prov else ""
-    con = err()
+    con = out()
     con.print(f"[bold]{s.id}[/bold]  {s.title or ''}", highlight=False)
     for label, value in (("source id", s.source_id), ("collection", s.collection),
                          ("kind", s.source_kind), ("teller", s.teller_id), ("date", s.date),
@@ -80,9 +102,11 @@ def show(
     con.print()
     con.print(s.text, markup=False, highlight=False)
     if s.answers:
+        con.print()
         table("Answers about the story", ["question", "answer"],
               [[k, _fmt(v)] for k, v in s.answers.items()])
     if s.teller_answers:
+        con.print()
         table("Answers about the teller", ["question", "answer"],
               [[k, _fmt(v)] for k, v in s.teller_answers.items()])
 
@@ -95,28 +119,35 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
 @stories_app.command("export")
 def export(
     store: StoreOpt = None,
-    format_: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    format_: Annotated[ExportFormat, typer.Option("--format", "-F", help="File format.")]
+    = ExportFormat.csv,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: stdout).",
                                                 show_default=False)] = None,
     collection: Annotated[str | None, typer.Option("--collection", help="Only this collection.",
                                                    show_default=False)] = None,
 ) -> None:
-    """Export every story with provenance and answers as columns (join back by source_id)."""
-    from pni.errors import UsageError
+    """Export every story with provenance and answers as columns (join back by source_id).
+
+    Unlike `stories list`, every answer becomes its own column (answer.Q, teller.Q), ready for a
+    spreadsheet. Example: `pni stories export -o stories.csv`.
+    """
     from pni.ingest.export import write_stories
     from pni.store.stories import list_stories
 
-    if format_ not in ("csv", "jsonl"):
-        raise UsageError(f"--format {format_!r}: choose csv or jsonl")
     with open_store(store) as db:
         stories = list_stories(db, collection=collection)
     if output is None:
-        write_stories(stories, format_, sys.stdout)
+        write_stories(stories, format_.value, sys.stdout)
         sys.stdout.flush()
         return
     with open(output, "w", encoding="utf-8", newline="") as fh:
-        n = write_stories(stories, format_, fh)
+        n = write_stories(stories, format_.value, fh)
     say(f"{n} stories written to {output}")

@@ -204,18 +204,20 @@ def get_reducer(spec: str | Reducer | None = None) -> Reducer:
     name, _, dims = spec.strip().lower().partition(":")
     cls = _REDUCERS.get(name)
     if cls is None:
-        raise UsageError(f"unknown reducer {spec!r}; choose none, pca[:N], spectral[:N], umap[:N]")
+        raise UsageError(f"unknown reducer {spec!r}; choose none, pca[:N], spectral[:N], umap[:N]",
+                         param="reducer")
     if name == "none":
         if dims:
-            raise UsageError("the 'none' reducer takes no dimension")
+            raise UsageError("the 'none' reducer takes no dimension", param="reducer")
         return NoReducer()
     if dims:
         try:
             k = int(dims)
         except ValueError:
-            raise UsageError(f"reducer dimension must be a whole number: {spec!r}") from None
+            raise UsageError(f"reducer dimension must be a whole number: {spec!r}",
+                             param="reducer") from None
         if k < 1:
-            raise UsageError(f"reducer dimension must be at least 1: {spec!r}")
+            raise UsageError(f"reducer dimension must be at least 1: {spec!r}", param="reducer")
         reducer: Reducer = cls(n_components=k)
         return reducer
     made: Reducer = cls()

@@ -24,7 +24,7 @@ def render(packet: Packet, fmt: str) -> bytes:
         from pni.render.packet_md import render_md
 
         return render_md(packet).encode("utf-8")
-    raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+    raise UsageError(f"must be one of {', '.join(FORMATS)} (got {fmt!r})", param="fmt")
 
 
 def output_paths(packets: list[Packet], out: Path, fmt: str) -> list[Path]:
@@ -49,7 +49,7 @@ def output_paths(packets: list[Packet], out: Path, fmt: str) -> list[Path]:
 
 def write_packets(packets: list[Packet], out: Path, fmt: str) -> list[Path]:
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+        raise UsageError(f"must be one of {', '.join(FORMATS)} (got {fmt!r})", param="fmt")
     paths = output_paths(packets, out, fmt)
     paths[0].parent.mkdir(parents=True, exist_ok=True)
     for packet, path in zip(packets, paths, strict=True):

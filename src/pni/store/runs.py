@@ -118,10 +118,19 @@ def get_pattern(db: Store, pattern_id: int) -> dict[str, Any]:
 
 
 def list_assignments(db: Store, run_id: int) -> list[dict[str, Any]]:
-    """Every story of the run with its pattern id (None: unclustered), strength and map position."""
+    """Every story of the run with the source's own id (to join back to the researcher's
+    spreadsheet), its pattern id (None: unclustered), strength and map position."""
     return db.query(
-        "SELECT a.story_id, a.pattern_id, p.number AS pattern_number, p.title AS pattern_title,"
+        "SELECT a.story_id, s.source_id, a.pattern_id, p.number AS pattern_number, p.title AS pattern_title,"
         " a.strength, a.assigned, a.x, a.y FROM assignments a"
-        " LEFT JOIN patterns p ON p.id = a.pattern_id WHERE a.run_id = ? ORDER BY a.rowid",
+        " LEFT JOIN patterns p ON p.id = a.pattern_id LEFT JOIN stories s ON s.id = a.story_id"
+        " WHERE a.run_id = ? ORDER BY a.rowid",
         (run_id,),
     )
+
+
+def pattern_members(db: Store, pattern_id: int) -> tuple[int, int]:
+    """How many stories a pattern holds, and how many of them were attached after clustering."""
+    r = db.one("SELECT count(*) AS n, sum(assigned) AS assigned FROM assignments"
+               " WHERE pattern_id = ?", (pattern_id,))
+    return (int(r["n"]), int(r["assigned"] or 0)) if r else (0, 0)
