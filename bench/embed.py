@@ -88,17 +88,30 @@ def main() -> None:
     from pni.embed.torch_backend import TorchEmbedder
 
     onnx = get_embedder(backend="onnx-int8")  # exports first if not cached
+    fp32 = get_embedder(backend="onnx-fp32")
+    auto = get_embedder(backend="auto")  # calibrates first if this CPU has no record
     torch_e = get_embedder(backend="torch")
     assert isinstance(torch_e, TorchEmbedder)
     st = torch_e.model
     methods = {
         "st.encode (baseline)": lambda ts: np.asarray(st.encode(ts)),
         "pni torch": lambda ts: torch_e.embed(ts),
-        "pni onnx-int8": lambda ts: onnx.embed(ts),
+        "pni onnx-int8 (batch 4)": lambda ts: onnx.embed(ts),
+        "pni onnx-fp32 (batch 4)": lambda ts: fp32.embed(ts),
+        f"pni auto ({auto.backend})": lambda ts: auto.embed(ts),
     }
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
-    print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds} cpus={os.cpu_count()}"
+    from pni.embed.calibrate import calibration_file, load, summary
+    from pni.embed.cpu import describe
+    from pni.embed.models import resolve_model
+
+    cal = load(calibration_file(resolve_model()))
+    print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds}"
           f"  model={onnx.model_id}@{onnx.revision}")
+    print(f"# CPU: {describe()}")
+    print(f"# load average at start: {os.getloadavg()[0]:.1f} (other work slows every method)")
+    if cal is not None:
+        print(f"# auto chose: {summary(cal)} in {cal.seconds:.1f} s")
     rows = []
     for corpus in names:
         texts = load_texts(corpus, args.n, args.seed)
@@ -143,7 +156,7 @@ def main() -> None:
     if not args.no_cold:
         print("\n| backend | cold start (s), load + first text | torch imported |")
         print("|---|---|---|")
-        for b in ("onnx-int8", "torch"):
+        for b in ("auto", "onnx-int8", "torch"):
             secs, loaded = cold_start(b)
             print(f"| {b} | {secs:.2f} | {loaded} |")
         print(f"\nonnx-int8 export (torch load + export + fuse + quantize): {export_time():.1f} s")

@@ -57,7 +57,9 @@ def _threshold(value: str | None) -> float | str | None:
 
 
 class Backend(StrEnum):
+    auto = "auto"
     onnx_int8 = "onnx-int8"
+    onnx_fp32 = "onnx-fp32"
     torch = "torch"
 
 
@@ -67,7 +69,8 @@ def cluster(
         "--model", help="Embedding model: a local sentence-transformers folder or cached model name"
         " (default: the packaged all-MiniLM-L6-v2).", show_default=False)] = None,
     backend: Annotated[Backend | None, typer.Option(
-        "--backend", help="Embedding backend (default: $PNI_EMBED_BACKEND, else onnx-int8).",
+        "--backend", help="Embedding backend (default: $PNI_EMBED_BACKEND, else auto: the int8 or"
+        " float32 ONNX graph, whichever a one-time measurement found faster on this CPU).",
         show_default=False)] = None,
     min_size: Annotated[int | None, typer.Option(
         "--min-size", min=2, help="Smallest pattern (default: max(3, round(sqrt(n)/2))).",

@@ -8,9 +8,10 @@
 >>> res.vectors.shape, res.n_embedded
 ((1, 64), 1)
 
-Backends: ``onnx-int8`` (default: the model exported to ONNX and int8-quantized once, cached under
-the data directory, run with onnxruntime, no torch), ``torch`` (sentence-transformers on CPU),
-``fake`` (hashed words, for tests). Heavy libraries load only inside ``get_embedder``.
+Backends: ``auto`` (default: the model exported to ONNX once, cached under the data directory, run
+with onnxruntime without torch; the int8 or the float32 graph and the batch shape chosen for this
+CPU by a one-time measurement, see ``pni.embed.calibrate``), ``onnx-int8`` and ``onnx-fp32`` (one
+graph, forced), ``torch`` (sentence-transformers on CPU), ``fake`` (hashed words, for tests). Heavy libraries load only inside ``get_embedder``.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from pni.embed.cache import EmbedResult, cache_key, embed_stories, embed_texts, 
 from pni.embed.fake import FakeEmbedder
 from pni.errors import ModelError, UsageError
 
-BACKENDS = ("onnx-int8", "torch", "fake")
-DEFAULT_BACKEND = "onnx-int8"
+BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch", "fake")
+DEFAULT_BACKEND = "auto"
 BACKEND_ENV = "PNI_EMBED_BACKEND"
 
 __all__ = [
@@ -49,11 +50,11 @@ def get_embedder(
     backend: str | None = None,
 ) -> Embedder:
     """The embedder for ``model`` (default: packaged all-MiniLM-L6-v2) on ``backend`` (default:
-    ``$PNI_EMBED_BACKEND``, else ``onnx-int8``).
+    ``$PNI_EMBED_BACKEND``, else ``auto``).
 
     ``model`` may be a local sentence-transformers folder or a name in the local Hugging Face
     cache; ``"fake"`` (or ``backend="fake"``) gives the deterministic ``FakeEmbedder``.
-    The first ``onnx-int8`` use of a model exports it (needs torch once, some seconds) into
+    The first ONNX use of a model exports it (needs torch once, some seconds) into
     ``pni.paths.data_dir()/models``; later processes load the export without importing torch.
     Raises ``ModelError`` when the model cannot be found or loaded, ``UsageError`` for an
     unknown backend.
@@ -71,12 +72,16 @@ def get_embedder(
         from pni.embed.torch_backend import TorchEmbedder
 
         return TorchEmbedder(source)
-    from pni.embed.onnx_backend import OnnxEmbedder
-
     try:
-        return OnnxEmbedder.from_source(source)
+        if backend == "auto":
+            from pni.embed.calibrate import calibrated_embedder
+
+            return calibrated_embedder(source)
+        from pni.embed.onnx_backend import OnnxEmbedder
+
+        return OnnxEmbedder.from_source(source, precision=backend.removeprefix("onnx-"))
     except ModelError:
         raise
     except Exception as e:  # export/load failure: say so, one line
-        raise ModelError(f"cannot prepare the onnx-int8 backend for {source.model_id}: {e}"
+        raise ModelError(f"cannot prepare the {backend} backend for {source.model_id}: {e}"
                          " (try --backend torch)", file=source.path) from e

@@ -1,9 +1,12 @@
-"""The ``onnx-int8`` backend: the model's transformer exported to ONNX, fused by onnxruntime's
-BERT optimizer, int8 dynamically quantized, and run on onnxruntime with pooling done in numpy.
+"""The ``onnx-int8`` and ``onnx-fp32`` backends: the model's transformer exported to ONNX, fused by
+onnxruntime's BERT optimizer, and run on onnxruntime with pooling done in numpy; ``onnx-int8`` is
+the fused graph int8 dynamically quantized (fast where the CPU has int8 dot-product instructions),
+``onnx-fp32`` the fused graph itself (often faster on CPUs without them). ``auto`` picks between
+them per CPU (``pni.embed.calibrate``).
 
-The export happens once per model revision, into ``data_dir()/models/<model>-<revision>-onnx-int8``
-(a writable cache, never beside the model). It needs torch; loading a cached export does not
-import torch. Only mean-pooling (or CLS-pooling) sentence-transformers models with a
+The export happens once per model revision, into ``data_dir()/models/<model>-<revision>-onnx-v2``
+(a writable cache, never beside the model) and writes both graphs. It needs torch; loading a
+cached export does not import torch. Only mean-pooling (or CLS-pooling) sentence-transformers models with a
 Transformer -> Pooling [-> Normalize] pipeline can be exported; others should use ``torch``.
 """
 
@@ -26,8 +29,8 @@ from pni.embed.windowed import WindowedEmbedder, mean_pool
 from pni.errors import ModelError
 
 #: Bump when the export recipe changes: a new folder is made and old vectors are not reused.
-EXPORT_VERSION = "1"
-ONNX_FILE = "model-int8.onnx"
+EXPORT_VERSION = "2"
+ONNX_FILES = {"int8": "model-int8.onnx", "fp32": "model-fp32.onnx"}
 META_FILE = "pni-export.json"
 
 
@@ -36,7 +39,7 @@ def export_dir(source: ModelSource) -> Path:
     from pni.paths import data_dir
 
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", source.model_id).strip("_") or "model"
-    return data_dir() / "models" / f"{safe}-{source.revision}-onnx-int8-v{EXPORT_VERSION}"
+    return data_dir() / "models" / f"{safe}-{source.revision}-onnx-v{EXPORT_VERSION}"
 
 
 def pooling_mode(source: ModelSource) -> str:
@@ -102,7 +105,7 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
         from onnxruntime.quantization import QuantType, quantize_dynamic
         from onnxruntime.transformers.optimizer import optimize_model
 
-        fused = tmp / "model-fused.onnx"
+        fused = tmp / ONNX_FILES["fp32"]
         prev = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)
         try:
@@ -110,12 +113,11 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
                                  hidden_size=hidden, opt_level=1)
             opt.save_model_to_file(str(fused))
             fusions = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
-            quantize_dynamic(str(fused), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True,
+            quantize_dynamic(str(fused), str(tmp / ONNX_FILES["int8"]), weight_type=QuantType.QInt8, per_channel=True,
                              extra_options={"DefaultTensorType": 1})
         finally:
             logging.getLogger().setLevel(prev)
         raw.unlink()
-        fused.unlink()
         meta = {
             "model_id": source.model_id, "revision": source.revision, "source": str(source.path),
             "export_version": EXPORT_VERSION, "pooling": pooling_mode(source),
@@ -126,7 +128,7 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
         try:
             os.replace(tmp, target)
         except OSError:  # another process finished first
-            if not (target / ONNX_FILE).is_file():
+            if not (target / ONNX_FILES["int8"]).is_file():
                 raise
             shutil.rmtree(tmp, ignore_errors=True)
     except BaseException:
@@ -135,17 +137,37 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
     return meta
 
 
+def ensure_export(source: ModelSource) -> Path:
+    """The folder holding both exported graphs of ``source``, exporting them first if needed."""
+    folder = export_dir(source)
+    pooling_mode(source)  # fail early for models the export cannot serve
+    if not all((folder / f).is_file() for f in (*ONNX_FILES.values(), META_FILE)):
+        export_model(source, folder)
+    return folder
+
+
 class OnnxEmbedder(WindowedEmbedder):
+    """One of the two exported graphs on onnxruntime; ``precision`` is ``"int8"`` or ``"fp32"``.
+
+    The batch shape (``max_batch`` windows and ``batch_tokens`` padded tokens per forward call)
+    is the calibration's choice for this CPU when ``auto`` made the embedder.
+    """
+
     backend = "onnx-int8"
     # Small batches were fastest on 2 shared cores (CFPB narratives, texts/s, no spinning):
     # 1-2 windows per call 63-64, 4: 59, 8: 52, 16: 43; 32 with spinning: 33.
     max_batch = 4
 
-    def __init__(self, source: ModelSource, folder: Path, threads: int | None = None):
+    def __init__(self, source: ModelSource, folder: Path, threads: int | None = None,
+                 precision: str = "int8"):
         super().__init__(source)
         import onnxruntime as ort
 
+        if precision not in ONNX_FILES:
+            raise ValueError(f"precision must be one of {', '.join(ONNX_FILES)}")
         meta = json.loads((folder / META_FILE).read_text("utf-8"))
+        self.precision = precision
+        self.backend = f"onnx-{precision}"
         self.folder = folder
         self.meta = meta
         self.pooling = str(meta.get("pooling", "mean"))
@@ -157,18 +179,14 @@ class OnnxEmbedder(WindowedEmbedder):
         opts.log_severity_level = 3
         # no busy-waiting between ops: with other work on the cores it cost a third of the speed
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(folder / ONNX_FILE), sess_options=opts,
+        self.session = ort.InferenceSession(str(folder / ONNX_FILES[precision]), sess_options=opts,
                                             providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     @classmethod
-    def from_source(cls, source: ModelSource) -> OnnxEmbedder:
+    def from_source(cls, source: ModelSource, precision: str = "int8") -> OnnxEmbedder:
         """Load the cached export of ``source``, exporting it first when there is none."""
-        folder = export_dir(source)
-        pooling_mode(source)  # fail early for models the export cannot serve
-        if not (folder / ONNX_FILE).is_file() or not (folder / META_FILE).is_file():
-            export_model(source, folder)
-        return cls(source, folder)
+        return cls(source, ensure_export(source), precision=precision)
 
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask,

@@ -21,6 +21,9 @@ class WindowedEmbedder(ABC):
     backend = "abstract"
     #: Most windows per forward call, whatever ``batch_size`` asks (None: no cap).
     max_batch: int | None = None
+    #: Most padded tokens (windows x longest window) per forward call (None: no budget). Windows
+    #: are sorted by length, so short stories go in wide batches and long ones in narrow ones.
+    batch_tokens: int | None = None
 
     def __init__(self, source: ModelSource):
         from tokenizers import Tokenizer
@@ -67,11 +70,11 @@ class WindowedEmbedder(ABC):
                 weights.append(float(max(1, e - s)))
         if self.max_batch:
             batch_size = min(batch_size, self.max_batch)
-        order = np.argsort([len(w) for w in windows], kind="stable")
+        lengths = [len(w) for w in windows]
+        order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(windows), self.dim), dtype=np.float32)
         done_windows = 0
-        for b in range(0, len(order), batch_size):
-            idx = order[b : b + batch_size]
+        for idx in batches([lengths[j] for j in order], batch_size, self.batch_tokens, order):
             length = max(len(windows[j]) for j in idx)
             input_ids = np.full((len(idx), length), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), length), dtype=np.int64)
@@ -89,6 +92,28 @@ class WindowedEmbedder(ABC):
     @abstractmethod
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         """Sentence vectors (b, dim) for one padded batch of windows."""
+
+
+def batches(sorted_lengths: Sequence[int], max_windows: int, max_tokens: int | None,
+            order: np.ndarray) -> list[np.ndarray]:
+    """Split ``order`` (window indices sorted by length, ascending) into forward batches of at
+    most ``max_windows`` windows and, when ``max_tokens`` is set, at most that many padded tokens
+    (a batch pads to its longest, i.e. last, window; a single window always makes a batch).
+
+    >>> [b.tolist() for b in batches([2, 2, 3, 8], 3, 6, np.arange(4))]
+    [[0, 1], [2], [3]]
+    """
+    out: list[np.ndarray] = []
+    start = 0
+    n = len(sorted_lengths)
+    while start < n:
+        end = start + 1
+        while (end < n and end - start < max_windows
+               and (max_tokens is None or (end - start + 1) * sorted_lengths[end] <= max_tokens)):
+            end += 1
+        out.append(order[start:end])
+        start = end
+    return out
 
 
 def mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
