@@ -22,16 +22,16 @@ from dataclasses import dataclass, field
 from pni.fillers import is_backchannel, is_mark_only
 from pni.ingest.forms import norm
 from pni.ingest.models import Candidate
+from pni.ingest.readers.speaker_colon import match_turn
 from pni.ingest.turns import (
-    STYLES,
     Parsed,
     Turn,
     is_debrief,
     is_dropped,
-    match_turn,
     parse_lines,
     stamped_share,
     strip_stamp,
+    style,
 )
 
 __all__ = ["DEFAULT_LISTENERS", "TRANSCRIPT_KINDS", "Listening", "Parsed", "Turn",
@@ -75,7 +75,7 @@ def untold(lines: list[tuple[int, str]], parsed: Parsed) -> bool:
 
 def one_text(lines: list[tuple[int, str]], parsed: Parsed) -> str:
     """The words of a transcript read as one story: headings, time stamps and names dropped."""
-    match = STYLES[parsed.opener]
+    match = style(parsed.opener).opens
     out: list[str] = []
     for _, line in lines:
         if is_dropped(line) or is_debrief(line):

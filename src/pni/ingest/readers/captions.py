@@ -14,7 +14,8 @@ from typing import Any, Literal
 from pni.errors import DataError
 from pni.ingest.detect import read_text
 from pni.ingest.readers.base import ReadContext, ReadResult, register
-from pni.ingest.turns import Turn, is_debrief, match_turn
+from pni.ingest.readers.speaker_colon import match_turn
+from pni.ingest.turns import Turn, is_debrief
 
 
 def _add(turns: list[Turn], speaker: str | None, text: str, cue: int, debrief: bool) -> None:
