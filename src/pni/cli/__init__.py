@@ -109,7 +109,7 @@ def _register() -> None:
     from importlib import import_module
 
     for name in ("prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
-                 "packet", "record", "status"):
+                 "packet", "record", "export", "status"):
         import_module(f"pni.cli.{name}").register(app)
 
 

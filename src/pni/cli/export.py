@@ -1,0 +1,116 @@
+"""`pni export narrafirma|qdpx`: stories, answers and patterns out to NarraFirma and to QDA tools
+(NVivo, ATLAS.ti, MAXQDA, QualCoder). Consent and redaction as for every output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
+
+if TYPE_CHECKING:
+    from pni.interop.scope import ExportOptions
+
+export_app = typer.Typer(help="Export stories, answers and patterns for NarraFirma or QDA tools.",
+                         no_args_is_help=True)
+
+NamesOpt = Annotated[Path | None, typer.Option(
+    "--names", help="Names file to redact (default: names.txt beside the store).",
+    show_default=False)]
+NoRedactOpt = Annotated[bool, typer.Option(
+    "--no-redact", help="Keep names, e-mail addresses and phone numbers as told.")]
+UnknownOpt = Annotated[bool, typer.Option(
+    "--include-unknown-consent", help="Also export stories without recorded consent.")]
+AllOpt = Annotated[bool, typer.Option(
+    "--all", help="Export every story, even those whose tellers said no to sharing (the"
+    " export says so). For moving a project between your own tools only.")]
+CollectionOpt = Annotated[str | None, typer.Option(
+    "--collection", help="Only this collection.", show_default=False)]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(export_app, name="export")
+
+
+def _options(store: Path | None, run: int | None, collection: str | None, names: Path | None,
+             no_redact: bool, include_unknown: bool, all_: bool) -> ExportOptions:
+    from pni.interop.scope import ExportOptions
+
+    return ExportOptions(run_id=run, collection=collection, include_unknown=include_unknown,
+                         all_stories=all_, redact=not no_redact,
+                         names_file=None if no_redact else names_file(names, store))
+
+
+def _policy(lines: list[str]) -> None:
+    from rich.markup import escape
+
+    for line in lines:
+        say(escape(line))
+
+
+@export_app.command("narrafirma")
+def narrafirma(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the CSV files.")],
+    store: StoreOpt = None,
+    run: RunOpt = None,
+    collection: CollectionOpt = None,
+    names: NamesOpt = None,
+    no_redact: NoRedactOpt = False,
+    include_unknown: UnknownOpt = False,
+    all_: AllOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """NarraFirma story CSV and story-form CSV (plus an annotation CSV with each story's
+    pattern): import the form, then the stories, into a NarraFirma story collection."""
+    from pni.interop.narrafirma import write_narrafirma
+    from pni.interop.scope import gather
+
+    opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
+    with open_store(store) as db:
+        scope = gather(db, opts)
+    res = write_narrafirma(scope, out)
+    files = [p for p in (res.form, res.stories, res.annotations) if p is not None]
+    if json_:
+        emit_json({"files": [str(p) for p in files], "stories": res.n_stories,
+                   "questions": res.n_questions, "policy": res.policy})
+        return
+    _policy(res.policy)
+    for p in files:
+        typer.echo(str(p))
+
+
+@export_app.command("qdpx")
+def qdpx(
+    out: Annotated[Path, typer.Option("-o", "--out", help="The project file, e.g. project.qdpx.")],
+    store: StoreOpt = None,
+    run: RunOpt = None,
+    collection: CollectionOpt = None,
+    names: NamesOpt = None,
+    no_redact: NoRedactOpt = False,
+    include_unknown: UnknownOpt = False,
+    all_: AllOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA or QualCoder: stories as text
+    sources, tellers as cases, answers as variables, patterns as codes."""
+    from pni.errors import UsageError
+    from pni.interop.qdpx import write_qdpx
+    from pni.interop.scope import gather
+
+    if out.suffix.lower() != ".qdpx":
+        raise UsageError(f"-o {out}: a REFI-QDA project file ends in .qdpx")
+    opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
+    with open_store(store) as db:
+        scope = gather(db, opts)
+    res = write_qdpx(scope, out)
+    if json_:
+        emit_json({"path": str(res.path), "sources": res.sources, "cases": res.cases,
+                   "codes": res.codes, "notes": res.notes, "sets": res.sets,
+                   "policy": res.policy})
+        return
+    _policy(res.policy)
+    say(f"{res.sources} text sources, {res.cases} cases, {res.codes} codes, {res.notes} notes,"
+        f" {res.sets} sets.")
+    typer.echo(str(res.path))

@@ -1,0 +1,163 @@
+"""What an export may carry: the stories whose consent allows it (redacted), their questions, the
+patterns of a cluster run, observations and outcomes; and the policy in words for the file.
+
+Consent, as for packets: stories whose tellers said "no" are left out unless ``all_stories``
+(``--all``), which the exported project states; consent "unknown" only with
+``include_unknown``. Redaction, as for every output: names (names file and tellers' kept
+names), e-mail addresses and phone numbers in every text that leaves the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pni.models import Question, Story
+from pni.privacy import Redactor, filter_consent, load_names, teller_names
+from pni.store import Store
+
+NO_PATTERN = "fits no pattern"
+
+
+@dataclass
+class ExportOptions:
+    """Options shared by every interop export (the CLI's flags)."""
+
+    run_id: int | None = None          # None: the latest run, if there is one
+    collection: str | None = None
+    include_unknown: bool = False
+    all_stories: bool = False          # consent "no" too: stated in the export
+    redact: bool = True
+    names_file: Path | None = None
+
+
+@dataclass
+class PatternInfo:
+    id: int
+    number: int
+    title: str
+    keywords: list[str]
+    size: int
+    exemplars: list[str]
+    parent_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        """How the pattern is named outside pni (a code, an annotation answer)."""
+        return f"Pattern {self.number}: {self.title}"
+
+
+@dataclass
+class Scope:
+    """Everything an export writes, already filtered and redacted."""
+
+    stories: list[Story]
+    questions: list[Question]
+    run_id: int | None = None
+    patterns: list[PatternInfo] = field(default_factory=list)
+    pattern_of: dict[str, int | None] = field(default_factory=dict)
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    withheld_no: int = 0
+    withheld_unknown: int = 0
+    included_no: int = 0
+    included_unknown: int = 0
+    redacted: bool = True
+
+    def pattern_name(self, story_id: str) -> str | None:
+        """The pattern of a story as named outside pni; ``NO_PATTERN`` for a story of the run
+        that fits none, ``None`` for a story outside the run (or without a run)."""
+        if story_id not in self.pattern_of:
+            return None
+        pid = self.pattern_of[story_id]
+        by_id = {p.id: p for p in self.patterns}
+        return by_id[pid].name if pid in by_id else NO_PATTERN
+
+    def policy(self) -> list[str]:
+        """The consent and redaction policy of this export, in sentences."""
+        lines = [f"{len(self.stories)} stories exported by pni."]
+        if self.included_no:
+            lines.append(f"--all: includes {self.included_no} stories whose tellers said NO to"
+                         " sharing. Do not pass this project on.")
+        elif self.withheld_no:
+            lines.append(f"{self.withheld_no} stories whose tellers said no to sharing are left"
+                         " out.")
+        if self.included_unknown:
+            lines.append(f"Includes {self.included_unknown} stories without recorded consent.")
+        elif self.withheld_unknown:
+            lines.append(f"{self.withheld_unknown} stories without recorded consent are left out"
+                         " (--include-unknown-consent to include them).")
+        lines.append("Names, e-mail addresses and phone numbers are redacted." if self.redacted
+                     else "Not redacted: names, e-mail addresses and phone numbers as told.")
+        return lines
+
+
+def _redact_story(s: Story, red: Redactor) -> Story:
+    return s.model_copy(update={
+        "text": red.redact(s.text) or "", "title": red.redact(s.title),
+        "prompt": red.redact(s.prompt),
+        "answers": {k: red.redact_value(v) for k, v in s.answers.items()},
+        "teller_answers": {k: red.redact_value(v) for k, v in s.teller_answers.items()},
+    })
+
+
+def redactor(db: Store, opts: ExportOptions) -> Redactor:
+    """The redactor every interop export uses: the names file and tellers' kept names."""
+    names = list(teller_names(db))
+    if opts.names_file is not None:
+        names += load_names(opts.names_file)
+    return Redactor(names, enabled=opts.redact)
+
+
+def gather(db: Store, opts: ExportOptions) -> Scope:
+    """The stories, questions, patterns, observations and outcomes an export may carry."""
+    from pni.store import outcomes as outq
+    from pni.store import runs as runq
+    from pni.store import stories as storyq
+
+    every = storyq.list_stories(db, collection=opts.collection)
+    no = [s for s in every if s.consent == "no"]
+    kept = filter_consent([s for s in every if s.consent != "no"],
+                          include_unknown=opts.include_unknown or opts.all_stories)
+    chosen: list[Story] = list(every) if opts.all_stories else list(kept.kept)
+    red = redactor(db, opts)
+    stories = [_redact_story(s, red) for s in chosen]
+    used = {k for s in stories for k in (*s.answers, *s.teller_answers)}
+    questions = [q.model_copy(update={"text": red.redact(q.text) or q.text})
+                 for q in storyq.get_questions(db) if q.id in used]
+    scope = Scope(stories=stories, questions=questions, redacted=opts.redact,
+                  withheld_no=0 if opts.all_stories else len(no),
+                  included_no=len(no) if opts.all_stories else 0,
+                  withheld_unknown=kept.excluded_unknown, included_unknown=kept.included_unknown)
+    ids = {s.id for s in stories}
+    run_id = opts.run_id if opts.run_id is not None else runq.latest_run_id(db, kind=None)
+    if run_id is not None:
+        _add_run(db, scope, runq.resolve_run(db, run_id), ids, red)
+    pattern_ids = {p.id for p in scope.patterns}
+    for o in outq.list_outcomes(db):
+        scope.outcomes.append({
+            **o, "text": red.redact(o["text"]),
+            "stories": [sid for sid in o["stories"] if sid in ids],
+            "patterns": [pid for pid in o["patterns"] if pid in pattern_ids]})
+    return scope
+
+
+def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor) -> None:
+    from pni.store import observations as obsq
+    from pni.store import runs as runq
+
+    scope.run_id = run_id
+    for p in runq.list_patterns(db, run_id):
+        scope.patterns.append(PatternInfo(
+            id=p["id"], number=p["number"], title=red.redact(p["title"]) or "",
+            keywords=[red.redact(k) or "" for k in p["keywords"]], size=p["size"],
+            exemplars=[e for e in p["exemplars"] if e in ids],
+            parent_id=p.get("parent_id")))
+    scope.pattern_of = {a["story_id"]: a["pattern_id"] for a in runq.list_assignments(db, run_id)
+                        if a["story_id"] in ids}
+    for o in obsq.list_observations(db, run_id):
+        scope.observations.append({
+            **o, "text": red.redact(o["text"]),
+            "interpretations": [red.redact(i) for i in o["interpretations"]],
+            "story_ids": [sid for sid in o["story_ids"] if sid in ids]})

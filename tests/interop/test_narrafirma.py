@@ -1,0 +1,135 @@
+"""The NarraFirma export, checked the way NarraFirma's CSV import reads it (a port of the checks
+in ``processCSVContentsForQuestionnaire`` and ``processCSVContentsForStories``)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from pni.interop.narrafirma import write_narrafirma
+from pni.interop.scope import ExportOptions, gather
+from pni.store import Store
+
+NF_TYPES = {"Single choice", "Single choice indexed", "Multi-choice multi-column texts",
+            "Multi-choice multi-column yes/no", "Multi-choice single-column delimited",
+            "Multi-choice single-column delimited indexed", "Radiobuttons", "Boolean",
+            "Checkbox", "Text", "Textarea", "Scale", "eliciting"}
+NF_IMPORT = {"Story title column name", "Story text column name", "Participant ID column name",
+             "Story collection date column name", "Language column name"}
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """Rows as NarraFirma keeps them: empty and ``;`` comment rows skipped."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return [r for r in rows if any(c for c in r) and not r[0].strip().startswith(";")]
+
+
+def _form(path: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    rows = _rows(path)
+    header: list[str] = []
+    for cell in rows[0]:
+        if not cell:
+            break
+        header.append(cell)
+    items = []
+    for row in rows[1:]:
+        item: dict[str, Any] = {"Answers": []}
+        for i, cell in enumerate(row):
+            name = header[min(i, len(header) - 1)]
+            if i < len(header) - 1:
+                item[name] = cell.strip()
+            elif cell.strip():
+                item["Answers"].append(cell.strip())
+        items.append(item)
+    return header, items
+
+
+def test_form_has_narrafirmas_header_types_and_abouts(project, tmp_path: Path) -> None:
+    db, _, _ = project
+    res = write_narrafirma(gather(db, ExportOptions()), tmp_path)
+    header, items = _form(res.form)
+    assert header == ["Data column name", "Type", "About", "Short name", "Long name", "Options",
+                      "Answers"]
+    assert all(it["About"] in {"story", "participant", "eliciting", "annotation", "import"}
+               for it in items)
+    questions = [it for it in items if it["About"] in ("story", "participant", "annotation")]
+    assert all(it["Type"] in NF_TYPES for it in questions)
+    assert {it["Type"] for it in items if it["About"] == "import"} == NF_IMPORT
+    kinds = {it["Data column name"]: it["Type"] for it in questions}
+    assert kinds["feeling"] == "Single choice" and kinds["topics"].startswith("Multi-choice")
+    assert kinds["belonging"] == "Scale" and kinds["listened_to"] == "Boolean"
+    assert kinds["Consent"] == "Single choice" and kinds["Pattern"] == "Single choice"
+    about = {it["Data column name"]: it["About"] for it in questions}
+    assert about["role"] == "participant" and about["Pattern"] == "annotation"
+    scale = next(it for it in questions if it["Type"] == "Scale")
+    assert len(scale["Answers"]) == 4 and all(a.lstrip("-").isdigit() for a in scale["Answers"][2:])
+    for it in questions:
+        if it["Type"] not in ("Text", "Boolean", "Scale"):
+            assert len(it["Answers"]) >= 2 and not any("|" in a for a in it["Answers"])
+
+
+def test_every_answer_matches_the_form_as_narrafirma_checks_it(project, tmp_path: Path) -> None:
+    db, *_ = project
+    res = write_narrafirma(gather(db, ExportOptions()), tmp_path)
+    _, items = _form(res.form)
+    by_col = {it["Data column name"]: it for it in items if it["About"] != "import"}
+    eliciting = next(it for it in items if it["About"] == "eliciting")
+    rows = _rows(res.stories)
+    header, data = rows[0], rows[1:]
+    assert len(data) == 17  # 2 consent "no" and 1 unknown left out
+    assert header[:2] == ["Story title", "Story text"] and "Participant ID" in header
+    problems = []
+    for row in data:
+        assert len(row) == len(header)
+        for name, value in zip(header, row, strict=True):
+            value = value.strip()
+            if not value or name not in by_col:
+                continue
+            it = by_col[name]
+            if it["About"] == "eliciting":
+                ok = value in eliciting["Answers"]
+            elif it["Type"] in ("Single choice", "Multi-choice multi-column texts"):
+                ok = value in it["Answers"]
+            elif it["Type"] == "Scale":
+                ok = value.lstrip("-").isdigit()
+            else:
+                ok = True
+            if not ok:
+                problems.append((name, value))
+    assert problems == []
+    consent = header.index("Consent")
+    assert {r[consent] for r in data} == {"yes"}
+
+
+def test_annotations_give_each_story_its_pattern(project, tmp_path: Path) -> None:
+    db, _, _ = project
+    res = write_narrafirma(gather(db, ExportOptions()), tmp_path)
+    assert res.annotations is not None
+    rows = _rows(res.annotations)
+    assert rows[0] == ["Story title", "Story text", "Pattern"]
+    _, items = _form(res.form)
+    options = next(it for it in items if it["Data column name"] == "Pattern")["Answers"]
+    assert {r[2] for r in rows[1:]} <= set(options)
+    assert "fits no pattern" in {r[2] for r in rows[1:]}
+    stories = {(r[0], r[1]) for r in _rows(res.stories)[1:]}
+    assert {(r[0], r[1]) for r in rows[1:]} == stories
+
+
+def test_all_exports_consent_no_and_says_so(project, tmp_path: Path) -> None:
+    db, _, _ = project
+    res = write_narrafirma(gather(db, ExportOptions(all_stories=True)), tmp_path)
+    rows = _rows(res.stories)
+    consent = rows[0].index("Consent")
+    assert sorted(r[consent] for r in rows[1:]).count("no") == 2
+    assert "said NO" in res.form.read_text("utf-8").splitlines()[0]
+
+
+def test_without_a_run_no_pattern_question(store: Store, tmp_path: Path) -> None:
+    from tests.helpers import populate
+
+    populate(store, 5)
+    res = write_narrafirma(gather(store, ExportOptions()), tmp_path)
+    assert res.annotations is None
+    assert "Pattern" not in _rows(res.stories)[0]
