@@ -37,7 +37,7 @@ def test_export_qdpx_json_and_names_beside_the_store(tmp_path: Path) -> None:
                             str(store), "--json", "--all"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert out["sources"] == 12 and out["codes"] == 4
+    assert out["project"]["sources"] == 12 and out["project"]["codes"] == 4
     assert any("said NO" in p for p in out["policy"])
     assert "names.txt" in r.stderr
 
@@ -57,6 +57,10 @@ def test_export_narrafirma_writes_three_files(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     names = [Path(p).name for p in r.stdout.split()]
     assert names == ["story_form.csv", "stories.csv", "annotations.csv"]
+    r = runner.invoke(app, ["export", "narrafirma", "-o", str(out), "--store", str(store),
+                            "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[0] == "path,content"
 
 
 def test_export_missing_run_is_a_one_line_error(tmp_path: Path) -> None:

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pni.cli.common import JsonOpt, RunOpt, StoreOpt, emit_json, names_file, open_store, say
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    RunOpt,
+    StoreOpt,
+    emit,
+    names_file,
+    open_store,
+    output_format,
+    say,
+)
 
 if TYPE_CHECKING:
     from pni.interop.scope import ExportOptions
@@ -43,6 +54,16 @@ def _options(store: Path | None, run: int | None, collection: str | None, names:
                          names_file=None if no_redact else names_file(names, store))
 
 
+def _paths(paths: list[str]) -> Callable[[], None]:
+    """The people's view of an export: the paths written, one a line."""
+
+    def show() -> None:
+        for p in paths:
+            typer.echo(p)
+
+    return show
+
+
 def _policy(lines: list[str]) -> None:
     from rich.markup import escape
 
@@ -60,25 +81,29 @@ def narrafirma(
     no_redact: NoRedactOpt = False,
     include_unknown: UnknownOpt = False,
     all_: AllOpt = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """NarraFirma story CSV and story-form CSV (plus an annotation CSV with each story's
-    pattern): import the form, then the stories, into a NarraFirma story collection."""
+    pattern): import the form, then the stories, into a NarraFirma story collection.
+
+    JSON: {"stories": N, "questions": N, "policy": [...], "files": [{"path", "content"}, ...]}.
+    """
     from pni.interop.narrafirma import write_narrafirma
     from pni.interop.scope import gather
 
+    fmt = output_format(format_, json_)
     opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
     with open_store(store) as db:
         scope = gather(db, opts)
     res = write_narrafirma(scope, out)
-    files = [p for p in (res.form, res.stories, res.annotations) if p is not None]
-    if json_:
-        emit_json({"files": [str(p) for p in files], "stories": res.n_stories,
-                   "questions": res.n_questions, "policy": res.policy})
-        return
+    files = [{"path": str(p), "content": c} for p, c in (
+        (res.form, "story form"), (res.stories, "stories"), (res.annotations, "annotations"))
+        if p is not None]
     _policy(res.policy)
-    for p in files:
-        typer.echo(str(p))
+    emit(fmt, "files", files, meta={"stories": res.n_stories, "questions": res.n_questions,
+                                    "policy": res.policy},
+         show=_paths([f["path"] for f in files]))
 
 
 @export_app.command("qdpx")
@@ -91,26 +116,28 @@ def qdpx(
     no_redact: NoRedactOpt = False,
     include_unknown: UnknownOpt = False,
     all_: AllOpt = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA or QualCoder: stories as text
-    sources, tellers as cases, answers as variables, patterns as codes."""
+    sources, tellers as cases, answers as variables, patterns as codes.
+
+    JSON: {"policy": [...], "project": {"path", "sources", "cases", "codes", "notes", "sets"}}.
+    """
     from pni.errors import UsageError
     from pni.interop.qdpx import write_qdpx
     from pni.interop.scope import gather
 
+    fmt = output_format(format_, json_)
     if out.suffix.lower() != ".qdpx":
-        raise UsageError(f"-o {out}: a REFI-QDA project file ends in .qdpx")
+        raise UsageError(f"-o {out}: a REFI-QDA project file ends in .qdpx", param="out")
     opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
     with open_store(store) as db:
         scope = gather(db, opts)
     res = write_qdpx(scope, out)
-    if json_:
-        emit_json({"path": str(res.path), "sources": res.sources, "cases": res.cases,
-                   "codes": res.codes, "notes": res.notes, "sets": res.sets,
-                   "policy": res.policy})
-        return
     _policy(res.policy)
     say(f"{res.sources} text sources, {res.cases} cases, {res.codes} codes, {res.notes} notes,"
         f" {res.sets} sets.")
-    typer.echo(str(res.path))
+    emit(fmt, "project", {"path": str(res.path), "sources": res.sources, "cases": res.cases,
+                          "codes": res.codes, "notes": res.notes, "sets": res.sets},
+         meta={"policy": res.policy}, show=_paths([str(res.path)]))
