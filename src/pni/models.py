@@ -53,6 +53,7 @@ class Provenance(_Model):
     file: str
     sheet: str | None = None
     locator: str | None = None  # "row 12", "line 40", "turn 7", "cue 3"
+    meta: dict[str, Any] | None = None  # platform metadata (IP, times...): stored, never shown
 
 
 class Story(_Model):

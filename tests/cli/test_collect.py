@@ -97,3 +97,24 @@ def test_listener_and_kind_options(tmp_path: Path) -> None:
     r = runner.invoke(app, ["collect", str(p), "--store", str(tmp_path / "p.db"), "--kind",
                             "empathy-interview", "--listener", "Coach", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["totals"]["stored"] == 1
+
+
+def test_collect_platform_options_and_notice(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    plat = FIX / "platforms"
+    r = runner.invoke(app, ["collect", str(plat / "gforms.csv"), "--store", str(db),
+                            "--consent-map", "yes=No problem", "--teller-question",
+                            "¿En qué país vives?", "--json"])
+    assert r.exit_code == 0, r.stderr
+    (f,) = json.loads(r.stdout)["files"]
+    assert (f["platform"], f["read"], f["stored"], f["duplicates"]) == ("google-forms", 5, 4, 1)
+    bad = runner.invoke(app, ["collect", str(plat / "gforms.csv"), "--store", str(db),
+                              "--platform", "zoho"])
+    assert bad.exit_code == 2 and "--platform 'zoho'" in bad.stderr
+    enc = runner.invoke(app, ["collect", str(plat / "gforms.csv"), "--store", str(db),
+                              "--encoding", "klingon"])
+    assert enc.exit_code == 2 and "--encoding 'klingon'" in enc.stderr
+    shown = runner.invoke(app, ["collect", str(plat / "qualtrics.csv"), "--store", str(db)])
+    assert shown.exit_code == 0
+    assert "recognisedasaQualtricsexport" in _flat(shown.stderr)
+    assert "203.0.113.7" not in shown.stderr + shown.stdout

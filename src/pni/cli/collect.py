@@ -57,6 +57,19 @@ def collect(
         show_default=False)] = None,
     keep_names: Annotated[bool, typer.Option(
         "--keep-names", help="Store tellers' real names (default: pseudonyms only).")] = False,
+    platform: Annotated[str | None, typer.Option(
+        "--platform", help="Read tables as this survey platform's export: qualtrics, "
+        "google-forms, microsoft-forms, surveymonkey, narrafirma, or none (default: recognised "
+        "by content).", show_default=False)] = None,
+    teller_question: Annotated[list[str] | None, typer.Option(
+        "--teller-question", help="COLUMN asks about the teller, not the story (repeatable).",
+        show_default=False)] = None,
+    consent_map: Annotated[str | None, typer.Option(
+        "--consent-map", help='Consent values, e.g. "yes=Sí,I agree;no=No" (others are '
+        "rejected, never guessed).", show_default=False)] = None,
+    encoding: Annotated[str | None, typer.Option(
+        "--encoding", help="Decode text files as this encoding (default: UTF-8, else "
+        "detected), e.g. cp1251.", show_default=False)] = None,
     rejects: Annotated[Path | None, typer.Option(
         "--rejects", help="Write the rejected records to FILE (.csv, or .jsonl).",
         show_default=False)] = None,
@@ -76,7 +89,7 @@ def collect(
     [{"file", "format", "kind", "read", "stored", "duplicates", "rejected", ...}, ...]}.
     """
     from pni.ingest.collect import collect as run_collect
-    from pni.ingest.collect import write_rejects
+    from pni.ingest.collect import parse_consent_map, write_rejects
     from pni.ingest.mapping import parse_map
     from pni.ingest.models import CollectOptions
 
@@ -85,6 +98,8 @@ def collect(
     opts = CollectOptions(
         collection=collection, kind=None if kind is None else kind.value, mapping=parse_map(map_ or []), form=form, sheet=sheet,
         split=split, listeners=listeners, keep_names=keep_names, dry_run=dry_run,
+        platform=platform, encoding=encoding, teller_questions=list(teller_question or []),
+        consent_map=parse_consent_map(consent_map or ""),
     )
     with open_store(store, create=True) as db, _Bars() as bars:
         report = run_collect(db, list(paths), opts, progress=bars)
@@ -151,7 +166,8 @@ def _notices(report: CollectReport) -> None:
 def _print(report: CollectReport) -> None:
     rows: list[list[Any]] = []
     for f in report.files:
-        rows.append([f.file, f.format or "", f.kind or "", f.read, f.stored, f.duplicates,
+        fmt = f"{f.format}/{f.platform}" if f.platform else f.format or ""
+        rows.append([f.file, fmt, f.kind or "", f.read, f.stored, f.duplicates,
                      f.rejected if not f.error else "FAILED"])
     t = report.totals
     rows.append(["total", "", "", t["read"], t["stored"], t["duplicates"], t["rejected"]])

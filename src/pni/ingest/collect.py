@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pni.errors import PniError, UsageError
+from pni.errors import DataError, PniError, UsageError
 from pni.ingest.detect import detect_reader, supported
 from pni.ingest.forms import Form, blank, load_form, to_bool
 from pni.ingest.manifest import MANIFEST_NAMES, manifests_for
@@ -63,6 +63,8 @@ def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
     if low in FORM_NAMES or low.endswith((".form.toml", ".form.yaml", ".form.yml")) \
             or path.resolve() in named_forms:
         return "form file (its questions are used)"
+    if _form_csv(path):
+        return "NarraFirma story form (its questions are used for the CSV files beside it)"
     if low == "names.txt":
         return "names file for redaction"
     if low.startswith("outcomes"):
@@ -74,6 +76,20 @@ def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
     if not supported(path):
         return f"unsupported file type {path.suffix or '(no extension)'}"
     return None
+
+
+def _form_csv(path: Path) -> bool:
+    """Whether a .csv file is a NarraFirma story form rather than stories."""
+    if path.suffix.lower() != ".csv":
+        return False
+    from pni.ingest.readers.narrafirma import is_form_csv
+
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return False
+    return is_form_csv(head.decode("utf-8", "replace").lstrip("\ufeff"))
 
 
 def expand(paths: list[Path], form: Path | None = None
@@ -141,10 +157,14 @@ def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
         if fpath:
             form = load_form(Path(fpath))
         elif forms_beside:
-            for n in FORM_NAMES:
-                if (file.parent / n).is_file():
-                    form = load_form(file.parent / n)
-                    notices.append(f"questions from {n} beside the file")
+            beside = [file.parent / n for n in FORM_NAMES]
+            if file.suffix.lower() == ".csv":
+                beside += sorted(p for p in file.parent.glob("*.csv") if p != file
+                                 and _form_csv(p))
+            for p in beside:
+                if p.is_file():
+                    form = load_form(p)
+                    notices.append(f"questions from {p.name} beside the file")
                     break
     s = FileSettings(
         collection=opts.collection or merged.get("collection") or file.parent.resolve().name,
@@ -180,22 +200,45 @@ def read_file(file: Path, label: str, reader: Reader, res: _Resolved, known: dic
               opts: CollectOptions) -> ReadResult:
     """Candidates of one file (with their provenance), the questions they answer, inferred kinds,
     notices and the default source kind, from the file's registered reader."""
-    return reader.read(ReadContext(path=file, label=label, settings=res.settings, form=res.form,
-                                   meta=res.meta, known=known, options=opts))
+    from pni.ingest.detect import forced_encoding
+
+    with forced_encoding(opts.encoding):
+        return reader.read(ReadContext(path=file, label=label, settings=res.settings,
+                                       form=res.form, meta=res.meta, known=known, options=opts))
 
 
 # -- the pipeline --------------------------------------------------------------------------------
-def _consent(v: str | None) -> str | None:
+def _consent(v: str | None, mapping: dict[str, str] | None = None) -> str | None:
+    """yes, no or unknown: from ``--consent-map`` (or the form's) first, then the usual words.
+    Anything else is None (the record is rejected): consent is never guessed from a first word."""
     if blank(v):
         return "unknown"
     s = str(v).strip().casefold()
+    if mapping and s in mapping:
+        return mapping[s]
+    if s in ("yes", "no", "unknown"):
+        return s
     if s in ("unknown", "?", "n/a", "na", "not asked", "unsure"):
         return "unknown"
     b = to_bool(s)
-    if b is None:
-        first = s.split()[0].strip(",.;:!") if s.split() else s
-        b = to_bool(first)
     return None if b is None else ("yes" if b else "no")
+
+
+def parse_consent_map(text: str) -> dict[str, str]:
+    """``"yes=Sí,I agree;no=No"`` -> ``{"sí": "yes", "i agree": "yes", "no": "no"}``."""
+    out: dict[str, str] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        key, sep, vals = part.partition("=")
+        key = key.strip().casefold()
+        if not sep or key not in ("yes", "no", "unknown"):
+            raise UsageError(f"--consent-map {text!r}: write yes=VALUE,VALUE;no=VALUE"
+                             " (keys yes, no, unknown)")
+        for v in vals.split(","):
+            if v.strip():
+                out[v.strip().casefold()] = key
+    return out
 
 
 def _label(file: Path, base: Path) -> str:
@@ -254,9 +297,10 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
         if c.text is None or not c.text.strip():
             reject(c, "empty story text")
             continue
-        consent = _consent(c.consent)
+        consent = _consent(c.consent, batch.opts.consent_map)
         if consent is None:
-            reject(c, f"consent {c.consent!r} is not yes, no or blank")
+            reject(c, f"consent {c.consent!r} matches no consent value: map it, e.g."
+                   f" --consent-map \"yes={c.consent}\" (or no=...)")
             continue
         kind = c.kind or default_kind
         if kind not in SOURCE_KINDS:
@@ -264,10 +308,11 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
             continue
         prompt = c.prompt.strip() if c.prompt else None
         teller_key = c.teller.strip() if c.teller and c.teller.strip() else None
+        record = c.record_key if teller_key is None else None
         if teller_key is None and c.teller_answers:
-            teller_key = "anon:" + q.content_hash(c.text, None, prompt)
+            teller_key = "anon:" + q.content_hash(c.text, None, prompt, record)
         tid = batch.teller_id(teller_key) if teller_key else None
-        h = q.content_hash(c.text, tid, prompt)
+        h = q.content_hash(c.text, tid, prompt, record)
         sid = c.source_id.strip() if c.source_id and c.source_id.strip() else None
         if sid is not None:
             if sid in file_ids:
@@ -297,7 +342,8 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
             id=story_id, text=c.text, title=c.title, prompt=prompt, source_kind=kind,
             source_id=sid, collection=collection, teller_id=tid, date=c.date,
             language=c.language, consent=consent, content_hash=h,
-            provenance=Provenance.model_construct(file=label, sheet=c.sheet, locator=c.locator),
+            provenance=Provenance.model_construct(file=label, sheet=c.sheet, locator=c.locator,
+                                                  meta=c.meta or None),
             answers=c.answers, teller_answers=c.teller_answers,
         ))
     rep.stored = len(stories)
@@ -318,6 +364,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     progress = progress or Progress()
     if opts.kind is not None and opts.kind not in SOURCE_KINDS:
         raise UsageError(f"--kind {opts.kind!r}: choose one of {', '.join(SOURCE_KINDS)}")
+    _check_options(opts)
     form = load_form(opts.form) if opts.form else None
     files, skipped = expand(paths, opts.form)
     report = CollectReport(batch=uuid.uuid4().hex[:12], dry_run=opts.dry_run, skipped=skipped)
@@ -335,10 +382,14 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         report.files.append(rep)
         try:
             reader = detect_reader(file)
+            if _form_csv(file):
+                raise DataError("this is a NarraFirma story form, not stories: give it with"
+                                " --form FILE when collecting its story CSV", file=file)
             fmt = rep.format = reader.name
             res = _settings(file, root, opts, form, reader.forms_beside)
             rep.collection = res.settings.collection
             got = read_file(file, label, reader, res, batch.known, opts)
+            rep.platform = got.platform
             cands, questions, notices, kind = got.candidates, got.questions, got.notices, got.kind
             inferred = got.inferred
         except (PniError, OSError) as e:
@@ -378,6 +429,23 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         progress.rows(label, len(cands), len(cands))
         progress.file_done(rep)
     return report
+
+
+def _check_options(opts: CollectOptions) -> None:
+    from pni.ingest.readers import base
+
+    p = opts.platform
+    if p and p.casefold() not in ("none", "plain", "table") and base.platform(p) is None:
+        raise UsageError(f"--platform {p!r}: choose one of "
+                         + ", ".join(x.name for x in base.platforms()) + " or none")
+    if opts.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(opts.encoding)
+        except LookupError:
+            raise UsageError(f"--encoding {opts.encoding!r} is not an encoding Python knows"
+                             " (e.g. utf-8, cp1251, iso-8859-7)") from None
 
 
 def write_rejects(rejects: list[Reject], path: Path) -> None:

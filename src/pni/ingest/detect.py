@@ -1,8 +1,12 @@
-"""Which format a file is, judged by its extension and its first bytes; and decoding text files
-(UTF-8, UTF-8 with BOM, UTF-16 with BOM, else cp1252 with a notice)."""
+"""Which reader reads a file, judged by its extension and its first bytes; and decoding text files
+(UTF-8, UTF-8 with BOM, UTF-16 with BOM, ``--encoding``, else the encoding charset-normalizer
+detects on the whole file, with a notice)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +17,8 @@ if TYPE_CHECKING:
 
 OLD_OFFICE = {".xls": "save it as .xlsx", ".doc": "save it as .docx", ".rtf": "save it as .docx"}
 SNIFF_BYTES = 8192
+MIN_DETECT_BYTES = 16  # fewer non-ASCII bytes than this: too little to detect an encoding
+_FORCED: ContextVar[str | None] = ContextVar("pni_forced_encoding", default=None)
 
 
 def supported(path: Path) -> bool:
@@ -71,14 +77,39 @@ def looks_binary(head: bytes) -> bool:
     return control > max(8, len(head) // 20)
 
 
-def decode(data: bytes, path: Path) -> tuple[str, str | None]:
-    """Text of a file and a notice when it was not plain UTF-8 (BOM, UTF-16 or cp1252 fallback)."""
+@contextmanager
+def forced_encoding(name: str | None) -> Iterator[None]:
+    """Within this block, text files are decoded as ``name`` (``--encoding``) instead of
+    detected."""
+    token = _FORCED.set(name)
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
+
+
+def _bad_lines(text: str) -> str:
+    lines = [n for n, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
+    shown = ", ".join(map(str, lines[:8])) + (" ..." if len(lines) > 8 else "")
+    return f"{len(lines)} line(s) needed replacement characters (line {shown})"
+
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str | None]:
+    """Text of a file and a notice when it was not plain UTF-8. A forced encoding
+    (``--encoding``) decodes as told; a UTF-8 or UTF-16 mark is obeyed; valid UTF-8 is taken as
+    it is; anything else is decoded by the encoding charset-normalizer finds for the whole file
+    (cp1252 when it finds none), and lines that needed replacement characters are named."""
+    encoding = encoding or _FORCED.get()
+    if encoding:
+        text = data.decode(encoding, errors="replace").lstrip("\ufeff")
+        bad = "; " + _bad_lines(text) if "\ufffd" in text else ""
+        return text, f"read as {encoding} (--encoding){bad}"
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), None
         except UnicodeDecodeError as e:
-            raise DataError(f"starts with a UTF-8 mark but byte {e.start} is not UTF-8",
-                            file=path) from e
+            raise DataError(f"starts with a UTF-8 mark but byte {e.start} is not UTF-8;"
+                            " give the encoding with --encoding NAME", file=path) from e
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "read as UTF-16"
@@ -88,14 +119,43 @@ def decode(data: bytes, path: Path) -> tuple[str, str | None]:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
         first_bad = e.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        raise DataError(
-            f"cannot decode: not UTF-8 (byte {first_bad}) and not cp1252 (byte {e.start});"
-            " save it as UTF-8", file=path) from e
     line = data.count(b"\n", 0, first_bad) + 1
-    return text, f"not UTF-8 (first bad byte on line {line}): read as cp1252 (Windows-1252)"
+    name = _detect(data)
+    if name is None:
+        raise DataError(f"not UTF-8 (byte {first_bad}, line {line}) and its encoding cannot be"
+                        " told; give it with --encoding NAME (e.g. cp1252, cp1251) or save the"
+                        " file as UTF-8", file=path)
+    text = data.decode(name, errors="replace")
+    bad = "; " + _bad_lines(text) if "\ufffd" in text else ""
+    return text, (f"not UTF-8 (first bad byte on line {line}): read as {name} (detected);"
+                  f" if the letters look wrong, give --encoding NAME{bad}")
+
+
+def _detect(data: bytes) -> str | None:
+    """The encoding of non-UTF-8 bytes, judged on the whole file. When the detector's choice
+    reads as Latin letters anyway (on short texts it often says cp775 or cp1250), Windows-1252
+    is kept: Cyrillic, Greek and other scripts keep the detector's choice (cp1251, cp1253...)."""
+    import unicodedata
+
+    from charset_normalizer import from_bytes
+
+    if sum(1 for b in data if b > 127) < MIN_DETECT_BYTES:
+        try:  # too little text for a detector: Windows-1252 or nothing
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return None
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    letters = {ch for ch in str(best) if ord(ch) > 127 and ch.isalpha()}
+    if all(unicodedata.name(ch, "").startswith("LATIN") for ch in letters):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
+    return str(best.encoding)
 
 
 def read_text(path: Path) -> tuple[str, str | None]:

@@ -27,9 +27,24 @@ _QKEYS = {"id", "column", "text", "kind", "about", "options", "choices", "min", 
           "scale_min", "scale_max", "labels", "help", "required"}
 TELLER_COLUMNS = {"role", "school", "grade_band", "grade", "gradeband", "age", "age_band",
                   "age_group", "gender", "site", "years_at_school", "teller_role"}
+# words that mark a question about the teller, in a column name of a few words (accents ignored)
+TELLER_WORDS = {
+    "gender", "genero", "sex", "sexo", "geschlecht", "genre", "age", "edad", "alter", "idade",
+    "country", "pais", "land", "nationality", "nacionalidad", "position", "role", "rol",
+    "occupation", "ocupacion", "profession", "profesion", "beruf", "job", "cargo", "industry",
+    "industria", "ethnicity", "etnico", "etnia", "education", "educativo", "estudios", "school",
+    "escuela", "grade", "department", "departamento", "born", "birth", "naciste", "nacimiento",
+    "geburtsjahr", "nacio", "tenure", "antiguedad",
+}
 YES = {"yes", "y", "true", "t", "1", "ja", "si", "sí", "oui"}
 NO = {"no", "n", "false", "f", "0", "nein", "non"}
 MAX_CHOICES = 12
+_DELIMITED = re.compile(r"^\d+(\s*,\s*\d+)+$")
+_INT = re.compile(r"^\d+$")
+
+
+def _natural(s: str) -> tuple[int, str]:
+    return (int(s), "") if s.isdigit() else (1 << 30, s)
 
 
 @dataclass
@@ -41,6 +56,10 @@ class Form:
     columns: dict[str, str] = field(default_factory=dict)  # question id -> column
     prompt: str | None = None
     title: str | None = None
+    teller_questions: list[str] = field(default_factory=list)  # columns about the teller
+    consent: dict[str, str] = field(default_factory=dict)  # value (casefolded) -> yes | no
+    platform: str | None = None  # a platform's own form (NarraFirma's story-form CSV)
+    spec: Any = None  # the platform's reading of its form
 
     def by_column(self) -> dict[str, Question]:
         out: dict[str, Question] = {}
@@ -54,6 +73,25 @@ class Form:
 def norm(name: str) -> str:
     """A column or key name compared loosely: case, spaces, dashes and punctuation ignored."""
     return re.sub(r"[^0-9a-z]+", "_", str(name).strip().casefold()).strip("_")
+
+
+def plain_words(name: str) -> list[str]:
+    """A column name's words, casefolded and without accents: "¿Con qué género?" -> con que
+    genero."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", str(name).casefold())
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return re.findall(r"[a-z0-9]+", s)
+
+
+def about_teller(name: str) -> bool:
+    """Whether a column asks about the teller (role, school, gender, country, birth year...),
+    in English, Spanish and a few other languages; only short questions are judged by words."""
+    if norm(name) in TELLER_COLUMNS:
+        return True
+    words = plain_words(name)
+    return 0 < len(words) <= 8 and any(w in TELLER_WORDS for w in words)
 
 
 def slug(name: str) -> str:
@@ -93,8 +131,16 @@ def load_form(path: Path) -> Form:
             loc = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
             raise FormError(f"not valid YAML: {getattr(e, 'problem', None) or e}", file=path,
                             locator=loc) from e
+    elif ext == ".csv":
+        from pni.ingest.readers.narrafirma import is_form_csv, load_form_csv
+
+        if is_form_csv(text[:8192]):
+            return load_form_csv(path)
+        raise FormError("a CSV form must be a NarraFirma story form (a 'Data column name,Type,"
+                        "About' row); else write a form.toml", file=path)
     else:
-        raise FormError("a form file must be .toml, .yaml or .yml", file=path)
+        raise FormError("a form file must be .toml, .yaml, .yml or a NarraFirma story-form .csv",
+                        file=path)
     return parse_form(data, path)
 
 
@@ -104,6 +150,17 @@ def parse_form(data: Any, path: Path | None = None) -> Form:
     if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
         raise FormError("a form needs a list of questions ([[questions]] in TOML)", file=path)
     form = Form(path=path, prompt=_opt_str(data.get("prompt")), title=_opt_str(data.get("title")))
+    tq = data.get("teller_questions", [])
+    if not isinstance(tq, list) or not all(isinstance(x, str) for x in tq):
+        raise FormError("teller_questions must be a list of column names", file=path)
+    form.teller_questions = list(tq)
+    consent = data.get("consent", {})
+    if not isinstance(consent, dict) or set(consent) - {"yes", "no", "unknown"}:
+        raise FormError("consent must map yes, no and unknown to lists of values, e.g."
+                        ' consent = { yes = ["Sí", "I agree"], no = ["No"] }', file=path)
+    for k, vals in consent.items():
+        for v in [vals] if isinstance(vals, str) else vals:
+            form.consent[str(v).strip().casefold()] = k
     seen: set[str] = set()
     for i, item in enumerate(data["questions"], 1):
         loc = f"question {i}"
@@ -124,7 +181,7 @@ def parse_form(data: Any, path: Path | None = None) -> Form:
         if kind not in QUESTION_KINDS:
             raise FormError(f"kind {kind!r} is not one of {', '.join(QUESTION_KINDS)}",
                             file=path, locator=loc)
-        about = item.get("about", "teller" if norm(qid) in TELLER_COLUMNS else "story")
+        about = item.get("about", "teller" if about_teller(qid) else "story")
         if about not in ABOUTS:
             raise FormError(f"about {about!r} is not one of {', '.join(ABOUTS)}", file=path,
                             locator=loc)
@@ -230,7 +287,7 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
     """
     vals = [v for v in values if not blank(v)]
     qid = slug(column)
-    ab = about or ("teller" if norm(column) in TELLER_COLUMNS else "story")
+    ab = about or ("teller" if about_teller(column) else "story")
 
     def make(kind: str, **kw: Any) -> Question:
         return Question(id=qid, text=str(column), kind=kind, about=ab, inferred=True, **kw)  # type: ignore[arg-type]
@@ -243,11 +300,20 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
     if all(to_bool(v) is not None and not isinstance(to_number(v), float)
            and str(v).strip().casefold() not in ("0", "1") for v in vals):
         return make("boolean"), "only yes/no values"
+    strs = [str(v).strip() for v in vals]
+    if any(_DELIMITED.match(s) for s in strs) and all(_DELIMITED.match(s) or _INT.match(s)
+                                                      for s in strs):
+        opts = sorted({p.strip() for s in strs for p in s.split(",")}, key=_natural)
+        return make("multi-choice", options=opts), f"','-delimited lists of {len(opts)} values"
     nums = [to_number(v) for v in vals]
     if all(n is not None for n in nums):
         lo, hi = min(nums), max(nums)  # type: ignore[type-var]
+        if all(isinstance(n, int) and 1900 <= n <= 2100 for n in nums):
+            distinct = sorted({str(n) for n in nums})
+            kind = "choice" if len(distinct) <= MAX_CHOICES else "text"
+            q = make(kind, options=distinct if kind == "choice" else [])
+            return q, f"years from {lo} to {hi} (not a scale)"
         return make("scale", scale_min=lo, scale_max=hi), f"numbers from {lo} to {hi}"
-    strs = [str(v).strip() for v in vals]
     if any(";" in s for s in strs):
         opts = sorted({o for s in strs for o in split_multi(s)})
         if len(opts) <= 3 * MAX_CHOICES:
@@ -261,7 +327,7 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
 
 def infer_from_value(key: str, value: Any) -> tuple[Question, str]:
     """Kind of a single front-matter answer, by its YAML type."""
-    ab = "teller" if norm(key) in TELLER_COLUMNS else "story"
+    ab = "teller" if about_teller(key) else "story"
     qid = slug(key)
     if isinstance(value, bool):
         kind = "boolean"

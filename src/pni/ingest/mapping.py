@@ -51,9 +51,12 @@ class TableMapping:
 
 
 def map_columns(header: list[str], mapping: dict[str, str], file: Path | str,
-                sheet: str | None = None) -> TableMapping:
-    """Resolve the mapping against a header. A mapped column that is missing, or no text column,
-    raises ``MappingError`` naming the file and listing the columns present."""
+                sheet: str | None = None, *, preset: dict[str, int] | None = None,
+                exclude: set[int] | None = None, require_text: bool = True) -> TableMapping:
+    """Resolve the mapping against a header: ``--map`` first, then what a platform says
+    (``preset``), then common names. Columns in ``exclude`` (platform metadata) are never
+    mapped by name nor answers. A mapped column that is missing, or no text column (with
+    ``require_text``), raises ``MappingError`` naming the file and listing the columns present."""
     where = f"sheet {sheet!r}" if sheet else None
     present = ", ".join(repr(h) for h in header) or "(none)"
     exact = {h: i for i, h in enumerate(header)}
@@ -68,20 +71,25 @@ def map_columns(header: list[str], mapping: dict[str, str], file: Path | str,
                                file=file, locator=where)
         tm.fields[key] = idx
     taken = set(tm.fields.values())
+    for key, idx in (preset or {}).items():
+        if key not in tm.fields and idx not in taken:
+            tm.fields[key] = idx
+            taken.add(idx)
+    excluded = exclude or set()
     for key, names in COMMON_NAMES.items():
         if key in tm.fields:
             continue
         for name in names:
             idx = loose.get(name)
-            if idx is not None and idx not in taken:
+            if idx is not None and idx not in taken and idx not in excluded:
                 tm.fields[key] = idx
                 tm.found_by_name[key] = header[idx]
                 taken.add(idx)
                 break
-    if "text" not in tm.fields:
+    if "text" not in tm.fields and require_text:
         raise MappingError(
             "no story text column found (looked for " + ", ".join(COMMON_NAMES["text"][:6])
             + ", ...); name it with --map text=COLUMN; columns present: " + present,
             file=file, locator=where)
-    tm.answer_columns = [i for i in range(len(header)) if i not in taken]
+    tm.answer_columns = [i for i in range(len(header)) if i not in taken and i not in excluded]
     return tm

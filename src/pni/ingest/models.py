@@ -40,6 +40,8 @@ class Candidate:
     teller_answers: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     names: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)  # platform metadata: provenance only
+    record_key: str | None = None  # what makes this record itself (a row's cells, a response id)
 
 
 @dataclass
@@ -71,6 +73,10 @@ class CollectOptions(BaseModel):
     keep_names: bool = False
     dry_run: bool = False
     language: str | None = None
+    platform: str | None = None
+    encoding: str | None = None
+    teller_questions: list[str] = Field(default_factory=list)
+    consent_map: dict[str, str] = Field(default_factory=dict)  # value (casefolded) -> yes|no
 
 
 class InferredQuestion(BaseModel):
@@ -90,6 +96,7 @@ class Skipped(BaseModel):
 class FileReport(BaseModel):
     file: str
     format: str | None = None
+    platform: str | None = None
     kind: str | None = None
     collection: str | None = None
     read: int = 0

@@ -1,18 +1,32 @@
-"""Table rows -> candidate stories: mapped fields, and the other columns as answers to questions
-(from the form, from questions already in the store, or inferred from the column's values)."""
+"""Table rows -> candidate stories: the survey platform recognised (or forced), mapped fields,
+platform metadata kept as provenance, and the other columns as answers to questions (from the
+form, from questions already in the store, or inferred from the column's values)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import json
 from typing import Any
 
-from pni.errors import DataError
-from pni.ingest.forms import Form, blank, coerce, infer_question, norm, slug
-from pni.ingest.mapping import map_columns
-from pni.ingest.models import Candidate, FileSettings, InferredQuestion
-from pni.ingest.readers.base import ReadContext, ReadResult
+from pni.errors import DataError, MappingError, UsageError
+from pni.ingest.forms import (
+    Form,
+    about_teller,
+    blank,
+    coerce,
+    infer_question,
+    norm,
+    plain_words,
+    slug,
+)
+from pni.ingest.mapping import TableMapping, map_columns
+from pni.ingest.models import Candidate, InferredQuestion
+from pni.ingest.readers import base
+from pni.ingest.readers.base import Adapted, ReadContext, ReadResult
+from pni.ingest.readers.survey import day_first, holds_dates, iso_date, mean_length
 from pni.ingest.readers.tables import Table
 from pni.models import Question
+
+MIN_STORY_CHARS = 15  # a guessed story column's answers are at least this long on average
 
 
 def _s(v: Any) -> str | None:
@@ -24,87 +38,219 @@ def _s(v: Any) -> str | None:
     return s if s.strip() else None
 
 
-def table_candidates(
-    table: Table,
-    file: Path,
-    label: str,
-    settings: FileSettings,
-    form: Form | None,
-    known: dict[str, Question],
-) -> tuple[list[Candidate], dict[str, Question], list[InferredQuestion]]:
-    """Candidates for every row, the questions their answers use, and the kinds inferred."""
-    tm = map_columns(table.header, settings.mapping, file, table.sheet)
-    good = [r for r in table.rows if r.error is None]
-    by_column = form.by_column() if form else {}
-    questions: dict[int, Question] = {}
-    used_ids: set[str] = set()
-    inferred: list[InferredQuestion] = []
-    for idx in tm.answer_columns:
-        col = table.header[idx]
-        q = by_column.get(norm(col))
-        if q is None:
-            k = known.get(slug(col))
-            if k is not None and not k.inferred:
-                q = k
-        if q is None:
-            q, evidence = infer_question(col, [r.cells[idx] for r in good])
-            base, n = q.id, 2
-            while q.id in used_ids:
-                q = q.model_copy(update={"id": f"{base}_{n}"})
-                n += 1
-            inferred.append(InferredQuestion(file=label, column=col, question=q,
-                                             evidence=evidence))
-        used_ids.add(q.id)
-        questions[idx] = q
-    f = tm.fields
-    default_prompt = form.prompt if form else None
-    out: list[Candidate] = []
-    for row in table.rows:
-        c = Candidate(locator=row.locator, raw=row.raw, sheet=table.sheet, kind=settings.kind,
-                      error=row.error)
-        if row.error is None:
-            cells = row.cells
-
-            def get(key: str, cells: list[Any] = cells) -> str | None:
-                i = f.get(key)
-                return None if i is None else _s(cells[i])
-
-            v = cells[f["text"]]
-            c.text = v if isinstance(v, str) else _s(v)
-            c.source_id = get("id")
-            c.teller = get("teller")
-            c.prompt = get("prompt") or default_prompt
-            c.title = get("title")
-            c.date = get("date")
-            c.consent = get("consent")
-            c.language = get("language") or settings.language
-            for idx, q in questions.items():
-                v = cells[idx]
-                if blank(v):
-                    continue
-                try:
-                    val = coerce(q, v)
-                except ValueError as e:
-                    c.error = f"{table.header[idx]!r}: {e}"
-                    break
-                (c.teller_answers if q.about == "teller" else c.answers)[q.id] = val
-        out.append(c)
-    return out, {q.id: q for q in questions.values()}, inferred
+def choose_platform(table: Table, ctx: ReadContext) -> base.Platform | None:
+    """The platform named by ``--platform`` (or the form), else the first that recognises the
+    table by its header and first rows."""
+    forced = ctx.options.platform or (ctx.form.platform if ctx.form else None)
+    if forced:
+        if forced.casefold() in ("none", "plain", "table"):
+            return None
+        p = base.platform(forced)
+        if p is None:
+            raise UsageError(f"--platform {forced!r}: choose one of "
+                             + ", ".join(x.name for x in base.platforms()) + " or none")
+        return p
+    return next((p for p in base.platforms() if p.sniff(table)), None)
 
 
 def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
     """The candidates of every table of a file (every sheet of a workbook)."""
-    s = ctx.settings
-    out = ReadResult(kind=s.kind or "story-form")
+    out = ReadResult(kind=ctx.settings.kind or "story-form")
     for t in tables:
         prefix = f"sheet {t.sheet!r}: " if t.sheet else ""
-        out.notices.extend(prefix + n for n in t.notices)
         if not t.header and not t.rows:
+            out.notices.extend(prefix + n for n in t.notices)
             continue
-        c, qs, inf = table_candidates(t, ctx.path, ctx.label, s, ctx.form, ctx.known)
+        plat = choose_platform(t, ctx)
+        adapted = plat.adapt(t, ctx) if plat else None
+        if plat is not None and adapted is not None:
+            out.platform = plat.name
+            how = "forced with --platform" if ctx.options.platform else "recognised"
+            kept = [adapted.table.header[i] for i in adapted.metadata]
+            if kept:
+                adapted.taken.append("kept as provenance, never answers: " + ", ".join(kept))
+            out.notices.append(f"{prefix}{how} as a {plat.label} export; "
+                               + "; ".join(adapted.taken))
+            t = adapted.table
+            out.kind = ctx.settings.kind or adapted.kind
+        out.notices.extend(prefix + n for n in t.notices)
+        c, qs, inf, notes = table_candidates(t, ctx, adapted)
+        out.notices.extend(prefix + n for n in notes)
         out.candidates.extend(c)
         out.questions.update(qs)
         out.inferred.extend(inf)
     if not out.candidates and not any(t.rows for t in tables):
         raise DataError("the file holds no rows", file=ctx.path)
     return out
+
+
+def _story_column(table: Table, tm: TableMapping, adapted: Adapted | None, ctx: ReadContext,
+                  notes: list[str]) -> None:
+    """With no story column named, a recognised platform's free-text question with the longest
+    answers is the story (said in a notice); a plain table raises with that column suggested."""
+    good = [r for r in table.rows if r.error is None]
+    declared = [i for i in (adapted.text_candidates if adapted else [])
+                if i in tm.answer_columns]
+    pool = declared or tm.answer_columns
+    lengths = {i: mean_length([r.cells[i] for r in good]) for i in pool}
+    best = max(lengths, key=lambda i: lengths[i], default=None)
+    name = table.header[best] if best is not None else None
+    if adapted is not None and best is not None and (declared or lengths[best] >= MIN_STORY_CHARS):
+        tm.fields["text"] = best
+        tm.answer_columns.remove(best)
+        notes.append(f"story text from column {name!r}: the free-text question with the longest"
+                     f" answers ({lengths[best]:.0f} characters on average); choose another with"
+                     " --map text=COLUMN")
+        return
+    hint = f"; the longest answers are in {name!r}: --map text={name!r}" if name else ""
+    raise MappingError("no story text column found (looked for story, text, narrative,"
+                       f" response, ...){hint}", file=ctx.path,
+                       locator=f"sheet {table.sheet!r}" if table.sheet else None)
+
+
+CONSENT_WORDS = {"consent", "consentimiento", "share", "shared", "compartir", "compartamos",
+                 "permission", "permiso", "partager", "teilen", "einverstanden", "publish"}
+
+
+def _consent_column(table: Table, tm: TableMapping, notes: list[str]) -> None:
+    """A short question about sharing or consent, with a few distinct answers, is the consent
+    column (said in a notice; its values are mapped, never guessed)."""
+    good = [r for r in table.rows if r.error is None]
+    for i in tm.answer_columns:
+        words = plain_words(table.header[i])
+        distinct = {str(r.cells[i]).strip().casefold() for r in good if not blank(r.cells[i])}
+        if 0 < len(words) <= 10 and CONSENT_WORDS & set(words) and 0 < len(distinct) <= 6:
+            tm.fields["consent"] = i
+            tm.answer_columns.remove(i)
+            notes.append(f"consent from column {table.header[i]!r} (values: "
+                         + ", ".join(sorted(distinct)) + "); map values with --consent-map")
+            return
+
+
+def _check_date(table: Table, tm: TableMapping, mapped: bool, notes: list[str]) -> bool:
+    """A date column found by its name must hold dates (a ``timestamp`` of "0:54" is a time in
+    a recording, not the story's date): else it is an answer column. Returns day-first."""
+    i = tm.fields.get("date")
+    if i is None:
+        return False
+    vals = [r.cells[i] for r in table.rows if r.error is None]
+    if not mapped and not holds_dates(vals):
+        del tm.fields["date"]
+        tm.answer_columns.append(i)
+        tm.answer_columns.sort()
+        sample = next((str(v) for v in vals if not blank(v)), "")
+        notes.append(f"column {table.header[i]!r} holds {sample!r}, not dates: read as an answer,"
+                     " not the story date (name a date column with --map date=COLUMN)")
+    return day_first(vals)
+
+
+def _teller_columns(table: Table, ctx: ReadContext, adapted: Adapted | None) -> set[int]:
+    names = [*ctx.options.teller_questions, *(ctx.form.teller_questions if ctx.form else [])]
+    loose = {norm(h): i for i, h in enumerate(table.header)}
+    out = set(adapted.teller_columns) if adapted else set()
+    for n in names:
+        i = loose.get(norm(n))
+        if i is None:
+            raise MappingError(f"--teller-question {n!r}: no such column; columns present: "
+                               + ", ".join(repr(h) for h in table.header), file=ctx.path)
+        out.add(i)
+    return out
+
+
+def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = None
+                     ) -> tuple[list[Candidate], dict[str, Question], list[InferredQuestion],
+                                list[str]]:
+    """Candidates for every row, the questions their answers use, the kinds inferred and
+    notices (story column guessed, date column refused)."""
+    settings, file = ctx.settings, ctx.path
+    form: Form | None = adapted.form if adapted and adapted.form else ctx.form
+    meta_cols = set(adapted.metadata) | set(adapted.personal) if adapted else set()
+    tm = map_columns(table.header, settings.mapping, file, table.sheet,
+                     preset=adapted.fields if adapted else None, exclude=meta_cols,
+                     require_text=False)
+    notes: list[str] = []
+    if "text" not in tm.fields:
+        _story_column(table, tm, adapted, ctx, notes)
+    if "consent" not in tm.fields:
+        _consent_column(table, tm, notes)
+    dayfirst = _check_date(table, tm, "date" in settings.mapping
+                           or (adapted is not None and "date" in adapted.fields), notes)
+    tellers = _teller_columns(table, ctx, adapted)
+    good = [r for r in table.rows if r.error is None]
+    by_column = form.by_column() if form else {}
+    questions: dict[int, Question] = {}
+    used_ids: set[str] = set()
+    inferred: list[InferredQuestion] = []
+    texts = adapted.question_texts if adapted else {}
+    for idx in tm.answer_columns:
+        col = table.header[idx]
+        q = by_column.get(norm(col))
+        if q is None:
+            k = ctx.known.get(slug(col))
+            if k is not None and not k.inferred:
+                q = k
+        if q is None:
+            about = "teller" if idx in tellers or about_teller(texts.get(idx, col)) else None
+            q, evidence = infer_question(col, [r.cells[idx] for r in good], about=about)
+            opts = adapted.group_options.get(col) if adapted else None
+            if opts and q.kind == "multi-choice":
+                q = q.model_copy(update={"options": opts})
+            if idx in texts:
+                q = q.model_copy(update={"text": texts[idx]})
+            base_id, n = q.id, 2
+            while q.id in used_ids:
+                q = q.model_copy(update={"id": f"{base_id}_{n}"})
+                n += 1
+            inferred.append(InferredQuestion(file=ctx.label, column=col, question=q,
+                                             evidence=evidence))
+        elif idx in tellers and q.about != "teller":
+            q = q.model_copy(update={"about": "teller"})
+        used_ids.add(q.id)
+        questions[idx] = q
+    out = [_candidate(row, table, tm, questions, ctx, form, adapted, dayfirst)
+           for row in table.rows]
+    return out, {q.id: q for q in questions.values()}, inferred, notes
+
+
+def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Question],
+               ctx: ReadContext, form: Form | None, adapted: Adapted | None,
+               dayfirst: bool) -> Candidate:
+    c = Candidate(locator=row.locator, raw=row.raw, sheet=table.sheet, kind=ctx.settings.kind,
+                  error=row.error)
+    if row.error is not None:
+        return c
+    cells, f = row.cells, tm.fields
+
+    def get(key: str) -> str | None:
+        i = f.get(key)
+        return None if i is None else _s(cells[i])
+
+    v = cells[f["text"]]
+    c.text = v if isinstance(v, str) else _s(v)
+    c.source_id = get("id")
+    c.teller = get("teller")
+    c.prompt = get("prompt") or (form.prompt if form else None)
+    c.title = get("title")
+    date = get("date")
+    c.date = (iso_date(date, dayfirst) or date) if date else None
+    c.consent = get("consent")
+    if c.consent is not None and form is not None and form.consent:
+        c.consent = form.consent.get(c.consent.strip().casefold(), c.consent)
+    c.language = get("language") or ctx.settings.language
+    if adapted is not None:
+        c.meta = {table.header[i]: cells[i] for i in adapted.metadata
+                  if i < len(cells) and not blank(cells[i])}
+    c.record_key = ("id:" + c.source_id if c.source_id else json.dumps(
+        {h: str(x).strip() for h, x in zip(table.header, cells, strict=False) if not blank(x)},
+        ensure_ascii=False, sort_keys=True, default=str))
+    for idx, q in questions.items():
+        v = cells[idx]
+        if blank(v):
+            continue
+        try:
+            val = coerce(q, v)
+        except ValueError as e:
+            c.error = f"{table.header[idx]!r}: {e}"
+            break
+        (c.teller_answers if q.about == "teller" else c.answers)[q.id] = val
+    return c

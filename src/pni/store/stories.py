@@ -25,13 +25,19 @@ def normalize_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
-def content_hash(text: str, teller_key: str | None = None, prompt: str | None = None) -> str:
-    """The identity of a story: its normalized text, who told it and what prompt it answered."""
+def content_hash(text: str, teller_key: str | None = None, prompt: str | None = None,
+                 record: str | None = None) -> str:
+    """The identity of a story: its normalized text, who told it and what prompt it answered;
+    for a record whose teller is unknown, also what makes the record itself (``record``: a
+    response id or the row's cells), so two anonymous respondents who wrote the same words are
+    two stories."""
     h = hashlib.sha256()
     for part in (normalize_text(text), normalize_text(teller_key or "").casefold(),
                  normalize_text(prompt or "")):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
+    if record is not None:
+        h.update(b"record\x1f" + record.encode("utf-8"))
     return h.hexdigest()
 
 
@@ -97,6 +103,12 @@ def get_questions(db: Store, about: str | None = None) -> list[Question]:
 
 
 # -- stories and answers ----------------------------------------------------------------------
+def source_meta(db: Store, story_id: str) -> dict[str, Any]:
+    """The platform metadata kept with a story's record (provenance: never an answer)."""
+    row = db.one("SELECT source_meta FROM stories WHERE id = ?", (story_id,))
+    return loads(row["source_meta"]) if row and row["source_meta"] else {}
+
+
 def story_exists(db: Store, hash_: str) -> bool:
     return db.scalar("SELECT 1 FROM stories WHERE content_hash = ?", (hash_,)) is not None
 
@@ -313,14 +325,16 @@ def insert_stories_many(db: Store, stories: list[Story], *, collection_id: int |
         prov = s.provenance or Provenance(file="")
         rows.append((s.id, s.source_id, collection_id, s.teller_id, s.title, s.text, s.prompt,
                      s.source_kind, s.date, s.language, s.consent, s.content_hash, import_id,
-                     prov.file or None, prov.sheet, prov.locator))
+                     prov.file or None, prov.sheet, prov.locator,
+                     dumps(prov.meta) if prov.meta else None))
         story_answers.extend((s.id, q, dumps(v)) for q, v in s.answers.items())
         if s.teller_id:
             teller_answers.extend((s.teller_id, q, dumps(v)) for q, v in s.teller_answers.items())
     db.executemany(
         "INSERT INTO stories(id, source_id, collection_id, teller_id, title, text, prompt,"
         " source_kind, date, language, consent, content_hash, import_id, source_file,"
-        " source_sheet, source_locator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        " source_sheet, source_locator, source_meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows)
     db.executemany(
         "INSERT INTO answers(story_id, question_id, value) VALUES (?,?,?)"
         " ON CONFLICT(story_id, question_id) WHERE story_id IS NOT NULL"

@@ -93,10 +93,11 @@ class Adapted:
     table: Table
     fields: dict[str, int] = field(default_factory=dict)      # map key -> column
     metadata: list[int] = field(default_factory=list)          # provenance, never answers
+    personal: list[int] = field(default_factory=list)          # names, e-mails: teller only
     question_texts: dict[int, str] = field(default_factory=dict)
-    groups: dict[str, list[int]] = field(default_factory=dict)  # multi-column multi-choice
     group_options: dict[str, list[str]] = field(default_factory=dict)
     teller_columns: list[int] = field(default_factory=list)
+    text_candidates: list[int] = field(default_factory=list)   # free-text questions
     form: Form | None = None
     kind: str = "story-form"
     notices: list[str] = field(default_factory=list)

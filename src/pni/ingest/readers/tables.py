@@ -34,6 +34,7 @@ class Table:
     rows: list[Row]
     sheet: str | None = None
     notices: list[str] = field(default_factory=list)
+    raw_header: list[str] = field(default_factory=list)  # as written: blank, repeated
 
 
 def _header(cells: list[Any]) -> tuple[list[str], list[str]]:
@@ -51,6 +52,10 @@ def _header(cells: list[Any]) -> tuple[list[str], list[str]]:
         seen.add(name)
         out.append(name)
     return out, notices
+
+
+def _raw(cells: list[Any]) -> list[str]:
+    return ["" if c is None else str(c).strip() for c in cells]
 
 
 def _is_blank_row(cells: list[Any]) -> bool:
@@ -119,7 +124,7 @@ def read_csv(path: Path, tsv: bool = False) -> list[Table]:
         notices.append(f"{padded[0]} row(s) had fewer cells than the header: padded with blanks")
     if blank:
         notices.append(f"{blank} blank row(s) skipped")
-    return [Table(header, rows, None, notices)]
+    return [Table(header, rows, None, notices, _raw(header_cells))]
 
 
 def _cell(v: Any) -> Any:
@@ -174,7 +179,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
                 rows.append(_shape(header, f"row {n}", vals, raw, padded))
             if blank:
                 notices.append(f"{blank} blank row(s) skipped")
-            tables.append(Table(header, rows, name, notices))
+            tables.append(Table(header, rows, name, notices, _raw(header_cells)))
         return tables
     finally:
         wb.close()

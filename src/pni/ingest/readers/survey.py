@@ -1,0 +1,164 @@
+"""Helpers the survey-platform readers share: finding columns by their exported names, telling
+dates from durations, rebuilding a table without its extra header rows, splitting
+comma-joined checkbox answers, and choosing the story column."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from pni.ingest.forms import blank, norm
+from pni.ingest.readers.tables import Row, Table
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
+                 "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
+                      r"(?:\s*([AaPp][Mm]))?)?$")
+
+
+def find(header: list[str], *names: str) -> int | None:
+    """The first column whose name matches one of ``names`` (case and punctuation ignored)."""
+    keys = [norm(h) for h in header]
+    for n in names:
+        k = norm(n)
+        if k in keys:
+            return keys.index(k)
+    return None
+
+
+def find_all(header: list[str], names: Iterable[str]) -> list[int]:
+    wanted = {norm(n) for n in names}
+    return [i for i, h in enumerate(header) if norm(h) in wanted]
+
+
+def iso_date(v: Any, day_first: bool = False) -> str | None:
+    """A date or date-time cell as ISO text, or None when it is not a date (``0:54`` is not)."""
+    if blank(v):
+        return None
+    s = str(v).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            d = datetime.strptime(s, fmt)
+        except ValueError:
+            continue
+        return d.isoformat(sep=" ") if ":" in s else d.date().isoformat()
+    m = _SLASHED.match(s)
+    if not m:
+        return None
+    a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    day, month = (a, b) if day_first else (b, a)
+    hour = int(m.group(4) or 0)
+    if m.group(7):
+        hour = hour % 12 + (12 if m.group(7).casefold() == "pm" else 0)
+    try:
+        d = datetime(y, month, day, hour, int(m.group(5) or 0), int(m.group(6) or 0))
+    except ValueError:
+        return None
+    return d.isoformat(sep=" ") if m.group(4) else d.date().isoformat()
+
+
+def day_first(values: Iterable[Any]) -> bool:
+    """Whether slashed dates in a column are day/month (some first part above 12)."""
+    for v in values:
+        m = _SLASHED.match(str(v).strip()) if not blank(v) else None
+        if m and int(m.group(1)) > 12:
+            return True
+    return False
+
+
+def holds_dates(values: list[Any], share: float = 0.8) -> bool:
+    """Whether most non-blank values of a column are dates."""
+    vals = [v for v in values if not blank(v)]
+    if not vals:
+        return False
+    df = day_first(vals)
+    ok = sum(1 for v in vals if iso_date(v, df) is not None)
+    return ok >= share * len(vals)
+
+
+def rebuild(table: Table, rows: list[Row], columns: list[tuple[str, Callable[[list[Any]], Any]]],
+            notices: list[str] | None = None) -> Table:
+    """A new table with the given rows and, per column, its name and a function of the old
+    row's cells (rows with a reader error are kept as they are; a function raising
+    ``ValueError`` marks the row as an error with that reason)."""
+    out = []
+    for r in rows:
+        if r.error is not None:
+            out.append(r)
+            continue
+        try:
+            out.append(Row(r.locator, [f(r.cells) for _, f in columns], r.raw))
+        except ValueError as e:
+            out.append(Row(r.locator, [None] * len(columns), r.raw, str(e)))
+    return Table([n for n, _ in columns], out, table.sheet,
+                 [*table.notices, *(notices or [])], [n for n, _ in columns])
+
+
+def column(i: int) -> Callable[[list[Any]], Any]:
+    return lambda cells: cells[i] if i < len(cells) else None
+
+
+def first_of(*idx: int | None) -> Callable[[list[Any]], Any]:
+    """The first non-blank cell among several columns (a recipient's e-mail, else name)."""
+    cols = [i for i in idx if i is not None]
+    return lambda cells: next((cells[i] for i in cols if not blank(cells[i])), None)
+
+
+def joined_name(first: int | None, last: int | None) -> Callable[[list[Any]], Any]:
+    def get(cells: list[Any]) -> Any:
+        parts = [str(cells[i]).strip() for i in (first, last) if i is not None
+                 and not blank(cells[i])]
+        return " ".join(parts) or None
+    return get
+
+
+def checkbox_parts(values: list[Any]) -> list[str] | None:
+    """The options of a column whose answers are checkbox choices joined by ", " (Google
+    Forms), or None when the commas look like prose. Options recur across respondents."""
+    vals = [str(v).strip() for v in values if not blank(v)]
+    joined = [v for v in vals if ", " in v]
+    if len(vals) < 3 or not joined:
+        return None
+    parts = Counter(p.strip() for v in vals for p in v.split(", ") if p.strip())
+    if any(len(p) > 120 for p in parts):
+        return None
+    homes: dict[str, set[str]] = {}
+    for v in set(vals):
+        for p in v.split(", "):
+            homes.setdefault(p.strip(), set()).add(v)
+    if not any(len(h) > 1 for h in homes.values()):
+        return None  # each part always comes with the same others: options that hold commas
+    recurring = sum(n for n in parts.values() if n >= 2)
+    total = sum(parts.values())
+    if recurring < 0.8 * total or len(parts) > max(40, len(vals) // 2):
+        return None
+    return sorted(parts)
+
+
+def as_list(i: int) -> Callable[[list[Any]], Any]:
+    def get(cells: list[Any]) -> Any:
+        v = cells[i]
+        if blank(v):
+            return None
+        return [p.strip() for p in str(v).split(", ") if p.strip()]
+    return get
+
+
+def mean_length(values: list[Any]) -> float:
+    vals = [str(v) for v in values if isinstance(v, str) and v.strip()]
+    return sum(len(v) for v in vals) / len(vals) if vals else 0.0
+
+
+def email_or_name(email: int | None, first: int | None, last: int | None
+                  ) -> Callable[[list[Any]], Any]:
+    """A recipient's e-mail, else their first and last name joined."""
+    name = joined_name(first, last)
+
+    def get(cells: list[Any]) -> Any:
+        if email is not None and not blank(cells[email]):
+            return cells[email]
+        return name(cells)
+    return get
