@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from pni.environment import get
+
 STORE_ENV = "PNI_STORE"
 HOME_ENV = "PNI_HOME"
 DEFAULT_STORE = "pni.db"
@@ -14,7 +16,7 @@ def resolve_store(path: str | os.PathLike[str] | None = None) -> Path:
     """The store file: ``--store PATH``, else ``$PNI_STORE``, else ``./pni.db``."""
     if path:
         return Path(path)
-    env = os.environ.get(STORE_ENV)
+    env = get(STORE_ENV)
     if env:
         return Path(env)
     return Path.cwd() / DEFAULT_STORE
@@ -22,7 +24,7 @@ def resolve_store(path: str | os.PathLike[str] | None = None) -> Path:
 
 def data_dir() -> Path:
     """A writable folder for derived files (exported models): ``$PNI_HOME`` or the user data dir."""
-    env = os.environ.get(HOME_ENV)
+    env = get(HOME_ENV)
     if env:
         p = Path(env)
     else:
@@ -39,7 +41,7 @@ PROMPTS_ENV = "PNI_PROMPTS"
 def prompts_dir() -> Path:
     """The facilitator-editable texts: ``$PNI_PROMPTS``, else ``prompts/`` of a source checkout
     (or editable install), else the copy installed inside the package (``pni/prompts``)."""
-    env = os.environ.get(PROMPTS_ENV)
+    env = get(PROMPTS_ENV)
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from pni import __version__
@@ -19,16 +18,10 @@ HEAVY = {"torch", "sentence_transformers", "transformers", "sklearn", "hdbscan",
          "scipy", "onnxruntime", "typst", "umap", "numba", "matplotlib"}
 
 
-def _commands(cmd: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    out = [(path, cmd)]
-    for name, sub in getattr(cmd, "commands", {}).items():
-        out.extend(_commands(sub, (*path, name)))
-    return out
-
-
 def test_every_command_has_help_text() -> None:
-    root = typer.main.get_command(app)
-    commands = _commands(root)
+    from pni.cli.reference import commands as walk
+
+    commands = [(p, c) for p, c, _ in walk()]
     top = {path[0] for path, _ in commands if len(path) == 1}
     assert top == {"prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
                    "packet", "record", "export", "status"}
@@ -37,6 +30,22 @@ def test_every_command_has_help_text() -> None:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, (path, result.output)
         assert "Usage" in result.stdout
+
+
+def test_the_command_list_is_built_lazily() -> None:
+    """`pni --help` lists COMMANDS without importing a command module; each entry builds."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pni.cli import app; from typer.testing import CliRunner;"
+            "CliRunner().invoke(app, ['--help']);"
+            "print(sorted(m for m in sys.modules if m.startswith('pni.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    from pni.cli import COMMANDS, build
+
+    for name in COMMANDS:
+        assert build(name).name == name
 
 
 def test_version() -> None:
@@ -108,3 +117,22 @@ def test_python_dash_m() -> None:
     out = subprocess.run([sys.executable, "-m", "pni", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == f"pni {__version__}"
+
+
+def test_quiet_and_verbose(populated: Any, tmp_path: Path) -> None:
+    db, _ = populated
+    (Path(db.path).parent / "names.txt").write_text("Nobody Here\n", "utf-8")
+    base = ["explore", "--store", str(db.path), "--no-save"]
+    loud = runner.invoke(app, base)
+    assert loud.exit_code == 0 and "names.txt" in loud.stderr
+    quiet = runner.invoke(app, ["-q", *base])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == loud.stdout
+    verbose = runner.invoke(app, ["-v", *base])
+    assert verbose.exit_code == 0 and "names.txt" in verbose.stderr
+
+
+def test_error_names_the_flag_of_the_parameter(populated: Any) -> None:
+    db, _ = populated
+    r = runner.invoke(app, ["cluster", "--store", str(db.path), "--reduce", "pca:x"])
+    assert r.exit_code == 2
+    assert r.stderr.startswith("Usage error: --reduce: reducer dimension must be a whole number")

@@ -6,7 +6,6 @@ Errors raised by the library (``pni.errors.PniError``) become one line on stderr
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated, Any
 
@@ -22,8 +21,43 @@ _ClickException: type[Exception] = next(
 )
 
 
+# Each command's module and its one-line help: `pni --help` lists them without importing a
+# module or building a command (building them all costs a third of a second); the command asked
+# for is built on demand. tests/cli/test_app.py checks each line against the command's own help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "prepare": ("prepare", "From fieldwork files to a sensemaking packet in one folder."),
+    "collect": ("collect", "Read story files into the store; account for every record."),
+    "cluster": ("cluster", "Embed the stories and find candidate patterns."),
+    "explore": ("explore", "Integrity, pattern and answer lenses, observations, voices."),
+    "packet": ("packet", "Print sensemaking packets: guide, worksheets, story cards."),
+    "record": ("record", "Store what sensemaking groups produced."),
+    "export": ("export", "Export stories, answers and patterns for NarraFirma or QDA tools."),
+    "status": ("status", "What the store holds."),
+    "stories": ("stories", "List, show and export stored stories."),
+    "runs": ("runs", "List and show cluster runs (`pni cluster` makes them)."),
+    "patterns": ("patterns", "List and show the patterns of a cluster run."),
+}
+
+
 class _PniGroup(TyperGroup):
-    """Turns domain errors into one-line messages at the CLI edge."""
+    """Builds commands on demand and turns domain errors into one-line messages at the CLI
+    edge."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = build(cmd_name)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from :data:`COMMANDS`, without building the commands."""
+        rows = [(name, COMMANDS[name][1]) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         argv = [*getattr(ctx, "_protected_args", []), *getattr(ctx, "protected_args", []), *ctx.args]
@@ -32,7 +66,9 @@ class _PniGroup(TyperGroup):
         except (typer.Exit, typer.Abort, _ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # the CLI edge: every error ends as one line
-            if _state["debug"] or os.environ.get("PNI_DEBUG"):
+            from pni.environment import enabled
+
+            if _state["debug"] or enabled("PNI_DEBUG"):
                 raise
             from pni.errors import EXIT_DATA, PniError, UsageError
 
@@ -92,6 +128,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet",
+                                        help="Only data, warnings and errors: no notices or"
+                                        " progress bars.")] = False,
+    verbose: Annotated[int, typer.Option("-v", "--verbose", count=True,
+                                         help="More detail on stderr (-vv: libraries' too).")]
+    = 0,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
@@ -101,19 +143,24 @@ def _root(
     Exit codes: 0 ok, 1 data error, 2 usage error.
     """
     _state["debug"] = debug
+    from pni.cli.common import set_verbosity
+
+    set_verbosity(quiet, verbose)
 
 
-def _register() -> None:
-    """Each command module has ``register(app)``; modules import only typer and the standard
-    library at import time, so `pni --help` stays fast."""
+def build(name: str) -> Any:
+    """The click command ``name``: its module's ``register(app)`` adds it to a holder Typer,
+    which typer turns into click objects."""
     from importlib import import_module
 
-    for name in ("prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
-                 "packet", "record", "export", "status"):
-        import_module(f"pni.cli.{name}").register(app)
+    holder = typer.Typer(rich_markup_mode=None)
 
+    @holder.callback()
+    def _holder() -> None:
+        pass
 
-_register()
+    import_module(f"pni.cli.{COMMANDS[name][0]}").register(holder)
+    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
 
 
 def main() -> None:

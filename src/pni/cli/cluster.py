@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,8 +30,9 @@ def register(app: typer.Typer) -> None:
 
 def _embedder(model: str | None, backend: str | None, fake: bool) -> Any:
     from pni.embed import get_embedder
+    from pni.environment import enabled
 
-    if fake or os.environ.get(FAKE_ENV, "") not in ("", "0"):
+    if fake or enabled(FAKE_ENV):
         return get_embedder(backend="fake")
     return get_embedder(model=model, backend=backend)
 
@@ -122,9 +122,9 @@ def cluster(
         from pni.cluster.reduce import get_reducer
 
         get_reducer(reducer)
-    from pni.cli.common import err
+    from pni.cli.common import status
 
-    with err().status("Loading the embedding model (the first use exports it once: seconds)"):
+    with status("Loading the embedding model (the first use exports it once: seconds)"):
         emb = _embedder(model, None if backend is None else backend.value, fake_embedder)
     with open_store(store) as db:
         if assign:

@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 
 def collect(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (read recursively).",
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Files or folders (read recursively).",
                                                 show_default=False)],
     store: StoreOpt = None,
     collection: Annotated[str | None, typer.Option(
@@ -160,7 +160,7 @@ class _Bars:
 def _notices(report: CollectReport) -> None:
     for f in report.files:
         for n in f.notices:
-            err().print(f"Notice: {f.file}: {n}", markup=False, highlight=False, soft_wrap=True)
+            say(f"Notice: {f.file}: {n}", markup=False)
 
 
 def _print(report: CollectReport) -> None:

@@ -4,11 +4,12 @@ stderr), and opening the store. Keep imports light: this is on the start-up path
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -73,9 +74,40 @@ def err() -> Console:
     return _err
 
 
-def say(message: str) -> None:
-    """A line for people, on stderr (rich markup allowed)."""
-    err().print(message)
+log = logging.getLogger("pni")
+
+
+class _ConsoleHandler(logging.Handler):
+    """pni's log records as lines on stderr, through the rich console (markup allowed unless a
+    record says ``markup=False``); warnings keep a 'Warning:' label."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if record.levelno >= logging.WARNING and not msg.lower().startswith(("warning", "note")):
+            msg = f"[yellow]Warning:[/yellow] {msg}"
+        err().print(msg, markup=getattr(record, "markup", True), soft_wrap=True)
+
+
+def set_verbosity(quiet: bool, verbose: int) -> None:
+    """``-q`` keeps warnings and errors only; ``-v`` adds pni's debug records (``-vv`` every
+    library's). Notices (``say``) are INFO records of the ``pni`` logger."""
+    if not any(isinstance(h, _ConsoleHandler) for h in log.handlers):
+        log.addHandler(_ConsoleHandler())
+        log.propagate = False
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    log.setLevel(level)
+    logging.getLogger().setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
+
+
+def quiet() -> bool:
+    return log.getEffectiveLevel() > logging.INFO
+
+
+def say(message: str, *, markup: bool = True) -> None:
+    """A notice for people, on stderr (rich markup allowed), unless ``-q``."""
+    if not log.handlers:
+        set_verbosity(False, 0)
+    log.info(message, extra={"markup": markup})
 
 
 def progress(transient: bool = False) -> Progress:
@@ -97,7 +129,17 @@ def progress(transient: bool = False) -> Progress:
         TimeRemainingColumn(),
         console=err(),
         transient=transient,
+        disable=quiet(),
     )
+
+
+def status(message: str) -> Any:
+    """A spinner with ``message`` on stderr while something slow runs (none with ``-q``)."""
+    if quiet():
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return err().status(message)
 
 
 @contextmanager
@@ -122,7 +164,7 @@ def names_file(given: Path | None, store: Path | None) -> Path | None:
 
     beside = resolve_store(store).parent / "names.txt"
     if beside.is_file():
-        err().print(f"Names from {beside} (beside the store; --names FILE to use another).",
-                    soft_wrap=True, markup=False)
+        say(f"Names from {beside} (beside the store; --names FILE to use another).",
+            markup=False)
         return beside
     return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def prepare(
-    paths: Annotated[list[Path], typer.Argument(help="Story files or folders (read recursively).")],
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", help="Story files or folders (read recursively).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.",
                                          file_okay=False)] = Path("out"),
     store: Annotated[Path | None, typer.Option(
@@ -50,7 +49,9 @@ def prepare(
         if not p.exists():
             raise UsageError(f"{p}: no such file or folder")
     embedder = None
-    if fake_embedder or os.environ.get("PNI_FAKE_EMBEDDER", "") not in ("", "0"):
+    from pni.environment import enabled
+
+    if fake_embedder or enabled("PNI_FAKE_EMBEDDER"):
         from pni.embed import get_embedder
 
         embedder = get_embedder(backend="fake")

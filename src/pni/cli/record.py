@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
 
 
 def record(
-    files: Annotated[list[Path], typer.Argument(help="Outcome files (.csv, .yaml, .md).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Outcome files (.csv, .yaml, .md).")],
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the files; store nothing.")] = False,
     format_: FormatOpt = None,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 
+from pni import environment
 from pni.embed.base import PREPROCESSING, Embedder, ProgressFn, n_windows, preprocess
 from pni.embed.cache import EmbedResult, cache_key, embed_stories, embed_texts, text_hash
 from pni.embed.fake import FakeEmbedder
@@ -59,7 +60,7 @@ def get_embedder(
     Raises ``ModelError`` when the model cannot be found or loaded, ``UsageError`` for an
     unknown backend.
     """
-    backend = backend or os.environ.get(BACKEND_ENV) or DEFAULT_BACKEND
+    backend = backend or environment.get(BACKEND_ENV) or DEFAULT_BACKEND
     if backend not in BACKENDS:
         raise UsageError(f"unknown embedding backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     if backend == "fake" or (model is not None and str(model) == "fake"):
