@@ -34,8 +34,9 @@ _DECLARED = (
              "Where pni keeps derived files: exported embedding models and caches."),
     Variable("PNI_PROMPTS", "prompts/ of the checkout, else the installed copy",
              "A folder of facilitator-editable texts (guides, exercises, interpretations)."),
-    Variable("PNI_EMBED_BACKEND", "onnx-int8",
-             "The embedding backend when --backend is not given: onnx-int8 or torch."),
+    Variable("PNI_EMBED_BACKEND", "auto",
+             "The embedding backend when --backend is not given: auto, onnx-int8, onnx-fp32 or"
+             " torch."),
     Variable("PNI_DEBUG", "unset",
              "Set to 1 to show the traceback of an error (as --debug does)."),
     Variable("PNI_FAKE_EMBEDDER", "unset",
