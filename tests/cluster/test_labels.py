@@ -53,3 +53,14 @@ def test_names_never_become_labels() -> None:
     kept_out = class_tfidf(texts, labels, exclude=name_words(["Ms. Okafor", "=Bell"]))
     assert "okafor" not in " ".join(kept_out[0]) and "robotics" in kept_out[0]
     assert name_words(["Ms. Okafor", "=Bell", "Rosa Diaz"]) == {"okafor", "bell", "rosa", "diaz"}
+
+
+def test_transcript_fillers_are_not_keywords() -> None:
+    texts = ["Yeah. Mm-hmm. Um, the bus was late, yeah, okay, the bus again",
+             "Mm-hmm <affirmative>. Right. Uh, the bus driver, yeah",
+             "Okay. Um, homework, mm-hmm, homework all weekend, yeah",
+             "Uh-huh. Right, homework late, okay"]
+    kw = class_tfidf(texts, [0, 0, 1, 1])
+    words = {w for terms in kw.values() for t in terms for w in t.split()}
+    assert not words & {"yeah", "mm", "hmm", "um", "uh", "okay", "right", "affirmative", "huh"}
+    assert kw[0][0] == "bus" and kw[1][0] == "homework"

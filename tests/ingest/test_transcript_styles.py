@@ -51,7 +51,7 @@ def test_zoom_vtt_guesses_the_listener_and_joins_continuation_cues(store: Store,
             " Tom Okafor (3 turns)")
     _has(f, "listener guessed: Carla Mendes (turns ending on a question: 2 of 2")
     _has(f, "kind guessed: empathy-interview (1 teller)")
-    _has(f, '--kind empathy-interview --listener "Carla Mendes"')
+    _has(f, "--kind empathy-interview --listener 'Carla Mendes'")
     _has(f, "1 backchannel turn(s)")
 
 
@@ -68,7 +68,7 @@ def test_teams_vtt_panel(store: Store, tx: Path) -> None:
          "Testing week. Three tests on one day and nobody noticed.", "kiva-panel")]
     _has(f, "Teams VTT (<v Name> voices)")
     _has(f, "listener guessed: Ana Ruiz")
-    _has(f, '--kind kiva-panel --listener "Ana Ruiz"')
+    _has(f, "--kind kiva-panel --listener 'Ana Ruiz'")
 
 
 def test_given_options_are_said_to_be_given(store: Store, tx: Path) -> None:
@@ -207,3 +207,19 @@ def test_names_are_kept_on_candidates() -> None:
     assert merged == 2
     assert [(c.teller, c.text, c.names) for c in cands] == [
         ("Li", "In the library.", ["Li", "Ana", "Mo"])]
+
+
+def test_qualcoder_tags_in_docx(store: Store, tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    for text in ["[id1] The library stayed open late before exams.", "[id2] Mm-hmm.",
+                 "[id2] My brother studied there every night."]:
+        d.add_paragraph(text)
+    d.save(str(tmp_path / "group.docx"))
+    f, rows = _collect(store, tmp_path / "group.docx")
+    assert [(r[1], r[2]) for r in rows] == [
+        ("id1", "The library stayed open late before exams."),
+        ("id2", "Mm-hmm.\n\nMy brother studied there every night.")]
+    assert f.read == 2 and f.stored == 2
+    _has(f, "QualCoder ([id1] words)")

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from pni.fillers import FILLER_WORDS
+
 #: Words of telling, not of topic: first person, narrative verbs, fillers.
 _NARRATIVE = """
 i me my mine myself we us our ours ourselves im ive id ill i'm i've i'd i'll we're we've
@@ -50,7 +52,8 @@ _REDACTION = re.compile(r"^x{2,}$")
 def stop_words() -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | SPANISH_STOP_WORDS)
+    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | SPANISH_STOP_WORDS
+                  | FILLER_WORDS)
 
 
 def _analyzer(exclude: Iterable[str] = ()) -> object:

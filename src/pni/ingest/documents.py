@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,9 +194,9 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
                              f"{'s' if len(tellers) != 1 else ''})")
         guessed = True
     if guessed:
-        who = f' --listener "{lis.listeners[0]}"' if lis.listeners else ""
-        built.notices.append(f"to confirm or correct: pni collect {label} --kind {kind}{who}"
-                             " (--listener NAME names the speaker who asks)")
+        who = f" --listener {shlex.quote(lis.listeners[0])}" if lis.listeners else ""
+        built.notices.append(f"to confirm or correct: pni collect {shlex.quote(label)} --kind"
+                             f" {kind}{who} (--listener NAME names the speaker who asks)")
     built.kind = kind
     single = _str(meta.get("teller"))
     attrs: dict[str, dict[str, Any]] = {}
