@@ -46,7 +46,7 @@ def test_collect_twice_and_rejects_file(tmp_path: Path) -> None:
     assert "Error:" in a.stderr and "binary" in a.stderr
     first = json.loads(a.stdout)["totals"]
     lines = out.read_text().splitlines()
-    assert len(lines) == first["rejected"] and json.loads(lines[0])["reason"]
+    assert len(lines) == first["rejected"] + first["failed"] and json.loads(lines[0])["reason"]
     b = runner.invoke(app, ["collect", str(FIX), "--store", db, "--json"])
     second = json.loads(b.stdout)["totals"]
     assert second["stored"] == 0 and second["read"] == first["read"]

@@ -259,7 +259,8 @@ def test_rerun_stores_nothing_and_keeps_rejects_once(store: Store, fix: Path) ->
     assert a.totals["stored"] > 0 and b.totals["stored"] == 0
     assert b.totals["duplicates"] == a.totals["stored"] + a.totals["duplicates"]
     assert a.totals["rejected"] == b.totals["rejected"]
-    assert len(list_rejects(store)) == a.totals["rejected"]
+    # a file that fails as a whole is kept as one reject too (once, however often it is read)
+    assert len(list_rejects(store)) == a.totals["rejected"] + a.totals["failed"] > 0
     assert {s.path.rsplit("/", 1)[-1] for s in a.skipped} >= {"form.toml", "bad_form.toml"}
 
 

@@ -63,6 +63,11 @@ class _PniGroup(TyperGroup):
         argv = [*getattr(ctx, "_protected_args", []), *getattr(ctx, "protected_args", []), *ctx.args]
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as e:
+            if not _is_path_problem(e):
+                raise
+            sys.stderr.write(f"Usage error: {e.format_message()}\n")  # one line, not a box
+            raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, _ClickException, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # the CLI edge: every error ends as one line
@@ -106,6 +111,16 @@ def _with_flag(root: Any, argv: list[str], e: Any) -> str:
                 longs = [o for o in p.opts if o.startswith("--")]
                 flag = longs[0] if longs else flag
     return msg if flag in msg else f"{flag}: {msg}"
+
+
+def _is_path_problem(e: Exception) -> bool:
+    """A file named on the command line that is missing, unreadable or a folder: one line says
+    it all (a missing option or a typo keeps Click's usage text)."""
+    if type(e).__name__ != "BadParameter":
+        return False
+    msg = str(getattr(e, "message", e))
+    return any(s in msg for s in ("is a directory", "does not exist", "is not readable",
+                                  "is not writable", "is a file", "is not a directory"))
 
 
 app = typer.Typer(

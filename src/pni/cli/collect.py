@@ -186,9 +186,13 @@ def _print(report: CollectReport) -> None:
                 detail = f"{qu.scale_min} to {qu.scale_max}"
             if key not in seen:
                 seen[key] = [iq.column, qu.id, qu.kind, qu.about, detail, iq.evidence, iq.file]
+        inferred = list(seen.values())
         table("Question kinds inferred (declare them in a form file to correct)",
               ["column", "question", "kind", "about", "options / range", "because", "first in"],
-              list(seen.values()))
+              inferred[:MAX_REJECTS_SHOWN])
+        if len(inferred) > MAX_REJECTS_SHOWN:
+            say(f"... and {len(inferred) - MAX_REJECTS_SHOWN} more inferred questions:"
+                " see them with --json")
     if report.rejects:
         shown = report.rejects[:MAX_REJECTS_SHOWN]
         table(f"Rejected records ({len(report.rejects)})", ["file", "where", "reason"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from pni.errors import DataError, PniError, UsageError
 from pni.ingest.detect import detect_reader, supported
 from pni.ingest.forms import Form, blank, load_form, to_bool
+from pni.ingest.guard import failure_reject, reader_boundary, record_failure
 from pni.ingest.manifest import MANIFEST_NAMES, manifests_for
 from pni.ingest.models import (
     Candidate,
@@ -28,6 +30,7 @@ from pni.ingest.models import (
     Skipped,
 )
 from pni.ingest.readers.base import ReadContext, Reader, ReadResult
+from pni.limits import MAX_STORY_CHARS, check_regular
 from pni.models import SOURCE_KINDS, ImportRecord, Provenance, Question, Reject, Story
 from pni.store import Store
 from pni.store import stories as q
@@ -104,7 +107,8 @@ def expand(paths: list[Path], form: Path | None = None
     for p in paths:
         if not p.exists():
             raise UsageError("no such file or folder", file=p)
-        if p.is_file():
+        if not p.is_dir():
+            check_regular(p)
             if p.resolve() not in seen:
                 seen.add(p.resolve())
                 files.append((p, p.parent))
@@ -125,13 +129,25 @@ def expand(paths: list[Path], form: Path | None = None
                         pass
             found.extend(d / f for f in sorted(filenames))
         for f in found:
-            reason = skip_reason(f, named_forms)
+            reason = skip_reason(f, named_forms) or _special(f)
             if reason:
                 skipped.append(Skipped(path=str(f), reason=reason))
             elif f.resolve() not in seen:
                 seen.add(f.resolve())
                 files.append((f, p))
     return files, skipped
+
+
+def _special(path: Path) -> str | None:
+    """Why a file met in a folder is not read although its name looks right (a FIFO or device
+    would block or never end; a broken link has nothing behind it)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as e:
+        return f"cannot be read: {e.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    return "a FIFO, socket or device, not a regular file"
 
 
 # -- settings ------------------------------------------------------------------------------------
@@ -147,15 +163,22 @@ def _settings(file: Path, root: Path, opts: CollectOptions, form: Form | None,
               forms_beside: bool) -> _Resolved:
     merged: dict[str, Any] = {}
     meta: dict[str, Any] = {}
+    form_from: Path | None = None
     for m in manifests_for(file, root):
         for k, v in m.settings.items():
             merged[k] = {**merged.get(k, {}), **v} if k == "map" else v
+        if "form" in m.settings:
+            form_from = m.path
         meta.update(m.meta)
     notices: list[str] = []
     if form is None:
         fpath = merged.get("form")
         if fpath:
-            form = load_form(Path(fpath))
+            try:
+                form = load_form(Path(fpath))
+            except PniError as e:
+                raise DataError(f"the form it names cannot be used: {e}", file=form_from,
+                                locator="form") from e
         elif forms_beside:
             beside = [file.parent / n for n in FORM_NAMES]
             if file.suffix.lower() == ".csv":
@@ -297,6 +320,10 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
         if c.text is None or not c.text.strip():
             reject(c, "empty story text")
             continue
+        if len(c.text) > MAX_STORY_CHARS:
+            reject(c, f"story text is {len(c.text):,} characters; pni stores up to"
+                   f" {MAX_STORY_CHARS:,} (split it into stories)")
+            continue
         consent = _consent(c.consent, batch.opts.consent_map)
         if consent is None:
             reject(c, f"consent {c.consent!r} matches no consent value: map it, e.g."
@@ -381,20 +408,20 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         rep = FileReport(file=label)
         report.files.append(rep)
         try:
-            reader = detect_reader(file)
-            if _form_csv(file):
-                raise DataError("this is a NarraFirma story form, not stories: give it with"
-                                " --form FILE when collecting its story CSV", file=file)
-            fmt = rep.format = reader.name
-            res = _settings(file, root, opts, form, reader.forms_beside)
-            rep.collection = res.settings.collection
-            got = read_file(file, label, reader, res, batch.known, opts)
-            rep.platform = got.platform
-            cands, questions, notices, kind = got.candidates, got.questions, got.notices, got.kind
-            inferred = got.inferred
+            with reader_boundary(file):
+                reader = detect_reader(file)
+                if _form_csv(file):
+                    raise DataError("this is a NarraFirma story form, not stories: give it with"
+                                    " --form FILE when collecting its story CSV", file=file)
+                fmt = rep.format = reader.name
+                res = _settings(file, root, opts, form, reader.forms_beside)
+                rep.collection = res.settings.collection
+                got = read_file(file, label, reader, res, batch.known, opts)
+                rep.platform = got.platform
+                cands, questions, notices = got.candidates, got.questions, got.notices
+                kind, inferred = got.kind, got.inferred
         except (PniError, OSError) as e:
-            rep.error = str(e) if isinstance(e, PniError) else f"{label}: {e.strerror or e}"
-            progress.file_done(rep)
+            _fail(db, report, rep, e, file, options_json, progress)
             continue
         rep.kind = kind
         rep.notices = res.notices + notices
@@ -422,6 +449,10 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
             rep.import_id = None
             for r in rejects:
                 r.import_id = None
+        except UnicodeEncodeError as e:  # text no reader caught: the file fails, not the collect
+            _fail(db, report, rep, DataError(f"holds text that is not valid Unicode ({e.reason})",
+                                             file=file), file, options_json, progress)
+            continue
         for qu in questions.values():
             if not qu.inferred or batch.known.get(qu.id, qu).inferred:
                 batch.known[qu.id] = qu
@@ -446,6 +477,16 @@ def _check_options(opts: CollectOptions) -> None:
         except LookupError:
             raise UsageError(f"--encoding {opts.encoding!r} is not an encoding Python knows"
                              " (e.g. utf-8, cp1251, iso-8859-7)") from None
+
+
+def _fail(db: Store, report: CollectReport, rep: FileReport, e: PniError | OSError, file: Path,
+          options: dict[str, Any], progress: Progress) -> None:
+    """A file that cannot be read as a whole: reported, and stored like a row reject."""
+    rep.error = str(e) if isinstance(e, PniError) else f"{rep.file}: {e.strerror or e}"
+    rej = failure_reject(e, file, rep.file)
+    rep.import_id = record_failure(db, rej, report.batch, options, report.dry_run)
+    report.rejects.append(rej)
+    progress.file_done(rep)
 
 
 def write_rejects(rejects: list[Reject], path: Path) -> None:

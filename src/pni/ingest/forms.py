@@ -101,6 +101,9 @@ def slug(name: str) -> str:
 
 def load_form(path: Path) -> Form:
     """Read a form file; raises ``FormError`` naming the file and place of anything malformed."""
+    from pni.limits import check_regular, load_toml, load_yaml
+
+    check_regular(path, "form file")
     try:
         raw_bytes = path.read_bytes()
     except OSError as e:
@@ -115,22 +118,14 @@ def load_form(path: Path) -> Form:
         import tomllib
 
         try:
-            data = tomllib.loads(text)
+            data = load_toml(text, file=path, error=FormError)
         except tomllib.TOMLDecodeError as e:
             m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
             loc = f"line {m.group(1)}, column {m.group(2)}" if m else None
             msg = re.sub(r"\s*\(at line.*\)$", "", str(e))
             raise FormError(f"not valid TOML: {msg}", file=path, locator=loc) from e
     elif ext in (".yaml", ".yml"):
-        import yaml
-
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            loc = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-            raise FormError(f"not valid YAML: {getattr(e, 'problem', None) or e}", file=path,
-                            locator=loc) from e
+        data = load_yaml(text, file=path, error=FormError, syntax=FormError)
     elif ext == ".csv":
         from pni.ingest.readers.narrafirma import is_form_csv, load_form_csv
 

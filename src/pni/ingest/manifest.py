@@ -34,14 +34,11 @@ def load_manifest(folder: Path) -> Manifest | None:
 
 
 def parse_manifest(path: Path) -> Manifest:
-    import yaml
+    from pni.limits import check_regular, load_yaml
 
+    check_regular(path, "manifest")
     try:
-        data = yaml.safe_load(path.read_text("utf-8-sig")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(e, 'problem', None) or e}", file=path,
-                        locator=f"line {mark.line + 1}" if mark else None) from e
+        data = load_yaml(path.read_text("utf-8-sig"), file=path) or {}
     except UnicodeDecodeError as e:
         raise DataError(f"not UTF-8 (byte {e.start})", file=path) from e
     if not isinstance(data, dict):

@@ -39,15 +39,18 @@ class RawRecord:
 
 
 def read_text(path: Path) -> str:
-    if not path.is_file():
-        raise UsageError("file not found", file=path)
+    """The file's text with line endings made ``\n`` (CR-only files from old Macs included)."""
+    from pni.limits import check_regular
+
+    check_regular(path, "outcomes file")
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise DataError("binary file, not an outcomes file", file=path)
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise DataError(f"not UTF-8 text (byte {e.start})", file=path) from e
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_records(path: Path) -> list[RawRecord]:
@@ -60,7 +63,7 @@ def read_records(path: Path) -> list[RawRecord]:
         return _read_csv(path, text)
     if kind == "yaml":
         return _read_yaml(path, text)
-    return _read_md(text)
+    return _read_md(path, text)
 
 
 # -- CSV ------------------------------------------------------------------------------------------
@@ -103,15 +106,9 @@ def _read_csv(path: Path, text: str) -> list[RawRecord]:
 
 # -- YAML -----------------------------------------------------------------------------------------
 def _read_yaml(path: Path, text: str) -> list[RawRecord]:
-    import yaml
+    from pni.limits import load_yaml
 
-    try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(e, 'problem', None) or e}", file=path,
-                        locator=f"line {mark.line + 1}" if mark is not None else None) from e
+    data, node = load_yaml(text, file=path, with_node=True)
     if data is None:
         return []
     defaults: dict[str, Any] = {}
@@ -147,23 +144,33 @@ _META = re.compile(r"^(session|group|exercise)\s*:\s*(.+)$", re.IGNORECASE)
 _LINKS = re.compile(r"\((stories|story|cards|patterns|pattern)\s*:\s*([^)]*)\)", re.IGNORECASE)
 
 
-def _read_md(text: str) -> list[RawRecord]:
+def _read_md(path: Path, text: str) -> list[RawRecord]:
+    """Outcomes from Markdown. A front matter that cannot be read stops the file: its session
+    and group would otherwise be stored empty without a word."""
     lines = text.splitlines()
     ctx: dict[str, Any] = {}
     i = 0
     if lines and lines[0].strip() == "---":
-        import yaml
+        from pni.limits import load_yaml
 
         end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), None)
-        if end is not None:
-            try:
-                fm = yaml.safe_load("\n".join(lines[1:end])) or {}
-            except yaml.YAMLError:
-                fm = {}
-            if isinstance(fm, dict):
-                ctx |= {str(k).lower(): v for k, v in fm.items()
-                        if str(k).lower() in ("session", "group", "exercise", "kind")}
-            i = end + 1
+        if end is None:
+            raise DataError("the front matter that starts on line 1 has no closing '---'",
+                            file=path, locator="line 1")
+        fm = load_yaml("\n".join(lines[1:end]), file=path, first_line=2) or {}
+        if not isinstance(fm, dict):
+            raise DataError("front matter must be keys and values (session: ..., group: ...)",
+                            file=path, locator="line 2")
+        for k, v in fm.items():
+            key = str(k).lower()
+            if key not in ("session", "group", "exercise", "kind"):
+                continue
+            if isinstance(v, dict | list):
+                raise DataError(f"front matter {key!r} must be one value, not a"
+                                f" {'list' if isinstance(v, list) else 'mapping'}",
+                                file=path, locator=f"front matter key {key!r}")
+            ctx[key] = v
+        i = end + 1
     out: list[RawRecord] = []
     current: RawRecord | None = None
     for n in range(i, len(lines)):

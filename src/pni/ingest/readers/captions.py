@@ -31,18 +31,20 @@ def _add(turns: list[Turn], speaker: str | None, text: str, cue: int, debrief: b
                           sep=" "))
 
 
-def _note_meta(text: str) -> dict[str, Any]:
-    """``NOTE`` blocks before the first cue may hold YAML keys (title, consent, tellers...)."""
-    import yaml
+def _note_meta(text: str, path: Path) -> dict[str, Any]:
+    """``NOTE`` blocks before the first cue may hold YAML keys (title, consent, tellers...).
+    A NOTE that is prose, not YAML, is skipped; YAML over a limit stops the file."""
+    from pni.limits import YamlSyntaxError, load_yaml
 
     meta: dict[str, Any] = {}
     for block in re.split(r"\n\s*\n", text):
         if "-->" in block:
             break
         if block.startswith("NOTE"):
+            first = text[:text.find(block)].count("\n") + 1
             try:
-                data = yaml.safe_load(block[4:])
-            except yaml.YAMLError:
+                data = load_yaml(block[4:], file=path, first_line=first)
+            except YamlSyntaxError:
                 continue
             if isinstance(data, dict):
                 meta.update({str(k): v for k, v in data.items()})
@@ -80,7 +82,7 @@ def read_vtt(path: Path) -> tuple[dict[str, Any], list[Turn], list[str], str]:
             _add(turns, voice.strip(), body, n, debrief)
             continue
         named += _named_cue(turns, body, n, debrief)
-    return _note_meta(text), turns, [notice] if notice else [], _style("vtt", voices, named)
+    return _note_meta(text, path), turns, [notice] if notice else [], _style("vtt", voices, named)
 
 
 def _named_cue(turns: list[Turn], body: str, cue: int, debrief: bool) -> bool:

@@ -30,15 +30,12 @@ def split_front_matter(text: str, path: Path, unit: str = "line") -> tuple[dict[
     m = _FM.match(text)
     if not m:
         return {}, 0
-    import yaml
+    from pni.limits import load_yaml
 
     try:
-        meta = yaml.safe_load(m.group(1) or "") or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        loc = f"{unit} {mark.line + 2}" if mark else "front matter"
-        raise DataError(f"front matter is not valid YAML: {getattr(e, 'problem', None) or e}",
-                        file=path, locator=loc) from e
+        meta = load_yaml(m.group(1) or "", file=path, first_line=2, unit=unit) or {}
+    except DataError as e:
+        raise DataError(f"front matter: {e.message}", file=path, locator=e.locator) from e
     if not isinstance(meta, dict):
         raise DataError("front matter must be YAML keys and values", file=path,
                         locator="front matter")

@@ -16,8 +16,10 @@ from typing import Any, Literal
 from pni.errors import DataError
 from pni.ingest.detect import decode
 from pni.ingest.readers.base import ReadContext, ReadResult, register
+from pni.limits import load_json, value_problem
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit; openpyxl would fill the gap to row 10**10
 
 
 @dataclass
@@ -146,6 +148,8 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise DataError(f"cannot open as XLSX: {e}", file=path) from e
+    except Exception as e:  # openpyxl, lxml and zlib raise many kinds on damaged parts
+        raise DataError(f"cannot open as XLSX: {_damage(e)}", file=path) from e
     try:
         names = wb.sheetnames
         if sheet is not None:
@@ -154,48 +158,89 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[Table]:
             names = [sheet]
         tables = []
         for name in names:
-            it = wb[name].iter_rows(values_only=True)
-            header_cells: list[Any] | None = None
-            n = 0
-            for cells in it:
-                n += 1
-                if not _is_blank_row(list(cells)):
-                    header_cells = list(cells)
-                    break
-            if header_cells is None:
-                tables.append(Table([], [], name, ["empty sheet skipped"]))
-                continue
-            while header_cells and header_cells[-1] is None:
-                header_cells.pop()
-            header, notices = _header(header_cells)
-            rows, padded, blank = [], [0], 0
-            for cells in it:
-                n += 1
-                vals = [_cell(c) for c in cells]
-                if _is_blank_row(vals):
-                    blank += 1
-                    continue
-                raw = json.dumps(vals, ensure_ascii=False, default=str)
-                rows.append(_shape(header, f"row {n}", vals, raw, padded))
-            if blank:
-                notices.append(f"{blank} blank row(s) skipped")
-            tables.append(Table(header, rows, name, notices, _raw(header_cells)))
+            at = [0]
+            try:
+                tables.append(_read_sheet(wb, name, at))
+            except DataError as e:
+                e.file = str(path)
+                raise
+            except Exception as e:  # a damaged cell: openpyxl raises whatever its parser met
+                raise DataError(f"cannot be read: {_damage(e)}", file=path,
+                                locator=f"sheet {name!r}, row {at[0] + 1}") from e
         return tables
     finally:
         wb.close()
 
 
-def _records_to_table(records: list[tuple[str, Any, str]], path: Path) -> Table:
+def _damage(e: BaseException) -> str:
+    """What a library exception met in a damaged workbook, in words."""
+    msg = str(e).strip() or type(e).__name__
+    name = type(e).__name__
+    if isinstance(e, TypeError) and msg.startswith("expected"):
+        return f"a damaged style part ({msg})"
+    if isinstance(e, IndexError):
+        return "a cell refers to a shared string that does not exist"
+    if name in ("XMLSyntaxError", "ParseError"):
+        return f"damaged XML ({msg})"
+    if name == "error":  # zlib.error
+        return f"damaged compressed data ({msg})"
+    if isinstance(e, ValueError) and "convert string to float" in msg:
+        return f"a number cell holds text ({msg.split(': ', 1)[-1]})"
+    return f"{name}: {msg}"
+
+
+def _read_sheet(wb: Any, name: str, at: list[int]) -> Table:
+    """One sheet as a table; ``at[0]`` is the last row read, so a damaged cell can be placed."""
+    it = wb[name].iter_rows(values_only=True)
+    header_cells: list[Any] | None = None
+    for cells in it:
+        at[0] += 1
+        if not _is_blank_row(list(cells)):
+            header_cells = list(cells)
+            break
+    if header_cells is None:
+        return Table([], [], name, ["empty sheet skipped"])
+    while header_cells and header_cells[-1] is None:
+        header_cells.pop()
+    header, notices = _header(header_cells)
+    rows: list[Row] = []
+    padded, blank = [0], 0
+    for cells in it:
+        at[0] += 1
+        if at[0] > XLSX_MAX_ROWS:
+            raise DataError(f"has rows past row {XLSX_MAX_ROWS:,}, the most a worksheet can"
+                            " hold: the file is damaged", locator=f"sheet {name!r}")
+        vals = [_cell(c) for c in cells]
+        if _is_blank_row(vals):
+            blank += 1
+            continue
+        raw = json.dumps(vals, ensure_ascii=False, default=str)
+        rows.append(_shape(header, f"row {at[0]}", vals, raw, padded))
+    if blank:
+        notices.append(f"{blank} blank row(s) skipped")
+    return Table(header, rows, name, notices, _raw(header_cells))
+
+
+def _records_to_table(records: list[tuple[str, Any, str]], path: Path,
+                      problems: dict[str, str] | None = None) -> Table:
+    """Records as a table; those in ``problems`` (locator -> reason) become rejected rows but
+    still name their columns."""
+    problems = problems or {}
     header: list[str] = []
     seen: set[str] = set()
-    for _, rec, _ in records:
+    for locator, rec, _ in records:
         if isinstance(rec, dict):
             for k in rec:
+                if locator in problems and value_problem(str(k)):
+                    continue
                 if str(k) not in seen:
                     seen.add(str(k))
                     header.append(str(k))
     rows = []
     for locator, rec, raw in records:
+        if locator in problems:
+            rows.append(Row(locator, [], raw, problems[locator]))
+            continue
         if not isinstance(rec, dict):
             rows.append(Row(locator, [], raw, f"expected an object, found {type(rec).__name__}"))
             continue
@@ -214,7 +259,7 @@ def _json_cell(v: Any) -> Any:
 def read_json(path: Path) -> list[Table]:
     text, notice = decode(path.read_bytes(), path)
     try:
-        data = json.loads(text)
+        data = load_json(text, file=path)
     except json.JSONDecodeError as e:
         raise DataError(f"not valid JSON: {e.msg}", file=path,
                         locator=f"line {e.lineno}, column {e.colno}") from e
@@ -226,9 +271,15 @@ def read_json(path: Path) -> list[Table]:
         data = lists[0][1]
     if not isinstance(data, list):
         raise DataError("expected a list of story objects", file=path)
-    records = [(f"item {i}", rec, json.dumps(rec, ensure_ascii=False, default=str))
-               for i, rec in enumerate(data, 1)]
-    t = _records_to_table(records, path)
+    records, problems = [], {}
+    for i, rec in enumerate(data, 1):
+        problem = value_problem(rec)
+        if problem:
+            problems[f"item {i}"] = problem
+            records.append((f"item {i}", rec, json.dumps(rec, default=str)))
+        else:
+            records.append((f"item {i}", rec, json.dumps(rec, ensure_ascii=False, default=str)))
+    t = _records_to_table(records, path, problems)
     if notice:
         t.notices.append(notice)
     return [t]
@@ -237,17 +288,26 @@ def read_json(path: Path) -> list[Table]:
 def read_jsonl(path: Path) -> list[Table]:
     text, notice = decode(path.read_bytes(), path)
     records: list[tuple[str, Any, str]] = []
+    problems: dict[str, str] = {}
     bad: list[Row] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            records.append((f"line {n}", json.loads(line), line))
+            rec = load_json(line, file=path, locator=f"line {n}")
         except json.JSONDecodeError as e:
             bad.append(Row(f"line {n}", [], line, f"not valid JSON: {e.msg} (column {e.colno})"))
+            continue
+        except DataError as e:
+            bad.append(Row(f"line {n}", [], line[:2000], e.message))
+            continue
+        problem = value_problem(rec)
+        if problem:
+            problems[f"line {n}"] = problem
+        records.append((f"line {n}", rec, line))
     if not records and not bad:
         raise DataError("the file holds no JSON lines", file=path)
-    t = _records_to_table(records, path)
+    t = _records_to_table(records, path, problems)
     t.rows.extend(bad)
     t.rows.sort(key=lambda r: int(r.locator.split()[1]))
     if notice:
