@@ -16,7 +16,7 @@ def _run(*args: str) -> tuple[int, str]:
 
     with time_limit(20):
         res = _runner().invoke(app, list(args))
-    return res.exit_code, res.stderr
+    return res.exit_code, res.stderr + res.stdout
 
 
 @pytest.fixture

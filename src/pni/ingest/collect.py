@@ -83,7 +83,7 @@ def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
 
 def _form_csv(path: Path) -> bool:
     """Whether a .csv file is a NarraFirma story form rather than stories."""
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() != ".csv" or not path.is_file():  # a FIFO would block
         return False
     from pni.ingest.readers.narrafirma import is_form_csv
 
@@ -129,7 +129,7 @@ def expand(paths: list[Path], form: Path | None = None
                         pass
             found.extend(d / f for f in sorted(filenames))
         for f in found:
-            reason = skip_reason(f, named_forms) or _special(f)
+            reason = _special(f) or skip_reason(f, named_forms)
             if reason:
                 skipped.append(Skipped(path=str(f), reason=reason))
             elif f.resolve() not in seen:
