@@ -82,9 +82,10 @@ def prepare(
     from pni.embed import get_embedder
     from pni.explore.report import build_report, save_report
     from pni.ingest.collect import collect
-    from pni.packet import PacketOptions, build_packets, write_packets
-    from pni.render import report_html, report_md
+    from pni.packet import PacketOptions, build_packets
+    from pni.render import write_packets, write_report
     from pni.store import Store
+    from pni.store.stories import count_stories
 
     out.mkdir(parents=True, exist_ok=True)
     store = store or out / "pni.db"
@@ -101,7 +102,7 @@ def prepare(
         failed = [f for f in creport.files if f.error]
         for f in failed:
             notes.append(f"{f.file}: not collected: {f.error}")
-        if not db.scalar("SELECT count(*) FROM stories"):
+        if not count_stories(db):
             raise DataError("no stories were collected from the given paths")
         if embedder is None:
             task = _task(progress, "Loading the embedding model (the first use exports it once)")
@@ -113,8 +114,8 @@ def prepare(
                               names=load_names(names_file) if names_file else [])
         report = build_report(db, run_id=run.run_id, names_file=names_file)
         save_report(db, report)
-        html = report_html.write(report, out / "report.html")
-        md = report_md.write(report, out / "report.md")
+        html = write_report(report, out / "report.html", "html")[0]
+        md = write_report(report, out / "report.md", "md")[0]
         packets = build_packets(db, PacketOptions(run_id=run.run_id, names_file=names_file,
                                                   groups=groups))
         written = write_packets(packets, out / f"packet.{fmt}", fmt)

@@ -85,8 +85,9 @@ def name_words(names: Iterable[str]) -> set[str]:
 
 def teller_names(db: Store) -> list[str]:
     """Tellers' real names, where the store kept them (``pni collect --keep-names``)."""
-    return [r["name"] for r in db.query("SELECT name FROM tellers WHERE name IS NOT NULL"
-                                        " AND trim(name) != ''")]
+    from pni.store.stories import teller_names as kept
+
+    return [n for n in kept(db).values() if n.strip()]
 
 
 def _name_variants(name: str) -> set[str]:

@@ -18,11 +18,9 @@ def summarize(db: Store) -> dict[str, Any]:
         | {k: v for k, v in counts.items() if k not in _COUNTED and k not in ("meta", "migrations")},
         "sections": [],
     }
-    rows = db.query(
-        "SELECT c.name AS collection, s.source_kind AS kind, count(*) AS stories,"
-        " sum(s.consent = 'no') AS consent_no FROM stories s"
-        " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2"
-    )
+    from pni.store.stories import collection_summary
+
+    rows = collection_summary(db)
     info["collections"] = rows
     if rows:
         info["sections"].append({

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from pni.cluster import cluster_stories
+from pni.cluster.pipeline import subsample_fit
 from pni.cluster.stability import stability_ari
 from pni.embed import FakeEmbedder
 from pni.errors import UsageError
@@ -16,11 +17,11 @@ def test_clear_structure_is_stable_and_noise_is_not() -> None:
     c = rng.standard_normal((3, 16))
     v = np.vstack([c[i] + rng.normal(0, .05, (30, 16)) for i in range(3)]).astype(np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
-    clear = stability_ari(v, ["words"] * 90, k=3, min_size=5)
+    clear = stability_ari(v, ["words"] * 90, k=3, fit=subsample_fit(min_size=5))
     assert clear["mean_ari"] == pytest.approx(1.0)
     noise = rng.standard_normal((90, 16)).astype(np.float32)
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-    vague = stability_ari(noise, ["words"] * 90, k=3, min_size=5)
+    vague = stability_ari(noise, ["words"] * 90, k=3, fit=subsample_fit(min_size=5))
     assert vague["mean_ari"] < clear["mean_ari"]
 
 
@@ -33,4 +34,4 @@ def test_stability_is_recorded(populated: tuple[Store, list[str]]) -> None:
 
 def test_stability_needs_two_runs() -> None:
     with pytest.raises(UsageError):
-        stability_ari(np.eye(4, dtype=np.float32), ["a"] * 4, k=1)
+        stability_ari(np.eye(4, dtype=np.float32), ["a"] * 4, k=1, fit=subsample_fit())

@@ -41,7 +41,7 @@ def collect(
     kind: Annotated[SourceKind | None, typer.Option(
         "--kind", help="Source kind (default: guessed from the file).", show_default=False)]
     = None,
-    map_: Annotated[list[str] | None, typer.Option(
+    mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="KEY=COLUMN for text, id, teller, prompt, title, date, consent, language.",
         show_default=False)] = None,
     form: Annotated[Path | None, typer.Option(
@@ -96,7 +96,7 @@ def collect(
     fmt = output_format(format_, json_)
     listeners = [x.strip() for item in listener or [] for x in item.split(",") if x.strip()]
     opts = CollectOptions(
-        collection=collection, kind=None if kind is None else kind.value, mapping=parse_map(map_ or []), form=form, sheet=sheet,
+        collection=collection, kind=None if kind is None else kind.value, mapping=parse_map(mapping or []), form=form, sheet=sheet,
         split=split, listeners=listeners, keep_names=keep_names, dry_run=dry_run,
         platform=platform, encoding=encoding, teller_questions=list(teller_question or []),
         consent_map=parse_consent_map(consent_map or ""),

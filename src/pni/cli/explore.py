@@ -49,7 +49,7 @@ def explore(
     min_pattern: Annotated[int, typer.Option(
         "--min-pattern", min=2,
         help="Pattern lens: the smallest pattern (in stories) that is tested.")] = 10,
-    lump: Annotated[list[str] | None, typer.Option(
+    lumps: Annotated[list[str] | None, typer.Option(
         "--lump", metavar="Q:a,b=ab",
         help="Merge answers a and b of question Q into 'ab' for this report only (stored "
         "answers are not changed). Repeatable.")] = None,
@@ -89,24 +89,18 @@ def explore(
     with open_store(store) as db:
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
-            q_threshold=q_threshold, lumps=lump or [], interpretations=interpretations,
+            q_threshold=q_threshold, lumps=lumps or [], interpretations=interpretations,
             names_file=None if no_redact else names_file(names, store),
             redact=not no_redact, few=few)
         if not no_save:
             save_report(db, report)
     written: list[str] = []
-    if html:
-        from pni.render import report_html
+    from pni.render import write_report
 
-        written.append(str(report_html.write(report, html)))
-    if md:
-        from pni.render import report_md
-
-        written.append(str(report_md.write(report, md)))
-    if csv:
-        from pni.render import report_csv
-
-        written.append(str(report_csv.write(report, csv)[0].parent) + "/")
+    for path, kind in ((html, "html"), (md, "md"), (csv, "csv")):
+        if path is not None:
+            write_report(report, path, kind)
+            written.append(str(path) + ("/" if kind == "csv" else ""))
     doc = report.model_dump(mode="json")
     tests = doc.pop("tests")
     emit(fmt, "tests", tests, meta=doc, show=lambda: _summary(report))

@@ -60,7 +60,7 @@ def packet(
     store: StoreOpt = None,
     run: RunOpt = None,
     patterns: Annotated[str, typer.Option("--patterns", help="'all' or pattern ids, e.g. 3,5.")] = "all",
-    exercise: Annotated[str | None, typer.Option(
+    exercises: Annotated[str | None, typer.Option(
         "--exercise", help="Exercises, e.g. landscape,timeline, or 'all' (default: encounter,"
         " twice-told, timeline, landscape, composite).", show_default=False)] = None,
     groups: Annotated[int, typer.Option("--groups", help="Small groups: each gets its own packet"
@@ -68,7 +68,7 @@ def packet(
     to: Annotated[DocFormat | None, typer.Option(
         "--to", help="Document format (default: from the output's suffix, else pdf).",
         show_default=False)] = None,
-    lens: Annotated[str | None, typer.Option(
+    lenses: Annotated[str | None, typer.Option(
         "--lens", help="Lens pages: cynefin, value-cycles, cop-stages, nested-communities.",
         show_default=False)] = None,
     names: Annotated[Path | None, typer.Option(
@@ -103,7 +103,8 @@ def packet(
     "cards", "patterns", "exercises"}, ...]}. Example: `pni packet --groups 3 -o packets/`.
     """
     from pni.errors import UsageError
-    from pni.packet import PacketOptions, build_packets, write_packets
+    from pni.packet import PacketOptions, build_packets
+    from pni.render import write_packets
 
     fmt = output_format(format_, json_)
     doc = doc_format(to, output)
@@ -113,10 +114,10 @@ def packet(
             pattern_ids = [int(x) for x in _csv(patterns) or []]
         except ValueError as e:
             raise UsageError(f"--patterns takes 'all' or pattern ids like 3,5 (got {patterns!r})") from e
-    ex = _csv(exercise)
+    ex = _csv(exercises)
     opts = PacketOptions(
         run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
-        groups=groups, lenses=_csv(lens) or [], names_file=None if no_redact else names_file(names, store),
+        groups=groups, lenses=_csv(lenses) or [], names_file=None if no_redact else names_file(names, store),
         redact=not no_redact,
         include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper.value,
         cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,

@@ -185,7 +185,7 @@ def assign_new_stories(
             "x": x, "y": y})
 
     sizes = Counter(a["pattern"] for a in assignments if a["pattern"] is not None)
-    from pni.cluster.pipeline import teller_mix
+    from pni.cluster.exemplars import teller_mix
 
     all_stories = {s.id: s for s in sq.list_stories(db)}
     members: dict[int, list[Any]] = {n: [] for n in by_number}

@@ -14,7 +14,9 @@ chosen exemplar (cosine >= 0.95) are skipped while other candidates remain.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -65,3 +67,17 @@ def pick_exemplars(
         chosen.append(best)
         max_sim = np.maximum(max_sim, v @ v[best])
     return chosen
+
+
+def teller_mix(stories: Sequence[Any]) -> dict[str, dict[str, int]]:
+    """Counts of tellers' role, collection and source kind among ``stories``."""
+    mix: dict[str, Counter[str]] = {"role": Counter(), "collection": Counter(),
+                                    "source_kind": Counter()}
+    for s in stories:
+        role = (s.teller_answers or {}).get("role")
+        if isinstance(role, list):
+            role = ", ".join(str(r) for r in role)
+        mix["role"][str(role) if role not in (None, "") else "(unknown)"] += 1
+        mix["collection"][s.collection or "(none)"] += 1
+        mix["source_kind"][s.source_kind or "other"] += 1
+    return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in mix.items()}

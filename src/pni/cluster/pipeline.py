@@ -3,21 +3,20 @@
 ``cluster_vectors`` works on vectors and texts alone (scripts, benchmarks);
 ``cluster_stories`` reads the store, embeds through the vector cache and saves the run.
 
->>> from pni.embed import FakeEmbedder
->>> from pni.store import Store
->>> from tests.helpers import populate  # doctest: +SKIP
->>> with Store.open(":memory:") as db:  # doctest: +SKIP
-...     _ = populate(db, 60)
-...     res = cluster_stories(db, FakeEmbedder())
-...     res.n_patterns >= 2
-True
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> c = rng.standard_normal((3, 16))
+>>> v = np.vstack([c[i] + rng.normal(0, .05, (30, 16)) for i in range(3)])
+>>> v /= np.linalg.norm(v, axis=1, keepdims=True)
+>>> words = ["lunch table friends"] * 30 + ["sleep hours stress"] * 30 + ["quiz points"] * 30
+>>> len(cluster_vectors(v, words, min_size=5).patterns)
+3
 """
 
 from __future__ import annotations
 
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +30,7 @@ from pni.cluster.assign import (
     check_threshold,
     merge_close,
 )
-from pni.cluster.exemplars import centroid, pick_exemplars
+from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
 from pni.cluster.labels import label_patterns
 from pni.cluster.reduce import Reducer, get_reducer
 from pni.errors import DataError, UsageError
@@ -236,18 +235,13 @@ def cluster_vectors(
                       {k: round(v, 4) for k, v in timings.items()}, params)
 
 
-def teller_mix(stories: Sequence[Any]) -> dict[str, dict[str, int]]:
-    """Counts of tellers' role, collection and source kind among ``stories``."""
-    mix: dict[str, Counter[str]] = {"role": Counter(), "collection": Counter(),
-                                    "source_kind": Counter()}
-    for s in stories:
-        role = (s.teller_answers or {}).get("role")
-        if isinstance(role, list):
-            role = ", ".join(str(r) for r in role)
-        mix["role"][str(role) if role not in (None, "") else "(unknown)"] += 1
-        mix["collection"][s.collection or "(none)"] += 1
-        mix["source_kind"][s.source_kind or "other"] += 1
-    return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in mix.items()}
+def subsample_fit(**options: Any) -> Callable[[np.ndarray, list[str], int], np.ndarray]:
+    """``cluster_vectors`` with ``options`` as a ``fit`` for ``stability_ari``: (vectors, texts,
+    seed) -> each row's pattern number (0: none)."""
+    def fit(vectors: np.ndarray, texts: list[str], seed: int) -> np.ndarray:
+        return cluster_vectors(vectors, texts, seed=seed, **options).pattern
+
+    return fit
 
 
 def versions() -> dict[str, str]:
@@ -267,10 +261,11 @@ AUTO = "auto"
 
 def calibrated(embedder: Any, value: float | str | None, default: float) -> float | None:
     """A cosine threshold: ``value`` as given, or for ``"auto"`` the value calibrated for
-    all-MiniLM-L6-v2 (None for the fake test embedder)."""
+    all-MiniLM-L6-v2, unless the embedder says its cosines are on another scale
+    (``thresholds_calibrated = False``: then None, no threshold)."""
     if value != AUTO:
         return None if value is None else float(value)
-    return None if getattr(embedder, "backend", "") == "fake" else default
+    return default if getattr(embedder, "thresholds_calibrated", True) else None
 
 
 def cluster_stories(
@@ -327,9 +322,9 @@ def cluster_stories(
 
         t = time.perf_counter()
         metrics["stability"] = stability_ari(
-            res.vectors, texts, k=stability, seed=seed, min_size=cl.params["min_size"],
-            reducer=reducer, clusterer=clusterer, assign_noise_threshold=assign_noise,
-            merge_threshold=merge_threshold)
+            res.vectors, texts, k=stability, seed=seed, fit=subsample_fit(
+                min_size=cl.params["min_size"], reducer=reducer, clusterer=clusterer,
+                assign_noise_threshold=assign_noise, merge_threshold=merge_threshold))
         timings["stability"] = round(time.perf_counter() - t, 4)
     timings["total"] = round(time.perf_counter() - t0, 4)
     params = dict(cl.params)

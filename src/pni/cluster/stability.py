@@ -12,13 +12,18 @@ time; near 0: no more agreement than chance.
 >>> c = rng.standard_normal((3, 16))
 >>> v = np.vstack([c[i] + rng.normal(0, .05, (30, 16)) for i in range(3)])
 >>> v /= np.linalg.norm(v, axis=1, keepdims=True)
->>> stability_ari(v, ["a b"] * 90, k=3, min_size=5)["mean_ari"]
+>>> from pni.cluster.pipeline import subsample_fit
+>>> stability_ari(v, ["a b"] * 90, k=3, fit=subsample_fit(min_size=5))["mean_ari"]
 1.0
+
+``fit`` is how one subsample is clustered (vectors, texts, seed -> a pattern number per row, 0
+for none); ``pni.cluster.pipeline.subsample_fit`` gives the pipeline's, so this module does not
+import the pipeline that calls it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from typing import Any
 
@@ -34,27 +39,24 @@ def stability_ari(
     texts: Sequence[str],
     *,
     k: int,
+    fit: Callable[[np.ndarray, list[str], int], np.ndarray],
     seed: int = 0,
-    min_size: int | None = None,
     fraction: float = SUBSAMPLE,
-    **options: Any,
 ) -> dict[str, Any]:
-    """Cluster ``k`` seeded subsamples; mean, min and max pairwise ARI (rounded to 4 places)."""
+    """Cluster ``k`` seeded subsamples with ``fit``; mean, min and max pairwise ARI (rounded to
+    4 places)."""
     from sklearn.metrics import adjusted_rand_score
 
-    from pni.cluster.pipeline import cluster_vectors
-
     if k < 2:
-        raise UsageError("--stability needs at least 2 runs")
+        raise UsageError("needs at least 2 runs", param="stability")
     n = len(texts)
     m = max(2, round(n * fraction))
     runs: list[dict[int, int]] = []
     for j in range(k):
         rng = np.random.default_rng(seed + j)
         rows = np.sort(rng.choice(n, size=min(m, n), replace=False))
-        cl = cluster_vectors(vectors[rows], [texts[i] for i in rows], min_size=min_size,
-                             seed=seed + j, **options)
-        runs.append({int(r): int(p) for r, p in zip(rows, cl.pattern, strict=True)})
+        labels = fit(vectors[rows], [texts[i] for i in rows], seed + j)
+        runs.append({int(r): int(p) for r, p in zip(rows, labels, strict=True)})
     aris = []
     for a, b in combinations(runs, 2):
         common = sorted(set(a) & set(b))

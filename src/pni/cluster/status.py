@@ -11,16 +11,14 @@ SHOWN = 5
 
 def section(db: Store) -> dict[str, Any] | None:
     """The latest runs (newest first), or None when there is none."""
-    rows = db.query(
-        "SELECT id, kind, parent_run, created_at, n_stories, n_patterns, coverage, metrics"
-        " FROM runs ORDER BY id DESC LIMIT ?", (SHOWN,))
+    from pni.store.runs import list_runs
+
+    rows = list_runs(db, latest=SHOWN)
     if not rows:
         return None
-    from pni.store.db import loads
-
     out = []
     for r in rows:
-        m = loads(r["metrics"]) or {}
+        m = r["metrics"]
         cov = r["coverage"]
         out.append([r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else ""),
                     r["created_at"], r["n_stories"], r["n_patterns"],

@@ -50,7 +50,7 @@ class Lump:
         values, eq, into = rest.rpartition("=")
         vals = [v.strip() for v in values.split(",") if v.strip()]
         if not sep or not eq or not qid.strip() or not into.strip() or not vals:
-            raise UsageError(f"--lump {spec!r}: expected QUESTION:a,b=ab")
+            raise UsageError(f"{spec!r}: expected QUESTION:a,b=ab", param="lumps")
         return cls(qid.strip(), vals, into.strip())
 
     def __str__(self) -> str:
@@ -273,10 +273,10 @@ def _check_lumps(lumps: list[Lump], questions: dict[str, Question], stories: lis
     for lp in lumps:
         q = questions.get(lp.question)
         if q is None:
-            raise UsageError(f"--lump {lp}: no question with id {lp.question!r}")
+            raise UsageError(f"{lp}: no question with id {lp.question!r}", param="lumps")
         if q.kind not in ("choice", "multi-choice", "boolean"):
-            raise UsageError(f"--lump {lp}: {lp.question!r} is a {q.kind} question; "
-                             "only choice, multi-choice and boolean answers can be lumped")
+            raise UsageError(f"{lp}: {lp.question!r} is a {q.kind} question; only choice,"
+                             " multi-choice and boolean answers can be lumped", param="lumps")
         seen: set[str] = set(q.options) | ({YES, NO} if q.kind == "boolean" else set())
         for s in stories:
             raw = (s.answers if q.about == "story" else s.teller_answers).get(q.id)
@@ -290,8 +290,8 @@ def _check_lumps(lumps: list[Lump], questions: dict[str, Question], stories: lis
                     and other is not lp)
         missing = [v for v in lp.values if v not in seen]
         if missing:
-            raise UsageError(f"--lump {lp}: {lp.question!r} has no answer "
-                             + ", ".join(repr(m) for m in missing))
+            raise UsageError(f"{lp}: {lp.question!r} has no answer "
+                             + ", ".join(repr(m) for m in missing), param="lumps")
 
 
 def _variables(frame: pd.DataFrame, asked: list[Question], lumps: list[Lump]) -> list[Variable]:

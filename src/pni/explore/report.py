@@ -2,10 +2,11 @@
 correction, turn notable results into observations, look at voices, and assemble one
 ``ExploreReport`` (what the HTML, Markdown, CSV and JSON outputs show).
 
+>>> from pathlib import Path
+>>> from pni.ingest.collect import collect
 >>> from pni.store import Store
->>> from tests.helpers import populate
->>> with Store.open(":memory:") as db:
-...     _ = populate(db, 30)
+>>> with Store.open(":memory:") as db:                   # from a checkout: the sample fieldwork
+...     _ = collect(db, [Path("sample_stories")])
 ...     report = build_report(db)
 >>> report.notes[0]
 'No cluster run yet: the pattern lens and the story map are left out (run `pni cluster` first).'
@@ -70,10 +71,11 @@ def build_report(
     from pni.explore.voices import voices
     from pni.store import runs as runq
 
-    if min_subset < 2 or min_pattern < 2:
-        raise UsageError("--min-subset and --min-pattern must be at least 2")
+    for name, value in (("min_subset", min_subset), ("min_pattern", min_pattern)):
+        if value < 2:
+            raise UsageError(f"must be at least 2 (got {value})", param=name)
     if not 0 < q_threshold <= 1:
-        raise UsageError("--q-threshold must be in (0, 1]")
+        raise UsageError(f"must be in (0, 1] (got {q_threshold})", param="q_threshold")
     templates = Templates.load(interpretations)
     parsed = [lp if isinstance(lp, Lump) else Lump.parse(lp) for lp in lumps]
     rid = resolve(db, run_id, no_run=no_run)

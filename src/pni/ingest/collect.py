@@ -390,7 +390,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     opts = opts or CollectOptions()
     progress = progress or Progress()
     if opts.kind is not None and opts.kind not in SOURCE_KINDS:
-        raise UsageError(f"--kind {opts.kind!r}: choose one of {', '.join(SOURCE_KINDS)}")
+        raise UsageError(f"{opts.kind!r}: choose one of {', '.join(SOURCE_KINDS)}", param="kind")
     _check_options(opts)
     form = load_form(opts.form) if opts.form else None
     files, skipped = expand(paths, opts.form)

@@ -34,9 +34,10 @@ def parse_map(items: list[str]) -> dict[str, str]:
         key, sep, col = item.partition("=")
         key = key.strip().casefold()
         if not sep or not col.strip():
-            raise UsageError(f"--map {item!r}: write KEY=COLUMN, e.g. --map text=Story")
+            raise UsageError(f"{item!r}: write KEY=COLUMN, e.g. text=Story", param="mapping")
         if key not in MAP_KEYS:
-            raise UsageError(f"--map {item!r}: KEY must be one of {', '.join(MAP_KEYS)}")
+            raise UsageError(f"{item!r}: KEY must be one of {', '.join(MAP_KEYS)}",
+                             param="mapping")
         out[key] = col.strip()
     return out
 

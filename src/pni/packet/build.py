@@ -118,11 +118,11 @@ def _axes(questions: dict[str, Question], stories: list[Story], asked: list[str]
     """Axis texts, end labels and placeholder values for the landscape grid."""
     if asked:
         if len(asked) != 2:
-            raise UsageError("--axes takes two question ids, e.g. --axes belonging,how_common")
+            raise UsageError("takes two question ids, e.g. belonging,how_common", param="axes")
         missing = [a for a in asked if a not in questions]
         if missing:
-            raise UsageError(f"--axes: no question {', '.join(missing)} (questions: "
-                             f"{', '.join(questions)})")
+            raise UsageError(f"no question {', '.join(missing)} (questions: "
+                             f"{', '.join(questions)})", param="axes")
         chosen = list(asked)
     else:
         answered = {k for s in stories for k in s.answers}
@@ -239,16 +239,18 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     else:
         bad = [n for n in opts.exercises if n not in known]
         if bad:
-            raise UsageError(f"--exercise: no exercise {', '.join(bad)} (known: {', '.join(known)})")
+            raise UsageError(f"no exercise {', '.join(bad)} (known: {', '.join(known)})",
+                             param="exercises")
         names = list(dict.fromkeys(opts.exercises))
     lens_raw = prompts.load("lenses.yaml")
     bad = [n for n in opts.lenses if n not in lens_raw]
     if bad:
-        raise UsageError(f"--lens: no lens {', '.join(bad)} (known: {', '.join(lens_raw)})")
+        raise UsageError(f"no lens {', '.join(bad)} (known: {', '.join(lens_raw)})",
+                         param="lenses")
     if opts.groups < 1:
-        raise UsageError(f"--groups must be at least 1 (got {opts.groups})")
+        raise UsageError(f"must be at least 1 (got {opts.groups})", param="groups")
     if not 1 <= opts.cards_per_pattern <= 50:
-        raise UsageError("cards per pattern must be between 1 and 50")
+        raise UsageError("must be between 1 and 50", param="cards_per_pattern")
 
     # the run, its patterns and its stories
     run_id = runq.resolve_run(db, opts.run_id)
@@ -257,8 +259,9 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         by_id = {p["id"]: p for p in all_patterns}
         bad_ids = [str(i) for i in opts.patterns if i not in by_id]
         if bad_ids:
-            raise UsageError(f"--patterns: run {run_id} has no pattern {', '.join(bad_ids)}"
-                             f" (its patterns: {', '.join(str(i) for i in by_id)})")
+            raise UsageError(f"run {run_id} has no pattern {', '.join(bad_ids)}"
+                             f" (its patterns: {', '.join(str(i) for i in by_id)})",
+                             param="patterns")
         patterns = [by_id[i] for i in dict.fromkeys(opts.patterns)]
     else:
         patterns = all_patterns

@@ -20,7 +20,7 @@ def allocate(keys: Sequence[tuple[Hashable, Hashable]], n_groups: int) -> list[l
     """Indices of ``keys`` (``(pattern, teller group)`` per story, already in preferred order
     within each stratum) for each of ``n_groups`` groups. Deterministic."""
     if n_groups < 1:
-        raise UsageError(f"--groups must be at least 1 (got {n_groups})")
+        raise UsageError(f"must be at least 1 (got {n_groups})", param="groups")
     first_seen: dict[Hashable, int] = {}
     sub_seen: dict[tuple[Hashable, Hashable], int] = {}
     for i, (p, t) in enumerate(keys):

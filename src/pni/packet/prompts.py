@@ -51,7 +51,7 @@ class Prompts:
         self.base = base or default_dir()
         self.override = None if override is None else Path(override)
         if self.override is not None and not self.override.is_dir():
-            raise UsageError("--prompts must name a folder", file=self.override)
+            raise UsageError("must name a folder", file=self.override, param="prompts")
 
     def _read(self, path: Path) -> Any:
         import yaml

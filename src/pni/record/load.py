@@ -66,11 +66,16 @@ def _opt(value: Any) -> str | None:
 
 class _Resolver:
     def __init__(self, db: Store):
-        self.ids = {r["id"] for r in db.query("SELECT id FROM stories")}
+        from pni.store.runs import pattern_ids
+        from pni.store.stories import story_refs
+
+        refs = story_refs(db)
+        self.ids = {sid for sid, _ in refs}
         self.by_source: dict[str, list[str]] = {}
-        for r in db.query("SELECT id, source_id FROM stories WHERE source_id IS NOT NULL"):
-            self.by_source.setdefault(r["source_id"].casefold(), []).append(r["id"])
-        self.patterns = {int(r["id"]) for r in db.query("SELECT id FROM patterns")}
+        for sid, source_id in refs:
+            if source_id is not None:
+                self.by_source.setdefault(source_id.casefold(), []).append(sid)
+        self.patterns = pattern_ids(db)
 
     def story(self, ref: str) -> str:
         if ref in self.ids:

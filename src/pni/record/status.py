@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from pni.store import Store
-from pni.store.outcomes import outcome_summary
+from pni.store.outcomes import count_outcome_rejects, outcome_summary
 
 
 def section(db: Store) -> dict[str, Any] | None:
     """Outcomes by session and kind, and how many records were rejected; None when none yet."""
-    if db.scalar("SELECT 1 FROM sqlite_master WHERE type='table' AND name='outcomes'") is None:
+    if not db.has_table("outcomes"):
         return None
     rows = outcome_summary(db)
-    rejected = int(db.scalar("SELECT count(*) FROM outcome_rejects") or 0)
+    rejected = count_outcome_rejects(db)
     if not rows and not rejected:
         return None
     table = [[r["session"] or "-", r["kind"], r["n"], r["groups"]] for r in rows]

@@ -156,6 +156,10 @@ class Store:
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
+                                 (name,)).fetchone() is not None
+
     def table_counts(self) -> dict[str, int]:
         """Rows in every pni table (for ``pni status``)."""
         names = [

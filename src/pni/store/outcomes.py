@@ -59,6 +59,10 @@ def list_outcome_rejects(db: Store) -> list[dict[str, Any]]:
     return db.query("SELECT file, line, reason, raw FROM outcome_rejects ORDER BY id")
 
 
+def count_outcome_rejects(db: Store) -> int:
+    return int(db.scalar("SELECT count(*) FROM outcome_rejects") or 0)
+
+
 def outcome_summary(db: Store) -> list[dict[str, Any]]:
     return db.query(
         "SELECT COALESCE(session, '') AS session, kind, count(*) AS n,"

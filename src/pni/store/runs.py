@@ -92,8 +92,17 @@ def get_run(db: Store, run_id: int) -> dict[str, Any]:
     return _run_row(r)
 
 
-def list_runs(db: Store) -> list[dict[str, Any]]:
+def list_runs(db: Store, *, latest: int | None = None) -> list[dict[str, Any]]:
+    """Every run, oldest first; ``latest=N``: the N newest, newest first."""
+    if latest is not None:
+        return [_run_row(r) for r in db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?",
+                                              (latest,))]
     return [_run_row(r) for r in db.query("SELECT * FROM runs ORDER BY id")]
+
+
+def pattern_ids(db: Store) -> set[int]:
+    """The id of every pattern of every run."""
+    return {int(r["id"]) for r in db.query("SELECT id FROM patterns")}
 
 
 def _pattern_row(r: dict[str, Any]) -> dict[str, Any]:

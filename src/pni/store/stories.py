@@ -255,6 +255,19 @@ def count_stories(db: Store) -> int:
     return int(db.scalar("SELECT count(*) FROM stories"))
 
 
+def story_refs(db: Store) -> list[tuple[str, str | None]]:
+    """Every story's pni id and the source's own id (None when the source gave none)."""
+    return [(r["id"], r["source_id"]) for r in db.query("SELECT id, source_id FROM stories")]
+
+
+def collection_summary(db: Store) -> list[dict[str, Any]]:
+    """Stories per collection and source kind, and how many of them said consent 'no'."""
+    return db.query(
+        "SELECT c.name AS collection, s.source_kind AS kind, count(*) AS stories,"
+        " sum(s.consent = 'no') AS consent_no FROM stories s"
+        " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2")
+
+
 # -- imports and rejects ----------------------------------------------------------------------
 def start_import(db: Store, rec: ImportRecord) -> int:
     cur = db.execute(
