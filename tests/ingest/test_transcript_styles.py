@@ -223,3 +223,13 @@ def test_qualcoder_tags_in_docx(store: Store, tmp_path: Path) -> None:
         ("id2", "Mm-hmm.\n\nMy brother studied there every night.")]
     assert f.read == 2 and f.stored == 2
     _has(f, "QualCoder ([id1] words)")
+
+
+def test_kind_other_keeps_a_dialogue_one_story(store: Store, tmp_path: Path) -> None:
+    p = tmp_path / "story.txt"
+    p.write_text("Mom: Where were you?\nMe: At the library.\nMom: Until nine?\nMe: Yes.\n")
+    f, rows = _collect(store, p)
+    _has(f, "--kind other keeps the file one story")
+    f, rows = _collect(store, p, kind="other")
+    assert f.stored == 1 and rows[-1][2] == ("Mom: Where were you?\nMe: At the library.\n"
+                                             "Mom: Until nine?\nMe: Yes.")

@@ -196,7 +196,8 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
     if guessed:
         who = f" --listener {shlex.quote(lis.listeners[0])}" if lis.listeners else ""
         built.notices.append(f"to confirm or correct: pni collect {shlex.quote(label)} --kind"
-                             f" {kind}{who} (--listener NAME names the speaker who asks)")
+                             f" {kind}{who} (--listener NAME names the speaker who asks; --kind other"
+                             " keeps the file one story)")
     built.kind = kind
     single = _str(meta.get("teller"))
     attrs: dict[str, dict[str, Any]] = {}
