@@ -426,6 +426,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         rep.kind = kind
         rep.notices = res.notices + notices
         report.inferred.extend(inferred)
+        report.skipped.extend(got.skipped)
         rep.read = len(cands)
         stories, rejects, tellers = _process(batch, cands, label, res.settings.collection, kind,
                                              rep, progress)

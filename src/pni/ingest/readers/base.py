@@ -36,7 +36,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from pni.ingest.forms import Form
-    from pni.ingest.models import Candidate, CollectOptions, FileSettings, InferredQuestion
+    from pni.ingest.models import (
+        Candidate,
+        CollectOptions,
+        FileSettings,
+        InferredQuestion,
+        Skipped,
+    )
     from pni.ingest.readers.tables import Table
     from pni.models import Question
 
@@ -66,6 +72,7 @@ class ReadResult:
     notices: list[str] = field(default_factory=list)
     kind: str = "other"
     platform: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)  # parts of a container not collected
 
 
 @runtime_checkable
