@@ -143,3 +143,23 @@ def test_cli_collect_lists_the_skipped_sources(qdpx: Path, tmp_path: Path) -> No
     out = json.loads(r.stdout)
     assert out["totals"]["stored"] == 3
     assert sorted(s["reason"].split()[0] for s in out["skipped"]) == ["PDF", "audio", "picture"]
+
+
+def test_damaged_projects_are_one_file_error_each(tmp_path: Path, store: Store) -> None:
+    cases = {
+        "broken.qdpx": {"project.qde": b"<Project xmlns='urn:QDA-XML:project:1.0'><Sources>"},
+        "other.qdpx": {"project.qde": b"<Project xmlns='urn:other'/>"},
+        "laughs.qdpx": {"project.qde": (
+            b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+            + b"".join(b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&" + bytes([97 + i]) + b";")
+                                                * 10) for i in range(8))
+            + b']><Project xmlns="urn:QDA-XML:project:1.0" name="&i;"/>')},
+    }
+    for name, files in cases.items():
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            for member, data in files.items():
+                z.writestr(member, data)
+    (tmp_path / "notzip.qdpx").write_bytes(b"PK\x03\x04garbage")
+    rep = collect(store, sorted(tmp_path.glob("*.qdpx")))
+    assert [f.stored for f in rep.files] == [0, 0, 0, 0]
+    assert all(f.error for f in rep.files), [f.error for f in rep.files]

@@ -18,6 +18,7 @@ from xml.etree import ElementTree as ET
 
 from pni.errors import DataError
 from pni.interop.refi import CODE_PATH_SEP
+from pni.limits import MAX_FILE_BYTES
 
 _OTHER_SOURCES = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio",
                   "VideoSource": "video"}
@@ -136,10 +137,18 @@ class _Archive:
                 return self.names[cand.casefold()]
         return None
 
+    def read(self, member: str) -> bytes:
+        """A member's bytes, refused when it would unpack past ``MAX_FILE_BYTES``."""
+        size = self.z.getinfo(member).file_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(f"{member} would unpack to {size} bytes (more than"
+                            f" {MAX_FILE_BYTES})", file=self.path)
+        return self.z.read(member)
+
     def text(self, member: str) -> tuple[str, str | None]:
         from pni.ingest.detect import decode
 
-        data = self.z.read(member)
+        data = self.read(member)
         text, notice = decode(data, self.path)
         return text.replace("\r\n", "\n").replace("\r", "\n"), notice
 
@@ -203,7 +212,7 @@ def read_project(path: Path) -> QdaProject:
         if not qde:
             raise DataError("not a REFI-QDA project: no project.qde inside", file=path)
         try:
-            root = ET.fromstring(z.read(qde[0]))
+            root = ET.fromstring(arc.read(qde[0]))
         except ET.ParseError as e:
             raise DataError(f"{qde[0]} is not valid XML: {e}", file=path) from e
         if _local(root) != "Project" or not root.tag.startswith("{urn:QDA-XML:project:"):
