@@ -85,6 +85,7 @@ class ImportRecord(_Model):
     id: int | None = None
     batch: str
     file: str
+    kind: Literal["collect", "annotate"] = "collect"
     started_at: datetime | None = None
     finished_at: datetime | None = None
     options: dict[str, Any] = Field(default_factory=dict)

@@ -23,8 +23,8 @@ def test_every_command_has_help_text() -> None:
 
     commands = [(p, c) for p, c, _ in walk()]
     top = {path[0] for path, _ in commands if len(path) == 1}
-    assert top == {"prepare", "collect", "stories", "cluster", "runs", "patterns", "explore",
-                   "packet", "record", "export", "status"}
+    assert top == {"prepare", "collect", "annotate", "imports", "stories", "cluster", "runs",
+                   "patterns", "explore", "packet", "record", "export", "status"}
     for path, cmd in commands:
         assert (cmd.help or "").strip(), f"pni {' '.join(path)} has no help text"
         result = runner.invoke(app, [*path, "--help"])

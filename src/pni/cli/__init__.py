@@ -27,6 +27,8 @@ _ClickException: type[Exception] = next(
 COMMANDS: dict[str, tuple[str, str]] = {
     "prepare": ("prepare", "From fieldwork files to a sensemaking packet in one folder."),
     "collect": ("collect", "Read story files into the store; account for every record."),
+    "annotate": ("annotate", "Add answers to stored stories (coding, later annotations)."),
+    "imports": ("imports", "List the imports (files read into the store) and undo one."),
     "cluster": ("cluster", "Embed the stories and find candidate patterns."),
     "explore": ("explore", "Integrity, pattern and answer lenses, observations, voices."),
     "packet": ("packet", "Print sensemaking packets: guide, worksheets, story cards."),

@@ -75,6 +75,9 @@ def collect(
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Do everything, then roll back: shows what would happen.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Re-read files collected before: each file's earlier import is"
+        " replaced by this one (see `pni imports`).")] = False,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
@@ -100,6 +103,7 @@ def collect(
         split=split, listeners=listeners, keep_names=keep_names, dry_run=dry_run,
         platform=platform, encoding=encoding, teller_questions=list(teller_question or []),
         consent_map=parse_consent_map(consent_map or ""),
+        replace=replace,
     )
     with open_store(store, create=True) as db, _Bars() as bars:
         report = run_collect(db, list(paths), opts, progress=bars)

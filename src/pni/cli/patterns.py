@@ -12,6 +12,7 @@ from pni.cli.common import (
     RunOpt,
     StoreOpt,
     emit,
+    err,
     open_store,
     output_format,
     say,
@@ -50,7 +51,8 @@ def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
           json_: JsonOpt = False) -> None:
     """List the patterns of a run (default: the latest): id, size, title, keywords.
 
-    JSON: {"run_id": N, "n_stories": N, "coverage": F, "patterns": [pattern, ...]}.
+    JSON: {"run_id": N, "n_stories": N, "coverage": F, "stale": why or null,
+    "patterns": [pattern, ...]}.
     """
     from pni.store import runs as runq
 
@@ -59,8 +61,12 @@ def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
         run_id = runq.resolve_run(db, run)
         r = runq.get_run(db, run_id)
         pats = runq.list_patterns(db, run_id)
+    if r.get("stale"):
+        err().print(f"Run {run_id} is stale: {r['stale']}; run `pni cluster` again.",
+                    markup=False, highlight=False, soft_wrap=True)
     emit(fmt, "patterns", [_public(p) for p in pats],
-         meta={"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"]},
+         meta={"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"],
+               "stale": r.get("stale")},
          show=lambda: pattern_table(f"Run {run_id}: {len(pats)} patterns", pats))
     if fmt is Format.table:
         n = r["n_stories"]

@@ -20,6 +20,7 @@ from pni.errors import DataError, PniError, UsageError
 from pni.ingest.detect import detect_reader, supported
 from pni.ingest.forms import Form, blank, load_form, to_bool
 from pni.ingest.guard import failure_reject, reader_boundary, record_failure
+from pni.ingest.imports import Replacement
 from pni.ingest.manifest import MANIFEST_NAMES, manifests_for
 from pni.ingest.models import (
     Candidate,
@@ -428,6 +429,8 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
         report.inferred.extend(inferred)
         report.skipped.extend(got.skipped)
         rep.read = len(cands)
+        replacing = Replacement.prepare(db, label, batch.hashes, batch.source_ids) \
+            if opts.replace else None
         stories, rejects, tellers = _process(batch, cands, label, res.settings.collection, kind,
                                              rep, progress)
         try:
@@ -438,12 +441,17 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
                 for qu in questions.values():
                     q.upsert_question(db, qu)
                 q.ensure_tellers_many(db, tellers)
-                q.insert_stories_many(db, stories, collection_id=cid, import_id=rep.import_id)
+                new = stories if replacing is None else replacing.store(
+                    db, stories, collection_id=cid, import_id=rep.import_id)
+                q.insert_stories_many(db, new, collection_id=cid, import_id=rep.import_id)
                 for r in rejects:
                     r.import_id = rep.import_id
                 q.add_rejects_many(db, rejects)
                 q.finish_import(db, rep.import_id, read=rep.read, stored=rep.stored,
                                 duplicates=rep.duplicates, rejected=rep.rejected)
+                if replacing is not None:
+                    rep.notices.extend(replacing.finish(db))
+                    rep.replaced = replacing.import_ids
                 if opts.dry_run:
                     raise _Rollback
         except _Rollback:

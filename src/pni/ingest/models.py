@@ -77,6 +77,7 @@ class CollectOptions(BaseModel):
     encoding: str | None = None
     teller_questions: list[str] = Field(default_factory=list)
     consent_map: dict[str, str] = Field(default_factory=dict)  # value (casefolded) -> yes|no
+    replace: bool = False
 
 
 class InferredQuestion(BaseModel):
@@ -106,6 +107,7 @@ class FileReport(BaseModel):
     error: str | None = None
     notices: list[str] = Field(default_factory=list)
     import_id: int | None = None
+    replaced: list[int] = Field(default_factory=list)  # earlier imports removed by --replace
 
     @property
     def balanced(self) -> bool:

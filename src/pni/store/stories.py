@@ -271,8 +271,8 @@ def collection_summary(db: Store) -> list[dict[str, Any]]:
 # -- imports and rejects ----------------------------------------------------------------------
 def start_import(db: Store, rec: ImportRecord) -> int:
     cur = db.execute(
-        "INSERT INTO imports(batch, file, started_at, options) VALUES (?,?,?,?)",
-        (rec.batch, rec.file, now(), dumps(rec.options)),
+        "INSERT INTO imports(batch, file, started_at, options, kind) VALUES (?,?,?,?,?)",
+        (rec.batch, rec.file, now(), dumps(rec.options), rec.kind),
     )
     return int(cur.lastrowid or 0)
 
@@ -303,10 +303,6 @@ def list_rejects(db: Store, *, batch: str | None = None) -> list[Reject]:
                    import_id=r["import_id"]) for r in db.query(sql + " ORDER BY r.id", params)]
 
 
-def list_imports(db: Store, limit: int = 20) -> list[dict[str, Any]]:
-    return db.query("SELECT * FROM imports ORDER BY id DESC LIMIT ?", (limit,))
-
-
 # -- bulk writes and lookups for `pni collect` ---------------------------------------------------
 def existing_hashes(db: Store) -> set[str]:
     """Every content hash in the store (one query, so collect needs no per-row SELECT)."""
@@ -327,31 +323,52 @@ def ensure_tellers_many(db: Store, tellers: Iterable[tuple[str, str | None]]) ->
         " SET name = COALESCE(excluded.name, tellers.name)", list(tellers))
 
 
+_STORY_COLUMNS = ("source_id, collection_id, teller_id, title, text, prompt, source_kind, date,"
+                  " language, consent, content_hash, import_id, source_file, source_sheet,"
+                  " source_locator, source_meta")
+
+
+def _story_row(s: Story, collection_id: int | None, import_id: int | None) -> tuple[Any, ...]:
+    prov = s.provenance or Provenance(file="")
+    return (s.source_id, collection_id, s.teller_id, s.title, s.text, s.prompt, s.source_kind,
+            s.date, s.language, s.consent, s.content_hash, import_id, prov.file or None,
+            prov.sheet, prov.locator, dumps(prov.meta) if prov.meta else None)
+
+
 def insert_stories_many(db: Store, stories: list[Story], *, collection_id: int | None,
                         import_id: int | None) -> None:
     """Insert new stories and their answers with executemany. The caller has already removed
     duplicates (``existing_hashes``); a duplicate here raises ``sqlite3.IntegrityError``."""
-    rows: list[tuple[Any, ...]] = []
+    db.executemany(
+        f"INSERT INTO stories(id, {_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(s.id, *_story_row(s, collection_id, import_id)) for s in stories])
+    _insert_answers_many(db, stories)
+
+
+def rewrite_stories_many(db: Store, stories: list[Story], *, collection_id: int | None,
+                         import_id: int | None) -> None:
+    """Overwrite stored stories (same ids) with a new reading of their source: every field, the
+    import they belong to, and the answers that came with them (answers added later by
+    `pni annotate` stay)."""
+    sets = ", ".join(f"{c.strip()} = ?" for c in _STORY_COLUMNS.split(","))
+    db.executemany(f"UPDATE stories SET {sets} WHERE id = ?",
+                   [(*_story_row(s, collection_id, import_id), s.id) for s in stories])
+    db.executemany("DELETE FROM answers WHERE story_id = ? AND import_id IS NULL",
+                   [(s.id,) for s in stories])
+    _insert_answers_many(db, stories)
+
+
+def _insert_answers_many(db: Store, stories: list[Story]) -> None:
     story_answers: list[tuple[str, str, str]] = []
     teller_answers: list[tuple[str, str, str]] = []
     for s in stories:
-        prov = s.provenance or Provenance(file="")
-        rows.append((s.id, s.source_id, collection_id, s.teller_id, s.title, s.text, s.prompt,
-                     s.source_kind, s.date, s.language, s.consent, s.content_hash, import_id,
-                     prov.file or None, prov.sheet, prov.locator,
-                     dumps(prov.meta) if prov.meta else None))
         story_answers.extend((s.id, q, dumps(v)) for q, v in s.answers.items())
         if s.teller_id:
             teller_answers.extend((s.teller_id, q, dumps(v)) for q, v in s.teller_answers.items())
     db.executemany(
-        "INSERT INTO stories(id, source_id, collection_id, teller_id, title, text, prompt,"
-        " source_kind, date, language, consent, content_hash, import_id, source_file,"
-        " source_sheet, source_locator, source_meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        rows)
-    db.executemany(
         "INSERT INTO answers(story_id, question_id, value) VALUES (?,?,?)"
         " ON CONFLICT(story_id, question_id) WHERE story_id IS NOT NULL"
-        " DO UPDATE SET value = excluded.value", story_answers)
+        " DO UPDATE SET value = excluded.value, import_id = NULL", story_answers)
     db.executemany(
         "INSERT INTO answers(teller_id, question_id, value) VALUES (?,?,?)"
         " ON CONFLICT(teller_id, question_id) WHERE teller_id IS NOT NULL"
