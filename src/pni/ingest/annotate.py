@@ -96,22 +96,23 @@ class _Rollback(Exception):
 
 
 def read_tables(path: Path, sheet: str | None = None) -> list[Table]:
-    """The tables of a CSV, TSV, XLSX, JSON or JSON Lines file, by its extension."""
-    from pni.ingest.readers import tables as tr
+    """The tables of a file, read by the table reader registered for its extension (CSV, TSV,
+    XLSX, JSON, JSON Lines): the same readers as `pni collect`."""
+    from pni.ingest.models import CollectOptions, FileSettings
+    from pni.ingest.readers import base
+    from pni.ingest.readers.tables import TableReader
 
     ext = path.suffix.lower()
-    if ext == ".csv":
-        return tr.read_csv(path)
-    if ext in (".tsv", ".tab"):
-        return tr.read_csv(path, tsv=True)
-    if ext in (".xlsx", ".xlsm"):
-        return tr.read_xlsx(path, sheet)
-    if ext == ".json":
-        return tr.read_json(path)
-    if ext in (".jsonl", ".ndjson"):
-        return tr.read_jsonl(path)
-    raise DataError(f"annotations are read from a table (.csv, .tsv, .xlsx, .json, .jsonl),"
-                    f" not {ext or 'a file without extension'}", file=path)
+    tabular = [r for r in base.for_extension(ext) if isinstance(r, TableReader)]
+    if not tabular:
+        names = sorted({e for r in base.readers() if isinstance(r, TableReader)
+                        for e in r.extensions})
+        raise DataError(f"annotations are read from a table ({', '.join(names)}),"
+                        f" not {ext or 'a file without extension'}", file=path)
+    ctx = base.ReadContext(path=path, label=str(path), settings=FileSettings(collection="",
+                           sheet=sheet), form=None, meta={}, known={},
+                           options=CollectOptions(sheet=sheet))
+    return tabular[0].load(ctx)
 
 
 def _label(path: Path, db: Store) -> str:
