@@ -31,18 +31,20 @@ def test_annotate_reports_counts_conflicts_and_rejects(tmp_path: Path) -> None:
     r = runner.invoke(app, ["annotate", str(codes), "--store", db, "--map", "id=Ref",
                             "--rejects", str(out)])
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == ""
-    flat = " ".join(r.stderr.split())
+    flat = " ".join(r.stdout.split())
     assert "Conflicting answers (1)" in flat and "Rejected rows (1)" in flat
     assert "New annotation questions" in flat
-    assert "1 rejected row(s) written to" in flat
+    assert "1 rejected row(s) written to" in " ".join(r.stderr.split())
     assert "no stored story has the id or source id 'S9'" in out.read_text()
+    lines = runner.invoke(app, ["annotate", str(codes), "--store", db, "--map", "id=Ref",
+                                "--format", "jsonl"]).stdout.splitlines()
+    assert [json.loads(x)["question"] for x in lines] == ["mood"]  # one line per conflict
     j = runner.invoke(app, ["annotate", str(codes), "--store", db, "--map", "id=Ref", "--json",
                             "--replace-answers"])
     d = json.loads(j.stdout)
     assert (d["replaced"], d["unchanged"], d["rejected"]) == (1, 3, 1)
     listed = json.loads(runner.invoke(app, ["imports", "list", "--store", db, "--json"]).stdout)
-    assert [i["kind"] for i in listed] == ["collect", "annotate", "annotate"]
+    assert [i["kind"] for i in listed["imports"]] == ["collect", "annotate", "annotate", "annotate"]
     undo = runner.invoke(app, ["imports", "remove", str(d["import_id"]), "--store", db])
     assert "1 replaced answer(s) put back" in undo.stderr
 

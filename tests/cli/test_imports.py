@@ -30,13 +30,16 @@ def test_list_prints_data_on_stdout(tmp_path: Path) -> None:
     db, _ = _store(tmp_path)
     r = runner.invoke(app, ["imports", "list", "--store", db])
     assert r.exit_code == 0, r.stderr
-    header, row = r.stdout.splitlines()
-    assert header.split() == ["id", "kind", "file", "started_at", "read", "stored",
-                              "duplicates", "rejected", "held", "removed_at"]
+    title, header, _, row = r.stdout.splitlines()
+    assert title == "1 imports"
+    assert header.split() == ["id", "kind", "file", "started", "at", "read", "stored",
+                              "duplicates", "rejected", "held", "removed", "at"]
     assert row.split()[:3] == ["1", "collect", "survey.csv"]
-    assert row.split()[4:] == ["2", "2", "0", "0", "2"]
+    assert row.split()[4:] == ["2", "2", "0", "0", "2"]  # not removed: the last cell is empty
     j = runner.invoke(app, ["imports", "list", "--store", db, "--json"])
-    assert json.loads(j.stdout)[0]["options"]["format"] == "csv"
+    assert json.loads(j.stdout)["imports"][0]["options"]["format"] == "csv"
+    c = runner.invoke(app, ["imports", "list", "--store", db, "--format", "csv"])
+    assert c.stdout.splitlines()[0].startswith("id,kind,file,started_at,read")
 
 
 def test_remove_says_what_it_did_and_which_runs_are_stale(tmp_path: Path) -> None:
@@ -65,7 +68,7 @@ def test_remove_unknown_import_is_one_line_error(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert r.stderr.strip() == "Error: no import with id 7 (see `pni imports list`)"
     listed = runner.invoke(app, ["imports", "list", "--store", db, "--current", "--json"])
-    assert [i["id"] for i in json.loads(listed.stdout)] == [1]
+    assert [i["id"] for i in json.loads(listed.stdout)["imports"]] == [1]
 
 
 def test_remove_dry_run(tmp_path: Path) -> None:

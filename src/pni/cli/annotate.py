@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, err, open_store, say, table
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    StoreOpt,
+    emit,
+    err,
+    open_store,
+    output_format,
+    say,
+    table,
+)
+from pni.cli.output import Format
 
 if TYPE_CHECKING:
     from pni.ingest.annotate import AnnotateReport
@@ -48,6 +59,7 @@ def annotate(
         show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Do everything, then roll back: shows what would happen.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Add answers to stories already stored: researchers' coding, tellers' later annotations,
@@ -59,6 +71,11 @@ def annotate(
     --replace-answers. Rows that match no story are rejected with their reason. The file is one
     import: `pni imports remove ID` undoes it. Exit codes: 0 done (rejected rows are reported);
     1 the file cannot be read or has no id column; 2 a wrong option.
+
+    JSON: {"file", "import_id", "read", "stored", "duplicates", "rejected", "added",
+    "unchanged", "replaced", "columns", "new_questions", "rejects", "notices", "conflicts":
+    [{"locator", "story_id", "question", "stored", "given", "replaced"}, ...]}; jsonl and csv
+    give the conflicts.
     """
     from pni.errors import UsageError
     from pni.ingest.annotate import AnnotateOptions
@@ -66,6 +83,7 @@ def annotate(
     from pni.ingest.collect import write_rejects
     from pni.ingest.mapping import parse_map
 
+    fmt = output_format(format_, json_)
     mapping = parse_map(map_ or [])
     other = sorted(set(mapping) - {"id"})
     if other:
@@ -77,10 +95,12 @@ def annotate(
         report = run_annotate(db, file, opts)
     if rejects is not None:
         write_rejects(report.rejects, rejects)
-    if json_:
-        emit_json(report.as_json())
-    else:
-        _print(report)
+    doc = report.as_json()
+    conflicts = doc.pop("conflicts")
+    emit(fmt, "conflicts", conflicts, meta=doc, show=lambda: _print(report))
+    if fmt is not Format.table:
+        for n in report.notices:
+            _line(f"Notice: {report.file}: {n}")
     if rejects is not None:
         say(f"{len(report.rejects)} rejected row(s) written to {rejects}")
 

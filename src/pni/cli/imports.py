@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from pni.cli.common import JsonOpt, StoreOpt, emit_json, err, open_store, say
+from pni.cli.common import FormatOpt, JsonOpt, StoreOpt, emit, err, open_store, output_format, say
+from pni.cli.output import Format
 
 imports_app = typer.Typer(help="List the imports (files read into the store) and undo one.",
                           no_args_is_help=True)
@@ -21,30 +22,26 @@ def list_(
     store: StoreOpt = None,
     current: Annotated[bool, typer.Option(
         "--current", help="Only imports not removed.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """List every import: id, kind (collect or annotate), file, when, counts, what the store still
-    holds from it, and whether it was removed. The table or JSON goes to stdout."""
+    holds from it (stories or answers), and when it was removed.
+
+    JSON: {"imports": [{"id", "kind", "file", "batch", "started_at", "finished_at", "options",
+    "read", "stored", "duplicates", "rejected", "held", "counts", "removed_at", "removal"}, ...]}.
+    """
     from pni.store.imports import list_imports
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         rows = list_imports(db, include_removed=not current)
-    if json_:
-        emit_json(rows)
-        return
-    columns = ["id", "kind", "file", "started_at", "read", "stored", "duplicates", "rejected",
-               "held", "removed_at"]
-    _stdout_table(columns, [[r[c] for c in columns] for r in rows])
-    if not rows:
+    if fmt is Format.table and not rows:
         say("No imports yet: `pni collect PATH` reads files into the store.")
-
-
-def _stdout_table(columns: list[str], rows: list[list[Any]]) -> None:
-    """Plain aligned columns on stdout, never folded, so scripts can cut and grep them."""
-    cells = [columns] + [["" if v is None else str(v) for v in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    for r in cells:
-        typer.echo("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+        return
+    emit(fmt, "imports", rows, title=f"{len(rows)} imports",
+         columns=["id", "kind", "file", "started_at", "read", "stored", "duplicates",
+                  "rejected", "held", "removed_at"])
 
 
 @imports_app.command("remove")
@@ -54,6 +51,7 @@ def remove(
     store: StoreOpt = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Do everything, then roll back: shows what would be removed.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
     """Remove exactly what these imports stored, all in one transaction.
@@ -62,14 +60,19 @@ def remove(
     questions left with nothing, cached vectors of texts no other story holds, and its rejects.
     Cluster runs that included those stories are marked stale. An annotate import: the answers
     it added; answers it replaced are put back. Removing an import again changes nothing.
-    Exit codes: 0 done (or already removed), 1 no such import.
+    Exit codes: 0 done (or already removed), 1 no such import. What was removed is said on
+    stderr; with --format the records go to stdout.
+
+    JSON: {"dry_run": B, "removed": [{"import_id", "file", "kind", "already", "stories",
+    "story_answers", "tellers", "vectors", "rejects", "stale_runs": {run: stories}, ...}, ...]}.
     """
     from pni.ingest.imports import describe, remove_imports, stale_note
 
+    fmt = output_format(format_, json_)
     with open_store(store) as db:
         removals = remove_imports(db, list(ids), dry_run=dry_run)
-    if json_:
-        emit_json({"dry_run": dry_run, "removed": [r.as_json() for r in removals]})
+    if fmt is not Format.table:
+        emit(fmt, "removed", [r.as_json() for r in removals], meta={"dry_run": dry_run})
     prefix = "Dry run (nothing was removed): " if dry_run else ""
     for r in removals:
         err().print(prefix + describe(r), markup=False, highlight=False, soft_wrap=True)

@@ -35,7 +35,8 @@ def list_(store: StoreOpt = None, format_: FormatOpt = None, json_: JsonOpt = Fa
     emit(fmt, "runs", rows, show=lambda: table(
         f"{len(rows)} runs", ["run", "kind", "created", "stories", "patterns", "coverage",
                               "validity", "seed", "settings"],
-        [[r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else ""),
+        [[r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else "")
+          + (" (stale)" if r.get("stale") else ""),
           r["created_at"], r["n_stories"], r["n_patterns"],
           "" if r["coverage"] is None else f"{r['coverage']:.0%}",
           "" if r["metrics"].get("validity") is None else f"{r['metrics']['validity']:.2f}",
