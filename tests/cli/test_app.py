@@ -136,3 +136,13 @@ def test_error_names_the_flag_of_the_parameter(populated: Any) -> None:
     r = runner.invoke(app, ["cluster", "--store", str(db.path), "--reduce", "pca:x"])
     assert r.exit_code == 2
     assert r.stderr.startswith("Usage error: --reduce: reducer dimension must be a whole number")
+
+
+def test_click_errors_are_one_line(tmp_path: Path) -> None:
+    for argv in (["stories", "list", "--consent", "maybe"], ["frobnicate"],
+                 ["explore", "--names", str(tmp_path)], ["collect"]):
+        r = runner.invoke(app, argv)
+        assert r.exit_code == 2, argv
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Usage error: "), (argv, r.stderr)
+        assert r.stdout == ""

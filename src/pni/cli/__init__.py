@@ -7,6 +7,7 @@ Errors raised by the library (``pni.errors.PniError``) become one line on stderr
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -54,6 +55,31 @@ class _PniGroup(TyperGroup):
         if cmd_name not in self.commands:
             self.commands[cmd_name] = build(cmd_name)
         return self.commands[cmd_name]
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             windows_expand_args: bool = True, **extra: Any) -> Any:
+        """Click's own errors (a bad value, a missing or unreadable file) as one line, like
+        pni's: ``Usage error: Invalid value for '--consent': ... (pni stories list -h)``."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args,
+                                **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except _ClickException as exc:
+            e: Any = exc
+            if type(e).__name__ == "NoArgsIsHelpError":  # `pni`, `pni stories`: the help
+                sys.stderr.write(e.format_message() + "\n")
+                sys.exit(e.exit_code)
+            label = "Usage error" if e.exit_code == 2 else "Error"
+            ctx = getattr(e, "ctx", None)
+            hint = f" (see {ctx.command_path} -h)" if ctx is not None else ""
+            sys.stderr.write(f"{label}: {e.format_message()}{hint}\n")
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            sys.stderr.write("Aborted.\n")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list from :data:`COMMANDS`, without building the commands."""

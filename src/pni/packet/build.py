@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,18 @@ from pydantic import BaseModel, Field
 
 from pni.errors import UsageError
 from pni.models import Question, Story
-from pni.packet.groups import allocate
+from pni.packet.assemble import Book, Selection
 from pni.packet.model import (
     AgendaItem,
-    AllocationRow,
     AnswerLine,
     Block,
     Card,
-    Cover,
     Exercise,
     Guide,
     Lens,
     LensItem,
-    Observation,
     OutcomeSheet,
     Packet,
-    PatternSheet,
 )
 from pni.packet.prompts import Prompts, fill, fill_all
 from pni.privacy import Redactor, filter_consent, load_names, teller_names
@@ -44,7 +39,6 @@ DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "compos
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
 OUTCOME_KINDS = ["discovery", "dilemma", "idea", "question", "opportunity"]
 BREAK_AFTER_MINUTES = 80
-CODES_SHOWN = 12
 
 
 class PacketOptions(BaseModel):
@@ -198,39 +192,49 @@ def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise]) -> tuple[list[
     return items, t
 
 
-def _mix_lines(mix: dict[str, Any], questions: dict[str, Question]) -> list[str]:
-    out = []
-    for qid, counts in mix.items():
-        if not isinstance(counts, dict) or not counts:
-            continue
-        label = questions[qid].text if qid in questions else qid
-        parts = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in parts))
-    return out
-
-
-def _computed_mix(members: list[Story], questions: dict[str, Question]) -> dict[str, Any]:
-    mix: dict[str, Counter[str]] = {}
-    for q in questions.values():
-        if q.about == "teller" and q.kind in ("choice", "boolean"):
-            c: Counter[str] = Counter()
-            for s in members:
-                v = s.teller_answers.get(q.id)
-                if v not in (None, ""):
-                    c[str(v)] += 1
-            if c:
-                mix[q.id] = c
-    return {k: dict(v) for k, v in mix.items()}
-
-
 # -- the packet -----------------------------------------------------------------------------------
 def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     """The packets to print: ``[full]`` for one group, else ``[facilitator, group 1, ...]``."""
     prompts = Prompts(opts.prompts_dir)
     labels = {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
-    guide_raw = prompts.load("guide.yaml")
+    names, lens_raw = _check(prompts, opts)
+    sel = _select(db, opts)
+    red = _redactor(db, opts)
+    sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
+                  f"{red.redact(p['title'])}" for p in sel.patterns}
+    cards = _cards(sel, _card_order(sel, opts), labels, red)
 
-    # which exercises, lenses
+    # the wording: values shared by the guide, the exercises and the labels
+    axes, ends, axis_values = _axes(sel.questions, [sel.by_sid[c.id] for c in cards], opts.axes)
+    values: dict[str, Any] = {
+        "n_stories": len(cards), "n_patterns": len(sel.patterns), "n_groups": opts.groups,
+        "run": sel.run_id, "date": date.today().isoformat(), **axis_values,
+    }
+    exercises = sorted((_exercise(prompts, n, values, axes, ends) for n in names),
+                       key=lambda e: names.index(e.name))
+    guide_raw = prompts.load("guide.yaml")
+    agenda, total = _agenda(guide_raw, exercises)
+    values |= {"total_minutes": total, "n_exercises": len(exercises)}
+    guide_raw = fill_all(guide_raw, values)
+    labels = {k: fill(v, values) for k, v in labels.items()}
+
+    return Book(
+        sel=sel, cards=cards, labels=labels, red=red,
+        guide=_guide(guide_raw, agenda, exercises), exercises=exercises,
+        lenses=_lenses(lens_raw, opts.lenses), outcomes=_outcome_sheets(prompts),
+        reflection=[fill(str(r), values)
+                    for r in prompts.load("reflection.yaml").get("prompts", [])],
+        privacy=_privacy_lines(sel, opts, labels),
+        title=opts.title or str(guide_raw.get("title", "Sensemaking packet")),
+        subtitle=str(guide_raw.get("subtitle", "")),
+        observations=_observations(db, sel.run_id), max_observations=opts.max_observations,
+        cards_per_pattern=opts.cards_per_pattern, redact=opts.redact, paper=opts.paper,
+        groups=opts.groups, teller_question=_teller_group_question(sel.questions),
+    ).packets()
+
+
+def _check(prompts: Prompts, opts: PacketOptions) -> tuple[list[str], dict[str, Any]]:
+    """The exercises to print and the lens texts, every option checked before any work."""
     known = prompts.exercise_names()
     if opts.exercises is None:
         names = [n for n in DEFAULT_EXERCISES if n in known]
@@ -251,8 +255,11 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         raise UsageError(f"must be at least 1 (got {opts.groups})", param="groups")
     if not 1 <= opts.cards_per_pattern <= 50:
         raise UsageError("must be between 1 and 50", param="cards_per_pattern")
+    return names, lens_raw
 
-    # the run, its patterns and its stories
+
+def _select(db: Store, opts: PacketOptions) -> Selection:
+    """The run, its (chosen) patterns, its stories and which of them may be printed."""
     run_id = runq.resolve_run(db, opts.run_id)
     all_patterns = runq.list_patterns(db, run_id)
     if opts.patterns is not None:
@@ -266,177 +273,102 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     else:
         patterns = all_patterns
     assignments = runq.list_assignments(db, run_id)
-    pattern_of = {a["story_id"]: a["pattern_id"] for a in assignments}
-    strength = {a["story_id"]: a["strength"] or 0.0 for a in assignments}
     every = storyq.list_stories(db, ids=[a["story_id"] for a in assignments])
-    by_sid = {s.id: s for s in every}
-    questions = {q.id: q for q in storyq.get_questions(db)}
-
     consent = filter_consent(every, include_unknown=opts.include_unknown)
-    printable = {s.id for s in consent.kept}
+    sel = Selection(
+        run_id=run_id, patterns=patterns,
+        pattern_of={a["story_id"]: a["pattern_id"] for a in assignments},
+        strength={a["story_id"]: a["strength"] or 0.0 for a in assignments},
+        by_sid={s.id: s for s in every},
+        questions={q.id: q for q in storyq.get_questions(db)},
+        printable={s.id for s in consent.kept}, consent=consent)
+    return sel
 
+
+def _redactor(db: Store, opts: PacketOptions) -> Redactor:
     people = list(opts.extra_names)
     if opts.names_file is not None:
         people += load_names(opts.names_file)
     people += teller_names(db)
-    red = Redactor(people, enabled=opts.redact)
+    return Redactor(people, enabled=opts.redact)
 
-    # cards, in print order: pattern by pattern, exemplars first, then by strength
-    groups_of_stories: list[tuple[int | None, list[str]]] = []
-    for p in patterns:
-        members = [sid for sid, pid in pattern_of.items() if pid == p["id"] and sid in printable]
+
+def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, list[str]]]:
+    """Story ids in print order: pattern by pattern, exemplars first, then by strength; the
+    stories that fit no pattern last (when every pattern is printed)."""
+    order: list[tuple[int | None, list[str]]] = []
+    for p in sel.patterns:
+        members = [sid for sid, pid in sel.pattern_of.items()
+                   if pid == p["id"] and sid in sel.printable]
         ex = {sid: i for i, sid in enumerate(p["exemplars"])}
-        members.sort(key=lambda sid: (ex.get(sid, 10**6), -strength[sid], sid))
-        groups_of_stories.append((p["id"], members))
+        members.sort(key=lambda sid: (ex.get(sid, 10**6), -sel.strength[sid], sid))
+        order.append((p["id"], members))
     if opts.patterns is None:
-        loose = [sid for sid, pid in pattern_of.items() if pid is None and sid in printable]
-        groups_of_stories.append((None, sorted(loose)))
-    ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: {red.redact(p['title'])}"
-              for p in patterns}
+        loose = [sid for sid, pid in sel.pattern_of.items()
+                 if pid is None and sid in sel.printable]
+        order.append((None, sorted(loose)))
+    return order
 
+
+def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: dict[str, str],
+           red: Redactor) -> list[Card]:
     cards: list[Card] = []
-    for pid, sids in groups_of_stories:
+    for pid, sids in order:
         for sid in sids:
-            s = by_sid[sid]
+            s = sel.by_sid[sid]
             cards.append(Card(
                 number=len(cards) + 1, id=s.id, code=s.source_id or s.id,
                 title=red.redact(s.title) or "", text=red.redact(s.text) or "",
                 prompt=red.redact(s.prompt) or "",
-                answers=_answer_lines(s.answers, questions, {"story", "annotation"}, labels, red),
-                teller=_answer_lines(s.teller_answers, questions, {"teller"}, labels, red),
+                answers=_answer_lines(s.answers, sel.questions, {"story", "annotation"}, labels,
+                                      red),
+                teller=_answer_lines(s.teller_answers, sel.questions, {"teller"}, labels, red),
                 pattern_id=pid,
-                pattern=ptitle[pid] if pid is not None else labels.get("no_pattern", ""),
+                pattern=sel.ptitle[pid] if pid is not None else labels.get("no_pattern", ""),
                 consent=s.consent,
             ))
+    return cards
 
-    # shared wording values
-    printed_stories = [by_sid[c.id] for c in cards]
-    axes, ends, axis_values = _axes(questions, printed_stories, opts.axes)
-    values: dict[str, Any] = {
-        "n_stories": len(cards), "n_patterns": len(patterns), "n_groups": opts.groups,
-        "run": run_id, "date": date.today().isoformat(), **axis_values,
-    }
-    exercises = sorted((_exercise(prompts, n, values, axes, ends) for n in names),
-                       key=lambda e: names.index(e.name))
-    agenda, total = _agenda(guide_raw, exercises)
-    values |= {"total_minutes": total, "n_exercises": len(exercises)}
-    guide_raw = fill_all(guide_raw, values)
-    labels = {k: fill(v, values) for k, v in labels.items()}
 
-    reflection = [fill(str(r), values) for r in prompts.load("reflection.yaml").get("prompts", [])]
-    outcomes_raw = prompts.load("outcomes.yaml")
-    kinds = outcomes_raw.get("kinds") or {}
-    outcomes = [OutcomeSheet(kind=k, title=str(v.get("title", k)), prompt=str(v.get("prompt", "")),
-                             boxes=int(outcomes_raw.get("boxes_per_page", 5)))
-                for k, v in kinds.items()]
-    lenses = []
-    for n in opts.lenses:
-        raw = lens_raw[n]
-        lenses.append(Lens(name=n, title=str(raw.get("title", n)),
-                           intro=str(raw.get("intro", "")).strip(),
-                           items=[LensItem.model_validate(i) for i in raw.get("items") or []]))
-
-    guide = Guide(
-        purpose=[str(p).strip() for p in guide_raw.get("purpose") or []],
-        before=[str(p) for p in guide_raw.get("before") or []],
-        materials=[str(p) for p in guide_raw.get("materials") or []],
-        ground_rules=[str(p) for p in guide_raw.get("ground_rules") or []],
+def _guide(raw: dict[str, Any], agenda: list[AgendaItem], exercises: list[Exercise]) -> Guide:
+    return Guide(
+        purpose=[str(p).strip() for p in raw.get("purpose") or []],
+        before=[str(p) for p in raw.get("before") or []],
+        materials=[str(p) for p in raw.get("materials") or []],
+        ground_rules=[str(p) for p in raw.get("ground_rules") or []],
         agenda=agenda, exercises=exercises,
-        wrapup_title=str((guide_raw.get("wrapup") or {}).get("title", "")),
-        wrapup=[str(p) for p in (guide_raw.get("wrapup") or {}).get("steps") or []],
-        after=[str(p).strip() for p in guide_raw.get("after") or []],
+        wrapup_title=str((raw.get("wrapup") or {}).get("title", "")),
+        wrapup=[str(p) for p in (raw.get("wrapup") or {}).get("steps") or []],
+        after=[str(p).strip() for p in raw.get("after") or []],
     )
 
-    privacy = []
+
+def _lenses(raw: dict[str, Any], names: list[str]) -> list[Lens]:
+    return [Lens(name=n, title=str(raw[n].get("title", n)),
+                 intro=str(raw[n].get("intro", "")).strip(),
+                 items=[LensItem.model_validate(i) for i in raw[n].get("items") or []])
+            for n in names]
+
+
+def _outcome_sheets(prompts: Prompts) -> list[OutcomeSheet]:
+    raw = prompts.load("outcomes.yaml")
+    return [OutcomeSheet(kind=k, title=str(v.get("title", k)), prompt=str(v.get("prompt", "")),
+                         boxes=int(raw.get("boxes_per_page", 5)))
+            for k, v in (raw.get("kinds") or {}).items()]
+
+
+def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) -> list[str]:
+    """What the cover says about consent and redaction."""
+    consent, out = sel.consent, []
     if consent.excluded_no:
-        privacy.append(fill(labels.get("consent_no", ""), {"n": consent.excluded_no}))
+        out.append(fill(labels.get("consent_no", ""), {"n": consent.excluded_no}))
     if consent.excluded_unknown:
-        privacy.append(fill(labels.get("consent_unknown_out", ""), {"n": consent.excluded_unknown}))
+        out.append(fill(labels.get("consent_unknown_out", ""), {"n": consent.excluded_unknown}))
     if consent.included_unknown:
-        privacy.append(fill(labels.get("consent_unknown_in", ""), {"n": consent.included_unknown}))
+        out.append(fill(labels.get("consent_unknown_in", ""), {"n": consent.included_unknown}))
     if opts.redact:
-        privacy.append(labels.get("redacted", ""))
-
-    def observations_for(codes: dict[str, str]) -> list[Observation]:
-        out: list[Observation] = []
-        for o in _observations(db, run_id)[:max(0, opts.max_observations)]:
-            sids = list(o.get("story_ids") or [])
-            shown = [codes[s] for s in sids if s in codes][:CODES_SHOWN]
-            out.append(Observation(
-                rank=int(o.get("rank") or len(out) + 1), text=red.redact(str(o["text"])) or "",
-                interpretations=[red.redact(str(i)) or "" for i in o.get("interpretations") or []],
-                cards=shown, others=len(sids) - len(shown)))
-        return out
-
-    def pattern_sheets(deck: list[Card]) -> list[PatternSheet]:
-        sheets = []
-        for p in patterns:
-            mine = [c for c in deck if c.pattern_id == p["id"]]
-            if not mine:
-                continue
-            mix = p["teller_mix"] or _computed_mix(
-                [by_sid[sid] for sid, pid in pattern_of.items() if pid == p["id"]], questions)
-            sheets.append(PatternSheet(
-                id=p["id"], number=p["number"], title=ptitle[p["id"]],
-                keywords=[red.redact(k) or "" for k in p["keywords"]], size=p["size"],
-                printed=len(mine), teller_mix=_mix_lines(mix, questions),
-                cards=mine[:opts.cards_per_pattern], reflection=reflection))
-        return sheets
-
-    title = opts.title or str(guide_raw.get("title", "Sensemaking packet"))
-    facts = [f"{labels.get('cards', 'Story cards')}: {len(cards)}",
-             f"{labels.get('patterns', 'Patterns')}: {len(patterns)}",
-             f"{labels.get('exercises', 'Exercises')}: "
-             + ", ".join(e.title for e in exercises)]
-
-    def cover(group: str = "", deck: list[Card] | None = None) -> Cover:
-        f = list(facts)
-        if deck is not None:
-            f[0] = f"{labels.get('cards', 'Story cards')}: {len(deck)}"
-        return Cover(title=title, subtitle=str(guide_raw.get("subtitle", "")), group=group,
-                     facts=f, privacy=list(privacy),
-                     warning="" if opts.redact else labels.get("not_redacted", "NOT REDACTED"),
-                     generated=labels.get("generated", ""))
-
-    base: dict[str, Any] = dict(paper=opts.paper, labels=labels, exercises=exercises,
-                                lenses=lenses, outcomes=outcomes,
-                                outcome_header=[labels.get("session", "Session"),
-                                                labels.get("group", "Group"),
-                                                labels.get("exercise", "Exercise")],
-                                cards_intro=labels.get("cards_intro", ""))
-    all_codes = {c.id: c.code for c in cards}
-    n_obs = len(_observations(db, run_id))
-    if n_obs > opts.max_observations:
-        base["observations_note"] = fill(labels.get("observations_more", ""),
-                                         {"n": opts.max_observations, "total": n_obs})
-    if opts.groups <= 1:
-        return [Packet(kind="full", cover=cover(), guide=guide,
-                       observations=observations_for(all_codes), patterns=pattern_sheets(cards),
-                       cards=cards, **base)]
-
-    tq = _teller_group_question(questions)
-    keys = [(c.pattern_id if c.pattern_id is not None else -1,
-             str(by_sid[c.id].teller_answers.get(tq, "")) if tq else "") for c in cards]
-    dealt = allocate(keys, opts.groups)
-    allocation = []
-    group_packets = []
-    for g, idx in enumerate(dealt, start=1):
-        deck = [cards[i] for i in idx]
-        allocation.append(AllocationRow(
-            group=g, cards=len(deck), codes=[c.code for c in deck],
-            patterns=dict(Counter(str(c.pattern_id) if c.pattern_id is not None else "-"
-                                  for c in deck)),
-            tellers=dict(Counter(keys[i][1] for i in idx))))
-        gl = f"{labels.get('group', 'Group')} {g}"
-        group_packets.append(Packet(
-            kind="group", group=g, cover=cover(gl, deck),
-            observations=observations_for({c.id: c.code for c in deck}),
-            patterns=pattern_sheets(deck), cards=deck, **base))
-    facilitator = Packet(kind="facilitator", cover=cover(labels.get("facilitator_packet", "")),
-                         guide=guide, allocation=allocation,
-                         observations=observations_for(all_codes),
-                         **(base | {"exercises": [], "outcomes": [], "lenses": []}))
-    return [facilitator, *group_packets]
+        out.append(labels.get("redacted", ""))
+    return out
 
 
 def _observations(db: Store, run_id: int) -> list[dict[str, Any]]:

@@ -1,0 +1,183 @@
+"""From cards and wording to the packets themselves: the cover, the pattern worksheets and the
+observations of one deck of cards, and dealing the cards out to small groups."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from pni.models import Question, Story
+from pni.packet.groups import allocate
+from pni.packet.model import (
+    AllocationRow,
+    Card,
+    Cover,
+    Exercise,
+    Guide,
+    Lens,
+    Observation,
+    OutcomeSheet,
+    Packet,
+    PatternSheet,
+)
+from pni.packet.prompts import fill
+from pni.privacy import ConsentResult, Redactor
+
+CODES_SHOWN = 12
+
+
+def mix_lines(mix: dict[str, Any], questions: dict[str, Question]) -> list[str]:
+    out = []
+    for qid, counts in mix.items():
+        if not isinstance(counts, dict) or not counts:
+            continue
+        label = questions[qid].text if qid in questions else qid
+        parts = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        out.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in parts))
+    return out
+
+
+def computed_mix(members: list[Story], questions: dict[str, Question]) -> dict[str, Any]:
+    mix: dict[str, Counter[str]] = {}
+    for q in questions.values():
+        if q.about == "teller" and q.kind in ("choice", "boolean"):
+            c: Counter[str] = Counter()
+            for s in members:
+                v = s.teller_answers.get(q.id)
+                if v not in (None, ""):
+                    c[str(v)] += 1
+            if c:
+                mix[q.id] = c
+    return {k: dict(v) for k, v in mix.items()}
+
+
+@dataclass
+class Selection:
+    """The run's patterns and stories a packet prints, and how they relate."""
+
+    run_id: int
+    patterns: list[dict[str, Any]]
+    pattern_of: dict[str, int | None]
+    strength: dict[str, float]
+    by_sid: dict[str, Story]
+    questions: dict[str, Question]
+    printable: set[str]
+    consent: ConsentResult
+    ptitle: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass
+class Book:
+    """Everything the packets share; ``packets()`` makes ``[full]`` or ``[facilitator, group
+    1, ...]``."""
+
+    sel: Selection
+    cards: list[Card]
+    labels: dict[str, str]
+    red: Redactor
+    guide: Guide
+    exercises: list[Exercise]
+    lenses: list[Lens]
+    outcomes: list[OutcomeSheet]
+    reflection: list[str]
+    privacy: list[str]
+    title: str
+    subtitle: str
+    observations: list[dict[str, Any]]
+    max_observations: int
+    cards_per_pattern: int
+    redact: bool
+    paper: str
+    groups: int
+    teller_question: str | None
+
+    def observations_for(self, codes: dict[str, str]) -> list[Observation]:
+        out: list[Observation] = []
+        for o in self.observations[:max(0, self.max_observations)]:
+            sids = list(o.get("story_ids") or [])
+            shown = [codes[s] for s in sids if s in codes][:CODES_SHOWN]
+            out.append(Observation(
+                rank=int(o.get("rank") or len(out) + 1),
+                text=self.red.redact(str(o["text"])) or "",
+                interpretations=[self.red.redact(str(i)) or ""
+                                 for i in o.get("interpretations") or []],
+                cards=shown, others=len(sids) - len(shown)))
+        return out
+
+    def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
+        sel, sheets = self.sel, []
+        for p in sel.patterns:
+            mine = [c for c in deck if c.pattern_id == p["id"]]
+            if not mine:
+                continue
+            mix = p["teller_mix"] or computed_mix(
+                [sel.by_sid[sid] for sid, pid in sel.pattern_of.items() if pid == p["id"]],
+                sel.questions)
+            sheets.append(PatternSheet(
+                id=p["id"], number=p["number"], title=sel.ptitle[p["id"]],
+                keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
+                printed=len(mine), teller_mix=mix_lines(mix, sel.questions),
+                cards=mine[:self.cards_per_pattern], reflection=self.reflection))
+        return sheets
+
+    def cover(self, group: str = "", deck: list[Card] | None = None) -> Cover:
+        L = self.labels
+        n = len(self.cards if deck is None else deck)
+        facts = [f"{L.get('cards', 'Story cards')}: {n}",
+                 f"{L.get('patterns', 'Patterns')}: {len(self.sel.patterns)}",
+                 f"{L.get('exercises', 'Exercises')}: "
+                 + ", ".join(e.title for e in self.exercises)]
+        return Cover(title=self.title, subtitle=self.subtitle, group=group, facts=facts,
+                     privacy=list(self.privacy),
+                     warning="" if self.redact else L.get("not_redacted", "NOT REDACTED"),
+                     generated=L.get("generated", ""))
+
+    def _shared(self) -> dict[str, Any]:
+        L = self.labels
+        base: dict[str, Any] = dict(
+            paper=self.paper, labels=L, exercises=self.exercises, lenses=self.lenses,
+            outcomes=self.outcomes, cards_intro=L.get("cards_intro", ""),
+            outcome_header=[L.get("session", "Session"), L.get("group", "Group"),
+                            L.get("exercise", "Exercise")])
+        n_obs = len(self.observations)
+        if n_obs > self.max_observations:
+            base["observations_note"] = fill(L.get("observations_more", ""),
+                                             {"n": self.max_observations, "total": n_obs})
+        return base
+
+    def packets(self) -> list[Packet]:
+        base = self._shared()
+        all_codes = {c.id: c.code for c in self.cards}
+        if self.groups <= 1:
+            return [Packet(kind="full", cover=self.cover(), guide=self.guide,
+                           observations=self.observations_for(all_codes),
+                           patterns=self.pattern_sheets(self.cards), cards=self.cards, **base)]
+        allocation, group_packets = self._deal(base)
+        facilitator = Packet(
+            kind="facilitator", cover=self.cover(self.labels.get("facilitator_packet", "")),
+            guide=self.guide, allocation=allocation,
+            observations=self.observations_for(all_codes),
+            **(base | {"exercises": [], "outcomes": [], "lenses": []}))
+        return [facilitator, *group_packets]
+
+    def _deal(self, base: dict[str, Any]) -> tuple[list[AllocationRow], list[Packet]]:
+        """Each group a balanced, different mix of patterns and teller groups."""
+        tq, cards = self.teller_question, self.cards
+        keys = [(c.pattern_id if c.pattern_id is not None else -1,
+                 str(self.sel.by_sid[c.id].teller_answers.get(tq, "")) if tq else "")
+                for c in cards]
+        allocation, packets = [], []
+        for g, idx in enumerate(allocate(keys, self.groups), start=1):
+            deck = [cards[i] for i in idx]
+            allocation.append(AllocationRow(
+                group=g, cards=len(deck), codes=[c.code for c in deck],
+                patterns=dict(Counter(str(c.pattern_id) if c.pattern_id is not None else "-"
+                                      for c in deck)),
+                tellers=dict(Counter(keys[i][1] for i in idx))))
+            label = f"{self.labels.get('group', 'Group')} {g}"
+            packets.append(Packet(
+                kind="group", group=g, cover=self.cover(label, deck),
+                observations=self.observations_for({c.id: c.code for c in deck}),
+                patterns=self.pattern_sheets(deck), cards=deck, **base))
+        return allocation, packets
