@@ -37,6 +37,9 @@ _DECLARED = (
     Variable("PNI_EMBED_BACKEND", "auto",
              "The embedding backend when --backend is not given: auto, onnx-int8, onnx-fp32 or"
              " torch."),
+    Variable("PNI_BUSY_TIMEOUT", "60",
+             "Seconds a writer waits for another pni writing the same store before it stops"
+             " with \"busy: another pni is writing\"."),
     Variable("PNI_DEBUG", "unset",
              "Set to 1 to show the traceback of an error (as --debug does)."),
     Variable("PNI_FAKE_EMBEDDER", "unset",

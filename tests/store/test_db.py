@@ -14,7 +14,7 @@ from tests.helpers import populate
 def test_open_sets_pragmas(store: Store) -> None:
     assert store.scalar("PRAGMA journal_mode") == "wal"
     assert store.scalar("PRAGMA foreign_keys") == 1
-    assert store.scalar("PRAGMA busy_timeout") == 10_000
+    assert store.scalar("PRAGMA busy_timeout") == 60_000
 
 
 def test_migrations_are_ordered_and_recorded(store: Store) -> None:

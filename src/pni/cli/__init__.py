@@ -112,11 +112,23 @@ class _PniGroup(TyperGroup):
             elif isinstance(e, OSError):
                 code, label = EXIT_DATA, "Error"
                 msg = f"{e.filename}: {e.strerror}" if e.filename else str(e)
+            elif _store_fault(e):  # busy, read-only, disk full: the store is fine, say why
+                from pni.store.db import explain
+
+                code, label, msg = EXIT_DATA, "Error", str(explain(e, None))  # type: ignore[arg-type]
             else:
                 code, label = EXIT_DATA, "Internal error"
                 msg = f"{type(e).__name__}: {e} (rerun with --debug for the traceback)"
             sys.stderr.write(f"{label}: {msg}\n")
             raise typer.Exit(code) from None
+
+
+def _store_fault(e: Exception) -> bool:
+    if type(e).__module__ != "sqlite3":
+        return False
+    from pni.store.db import is_fault
+
+    return is_fault(e)
 
 
 def _with_flag(root: Any, argv: list[str], e: Any) -> str:

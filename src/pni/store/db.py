@@ -18,7 +18,18 @@ from typing import Any
 
 from pni.errors import StoreError
 
-BUSY_TIMEOUT_MS = 10_000
+BUSY_SECONDS = 60.0  # how long a writer waits for another pni to finish (PNI_BUSY_TIMEOUT)
+
+
+def busy_seconds() -> float:
+    """Seconds to wait for another pni writing the same store before giving up as "busy"."""
+    from pni.environment import get
+
+    value = get("PNI_BUSY_TIMEOUT")
+    try:
+        return max(0.0, float(value)) if value else BUSY_SECONDS
+    except ValueError:
+        return BUSY_SECONDS
 
 
 def migration_names() -> list[str]:
@@ -46,7 +57,8 @@ class Store:
         """Open (and create) the store at ``path``; apply pending migrations unless told not to.
 
         ``upto`` stops after the named migration (used to test upgrades of older stores).
-        ``create=False`` raises ``StoreError`` when the file does not exist yet.
+        ``create=False`` raises ``StoreError`` when the file does not exist yet. Another pni
+        writing at the same time is waited for (``busy_seconds()``, then "busy").
         """
         memory = str(path) == ":memory:"
         p = None if memory else Path(path)
@@ -55,20 +67,33 @@ class Store:
                 raise StoreError("the store path is a folder, not a file", file=p)
             if not p.exists() and not create:
                 raise StoreError("no store here yet: run `pni collect` first", file=p)
+            if p.exists() and not p.is_file():
+                raise StoreError("the store path is not a regular file", file=p)
+            if p.exists() and p.stat().st_size:
+                with open(p, "rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        raise StoreError("not a pni store: the file is not an SQLite database;"
+                                         " pni will not write to it", file=p)
             if p.parent and not p.parent.exists():
-                p.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as e:
+                    raise StoreError(f"cannot make the store's folder: {e.strerror}",
+                                     file=p.parent) from e
         try:
             conn = sqlite3.connect(
-                ":memory:" if memory else str(p), isolation_level=None, check_same_thread=False
+                ":memory:" if memory else str(p), isolation_level=None, check_same_thread=False,
+                timeout=busy_seconds(),
             )
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_seconds() * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
             if not memory:
+                _foreign_check(conn, p)
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.DatabaseError as e:
-            raise StoreError(f"cannot open the store: {e}", file=p) from e
+        except sqlite3.Error as e:
+            raise explain(e, p) from e
         db = cls(conn, p)
         if migrate:
             db.migrate(upto=upto)
@@ -93,51 +118,77 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY name")]
 
     def migrate(self, upto: str | None = None) -> list[str]:
-        """Apply pending migrations in order, each in its own transaction. Returns those applied."""
+        """Apply pending migrations in order, all under one exclusive write lock, so that several
+        pni processes opening a new store at once migrate it exactly once. Returns those applied
+        by this call."""
+        known = migration_names()
         try:
             applied = set(self.applied_migrations())
+        except sqlite3.OperationalError as e:
+            raise explain(e, self.path) from e
         except sqlite3.DatabaseError as e:
             raise StoreError(f"not a pni store ({e})", file=self.path) from e
-        known = migration_names()
+        self._check_known(applied, known)
+        wanted = known if upto is None else known[: known.index(upto) + 1]
+        if not [n for n in wanted if n not in applied]:
+            return []
+        done: list[str] = []
+        current = None
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            applied = set(self.applied_migrations())  # again, now that no one else can write
+            self._check_known(applied, known)
+            for name in wanted:
+                if name not in applied:
+                    current = name
+                    for statement in _statements(migration_sql(name)):
+                        self.conn.execute(statement)
+                    self.conn.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
+                    done.append(name)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if current is None or _busy(e):
+                raise explain(e, self.path) from e
+            raise StoreError(f"migration {current} failed: {e}", file=self.path) from e
+        return done
+
+    def _check_known(self, applied: set[str], known: list[str]) -> None:
         unknown = applied - set(known)
         if unknown:
             raise StoreError(
                 f"the store was written by a newer pni (migrations {', '.join(sorted(unknown))})",
                 file=self.path,
             )
-        done = []
-        for name in known:
-            if name not in applied:
-                script = migration_sql(name)
-                try:
-                    self.conn.executescript(
-                        "BEGIN IMMEDIATE;\n" + script + "\nINSERT INTO migrations(name) VALUES ("
-                        + _sql_literal(name) + ");\nCOMMIT;"
-                    )
-                except sqlite3.Error as e:
-                    if self.conn.in_transaction:
-                        self.conn.execute("ROLLBACK")
-                    raise StoreError(f"migration {name} failed: {e}", file=self.path) from e
-                done.append(name)
-            if upto is not None and name == upto:
-                break
-        return done
 
     # -- queries -------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """One atomic unit of work: commits on success, rolls back on any exception."""
+        """One atomic unit of work: commits on success, rolls back on any exception. The write
+        lock is taken at the start (waiting up to ``busy_seconds()`` for another writer)."""
         if self.conn.in_transaction:  # nested: join the outer transaction
             yield self
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise explain(e, self.path) from e
         try:
             yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+        except BaseException as e:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                self.conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error) and is_fault(e):
+                raise explain(e, self.path) from e
             raise
         else:
-            self.conn.execute("COMMIT")
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise explain(e, self.path) from e
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -184,18 +235,87 @@ class Store:
         )
 
     def secret(self) -> str:
-        """A random per-store salt, used to make teller pseudonyms that cannot be guessed back."""
+        """A random per-store salt, used to make teller pseudonyms that cannot be guessed back.
+        Made once: two processes opening a new store at once keep the first one written."""
         s = self.get_meta("salt")
         if s is None:
             import secrets
 
-            s = secrets.token_hex(16)
-            self.set_meta("salt", s)
+            self.execute("INSERT INTO meta(key, value) VALUES ('salt', ?)"
+                         " ON CONFLICT(key) DO NOTHING", (secrets.token_hex(16),))
+            s = str(self.get_meta("salt"))
         return s
 
 
-def _sql_literal(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
+def is_fault(e: BaseException) -> bool:
+    """An SQLite error about the lock, the disk or permissions (not a bug in pni's SQL)."""
+    if not isinstance(e, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
+            e, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return False
+    msg = str(e)
+    return any(s in msg for s in ("locked", "busy", "readonly", "disk is full", "disk I/O",
+                                  "not a database", "unable to open"))
+
+
+def _busy(e: sqlite3.Error) -> bool:
+    return "locked" in str(e) or "busy" in str(e)
+
+
+def explain(e: sqlite3.Error, path: Path | None) -> StoreError:
+    """One line naming the real cause of an SQLite error on the store (SQLite's own words say
+    "unable to open database file" for a read-only folder and "cannot rollback" after a full
+    disk)."""
+    import errno
+    import os
+
+    msg = str(e)
+    code = getattr(e, "sqlite_errorname", "") or ""
+    where = path.parent if path is not None else None
+    if _busy(e):
+        return StoreError(f"busy: another pni is writing to this store (waited"
+                          f" {busy_seconds():g} s; set PNI_BUSY_TIMEOUT to wait longer)", file=path)
+    if "readonly" in msg or code.startswith("SQLITE_READONLY"):
+        return StoreError("the store is read-only (file or folder permissions, or a read-only"
+                          " disk): pni cannot write to it", file=path)
+    if "disk is full" in msg or code == "SQLITE_FULL":
+        return StoreError("the disk is full: nothing of the last step was written; free space"
+                          " and run it again", file=path)
+    if "not a database" in msg or code == "SQLITE_NOTADB":
+        return StoreError("not a pni store: the file is not an SQLite database", file=path)
+    if "unable to open" in msg or code == "SQLITE_CANTOPEN":
+        if where is not None and not os.access(where, os.W_OK):
+            return StoreError(f"cannot create the store: the folder {where} is read-only",
+                              file=path)
+        return StoreError("cannot open the store file (check its folder exists and is"
+                          " writable)", file=path)
+    if "disk I/O" in msg or code.startswith("SQLITE_IOERR"):
+        return StoreError(f"the disk reported an error ({os.strerror(errno.EIO)}): the store"
+                          " was left as it was before the last step", file=path)
+    return StoreError(f"the store cannot be used: {msg}", file=path)
+
+
+def _foreign_check(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Refuse an SQLite file that some other program made: pni would add its tables to it."""
+    names = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    if names and "migrations" not in names:
+        shown = ", ".join(sorted(names)[:5]) + (" ..." if len(names) > 5 else "")
+        raise StoreError(f"not a pni store: this SQLite file holds other tables ({shown});"
+                         " pni will not write to it", file=path)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of an SQL script, one by one (``executescript`` would commit the open
+    transaction first, and migrations must all run under one lock)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf
+            buf = ""
+    if buf.strip() and not buf.strip().startswith("--"):
+        yield buf
 
 
 def dumps(value: Any) -> str:

@@ -309,6 +309,18 @@ def existing_hashes(db: Store) -> set[str]:
     return {r[0] for r in db.conn.execute("SELECT content_hash FROM stories")}
 
 
+def hashes_among(db: Store, hashes: list[str]) -> set[str]:
+    """Which of ``hashes`` are stored (read inside a write transaction, it sees what other
+    processes committed since this one started)."""
+    found: set[str] = set()
+    for i in range(0, len(hashes), 500):
+        part = hashes[i:i + 500]
+        found.update(r[0] for r in db.conn.execute(
+            f"SELECT content_hash FROM stories WHERE content_hash IN ({','.join('?' * len(part))})",
+            part))
+    return found
+
+
 def source_ids(db: Store, collection: str) -> dict[str, tuple[str, str]]:
     """``source_id -> (story id, content hash)`` for one collection (by name)."""
     rows = db.conn.execute(
