@@ -4,11 +4,11 @@ form, from questions already in the store, or inferred from the column's values)
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pni.errors import DataError, MappingError, UsageError
 from pni.ingest.forms import (
+    MAX_CHOICES,
     Form,
     about_teller,
     blank,
@@ -27,6 +27,12 @@ from pni.ingest.readers.tables import Table
 from pni.models import Question
 
 MIN_STORY_CHARS = 15  # a guessed story column's answers are at least this long on average
+
+
+def _choice_like(values: list[str]) -> bool:
+    """A few distinct answers, each given again and again: a choice, not free text."""
+    distinct = len(set(values))
+    return 0 < distinct <= MAX_CHOICES and len(values) >= 3 * distinct
 
 
 def _s(v: Any) -> str | None:
@@ -86,23 +92,27 @@ def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
 
 def _story_column(table: Table, tm: TableMapping, adapted: Adapted | None, ctx: ReadContext,
                   notes: list[str]) -> None:
-    """With no story column named, a recognised platform's free-text question with the longest
-    answers is the story (said in a notice); a plain table raises with that column suggested."""
+    """With no story column named, a recognised platform's free-text question holding the most
+    text (answered by many, at length) is the story, said in a notice; a plain table raises
+    with that column suggested."""
     good = [r for r in table.rows if r.error is None]
     declared = [i for i in (adapted.text_candidates if adapted else [])
                 if i in tm.answer_columns]
     pool = declared or tm.answer_columns
-    lengths = {i: mean_length([r.cells[i] for r in good]) for i in pool}
-    best = max(lengths, key=lambda i: lengths[i], default=None)
+    texts = {i: [r.cells[i] for r in good if isinstance(r.cells[i], str) and r.cells[i].strip()]
+             for i in pool}
+    free = [i for i in pool if not _choice_like(texts[i])]
+    best = max(free or pool, key=lambda i: sum(len(v) for v in texts[i]), default=None)
     name = table.header[best] if best is not None else None
-    if adapted is not None and best is not None and (declared or lengths[best] >= MIN_STORY_CHARS):
+    mean = mean_length(texts[best]) if best is not None else 0.0
+    if adapted is not None and best is not None and (declared or mean >= MIN_STORY_CHARS):
         tm.fields["text"] = best
         tm.answer_columns.remove(best)
-        notes.append(f"story text from column {name!r}: the free-text question with the longest"
-                     f" answers ({lengths[best]:.0f} characters on average); choose another with"
-                     " --map text=COLUMN")
+        notes.append(f"story text from column {name!r}: the free-text question holding the most"
+                     f" text (answered in {len(texts[best])} of {len(good)} rows,"
+                     f" {mean:.0f} characters on average); choose another with --map text=COLUMN")
         return
-    hint = f"; the longest answers are in {name!r}: --map text={name!r}" if name else ""
+    hint = f"; the most text is in {name!r}: --map text={name!r}" if name else ""
     raise MappingError("no story text column found (looked for story, text, narrative,"
                        f" response, ...){hint}", file=ctx.path,
                        locator=f"sheet {table.sheet!r}" if table.sheet else None)
@@ -240,9 +250,7 @@ def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Qu
     if adapted is not None:
         c.meta = {table.header[i]: cells[i] for i in adapted.metadata
                   if i < len(cells) and not blank(cells[i])}
-    c.record_key = ("id:" + c.source_id if c.source_id else json.dumps(
-        {h: str(x).strip() for h, x in zip(table.header, cells, strict=False) if not blank(x)},
-        ensure_ascii=False, sort_keys=True, default=str))
+    c.record_key = "id:" + c.source_id if c.source_id else row.raw
     for idx, q in questions.items():
         v = cells[idx]
         if blank(v):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pni.ingest.forms import norm
+from pni.ingest.forms import blank, norm
 from pni.ingest.readers import survey as sv
 from pni.ingest.readers.base import Adapted, ReadContext, register_platform
 from pni.ingest.readers.tables import Table
@@ -53,7 +53,8 @@ class GoogleForms:
         if email is not None:
             a.fields["teller"] = email
             a.personal = [email]
-            a.taken.append(f"teller from {header[email]!r} (pseudonymised)")
+            if any(not blank(r.cells[email]) for r in good):
+                a.taken.append(f"teller from {header[email]!r} (pseudonymised)")
         if lists:
             a.taken.append(f"{len(lists)} checkbox question(s) read as lists split at ', '")
         return a

@@ -101,7 +101,8 @@ class Qualtrics:
             a.fields["teller"] = recipient
             a.personal = [recipient, *(i for i in (email, first, last, legacy_name)
                                        if i is not None)]
-            a.taken.append("teller from the recipient's e-mail or name (pseudonymised)")
+            if any(not blank(r.cells[recipient]) for r in a.table.rows if r.error is None):
+                a.taken.append("teller from the recipient's e-mail or name (pseudonymised)")
         date = sv.find(names, "RecordedDate", "EndDate")
         if date is not None:
             a.fields["date"] = date

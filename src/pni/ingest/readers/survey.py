@@ -15,8 +15,12 @@ from pni.ingest.readers.tables import Row, Table
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
 _SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
                       r"(?:\s*([AaPp][Mm]))?)?$")
+
+
+SAMPLE = 500  # values of a column judged when telling whether it holds dates
 
 
 def find(header: list[str], *names: str) -> int | None:
@@ -39,6 +43,14 @@ def iso_date(v: Any, day_first: bool = False) -> str | None:
     if blank(v):
         return None
     s = str(v).strip()
+    m = _ISO.match(s)
+    if m:
+        try:
+            y, mo, dd, h, mi, sec = (int(x or 0) for x in m.groups())
+            d = datetime(y, mo, dd, h, mi, sec)
+        except ValueError:
+            return None
+        return d.isoformat(sep=" ") if m.group(4) else d.date().isoformat()
     for fmt in _DATE_FORMATS:
         try:
             d = datetime.strptime(s, fmt)
@@ -71,7 +83,7 @@ def day_first(values: Iterable[Any]) -> bool:
 
 def holds_dates(values: list[Any], share: float = 0.8) -> bool:
     """Whether most non-blank values of a column are dates."""
-    vals = [v for v in values if not blank(v)]
+    vals = [v for v in values if not blank(v)][:SAMPLE]
     if not vals:
         return False
     df = day_first(vals)

@@ -1,0 +1,123 @@
+"""Collect every file in the shared real exports as a new user would: first with no options,
+then with the options the notices (or the error) suggest, then once more to show that
+re-collecting stores nothing new. Prints, per file, read = stored + duplicates + rejected and
+what was recognised.
+
+    python bench/real_exports.py [/work/shared/real-exports]
+
+Nothing is copied into the repository; every run uses temporary stores.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from pni.ingest import CollectOptions, collect
+from pni.ingest.collect import parse_consent_map
+from pni.ingest.mapping import parse_map
+from pni.ingest.models import FileReport
+from pni.store import Store
+
+DEFAULT = Path("/work/shared/real-exports")
+SUGGESTION = re.compile(r"(--map|--listener|--kind|--platform|--encoding|--consent-map|"
+                        r"--teller-question|--form)[ =]('[^']*'|\"[^\"]*\"|[^\s;,)]+)")
+PLACEHOLDERS = {"NAME", "COLUMN", "FILE", "KEY=COLUMN", "text=COLUMN", "date=COLUMN",
+                "STORY_FORM.csv", "NAME,NAME"}
+
+
+def suggestions(rep: FileReport) -> list[tuple[str, str]]:
+    """Options the notices and the error name with a concrete value."""
+    text = " ".join([*rep.notices, rep.error or ""])
+    out = []
+    for opt, val in SUGGESTION.findall(text):
+        val = val.strip("'\"")
+        if val not in PLACEHOLDERS and not val.isupper():
+            out.append((opt, val))
+    return list(dict.fromkeys(out))
+
+
+def options(found: list[tuple[str, str]], file: Path, root: Path) -> CollectOptions | None:
+    kw: dict[str, object] = {}
+    maps: list[str] = []
+    for opt, val in found:
+        if opt == "--map":
+            maps.append(val if "=" in val else f"text={val}")
+        elif opt == "--listener":
+            kw.setdefault("listeners", []).append(val)  # type: ignore[union-attr]
+        elif opt == "--consent-map":
+            kw["consent_map"] = parse_consent_map(val)
+        elif opt == "--teller-question":
+            kw.setdefault("teller_questions", []).append(val)  # type: ignore[union-attr]
+        else:
+            kw[opt[2:].replace("-", "_")] = val
+    if maps:
+        kw["mapping"] = parse_map(maps)
+    form = _narrafirma_form(file, root)
+    if form is not None and "form" not in kw:
+        kw["form"] = form
+    return CollectOptions(**kw) if kw else None  # type: ignore[arg-type]
+
+
+def _narrafirma_form(file: Path, root: Path) -> Path | None:
+    """The user has NarraFirma's story form beside the story export (here: its own folder)."""
+    if "narrafirma" not in file.name or "form" in file.name:
+        return None
+    forms = sorted(root.glob("*form*/*.csv"))
+    return forms[0] if forms else None
+
+
+def line(label: str, rep: FileReport) -> str:
+    what = rep.format or "?"
+    if rep.platform:
+        what += f"/{rep.platform}"
+    if rep.kind:
+        what += f" ({rep.kind})"
+    ok = "ok" if rep.read == rep.stored + rep.duplicates + rep.rejected else "UNBALANCED"
+    s = (f"  {label:<10} read {rep.read:>4} = stored {rep.stored:>4} + duplicates"
+         f" {rep.duplicates:>3} + rejected {rep.rejected:>3} [{ok}]  {what}")
+    if rep.error:
+        s += f"\n             error: {rep.error}"
+    return s
+
+
+def one(file: Path, opts: CollectOptions | None) -> FileReport | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Store.open(Path(tmp) / "pni.db", create=True)
+        try:
+            rep = collect(db, [file], opts)
+            again = collect(db, [file], opts) if rep.files and not rep.files[0].error else None
+        finally:
+            db.close()
+    if not rep.files:
+        print(f"  skipped: {rep.skipped[0].reason if rep.skipped else '?'}")
+        return None
+    f = rep.files[0]
+    print(line("options:" if opts else "no options", f))
+    for n in f.notices:
+        print(f"             notice: {n}")
+    if again is not None:
+        print(line("again", again.files[0]))
+    return f
+
+
+def main(root: Path) -> None:
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != "README.md")
+    for file in files:
+        print(f"{file.relative_to(root)}")
+        with tempfile.TemporaryDirectory():
+            first = one(file, None)
+        if first is None:
+            continue
+        opts = options(suggestions(first), file, root)
+        if opts is not None:
+            given = opts.model_dump(exclude_defaults=True)
+            print(f"  with the suggested options {given}")
+            one(file, opts)
+        print()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)
