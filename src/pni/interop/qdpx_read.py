@@ -11,6 +11,7 @@ with the reason they were skipped.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,9 +123,16 @@ def _values(el: ET.Element) -> dict[str, Any]:
     return out
 
 
+Decoder = Callable[[bytes, Path], tuple[str, str | None]]
+
+
+def _utf8(data: bytes, path: Path) -> tuple[str, str | None]:
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff"), None
+
+
 class _Archive:
-    def __init__(self, z: zipfile.ZipFile, path: Path):
-        self.z, self.path = z, path
+    def __init__(self, z: zipfile.ZipFile, path: Path, decode: Decoder = _utf8):
+        self.z, self.path, self.decode = z, path, decode
         self.names = {n.casefold(): n for n in z.namelist()}
 
     def member(self, ref: str) -> str | None:
@@ -146,10 +154,8 @@ class _Archive:
         return self.z.read(member)
 
     def text(self, member: str) -> tuple[str, str | None]:
-        from pni.ingest.detect import decode
-
         data = self.read(member)
-        text, notice = decode(data, self.path)
+        text, notice = self.decode(data, self.path)
         return text.replace("\r\n", "\n").replace("\r", "\n"), notice
 
 
@@ -199,15 +205,17 @@ def _add_code(src: QdaSource, coding: ET.Element) -> None:
         src.codes.append(target)
 
 
-def read_project(path: Path) -> QdaProject:
-    """Parse a ``.qdpx`` file; raises ``DataError`` when it is not a REFI-QDA project."""
+def read_project(path: Path, decode: Decoder = _utf8) -> QdaProject:
+    """Parse a ``.qdpx`` file; raises ``DataError`` when it is not a REFI-QDA project.
+    ``decode`` turns a source's bytes into text and a notice (the collect stage passes its
+    own, which guesses encodings; interop does not import ingest)."""
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
         raise DataError(f"not a REFI-QDA project (cannot open the zip archive: {e})",
                         file=path) from e
     with z:
-        arc = _Archive(z, path)
+        arc = _Archive(z, path, decode)
         qde = [n for n in z.namelist() if n.casefold().endswith(".qde") and "/" not in n]
         if not qde:
             raise DataError("not a REFI-QDA project: no project.qde inside", file=path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from pni.ingest.detect import decode
 from pni.ingest.forms import blank, coerce, infer_question, slug
 from pni.ingest.models import Candidate, InferredQuestion, Skipped
 from pni.ingest.readers.base import ReadContext, ReadResult, register
@@ -34,7 +35,7 @@ class QdpxReader:
         return True
 
     def read(self, ctx: ReadContext) -> ReadResult:
-        proj = read_project(ctx.path)
+        proj = read_project(ctx.path, decode)
         return candidates(proj, ctx)
 
 
