@@ -435,7 +435,8 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
                                              rep, progress)
         try:
             with db.transaction():
-                taken = q.hashes_among(db, [s.content_hash for s in stories])
+                taken = set() if replacing is not None else q.hashes_among(
+                    db, [s.content_hash for s in stories])
                 if taken:  # another pni stored them since this collect began: duplicates
                     stories = [s for s in stories if s.content_hash not in taken]
                     rep.stored, rep.duplicates = len(stories), rep.duplicates + len(taken)
