@@ -57,7 +57,7 @@ def test_annotate_bad_input_is_one_line(tmp_path: Path) -> None:
     assert r.exit_code == 1
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: codes.csv: no story id column found")
-    u = runner.invoke(app, ["annotate", str(codes), "--store", db, "--map", "text=Ref"])
-    assert u.exit_code == 2 and "annotate maps only id=COLUMN" in u.stderr
+    u = runner.invoke(app, ["annotate", str(codes), "--store", db, "--map", "title=Ref"])
+    assert u.exit_code == 2 and "annotate maps only id=COLUMN or text=COLUMN" in u.stderr
     missing = runner.invoke(app, ["annotate", str(tmp_path / "nope.csv"), "--store", db])
     assert missing.exit_code == 2 and "nope.csv: no such file" in missing.stderr

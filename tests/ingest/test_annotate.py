@@ -166,3 +166,34 @@ def test_collect_replace_keeps_annotations_of_unchanged_stories(db: Store,
     collect(db, [tmp_path / "one" / "s.csv"], CollectOptions(replace=True))
     assert q.get_story(db, "K1").answers["theme"] == "exclusion"
     assert "theme" not in q.get_story(db, "K3").answers  # a changed story is a new story
+
+
+def test_narrafirma_export_without_ids_joins_on_the_story_text(db: Store, tmp_path: Path) -> None:
+    f = _file(tmp_path, "Story title,Story text,Eliciting question,A_Theme\n"
+                        "; exported from NarraFirma,,,\n"
+                        "Lunch,The lunch  table was full and nobody moved over for me.,Best,"
+                        "belonging\n"
+                        "Other,A story pni never stored.,Best,x\n"
+                        "Bus,The bus never came in the snow.,Worst,transport\n", "nf.csv")
+    rep = annotate(db, f)
+    assert (rep.read, rep.stored, rep.rejected) == (3, 2, 1)
+    assert rep.rejects[0].reason == "no stored story has this text"
+    assert q.get_story(db, "K1").answers["a_theme"] == "belonging"  # white space aside
+    assert rep.columns == {"A_Theme": "a_theme"}
+    assert any("matched to stories by their text (column 'Story text')" in n
+               for n in rep.notices)
+    assert any("1 comment row(s)" in n for n in rep.notices)
+    with pytest.raises(MappingError, match="no story id column"):
+        annotate(db, f, AnnotateOptions(join="source"))
+
+
+def test_same_text_told_apart_by_title_or_rejected(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("id,title,story,teller\nX1,One,Same words.,Ana\n"
+                                    "X2,Two,Same words.,Ben\n", encoding="utf-8")
+    collect(store, [tmp_path / "s.csv"])
+    f = _file(tmp_path, "Story title,Story text,code\nTwo,Same words.,b\n")
+    annotate(store, f)
+    assert q.get_story(store, "X2").answers == {"code": "b"}
+    g = _file(tmp_path, "text,code\nSame words.,c\n", "g.csv")
+    assert annotate(store, g).rejects[0].reason == ("2 stored stories have this text:"
+                                                   " add an id column")

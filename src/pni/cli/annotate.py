@@ -36,10 +36,12 @@ def annotate(
     store: StoreOpt = None,
     map_: Annotated[list[str] | None, typer.Option(
         "--map", help="id=COLUMN: the column holding each row's story id (default: a column"
-        " named id, story_id, source_id...).", show_default=False)] = None,
+        " named id, story_id, source_id...); text=COLUMN: the story text, for files without"
+        " ids.", show_default=False)] = None,
     join: Annotated[str, typer.Option(
-        "--join", help="What the id column holds: story (pni ids), source (the ids in the"
-        " collected files) or auto (either).")] = "auto",
+        "--join", help="What names each row's story: story (pni ids), source (the ids in the"
+        " collected files), text (the story text, as NarraFirma exports) or auto (an id"
+        " column if there is one, else the text).")] = "auto",
     collection: Annotated[str | None, typer.Option(
         "--collection", help="Join source ids within this collection only.",
         show_default=False)] = None,
@@ -85,10 +87,11 @@ def annotate(
 
     fmt = output_format(format_, json_)
     mapping = parse_map(map_ or [])
-    other = sorted(set(mapping) - {"id"})
+    other = sorted(set(mapping) - {"id", "text"})
     if other:
-        raise UsageError(f"--map {other[0]}=...: annotate maps only id=COLUMN")
-    opts = AnnotateOptions(id_column=mapping.get("id"), join=join, collection=collection,
+        raise UsageError(f"--map {other[0]}=...: annotate maps only id=COLUMN or text=COLUMN")
+    opts = AnnotateOptions(id_column=mapping.get("id"), text_column=mapping.get("text"),
+                           join=join, collection=collection,
                            form=form, sheet=sheet, skip=skip or [],
                            replace_answers=replace_answers, dry_run=dry_run)
     with open_store(store) as db:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,12 @@ from pni.store import stories as q
 
 ID_NAMES = ("id", "story_id", "storyid", "pni_id", "source_id", *COMMON_NAMES["id"])
 #: Columns that describe the story rather than annotate it (as `pni stories export` writes them).
-STORY_FIELDS = {norm(c) for c in CORE} | {"story", "story_text", "story_title"}
-JOINS = ("auto", "story", "source")
+STORY_FIELDS = {norm(c) for c in CORE} | {"story", "story_text", "story_title",
+                                           "eliciting_question", "eliciting_question_answered"}
+#: A story-text column joins rows to stories when there is no id column (NarraFirma's exports).
+TEXT_NAMES = ("story_text", "text", "story")
+TITLE_NAMES = ("story_title", "title")
+JOINS = ("auto", "story", "source", "text")
 
 
 class AnnotateOptions(BaseModel):
@@ -49,6 +54,7 @@ class AnnotateOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id_column: str | None = None
+    text_column: str | None = None
     join: str = "auto"
     collection: str | None = None
     form: Path | None = None
@@ -132,21 +138,43 @@ def _cell(v: Any) -> str | None:
     return str(v).strip()
 
 
-def _id_column(t: Table, opts: AnnotateOptions, label: str) -> int:
+@dataclass
+class _Keys:
+    """Where a table's rows name their story: an id column, or a text column (and a title
+    column that tells apart stories with the same text)."""
+
+    column: int
+    by_text: bool = False
+    title: int | None = None
+
+
+def _keys(t: Table, opts: AnnotateOptions, label: str, rep: AnnotateReport, prefix: str) -> _Keys:
     where = f"sheet {t.sheet!r}" if t.sheet else None
     present = ", ".join(repr(h) for h in t.header) or "(none)"
     loose: dict[str, int] = {}
     for i, h in enumerate(t.header):
         loose.setdefault(norm(h), i)
-    if opts.id_column is not None:
-        idx = loose.get(norm(opts.id_column))
+
+    def given(key: str, col: str) -> int:
+        idx = loose.get(norm(col))
         if idx is None:
-            raise MappingError(f"--map id={opts.id_column}: no such column; columns present:"
-                               f" {present}", file=label, locator=where)
+            raise MappingError(f"--map {key}={col}: no such column; columns present: {present}",
+                               file=label, locator=where)
         return idx
-    for name in ID_NAMES:
-        if norm(name) in loose:
-            return loose[norm(name)]
+
+    def first(names: tuple[str, ...]) -> int | None:
+        return next((loose[norm(n)] for n in names if norm(n) in loose), None)
+
+    if opts.join != "text":
+        idx = given("id", opts.id_column) if opts.id_column else first(ID_NAMES)
+        if idx is not None:
+            return _Keys(idx)
+    text = given("text", opts.text_column) if opts.text_column else first(TEXT_NAMES)
+    if text is not None and opts.join in ("auto", "text"):
+        if opts.join == "auto":
+            rep.notices.append(prefix + f"no id column: rows matched to stories by their text"
+                               f" (column {t.header[text]!r})")
+        return _Keys(text, by_text=True, title=first(TITLE_NAMES))
     raise MappingError("no story id column found (looked for " + ", ".join(ID_NAMES[:5])
                        + ", ...); name it with --map id=COLUMN; columns present: " + present,
                        file=label, locator=where)
@@ -162,6 +190,24 @@ class _Join:
         self.how = opts.join
         self.collection = opts.collection
         self.ids, self.by_source = iq.story_refs(db, opts.collection)
+        self.db = db
+        self._texts: dict[str, list[tuple[str, str | None]]] | None = None
+
+    def by_text(self, text: str, title: str | None) -> tuple[str | None, str | None]:
+        """The one stored story with this text (white space and Unicode forms aside), told
+        apart by its title when several share the text."""
+        if self._texts is None:
+            self._texts = {}
+            for sid, t, ti in iq.story_texts(self.db, self.collection):
+                self._texts.setdefault(q.normalize_text(t), []).append((sid, ti))
+        found = self._texts.get(q.normalize_text(text), [])
+        if len(found) > 1 and title is not None:
+            found = [f for f in found if (f[1] or "").strip() == title.strip()] or found
+        if len(found) == 1:
+            return found[0][0], None
+        if not found:
+            return None, "no stored story has this text"
+        return None, f"{len(found)} stored stories have this text: add an id column"
 
     def story(self, ref: str) -> tuple[str | None, str | None]:
         """(story id, None), or (None, the reason the row is rejected)."""
@@ -206,17 +252,24 @@ def annotate(db: Store, path: Path, opts: AnnotateOptions | None = None) -> Anno
             continue
         prefix = f"sheet {t.sheet!r}: " if t.sheet else ""
         rep.notices.extend(prefix + n for n in t.notices)
-        id_idx = _id_column(t, opts, label)
+        keys = _keys(t, opts, label, rep, prefix)
+        id_idx = keys.column
         matched: list[tuple[Any, str]] = []
+        comments = 0
         for row in t.rows:
+            if row.cells and isinstance(row.cells[0], str) and row.cells[0].startswith(";"):
+                comments += 1  # NarraFirma's comment rows
+                continue
             rep.read += 1
-            story_id, why = _match(row, id_idx, t.header[id_idx], join, seen)
+            story_id, why = _match(row, keys, t.header[id_idx], join, seen)
             if story_id is None:
                 rep.rejects.append(Reject(file=label, locator=row.locator, reason=why,
                                           raw=row.raw))
                 continue
             seen[story_id] = row.locator
             matched.append((row, story_id))
+        if comments:
+            rep.notices.append(prefix + f"{comments} comment row(s) (starting with ';') skipped")
         columns = _questions(t, [r for r, _ in matched], id_idx, skip, declared, known, new,
                              rep, prefix)
         for row, story_id in matched:
@@ -235,15 +288,19 @@ def annotate(db: Store, path: Path, opts: AnnotateOptions | None = None) -> Anno
     return rep
 
 
-def _match(row: Row, id_idx: int, column: str, join: _Join, seen: dict[str, str]
+def _match(row: Row, keys: _Keys, column: str, join: _Join, seen: dict[str, str]
            ) -> tuple[str | None, str]:
     """The stored story a row names, or None and why the row is rejected."""
     if row.error:
         return None, row.error
-    ref = _cell(row.cells[id_idx])
+    ref = _cell(row.cells[keys.column])
     if ref is None:
-        return None, f"no story id in column {column!r}"
-    story_id, why = join.story(ref)
+        return None, f"no story {'text' if keys.by_text else 'id'} in column {column!r}"
+    if keys.by_text:
+        title = None if keys.title is None else _cell(row.cells[keys.title])
+        story_id, why = join.by_text(ref, title)
+    else:
+        story_id, why = join.story(ref)
     if story_id is None:
         return None, why or "no such story"
     if story_id in seen:

@@ -210,6 +210,17 @@ def story_refs(db: Store, collection: str | None = None) -> tuple[set[str], dict
     return ids, by_source
 
 
+def story_texts(db: Store, collection: str | None = None) -> list[tuple[str, str, str | None]]:
+    """``(story id, text, title)`` of every story (in one collection, or in all)."""
+    sql = ("SELECT s.id, s.text, s.title FROM stories s LEFT JOIN collections c"
+           " ON c.id = s.collection_id")
+    params: tuple[Any, ...] = ()
+    if collection is not None:
+        sql += " WHERE c.name = ?"
+        params = (collection,)
+    return [(r[0], r[1], r[2]) for r in db.execute(sql + " ORDER BY s.rowid", params)]
+
+
 def story_answers_of(db: Store, story_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
     """``(story id, question id) -> value`` of the stories' answers."""
     return {(r[0], r[1]): loads(r[2]) for r in db.execute(
