@@ -435,8 +435,9 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
                                              rep, progress)
         try:
             with db.transaction():
-                taken = set() if replacing is not None else q.hashes_among(
-                    db, [s.content_hash for s in stories])
+                taken = q.hashes_among(db, [s.content_hash for s in stories])
+                if replacing is not None:  # the replaced import's own stories are not taken
+                    taken -= set(replacing.old)
                 if taken:  # another pni stored them since this collect began: duplicates
                     stories = [s for s in stories if s.content_hash not in taken]
                     rep.stored, rep.duplicates = len(stories), rep.duplicates + len(taken)
