@@ -133,3 +133,60 @@ def test_without_a_run_no_pattern_question(store: Store, tmp_path: Path) -> None
     res = write_narrafirma(gather(store, ExportOptions()), tmp_path)
     assert res.annotations is None
     assert "Pattern" not in _rows(res.stories)[0]
+
+
+def test_round_trip_narrafirma_csv_then_collect_gives_the_same_stories(project,
+                                                                     tmp_path: Path) -> None:
+    from pni.ingest.collect import collect
+    from pni.interop.scope import NO_PATTERN
+    from pni.store import stories as q
+
+    db, *_ = project
+    scope = gather(db, ExportOptions(all_stories=True))
+    write_narrafirma(scope, tmp_path / "nf")
+    with Store.open(tmp_path / "new.db") as new:
+        rep = collect(new, [tmp_path / "nf"])
+        assert sorted(s.reason.split()[1] for s in rep.skipped) == ["annotation", "story"]
+        assert [(f.file.rsplit("/", 1)[-1], f.stored, f.rejected) for f in rep.files] == [
+            ("stories.csv", 20, 0)]
+
+        def key(s: Any) -> str:
+            return " ".join(s.text.split())
+
+        got = {key(s): s for s in q.list_stories(new)}
+        assert set(got) == {key(s) for s in scope.stories}
+        for s in scope.stories:
+            g = got[key(s)]
+            assert (g.title, g.prompt, g.date, g.consent) == (s.title, s.prompt, s.date,
+                                                               s.consent)
+            pattern = scope.pattern_name(s.id)
+            assert g.answers == {**s.answers, "pattern": pattern}
+            assert g.teller_answers == s.teller_answers
+        old = {qu.id: (qu.kind, qu.about, qu.options) for qu in q.get_questions(db)}
+        back = {qu.id: (qu.kind, qu.about, qu.options) for qu in q.get_questions(new)}
+        assert back.pop("pattern") == ("choice", "annotation",
+                                       [p.name for p in scope.patterns] + [NO_PATTERN])
+        assert back == old
+        tellers: dict[str | None, set[str | None]] = {}
+        old_teller = {key(s): s.teller_id for s in scope.stories}
+        for k, g in got.items():
+            tellers.setdefault(g.teller_id, set()).add(old_teller[k])
+        assert all(len(v) == 1 for v in tellers.values())
+
+
+def test_an_earlier_pattern_answer_and_the_run_get_two_columns(store: Store,
+                                                               tmp_path: Path) -> None:
+    from pni.models import Question
+    from pni.store import stories as q
+    from tests.helpers import fake_run, populate
+
+    ids = populate(store, 8)
+    with store.transaction():
+        q.upsert_question(store, Question(id="pattern", text="Pattern", kind="choice",
+                                          about="annotation", options=["old"]))
+        q.set_answer(store, "pattern", "old", story_id=ids[0])
+    run = fake_run(store, ids)
+    res = write_narrafirma(gather(store, ExportOptions()), tmp_path)
+    header = _rows(res.stories)[0]
+    assert "pattern" in header and f"Pattern run {run}" in header
+    assert _rows(res.annotations)[0][2] == f"Pattern run {run}"  # type: ignore[arg-type]

@@ -73,6 +73,8 @@ def skip_reason(path: Path, named_forms: set[Path]) -> str | None:
         return "names file for redaction"
     if low.startswith("outcomes"):
         return "outcomes file (for pni record)"
+    if low.startswith(("annotations", "export_annotations")) and low.endswith(".csv"):
+        return "NarraFirma annotation file (the story CSV beside it holds the stories)"
     if low.startswith(("readme", "license", "licence", "changelog")):
         return "read-me / licence file"
     if path.suffix.lower() in (".toml", ".yaml", ".yml"):

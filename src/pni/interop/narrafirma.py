@@ -127,7 +127,9 @@ def _columns(scope: Scope) -> list[_Column]:
     cols.insert(sum(1 for q in qs if q.about == "story"), _column(consent, []))
     if scope.run_id is not None:
         names = [p.name for p in scope.patterns] + [NO_PATTERN]
-        pattern = Question(id=PATTERN, text=f"Candidate pattern found by pni (run"
+        taken = {q.id.casefold() for q in qs}
+        qid = PATTERN if PATTERN.casefold() not in taken else f"{PATTERN} run {scope.run_id}"
+        pattern = Question(id=qid, text=f"Candidate pattern found by pni (run"
                            f" {scope.run_id})", kind="choice", about="annotation", options=names)
         cols.append(_column(pattern, []))
     return cols
@@ -137,7 +139,7 @@ def _value(s: Story, col: _Column, scope: Scope) -> Any:
     qid = col.question.id
     if qid == CONSENT and col.question.about == "story" and qid not in s.answers:
         return s.consent
-    if qid == PATTERN and col.question.about == "annotation" and qid not in s.answers:
+    if qid.startswith(PATTERN) and col.question.about == "annotation" and qid not in s.answers:
         return scope.pattern_name(s.id)
     return s.teller_answers.get(qid) if col.question.about == "teller" else s.answers.get(qid)
 
@@ -177,8 +179,8 @@ def story_rows(scope: Scope, cols: list[_Column]) -> list[list[str]]:
     return rows
 
 
-def annotation_rows(scope: Scope) -> list[list[str]]:
-    rows = [[TITLE, TEXT, PATTERN]]
+def annotation_rows(scope: Scope, cols: list[_Column]) -> list[list[str]]:
+    rows = [[TITLE, TEXT, cols[-1].question.id]]
     for s in scope.stories:
         name = scope.pattern_name(s.id)
         if name is not None:
@@ -201,7 +203,7 @@ def write_narrafirma(scope: Scope, out_dir: Path) -> NarraFirmaResult:
     ann = None
     if scope.run_id is not None:
         ann = out_dir / "annotations.csv"
-        _write(ann, annotation_rows(scope))
+        _write(ann, annotation_rows(scope, cols))
     return NarraFirmaResult(stories=stories, form=form, annotations=ann,
                             n_stories=len(scope.stories), n_questions=len(cols),
                             policy=scope.policy())

@@ -3,7 +3,7 @@
 The story-form CSV declares the questions: one row per data column with its type (``Single
 choice``, ``Single choice indexed``, ``Multi-choice multi-column texts``, ``Multi-choice
 single-column delimited [indexed]``, ``Multi-choice multi-column yes/no``, ``Scale``, ``Text``,
-``eliciting``), what it is about (``story``, ``participant``) and its answers (``csv value|answer``);
+``eliciting``), what it is about (``story``, ``participant``, ``annotation``) and its answers (``csv value|answer``);
 ``form`` rows give the form's texts and ``import`` rows the column names of the story title, text,
 participant id, date and language. The story CSV repeats a column's header once per option of a
 multi-column question, holds write-ins in ``WRITEIN_Name`` columns and may hold comment rows that
@@ -137,7 +137,8 @@ def load_form_csv(path: Path) -> Form:
 def _column(name: str, typ: str, about: str, short: str, long: str, options: str,
             answers: list[str], path: Path, n: int) -> Column:
     t = typ.casefold()
-    ab = "teller" if about in ("participant", "teller") else "story"
+    ab = ("teller" if about in ("participant", "teller") else
+          "annotation" if about == "annotation" else "story")
     values: dict[str, str] = {}
     shown: list[str] = []
     for a in answers:
