@@ -16,8 +16,8 @@ from typing import Any, Literal
 from pni.ingest.detect import decode
 from pni.ingest.forms import blank, coerce, infer_question, slug
 from pni.ingest.models import Candidate, InferredQuestion, Skipped
+from pni.ingest.qda import QdaProject, QdaSource, read_project
 from pni.ingest.readers.base import ReadContext, ReadResult, register
-from pni.interop.qdpx_read import QdaProject, QdaSource, read_project
 from pni.interop.refi import CODES_QUESTION, META_PREFIX, parse_description
 from pni.models import SOURCE_KINDS, Question
 
