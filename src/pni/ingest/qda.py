@@ -1,6 +1,7 @@
 """Reading a REFI-QDA project (``.qdpx``, as NVivo, ATLAS.ti, MAXQDA and QualCoder write it): its
 code book, variables, cases and sources, with each text source's plain text and the codes applied
-to it. Mapping them to stories is the reader's job (:mod:`pni.ingest.readers.qdpx`).
+to it. Mapping them to stories is the reader's job (:mod:`pni.ingest.readers.qdpx`); the export
+is :mod:`pni.interop.qdpx`, and both share :mod:`pni.interop.refi`.
 
 Plain text comes from ``PlainTextContent`` or from ``plainTextPath`` (``internal://`` names a
 file in the archive's ``sources/`` folder, whatever its case; a UTF-8 BOM is dropped). Sources
@@ -11,13 +12,13 @@ with the reason they were skipped.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from pni.errors import DataError
+from pni.ingest.detect import decode
 from pni.interop.refi import CODE_PATH_SEP
 from pni.limits import MAX_FILE_BYTES
 
@@ -123,16 +124,9 @@ def _values(el: ET.Element) -> dict[str, Any]:
     return out
 
 
-Decoder = Callable[[bytes, Path], tuple[str, str | None]]
-
-
-def _utf8(data: bytes, path: Path) -> tuple[str, str | None]:
-    return data.decode("utf-8", errors="replace").lstrip("\ufeff"), None
-
-
 class _Archive:
-    def __init__(self, z: zipfile.ZipFile, path: Path, decode: Decoder = _utf8):
-        self.z, self.path, self.decode = z, path, decode
+    def __init__(self, z: zipfile.ZipFile, path: Path):
+        self.z, self.path = z, path
         self.names = {n.casefold(): n for n in z.namelist()}
 
     def member(self, ref: str) -> str | None:
@@ -155,7 +149,7 @@ class _Archive:
 
     def text(self, member: str) -> tuple[str, str | None]:
         data = self.read(member)
-        text, notice = self.decode(data, self.path)
+        text, notice = decode(data, self.path)
         return text.replace("\r\n", "\n").replace("\r", "\n"), notice
 
 
@@ -205,17 +199,15 @@ def _add_code(src: QdaSource, coding: ET.Element) -> None:
         src.codes.append(target)
 
 
-def read_project(path: Path, decode: Decoder = _utf8) -> QdaProject:
-    """Parse a ``.qdpx`` file; raises ``DataError`` when it is not a REFI-QDA project.
-    ``decode`` turns a source's bytes into text and a notice (the collect stage passes its
-    own, which guesses encodings; interop does not import ingest)."""
+def read_project(path: Path) -> QdaProject:
+    """Parse a ``.qdpx`` file; raises ``DataError`` when it is not a REFI-QDA project."""
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
         raise DataError(f"not a REFI-QDA project (cannot open the zip archive: {e})",
                         file=path) from e
     with z:
-        arc = _Archive(z, path, decode)
+        arc = _Archive(z, path)
         qde = [n for n in z.namelist() if n.casefold().endswith(".qde") and "/" not in n]
         if not qde:
             raise DataError("not a REFI-QDA project: no project.qde inside", file=path)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pni.ingest.detect import decode
 from pni.ingest.forms import blank, coerce, infer_question, slug
 from pni.ingest.models import Candidate, InferredQuestion, Skipped
 from pni.ingest.qda import QdaProject, QdaSource, read_project
@@ -35,7 +34,7 @@ class QdpxReader:
         return True
 
     def read(self, ctx: ReadContext) -> ReadResult:
-        proj = read_project(ctx.path, decode)
+        proj = read_project(ctx.path)
         return candidates(proj, ctx)
 
 
