@@ -38,6 +38,8 @@ class PrepareResult(BaseModel):
     packets: list[Path]
     rejects_file: Path | None = None
     names_file: Path | None = None
+    settings_file: Path | None = None
+    withheld: str = ""
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -56,7 +58,8 @@ def _done(progress: Any, task: Any) -> None:
 
 
 def find_names_file(paths: list[Path]) -> Path | None:
-    """A ``names.txt`` given as an input folder's top-level file, used for redaction."""
+    """A ``names.txt`` given as an input folder's top-level file: ``prepare`` writes it into the
+    project's ``pni.toml``, which every later command reads."""
     for p in paths:
         cand = p / NAMES_FILE if p.is_dir() else None
         if cand is not None and cand.is_file():
@@ -74,10 +77,15 @@ def prepare(
     seed: int = 0,
     fmt: str = "pdf",
     groups: int = 1,
+    include_unknown: bool | None = None,
     progress: Any = None,
 ) -> PrepareResult:
     """Collect ``paths`` into ``store`` (default ``out/pni.db``), cluster, explore and print a
-    packet. Nothing is sent anywhere; every file lands in ``out``."""
+    packet. Nothing is sent anywhere; every file lands in ``out``.
+
+    The project's policy is the ``pni.toml`` beside the store (created with the defaults): a
+    names file given (or a ``names.txt`` in an input folder) and ``include_unknown`` are written
+    into it, so every later command on this store applies the same policy."""
     from pni.cluster import cluster_stories
     from pni.embed import get_embedder
     from pni.explore.report import build_report, save_report
@@ -88,8 +96,19 @@ def prepare(
     from pni.store.stories import count_stories
 
     out.mkdir(parents=True, exist_ok=True)
+    from pni.privacy.policy import settings_names
+    from pni.settings import load_settings, save_settings
+
     store = store or out / "pni.db"
+    settings = load_settings(store)
     names_file = names_file or find_names_file(paths)
+    if names_file is not None:
+        settings.names_file = str(Path(names_file).resolve())
+    if include_unknown is not None:
+        settings.include_unknown_consent = include_unknown
+    assert settings.path is not None
+    save_settings(settings, settings.path)
+    names_file = settings.names_path() if settings_names(settings) else None
     notes: list[str] = []
     with Store.open(store) as db:
         creport = collect(db, paths)
@@ -108,23 +127,27 @@ def prepare(
             task = _task(progress, "Loading the embedding model (the first use exports it once)")
             embedder = get_embedder()
             _done(progress, task)
-        from pni.privacy import load_names
+        from pni.privacy import filter_consent
+        from pni.store.stories import list_stories
 
+        withheld = filter_consent(list_stories(db),
+                                  include_unknown=settings.include_unknown_consent).summary()
         run = cluster_stories(db, embedder, seed=seed, progress=progress,
-                              names=load_names(names_file) if names_file else [])
-        report = build_report(db, run_id=run.run_id, names_file=names_file)
+                              names=settings_names(settings))
+        report = build_report(db, run_id=run.run_id, settings=settings)
         save_report(db, report)
         html = write_report(report, out / "report.html", "html")[0]
         md = write_report(report, out / "report.md", "md")[0]
-        packets = build_packets(db, PacketOptions(run_id=run.run_id, names_file=names_file,
-                                                  groups=groups))
+        packets = build_packets(db, PacketOptions(run_id=run.run_id, groups=groups,
+                                                  settings=settings))
         written = write_packets(packets, out / f"packet.{fmt}", fmt)
     if names_file is None:
-        notes.append("no names.txt found: only tellers' kept names, e-mails and phone numbers "
-                      "were redacted")
+        notes.append("no names file (names.txt): the names pni met in the files, e-mail "
+                     "addresses, phone numbers and web addresses were redacted")
     return PrepareResult(
         out=out, store=store, collected=creport.totals, rejects=len(creport.rejects),
         run_id=run.run_id, n_patterns=run.n_patterns, coverage=run.coverage,
         observations=len(report.observations), report_html=Path(html), report_md=Path(md),
         packets=written, rejects_file=rejects_file, names_file=names_file, notes=notes,
+        settings_file=settings.path, withheld=withheld,
     )

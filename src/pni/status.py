@@ -28,11 +28,24 @@ def summarize(db: Store) -> dict[str, Any]:
             "columns": ["collection", "kind", "stories", "consent no"],
             "rows": [[r["collection"], r["kind"], r["stories"], r["consent_no"]] for r in rows],
         })
+    info["sections"].append(_policy(db))
     for extra in _extra_sections():
         section = extra(db)
         if section:
             info["sections"].append(section)
     return info
+
+
+def _policy(db: Store) -> dict[str, Any]:
+    """The project's privacy policy (``pni.toml``) and how many names the store knows."""
+    from pni.privacy.policy import project_settings
+    from pni.store.names import count_names
+
+    s = project_settings(db)
+    known = sum(count_names(db).values())
+    rows = [*s.describe(), ["known name entries (hashed)", str(known)]]
+    return {"title": f"Privacy policy ({s.path or 'defaults'})", "columns": ["setting", "value"],
+            "rows": rows}
 
 
 def _extra_sections() -> list[Any]:

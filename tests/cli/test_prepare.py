@@ -71,3 +71,40 @@ def test_prepare_with_no_stories_is_data_error(tmp_path: Path) -> None:
                                  "--fake-embedder"])
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("Error: ") and "no stories" in result.stderr
+
+
+def _listed_names(path: Path) -> list[str]:
+    from pni.privacy import load_names
+
+    return [n for n in load_names(path) if not n.startswith("=") and len(n) >= 3
+            and " " not in n]
+
+
+def test_prepare_then_explore_redacts_the_same_names(tmp_path: Path) -> None:
+    import re
+    import shutil
+
+    src = tmp_path / "fieldwork"
+    shutil.copytree(SAMPLES, src)
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["prepare", str(src), "-o", str(out), "--fake-embedder", "--to", "md"])
+    assert r.exit_code == 0, r.stderr
+    flat = (r.stdout + r.stderr).replace("\n", "")
+    assert "withheld" in flat and "pni.toml" in flat
+    toml = (out / "pni.toml").read_text("utf-8")
+    assert str((src / "names.txt").resolve()) in toml
+    names = _listed_names(src / "names.txt")
+    first = (out / "report.md").read_text("utf-8")
+    # the names file is gone: the store still knows the names (as hashes) and redacts them
+    (src / "names.txt").unlink()
+    again = runner.invoke(app, ["explore", "--store", str(out / "pni.db"), "--md",
+                                str(tmp_path / "again.md")])
+    assert again.exit_code == 0, again.stderr
+    second = (tmp_path / "again.md").read_text("utf-8")
+    for text in (first, second):
+        leaked = [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
+        assert not leaked
+    assert first.count("[name]") == second.count("[name]") > 0
+    with Store.open(out / "pni.db") as db:
+        stored = " ".join(str(v) for r in db.query("SELECT * FROM known_names") for v in r.values())
+    assert "Okafor" not in stored and "okafor" not in stored

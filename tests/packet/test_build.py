@@ -49,7 +49,8 @@ def test_privacy_in_the_packet(with_run: Run, tmp_path: Path) -> None:
     assert any("not printed" in x for x in p.cover.privacy)
     assert not p.cover.warning
     hostile = next(c for c in p.cards if c.id == ids[0])
-    assert hostile.text == HOSTILE  # data, unchanged (renderers escape it)
+    # data, unchanged but for the web address (renderers escape it)
+    assert hostile.text == HOSTILE.replace("http://x", "[url]")
 
 
 def test_unknown_consent_on_request_and_no_redact(with_run: Run, tmp_path: Path) -> None:

@@ -13,7 +13,6 @@ from pni.cli.common import (
     JsonOpt,
     StoreOpt,
     emit,
-    names_file,
     open_store,
     output_format,
     progress,
@@ -93,7 +92,7 @@ def cluster(
         help="Also cluster K seeded 90% subsamples; report their mean pairwise ARI.")] = 0,
     names: Annotated[Path | None, typer.Option(
         "--names", help="People's names (one per line) kept out of pattern titles and keywords"
-        " (default: names.txt beside the store).", show_default=False, dir_okay=False)] = None,
+        " (default: names_file in the project's pni.toml).", show_default=False, dir_okay=False)] = None,
     fake_embedder: Annotated[bool, typer.Option(
         "--fake-embedder", hidden=True,
         help="Test only: hashed-word vectors instead of the model (also PNI_FAKE_EMBEDDER=1).")]
@@ -137,9 +136,9 @@ def cluster(
             return
         from pni.cluster import cluster_stories
         from pni.privacy import load_names
+        from pni.privacy.policy import project_settings, settings_names
 
-        names_path = names_file(names, store)
-        name_list = load_names(names_path) if names_path else []
+        name_list = load_names(names) if names else settings_names(project_settings(db))
         with progress(transient=True) as bar:
             res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reducer,
                                   assign_noise=threshold, stability=stability,

@@ -155,16 +155,14 @@ def open_store(path: Path | None, *, create: bool = False) -> Iterator[Store]:
         db.close()
 
 
-def names_file(given: Path | None, store: Path | None) -> Path | None:
-    """``--names`` as given, else a ``names.txt`` beside the store (the project's redaction list),
-    announced on stderr so nobody wonders where the names came from."""
-    if given is not None:
-        return given
+def announce_policy(store: Path | None, names: Path | None = None) -> None:
+    """Say on stderr which privacy policy (the project's ``pni.toml``) and names file apply, so
+    nobody wonders where the names came from (nothing when no names file applies)."""
     from pni.paths import resolve_store
+    from pni.settings import load_settings
 
-    beside = resolve_store(store).parent / "names.txt"
-    if beside.is_file():
-        say(f"Names from {beside} (beside the store; --names FILE to use another).",
-            markup=False)
-        return beside
-    return None
+    s = load_settings(resolve_store(store))
+    p = names if names is not None else s.names_path()
+    if p is not None and p.is_file():  # quiet when no names file applies
+        say(f"Privacy policy: {s.path} (names file: {p}; small cells under {s.min_cell} "
+            "tellers suppressed).", markup=False)

@@ -14,8 +14,8 @@ from pni.cli.common import (
     JsonOpt,
     RunOpt,
     StoreOpt,
+    announce_policy,
     emit,
-    names_file,
     open_store,
     output_format,
     say,
@@ -63,7 +63,8 @@ def explore(
     few: Annotated[int, typer.Option(
         "--few", min=0, help="Voices: flag teller groups with this many stories or fewer.")] = 5,
     names: Annotated[Path | None, typer.Option(
-        "--names", help="Names to redact in the text the report shows, one per line.",
+        "--names", help="Names file to redact for this report (default: names_file in the "
+        "project's pni.toml).",
         show_default=False, dir_okay=False)] = None,
     no_redact: Annotated[bool, typer.Option(
         "--no-redact", help="Show names, e-mail addresses and phone numbers as told.")] = False,
@@ -90,10 +91,12 @@ def explore(
         report = build_report(
             db, run_id=run, no_run=no_run, min_subset=min_subset, min_pattern=min_pattern,
             q_threshold=q_threshold, lumps=lumps or [], interpretations=interpretations,
-            names_file=None if no_redact else names_file(names, store),
+            names_file=None if no_redact else names,
             redact=not no_redact, few=few)
         if not no_save:
             save_report(db, report)
+    if not no_redact:
+        announce_policy(store, names)
     written: list[str] = []
     from pni.render import write_report
 

@@ -14,8 +14,8 @@ from pni.cli.common import (
     JsonOpt,
     RunOpt,
     StoreOpt,
+    announce_policy,
     emit,
-    names_file,
     open_store,
     output_format,
     say,
@@ -28,7 +28,7 @@ export_app = typer.Typer(help="Export stories, answers and patterns for NarraFir
                          no_args_is_help=True)
 
 NamesOpt = Annotated[Path | None, typer.Option(
-    "--names", help="Names file to redact (default: names.txt beside the store).",
+    "--names", help="Names file to redact (default: names_file in the project's pni.toml).",
     show_default=False)]
 NoRedactOpt = Annotated[bool, typer.Option(
     "--no-redact", help="Keep names, e-mail addresses and phone numbers as told.")]
@@ -51,7 +51,7 @@ def _options(store: Path | None, run: int | None, collection: str | None, names:
 
     return ExportOptions(run_id=run, collection=collection, include_unknown=include_unknown,
                          all_stories=all_, redact=not no_redact,
-                         names_file=None if no_redact else names_file(names, store))
+                         names_file=None if no_redact else names)
 
 
 def _paths(paths: list[str]) -> Callable[[], None]:
@@ -101,6 +101,8 @@ def narrafirma(
         (res.form, "story form"), (res.stories, "stories"), (res.annotations, "annotations"))
         if p is not None]
     _policy(res.policy)
+    if not no_redact:
+        announce_policy(store, names)
     emit(fmt, "files", files, meta={"stories": res.n_stories, "questions": res.n_questions,
                                     "policy": res.policy},
          show=_paths([f["path"] for f in files]))
@@ -136,6 +138,8 @@ def qdpx(
         scope = gather(db, opts)
     res = write_qdpx(scope, out)
     _policy(res.policy)
+    if not no_redact:
+        announce_policy(store, names)
     say(f"{res.sources} text sources, {res.cases} cases, {res.codes} codes, {res.notes} notes,"
         f" {res.sets} sets.")
     emit(fmt, "project", {"path": str(res.path), "sources": res.sources, "cases": res.cases,

@@ -13,8 +13,8 @@ from pni.cli.common import (
     JsonOpt,
     RunOpt,
     StoreOpt,
+    announce_policy,
     emit,
-    names_file,
     open_store,
     output_format,
     say,
@@ -72,7 +72,8 @@ def packet(
         "--lens", help="Lens pages: cynefin, value-cycles, cop-stages, nested-communities.",
         show_default=False)] = None,
     names: Annotated[Path | None, typer.Option(
-        "--names", help="Names file to redact (one name per line, # comments).",
+        "--names", help="Names file to redact for this packet (default: names_file in the "
+        "project's pni.toml).",
         show_default=False)] = None,
     no_redact: Annotated[bool, typer.Option(
         "--no-redact", help="Print names, e-mails and phones as told (the cover says so).")] = False,
@@ -80,6 +81,10 @@ def packet(
         "--include-unknown-consent",
         help="Also print stories without recorded consent (the cover says so). Consent 'no'"
         " is never printed.")] = False,
+    card_questions: Annotated[str | None, typer.Option(
+        "--card-questions", help="Question ids whose answers story cards print, e.g. "
+        "feeling,role (default: card_questions in pni.toml, else story questions and role)."
+        " Survey metadata never prints.", show_default=False)] = None,
     prompts: Annotated[Path | None, typer.Option(
         "--prompts", help="Folder whose files override prompts/packet (edit or translate).",
         show_default=False)] = None,
@@ -117,13 +122,16 @@ def packet(
     ex = _csv(exercises)
     opts = PacketOptions(
         run_id=run, patterns=pattern_ids, exercises=["all"] if ex == ["all"] else ex,
-        groups=groups, lenses=_csv(lenses) or [], names_file=None if no_redact else names_file(names, store),
+        groups=groups, lenses=_csv(lenses) or [], names_file=None if no_redact else names,
         redact=not no_redact,
-        include_unknown=include_unknown, prompts_dir=prompts, axes=_csv(axes), paper=paper.value,
+        include_unknown=include_unknown or None,
+        card_questions=_csv(card_questions), prompts_dir=prompts, axes=_csv(axes), paper=paper.value,
         cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,
     )
     with open_store(store) as db:
         packets = build_packets(db, opts)
+    if not no_redact:
+        announce_policy(store, names)
     paths = write_packets(packets, output, doc)
     if fmt is Format.table:
         from rich.markup import escape

@@ -24,10 +24,15 @@ def prepare(
         "--store", envvar="PNI_STORE", show_default=False,
         help="The project's SQLite store (default: $PNI_STORE, else OUTPUT/pni.db).")] = None,
     names: Annotated[Path | None, typer.Option(
-        "--names", help="Names to redact, one per line (default: names.txt in an input folder).",
+        "--names", help="Names to redact, one per line (default: names.txt in an input folder);"
+        " written into OUTPUT's pni.toml for every later command.",
         dir_okay=False, show_default=False)] = None,
     to: Annotated[DocFormat, typer.Option("--to", help="Packet document format.")] = DocFormat.pdf,
     groups: Annotated[int, typer.Option("--groups", min=1, help="Packets for N groups.")] = 1,
+    include_unknown: Annotated[bool, typer.Option(
+        "--include-unknown-consent",
+        help="Also print stories without recorded consent (written into pni.toml). Consent "
+        "'no' is never printed.")] = False,
     seed: SeedOpt = 0,
     fake_embedder: Annotated[bool, typer.Option(
         "--fake-embedder", hidden=True, help="Test only: a deterministic word-hash embedder.")] = False,
@@ -57,7 +62,8 @@ def prepare(
         embedder = get_embedder(backend="fake")
     with progress(transient=True) as bar:  # --store also reads $PNI_STORE (StoreOpt)
         result = run_prepare(paths, output, store=store, names_file=names, embedder=embedder,
-                             seed=seed, fmt=to.value, groups=groups, progress=bar)
+                             seed=seed, fmt=to.value, groups=groups, progress=bar,
+                             include_unknown=include_unknown or None)
     doc = result.model_dump(mode="json")
     packets = doc.pop("packets")
     emit(fmt, "packets", [{"path": p} for p in packets] if fmt is not Format.json else packets,
@@ -65,6 +71,8 @@ def prepare(
 
 
 def _show(result: Any) -> None:
+    from rich.markup import escape
+
     con = out()
 
     def line(text: str) -> None:
@@ -78,9 +86,11 @@ def _show(result: Any) -> None:
     cov = "" if result.coverage is None else f", {result.coverage:.0%} of stories in a pattern"
     line(f"Run {result.run_id}: {result.n_patterns} candidate patterns{cov}.")
     line(f"{result.observations} observations, each with competing interpretations.")
+    line(escape(result.withheld))
     for n in result.notes:
         say(f"[yellow]Note:[/yellow] {n}")
     line(f"Store:   {result.store}")
+    line(f"Policy:  {result.settings_file}  (names, consent, card questions, small cells)")
     line(f"Report:  {result.report_html}  (and {result.report_md})")
     for p in result.packets:
         line(f"[bold]Packet:[/bold]  {p}")

@@ -294,7 +294,8 @@ def cluster_stories(
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
     from pni.embed import embed_stories
-    from pni.privacy import name_words, teller_names
+    from pni.privacy import name_words
+    from pni.privacy.known import name_index
     from pni.store import runs as runq
     from pni.store import stories as sq
 
@@ -307,12 +308,14 @@ def cluster_stories(
         raise DataError("the store holds no stories: run `pni collect` first")
     res = embed_stories(db, stories, embedder, progress=progress)
     t_embed = time.perf_counter() - t0
-    texts = [s.text for s in stories]
+    index = name_index(db)  # every name the store has seen never becomes a label
+    index.add_names(names)
+    texts = [index.redact(s.text) for s in stories]
     cl = cluster_vectors(
         res.vectors, texts, min_size=min_size, seed=seed, reducer=reducer, clusterer=clusterer,
         assign_noise_threshold=assign_noise, merge_threshold=merge_threshold,
         eligible=[s.consent != "no" for s in stories],
-        label_exclude=name_words([*names, *teller_names(db)]),
+        label_exclude=name_words(names),
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked

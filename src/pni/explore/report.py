@@ -27,6 +27,7 @@ from pni.explore.models import ExploreReport, Heatmap, MapPoint
 from pni.explore.voices import DEFAULT_FEW
 
 if TYPE_CHECKING:
+    from pni.settings import Settings
     from pni.store import Store
 
 DEFAULT_Q_THRESHOLD = 0.1
@@ -57,12 +58,14 @@ def build_report(
     few: int = DEFAULT_FEW,
     names_file: str | Path | None = None,
     redact: bool = True,
+    settings: Settings | None = None,
 ) -> ExploreReport:
     """Explore the store's stories: against the patterns of ``run_id`` (default: the latest run;
     none with ``no_run``) and against each other. Reads only; ``save_report`` stores the result.
 
-    Story titles, first lines and pattern labels are redacted as in packets (tellers' kept
-    names, the names in ``names_file``, e-mail addresses, phone numbers) unless ``redact`` is off.
+    Story titles, first lines and pattern labels are redacted as in packets (the project's
+    policy: ``settings``, else the store's ``pni.toml``; ``names_file`` replaces its names file)
+    unless ``redact`` is off.
     """
     import pni
     from pni.errors import UsageError
@@ -84,7 +87,7 @@ def build_report(
         from pni.errors import DataError
 
         raise DataError("the store holds no stories: run `pni collect` first")
-    redaction = _redact(data, db, names_file, redact)
+    redaction = _redact(data, db, settings, names_file, redact)
     notes: list[str] = []
     run_info: dict[str, Any] | None = None
     if rid is None:
@@ -148,21 +151,21 @@ def build_report(
     )
 
 
-def _redact(data: ExploreData, db: Store, names_file: str | Path | None, enabled: bool) -> str:
+def _redact(data: ExploreData, db: Store, settings: Settings | None,
+            names_file: str | Path | None, enabled: bool) -> str:
     """Redact the text the report shows (titles, first lines, pattern labels); say what was done."""
-    from pni.privacy import Redactor, load_names, teller_names
+    from pni.privacy.policy import project_redactor, project_settings, redaction_note
 
-    if not enabled:
-        return "Not redacted: names, e-mail addresses and phone numbers show as told."
-    names = teller_names(db) + (load_names(names_file) if names_file else [])
-    red = Redactor(names=names)
+    settings = project_settings(db, settings)
+    red = project_redactor(db, settings, names_file=names_file, enabled=enabled)
+    if not red.enabled:
+        return redaction_note(red, settings)
     for col in ("title", "first_line", "pattern"):
         data.frame[col] = data.frame[col].map(lambda v: red.redact(v) if isinstance(v, str) else v)
     for p in data.patterns:
         p["title"] = red.redact(p["title"])
         p["keywords"] = [red.redact(k) for k in p["keywords"]]
-    return (f"Names ({len(names)} listed), e-mail addresses and phone numbers are replaced by "
-            "[name], [email] and [phone] in the text this report shows.")
+    return redaction_note(red, settings)
 
 
 def _shown(data: ExploreData) -> dict[str, dict[str, str]]:

@@ -300,6 +300,39 @@ class _Batch:
         return tid
 
 
+def seen_names(cands: list[Candidate], listeners: list[str]) -> list[str]:
+    """Every person's name the candidates of one file carry: tellers (not source ids or
+    e-mail addresses: see ``plausible_name``), speakers, listeners and recipients."""
+    from pni.ingest.transcripts import DEFAULT_LISTENERS
+
+    out: dict[str, None] = dict.fromkeys(n for n in listeners if n not in DEFAULT_LISTENERS)
+    for c in cands:
+        if c.teller and c.teller.strip():
+            out[c.teller.strip()] = None
+        for n in c.names:
+            if n and n.strip():
+                out[n.strip()] = None
+    return list(out)
+
+
+def _pseudonymise(batch: _Batch, c: Candidate) -> str:
+    """A rejected record's raw text with its teller's name replaced by the teller's pseudonym
+    and other names it carries by [name], as stories are stored."""
+    from pni.privacy.known import plausible_name
+    from pni.privacy.names import NameIndex
+
+    raw = c.raw
+    teller = c.teller.strip() if c.teller and c.teller.strip() else None
+    if teller and teller in raw:
+        raw = raw.replace(teller, batch.teller_id(teller))
+    names = [n for n in [teller or "", *c.names] if n and plausible_name(n)]
+    if not names:
+        return raw
+    idx = NameIndex(b"rejects")
+    idx.add_names(names)
+    return idx.redact(raw)
+
+
 def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
              default_kind: str, rep: FileReport, progress: Progress
              ) -> tuple[list[Story], list[Reject], list[tuple[str, str | None]]]:
@@ -312,7 +345,8 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
     step = max(1000, len(cands) // 100)
 
     def reject(c: Candidate, reason: str) -> None:
-        rejects.append(Reject(file=label, locator=c.locator, reason=reason, raw=c.raw))
+        raw = c.raw if keep_names else _pseudonymise(batch, c)
+        rejects.append(Reject(file=label, locator=c.locator, reason=reason, raw=raw))
 
     for i, c in enumerate(cands):
         if i % step == 0 and i:
@@ -449,6 +483,9 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
                 for qu in questions.values():
                     q.upsert_question(db, qu)
                 q.ensure_tellers_many(db, tellers)
+                from pni.privacy.known import add_names
+
+                add_names(db, seen_names(cands, res.settings.listeners), "collect")
                 new = stories if replacing is None else replacing.store(
                     db, stories, collection_id=cid, import_id=rep.import_id)
                 q.insert_stories_many(db, new, collection_id=cid, import_id=rep.import_id)

@@ -250,6 +250,8 @@ def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Qu
     if adapted is not None:
         c.meta = {table.header[i]: cells[i] for i in adapted.metadata
                   if i < len(cells) and not blank(cells[i])}
+        c.names = [str(cells[i]) for i in adapted.personal  # recipients: redacted everywhere
+                   if i < len(cells) and not blank(cells[i])]
     c.record_key = "id:" + c.source_id if c.source_id else row.raw
     for idx, q in questions.items():
         v = cells[idx]

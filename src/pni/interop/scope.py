@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pni.models import Question, Story
-from pni.privacy import Redactor, filter_consent, load_names, teller_names
+from pni.privacy import Redactor, filter_consent
 from pni.store import Store
 
 NO_PATTERN = "fits no pattern"
@@ -103,11 +103,10 @@ def _redact_story(s: Story, red: Redactor) -> Story:
 
 
 def redactor(db: Store, opts: ExportOptions) -> Redactor:
-    """The redactor every interop export uses: the names file and tellers' kept names."""
-    names = list(teller_names(db))
-    if opts.names_file is not None:
-        names += load_names(opts.names_file)
-    return Redactor(names, enabled=opts.redact)
+    """The redactor every interop export uses: the project's policy (pni.privacy.policy)."""
+    from pni.privacy.policy import project_redactor
+
+    return project_redactor(db, names_file=opts.names_file, enabled=opts.redact)
 
 
 def gather(db: Store, opts: ExportOptions) -> Scope:

@@ -23,14 +23,20 @@ from pni.packet.model import (
 )
 from pni.packet.prompts import fill
 from pni.privacy import ConsentResult, Redactor
+from pni.privacy.cells import DEFAULT_MIN_CELL, merge_small
 
 CODES_SHOWN = 12
 
 
-def mix_lines(mix: dict[str, Any], questions: dict[str, Question]) -> list[str]:
+def mix_lines(mix: dict[str, Any], questions: dict[str, Question],
+              min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
+    """The teller mix of a pattern, groups under ``min_cell`` merged into "other" or left out."""
     out = []
     for qid, counts in mix.items():
         if not isinstance(counts, dict) or not counts:
+            continue
+        counts = merge_small(counts, min_cell)
+        if not counts:
             continue
         label = questions[qid].text if qid in questions else qid
         parts = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
@@ -91,6 +97,7 @@ class Book:
     paper: str
     groups: int
     teller_question: str | None
+    min_cell: int = DEFAULT_MIN_CELL
 
     def observations_for(self, codes: dict[str, str]) -> list[Observation]:
         out: list[Observation] = []
@@ -117,7 +124,7 @@ class Book:
             sheets.append(PatternSheet(
                 id=p["id"], number=p["number"], title=sel.ptitle[p["id"]],
                 keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
-                printed=len(mine), teller_mix=mix_lines(mix, sel.questions),
+                printed=len(mine), teller_mix=mix_lines(mix, sel.questions, self.min_cell),
                 cards=mine[:self.cards_per_pattern], reflection=self.reflection))
         return sheets
 

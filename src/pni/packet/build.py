@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from pni.errors import UsageError
+from pni.errors import DataError, UsageError
 from pni.models import Question, Story
 from pni.packet.assemble import Book, Selection
 from pni.packet.model import (
@@ -30,7 +30,9 @@ from pni.packet.model import (
     Packet,
 )
 from pni.packet.prompts import Prompts, fill, fill_all
-from pni.privacy import Redactor, filter_consent, load_names, teller_names
+from pni.privacy import Redactor, filter_consent
+from pni.privacy.cells import small_cell_note
+from pni.privacy.metadata import card_question_ids
 from pni.store import Store
 from pni.store import runs as runq
 from pni.store import stories as storyq
@@ -53,7 +55,9 @@ class PacketOptions(BaseModel):
     names_file: Path | None = None
     extra_names: list[str] = Field(default_factory=list)
     redact: bool = True
-    include_unknown: bool = False
+    include_unknown: bool | None = None  # None: the project's pni.toml decides
+    card_questions: list[str] | None = None  # None: the project's pni.toml decides
+    settings: Any = None  # pni.settings.Settings; None: read pni.toml beside the store
     prompts_dir: Path | None = None
     axes: list[str] | None = None
     paper: str = "a4"
@@ -83,13 +87,13 @@ def format_answer(q: Question | None, value: Any, labels: dict[str, str]) -> str
     return str(value)
 
 
-def _answer_lines(values: dict[str, Any], questions: dict[str, Question], about: set[str],
+def _answer_lines(values: dict[str, Any], questions: dict[str, Question], allowed: set[str],
                   labels: dict[str, str], red: Redactor) -> list[AnswerLine]:
     out = []
     order = {qid: i for i, qid in enumerate(questions)}
     for qid in sorted(values, key=lambda k: (order.get(k, 10**6), k)):
         q = questions.get(qid)
-        if q is not None and q.about not in about:
+        if qid not in allowed:
             continue
         text = format_answer(q, values[qid], labels)
         if text:
@@ -198,11 +202,24 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     prompts = Prompts(opts.prompts_dir)
     labels = {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
     names, lens_raw = _check(prompts, opts)
-    sel = _select(db, opts)
-    red = _redactor(db, opts)
+    from pni.privacy.policy import project_redactor, project_settings
+
+    settings = project_settings(db, opts.settings)
+    include_unknown = (settings.include_unknown_consent if opts.include_unknown is None
+                       else opts.include_unknown)
+    sel = _select(db, opts, include_unknown)
+    red = project_redactor(db, settings, names_file=opts.names_file, enabled=opts.redact,
+                           extra_names=opts.extra_names)
+    on_cards = card_question_ids(sel.questions, settings.card_questions
+                                 if opts.card_questions is None else opts.card_questions)
     sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
                   f"{red.redact(p['title'])}" for p in sel.patterns}
-    cards = _cards(sel, _card_order(sel, opts), labels, red)
+    cards = _cards(sel, _card_order(sel, opts), labels, red, on_cards)
+    if not cards:
+        raise DataError("the packet would hold no story cards: " + sel.consent.summary()
+                        + ("" if include_unknown or not sel.consent.excluded_unknown else
+                           " Use --include-unknown-consent to print stories whose consent was"
+                           " not recorded."))
 
     # the wording: values shared by the guide, the exercises and the labels
     axes, ends, axis_values = _axes(sel.questions, [sel.by_sid[c.id] for c in cards], opts.axes)
@@ -224,12 +241,13 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         lenses=_lenses(lens_raw, opts.lenses), outcomes=_outcome_sheets(prompts),
         reflection=[fill(str(r), values)
                     for r in prompts.load("reflection.yaml").get("prompts", [])],
-        privacy=_privacy_lines(sel, opts, labels),
+        privacy=[*_privacy_lines(sel, opts, labels), small_cell_note(settings.min_cell)],
         title=opts.title or str(guide_raw.get("title", "Sensemaking packet")),
         subtitle=str(guide_raw.get("subtitle", "")),
         observations=_observations(db, sel.run_id), max_observations=opts.max_observations,
         cards_per_pattern=opts.cards_per_pattern, redact=opts.redact, paper=opts.paper,
         groups=opts.groups, teller_question=_teller_group_question(sel.questions),
+        min_cell=settings.min_cell,
     ).packets()
 
 
@@ -258,7 +276,7 @@ def _check(prompts: Prompts, opts: PacketOptions) -> tuple[list[str], dict[str, 
     return names, lens_raw
 
 
-def _select(db: Store, opts: PacketOptions) -> Selection:
+def _select(db: Store, opts: PacketOptions, include_unknown: bool) -> Selection:
     """The run, its (chosen) patterns, its stories and which of them may be printed."""
     run_id = runq.resolve_run(db, opts.run_id)
     all_patterns = runq.list_patterns(db, run_id)
@@ -274,7 +292,7 @@ def _select(db: Store, opts: PacketOptions) -> Selection:
         patterns = all_patterns
     assignments = runq.list_assignments(db, run_id)
     every = storyq.list_stories(db, ids=[a["story_id"] for a in assignments])
-    consent = filter_consent(every, include_unknown=opts.include_unknown)
+    consent = filter_consent(every, include_unknown=include_unknown)
     sel = Selection(
         run_id=run_id, patterns=patterns,
         pattern_of={a["story_id"]: a["pattern_id"] for a in assignments},
@@ -283,14 +301,6 @@ def _select(db: Store, opts: PacketOptions) -> Selection:
         questions={q.id: q for q in storyq.get_questions(db)},
         printable={s.id for s in consent.kept}, consent=consent)
     return sel
-
-
-def _redactor(db: Store, opts: PacketOptions) -> Redactor:
-    people = list(opts.extra_names)
-    if opts.names_file is not None:
-        people += load_names(opts.names_file)
-    people += teller_names(db)
-    return Redactor(people, enabled=opts.redact)
 
 
 def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, list[str]]]:
@@ -311,7 +321,7 @@ def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, l
 
 
 def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: dict[str, str],
-           red: Redactor) -> list[Card]:
+           red: Redactor, on_cards: set[str]) -> list[Card]:
     cards: list[Card] = []
     for pid, sids in order:
         for sid in sids:
@@ -320,9 +330,8 @@ def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: di
                 number=len(cards) + 1, id=s.id, code=s.source_id or s.id,
                 title=red.redact(s.title) or "", text=red.redact(s.text) or "",
                 prompt=red.redact(s.prompt) or "",
-                answers=_answer_lines(s.answers, sel.questions, {"story", "annotation"}, labels,
-                                      red),
-                teller=_answer_lines(s.teller_answers, sel.questions, {"teller"}, labels, red),
+                answers=_answer_lines(s.answers, sel.questions, on_cards, labels, red),
+                teller=_answer_lines(s.teller_answers, sel.questions, on_cards, labels, red),
                 pattern_id=pid,
                 pattern=sel.ptitle[pid] if pid is not None else labels.get("no_pattern", ""),
                 consent=s.consent,
