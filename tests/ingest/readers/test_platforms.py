@@ -228,3 +228,31 @@ def test_form_file_declares_teller_questions_and_consent_values(store: Store,
     qs = {q.id: q for q in get_questions(store)}
     assert qs["timestamp"].about == "teller"
     assert {s.consent for s in list_stories(store)} == {"yes"}
+
+
+def test_qualtrics_as_utf16_tsv_and_as_xlsx(store: Store, tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    rows = list(csv.reader((PLAT / "qualtrics.csv").open(encoding="utf-8", newline="")))
+    tsv = tmp_path / "export.tsv"  # Qualtrics writes its TSV downloads as UTF-16 with a BOM
+    tsv.write_bytes("\n".join("\t".join(r) for r in rows).encode("utf-16"))
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    xlsx = tmp_path / "export.xlsx"
+    wb.save(xlsx)
+    rep = run(store, tsv, xlsx)
+    assert [(f.format, f.platform, counts(f)) for f in rep.files] == [
+        ("tsv", "qualtrics", (3, 3, 0, 0)), ("xlsx", "qualtrics", (3, 0, 3, 0))]
+    assert len(list_stories(store)) == 3
+
+
+def test_qualtrics_meta_info_and_timing_columns_are_metadata() -> None:
+    from pni.ingest.readers.qualtrics import _is_meta
+
+    assert _is_meta("Q5_Browser", "QID5_BROWSER") and _is_meta("Q5_Operating System", "QID5_OS")
+    assert _is_meta("Q6_Page Submit", "QID6_PAGE_SUBMIT") and _is_meta("UserAgent", None)
+    assert _is_meta("Q2 - Topics", "QID2_TEXT_eae5Topics")
+    assert not _is_meta("Q2", "QID2_TEXT") and not _is_meta("Q1", "QID1")

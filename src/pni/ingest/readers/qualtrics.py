@@ -23,7 +23,7 @@ METADATA = {
     "locationlongitude", "locationaccuracy", "distributionchannel", "userlanguage", "responseset",
     "name", "emailaddress", "q_recaptchascore", "q_relevantidduplicate",
     "q_relevantidduplicatescore", "q_relevantidfraudscore", "q_relevantidlaststartdate",
-    "q_ballotboxstuffing", "q_totalduration", "q_url", "v1", "v2", "v3", "v4", "v5", "v6", "v7",
+    "q_ballotboxstuffing", "q_totalduration", "q_url", "useragent", "user_agent", "v1", "v2", "v3", "v4", "v5", "v6", "v7",
     "v8", "v9", "v10",
 }
 LEGACY_V = {"v1": "ResponseID", "v2": "ResponseSet", "v3": "Name", "v4": "ExternalDataReference",
@@ -37,7 +37,9 @@ def _is_meta(name: str, import_id: str | None) -> bool:
     if n in METADATA or n.replace("_", "") in {m.replace("_", "") for m in METADATA}:
         return True
     if import_id and (import_id.endswith(("Topics", "Sentiment", "SentimentScore",
-                                           "SentimentPolarity"))
+                                           "SentimentPolarity", "_BROWSER", "_VERSION", "_OS",
+                                           "_RESOLUTION", "_FIRST_CLICK", "_LAST_CLICK",
+                                           "_PAGE_SUBMIT", "_CLICK_COUNT"))
                       or (not import_id.startswith(("QID", "_"))
                       and import_id[:1].islower())):
         return True
