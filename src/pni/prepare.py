@@ -48,13 +48,17 @@ class PrepareResult(BaseModel):
 
 
 def _task(progress: Any, label: str) -> Any:
-    """A spinner line on a rich progress display, when there is one."""
-    return progress.add_task(label, total=None) if hasattr(progress, "add_task") else None
+    """A step without a count begins (``pni.progress.Progress``)."""
+    from pni.progress import report
+
+    report(progress, label, 0, None)
+    return label
 
 
 def _done(progress: Any, task: Any) -> None:
-    if task is not None:
-        progress.update(task, total=1, completed=1)
+    from pni.progress import report
+
+    report(progress, task, 1, 1)
 
 
 def find_names_file(paths: list[Path]) -> Path | None:

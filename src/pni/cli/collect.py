@@ -16,6 +16,7 @@ from pni.cli.common import (
     err,
     open_store,
     output_format,
+    progress,
     say,
     table,
 )
@@ -105,7 +106,7 @@ def collect(
         consent_map=parse_consent_map(consent_map or ""),
         replace=replace,
     )
-    with open_store(store, create=True) as db, _Bars() as bars:
+    with open_store(store, create=True) as db, progress(transient=True) as bars:
         report = run_collect(db, list(paths), opts, progress=bars)
     if rejects is not None:
         write_rejects(report.rejects, rejects)
@@ -122,43 +123,6 @@ def collect(
         err().print(f"Error: {f.error}", markup=False, highlight=False, soft_wrap=True)
     if report.failed:
         raise typer.Exit(1)
-
-
-class _Bars:
-    """A rich progress bar over files, and over rows for big files (stderr, transient)."""
-
-    def __enter__(self) -> Any:
-        from pni.cli.common import progress
-        from pni.ingest.collect import Progress
-
-        outer = self
-        self.bar = progress(transient=True)
-        self.bar.start()
-        self.files = self.bar.add_task("files", total=None)
-        self.rows_task: Any = None
-
-        class Hooks(Progress):
-            def file_started(self, label: str, index: int, total: int) -> None:
-                outer.bar.update(outer.files, total=total, completed=index - 1,
-                                 description=Path(label).name[:40])
-
-            def rows(self, label: str, done: int, total: int) -> None:
-                if total < 5000:
-                    return
-                if outer.rows_task is None:
-                    outer.rows_task = outer.bar.add_task("rows", total=total)
-                outer.bar.update(outer.rows_task, completed=done, total=total)
-
-            def file_done(self, report: Any) -> None:
-                outer.bar.advance(outer.files)
-                if outer.rows_task is not None:
-                    outer.bar.remove_task(outer.rows_task)
-                    outer.rows_task = None
-
-        return Hooks()
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
 
 
 def _notices(report: CollectReport) -> None:

@@ -25,7 +25,6 @@ from pni.cli.output import (  # noqa: F401  (re-exported: what every command imp
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress
 
     from pni.store import Store
 
@@ -110,27 +109,49 @@ def say(message: str, *, markup: bool = True) -> None:
     log.info(message, extra={"markup": markup})
 
 
-def progress(transient: bool = False) -> Progress:
-    """A rich progress bar on stderr (stdout stays clean for --json)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+def progress(transient: bool = False) -> Bars:
+    """Progress bars on stderr for a library call: ``with progress() as bar: f(..., progress=bar)``
+    (``bar`` is a ``pni.progress.Progress`` callback; nothing is drawn with ``-q``)."""
+    return Bars(transient)
 
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err(),
-        transient=transient,
-        disable=quiet(),
-    )
+
+class Bars:
+    """The CLI edge of ``pni.progress``: one rich bar per stage, on stderr. A new "files" step
+    clears the "rows" bar of the file before."""
+
+    def __init__(self, transient: bool = False):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.rich = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(),
+            MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+            console=err(), transient=transient, disable=quiet())
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Bars:
+        self.rich.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rich.stop()
+
+    def __call__(self, stage: str, done: int, total: int | None = None,
+                 detail: str = "") -> None:
+        if stage == "rows" and (total or 0) < 5000:
+            return  # small files: the files bar says enough
+        if stage == "files" and "rows" in self.tasks:
+            self.rich.remove_task(self.tasks.pop("rows"))
+        label = (detail or stage)[:40]
+        if stage not in self.tasks:
+            self.tasks[stage] = self.rich.add_task(label, total=total)
+        self.rich.update(self.tasks[stage], completed=done, total=total, description=label)
 
 
 def status(message: str) -> Any:

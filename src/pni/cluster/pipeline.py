@@ -34,6 +34,7 @@ from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
 from pni.cluster.labels import label_patterns
 from pni.cluster.reduce import Reducer, get_reducer
 from pni.errors import DataError, UsageError
+from pni.progress import report
 from pni.store import Store
 
 N_EXEMPLARS = 5
@@ -94,9 +95,12 @@ class RunResult:
         return self.clustering.coverage
 
 
+STEPS = ("Reducing", "Clustering", "Attaching and labelling", "Done")
+
+
 def _stage(progress: Any, task: Any, label: str) -> None:
-    if progress is not None and task is not None and hasattr(progress, "update"):
-        progress.update(task, advance=1, description=label)
+    """Step ``label`` of :data:`STEPS` begins (``pni.progress.Progress``)."""
+    report(progress, "Clustering", STEPS.index(label), len(STEPS) - 1, label)
 
 
 def story_map(reduced: np.ndarray, seed: int = 0) -> np.ndarray:
@@ -155,8 +159,7 @@ def cluster_vectors(
     if assign_noise_threshold is not None:
         assign_noise_threshold = check_threshold(assign_noise_threshold)
     task = None
-    if progress is not None and hasattr(progress, "add_task"):
-        task = progress.add_task("Reducing", total=4)
+    _stage(progress, task, "Reducing")
     timings: dict[str, float] = {}
 
     t = time.perf_counter()

@@ -80,17 +80,15 @@ def _pairs(items: Iterable[Any]) -> list[tuple[str, str]]:
 
 
 def _progress_fn(progress: Any, total: int) -> tuple[ProgressFn | None, Any]:
-    """Accept a ``progress(done, total)`` callable or a rich ``Progress`` (a task is added)."""
+    """The embedder's ``(done, total)`` callback, reporting to ``progress``
+    (``pni.progress.Progress``) as the stage "Embedding stories"."""
     if progress is None:
         return None, None
-    if hasattr(progress, "add_task"):
-        task = progress.add_task("Embedding stories", total=total)
 
-        def fn(done: int, _total: int) -> None:
-            progress.update(task, completed=done)
+    def fn(done: int, total: int) -> None:
+        progress("Embedding stories", done, total)
 
-        return fn, task
-    return progress, None
+    return fn, None
 
 
 def embed_stories(

@@ -33,6 +33,7 @@ from pni.ingest.models import (
 from pni.ingest.readers.base import ReadContext, Reader, ReadResult
 from pni.limits import MAX_STORY_CHARS, check_regular
 from pni.models import SOURCE_KINDS, ImportRecord, Provenance, Question, Reject, Story
+from pni.progress import Progress
 from pni.store import Store
 from pni.store import stories as q
 
@@ -43,14 +44,8 @@ class _Rollback(Exception):
     """Raised inside a transaction to undo it (``--dry-run``)."""
 
 
-class Progress:
-    """Hooks the CLI overrides to draw progress bars; the library calls them."""
-
-    def file_started(self, label: str, index: int, total: int) -> None: ...
-
-    def rows(self, label: str, done: int, total: int) -> None: ...
-
-    def file_done(self, report: FileReport) -> None: ...
+def _silent(stage: str, done: int, total: int | None = None, detail: str = "") -> None:
+    """No progress callback given: report nothing."""
 
 
 # -- paths ---------------------------------------------------------------------------------------
@@ -350,7 +345,7 @@ def _process(batch: _Batch, cands: list[Candidate], label: str, collection: str,
 
     for i, c in enumerate(cands):
         if i % step == 0 and i:
-            progress.rows(label, i, len(cands))
+            progress("rows", i, len(cands), label)
         if c.error:
             reject(c, c.error)
             continue
@@ -425,7 +420,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     ``opts.dry_run`` each transaction is rolled back; the counts are those a real run would give.
     """
     opts = opts or CollectOptions()
-    progress = progress or Progress()
+    progress = progress or _silent
     if opts.kind is not None and opts.kind not in SOURCE_KINDS:
         raise UsageError(f"{opts.kind!r}: choose one of {', '.join(SOURCE_KINDS)}", param="kind")
     _check_options(opts)
@@ -441,7 +436,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
     options_json = json.loads(opts.model_dump_json())
     for n, (file, root) in enumerate(files, 1):
         label = _label(file, base)
-        progress.file_started(label, n, len(files))
+        progress("files", n - 1, len(files), label)
         rep = FileReport(file=label)
         report.files.append(rep)
         try:
@@ -511,8 +506,8 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
             if not qu.inferred or batch.known.get(qu.id, qu).inferred:
                 batch.known[qu.id] = qu
         report.rejects.extend(rejects)
-        progress.rows(label, len(cands), len(cands))
-        progress.file_done(rep)
+        progress("rows", len(cands), len(cands), label)
+    progress("files", len(files), len(files), "")
     return report
 
 
@@ -540,7 +535,6 @@ def _fail(db: Store, report: CollectReport, rep: FileReport, e: PniError | OSErr
     rej = failure_reject(e, file, rep.file)
     rep.import_id = record_failure(db, rej, report.batch, options, report.dry_run)
     report.rejects.append(rej)
-    progress.file_done(rep)
 
 
 def write_rejects(rejects: list[Reject], path: Path) -> None:
