@@ -51,8 +51,8 @@ def options(found: list[tuple[str, str]], file: Path, root: Path) -> CollectOpti
             kw["consent_map"] = parse_consent_map(val)
         elif opt == "--teller-question":
             kw.setdefault("teller_questions", []).append(val)  # type: ignore[union-attr]
-        else:
-            kw[opt[2:].replace("-", "_")] = val
+        else:  # the first suggestion of a single-valued option is the notice's main one
+            kw.setdefault(opt[2:].replace("-", "_"), val)
     if maps:
         kw["mapping"] = parse_map(maps)
     form = _narrafirma_form(file, root)
