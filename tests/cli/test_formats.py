@@ -66,7 +66,35 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "record": lambda d: (["record", _outcomes(d), "--store", str(d)], "files"),
     "prepare": lambda d: (["prepare", str(FIX / "form" / "stories.csv"), "-o",
                            str(d.parent / "out"), "--to", "md", "--fake-embedder"], "packets"),
+    "annotate": lambda d: (["annotate", _annotations(d), "--store", str(d)], "conflicts"),
+    "imports list": lambda d: (["imports", "list", "--store", _collected(d)], "imports"),
+    "export narrafirma": lambda d: (["export", "narrafirma", "--store", str(d), "-o",
+                                     str(d.parent / "nf")], "files"),
+    "export qdpx": lambda d: (["export", "qdpx", "--store", str(d), "-o",
+                               str(d.parent / "p.qdpx")], "project"),
 }
+# commands whose data is not a list of records (they write files or change the store)
+NOT_LISTED = {"imports remove", "stories export"}
+
+
+def _annotations(db: Path) -> str:
+    f = db.parent / "codes.csv"
+    f.write_text("id,theme,feeling\nSYN-000,belonging,none-of-these\n", "utf-8")
+    return str(f)  # 'feeling' differs from the stored answer: a conflict, the data of jsonl/csv
+
+
+def _collected(db: Path) -> str:
+    new = db.parent / "imported.db"
+    r = runner.invoke(app, ["collect", str(FIX / "form" / "stories.csv"), "--store", str(new)])
+    assert r.exit_code == 0, r.stderr
+    return str(new)
+
+
+def test_every_command_is_in_the_format_test() -> None:
+    from pni.cli.reference import commands
+
+    leaves = {" ".join(p) for p, c, _ in commands() if p and not hasattr(c, "commands")}
+    assert leaves - NOT_LISTED == set(COMMANDS), leaves ^ set(COMMANDS)
 
 
 def _source_id_if_stories(key: str, record: dict[str, object]) -> None:

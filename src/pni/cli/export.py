@@ -73,7 +73,7 @@ def _policy(lines: list[str]) -> None:
 
 @export_app.command("narrafirma")
 def narrafirma(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the CSV files.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="Folder for the CSV files.")],
     store: StoreOpt = None,
     run: RunOpt = None,
     collection: CollectionOpt = None,
@@ -110,7 +110,7 @@ def narrafirma(
 
 @export_app.command("qdpx")
 def qdpx(
-    out: Annotated[Path, typer.Option("-o", "--out", help="The project file, e.g. project.qdpx.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="The project file, e.g. project.qdpx.")],
     store: StoreOpt = None,
     run: RunOpt = None,
     collection: CollectionOpt = None,
