@@ -22,7 +22,10 @@ from pni import environment
 from pni.embed.base import PREPROCESSING, Embedder, ProgressFn, n_windows, preprocess
 from pni.embed.cache import EmbedResult, cache_key, embed_stories, embed_texts, text_hash
 from pni.embed.fake import FakeEmbedder
+from pni.embed.models import offline_env
 from pni.errors import ModelError, UsageError
+
+offline_env()  # before any backend imports onnxruntime, torch or huggingface_hub
 
 BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch", "fake")
 DEFAULT_BACKEND = "auto"

@@ -20,10 +20,22 @@ _DEFAULT_ALIASES = {DEFAULT_MODEL.casefold(), "sentence-transformers/all-minilm-
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin")
 
 
+#: Switches that keep every library pni loads from reaching the network: Hugging Face hub,
+#: transformers, datasets, and onnxruntime's telemetry (on Linux too since 1.2x it resolves
+#: mobile.events.data.microsoft.com from a background thread). Set before those are imported;
+#: tests/faults/test_network.py runs the main job under strace and fails on any connect.
+OFFLINE = {
+    "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1", "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1", "DO_NOT_TRACK": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
+}
+
+
 def offline_env() -> None:
-    """Keep Hugging Face libraries offline and quiet (set before they are imported)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    """Keep Hugging Face libraries and onnxruntime offline and quiet (set before they are
+    imported; the embed package does it on import)."""
+    for k, v in OFFLINE.items():
+        os.environ[k] = v
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

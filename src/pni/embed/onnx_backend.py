@@ -161,7 +161,12 @@ class OnnxEmbedder(WindowedEmbedder):
     def __init__(self, source: ModelSource, folder: Path, threads: int | None = None,
                  precision: str = "int8"):
         super().__init__(source)
+        from pni.embed.models import offline_env
+
+        offline_env()
         import onnxruntime as ort
+
+        ort.disable_telemetry_events()
 
         if precision not in ONNX_FILES:
             raise ValueError(f"precision must be one of {', '.join(ONNX_FILES)}")
