@@ -21,7 +21,7 @@ from pni.store import Store
 from pni.store import vectors as vq
 
 #: Texts embedded (and written to the store) per block.
-BLOCK = 1024
+BLOCK = 256
 
 
 class _HasText(Protocol):
