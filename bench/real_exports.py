@@ -1,7 +1,8 @@
 """Collect every file in the shared real exports as a new user would: first with no options,
 then with the options the notices (or the error) suggest, then once more to show that
 re-collecting stores nothing new. Prints, per file, read = stored + duplicates + rejected and
-what was recognised.
+what was recognised. Last, the NarraFirma example makes the round trip NarraFirma CSV -> pni ->
+`pni export narrafirma` -> `pni collect`, and every answer that did not survive is listed.
 
     python bench/real_exports.py [/work/shared/real-exports]
 
@@ -14,6 +15,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pni.ingest import CollectOptions, collect
 from pni.ingest.collect import parse_consent_map
@@ -119,5 +121,66 @@ def main(root: Path) -> None:
         print()
 
 
+def _snapshot(db: Store) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    from pni.store import stories as q
+
+    stories = {" ".join(s.text.split()): s for s in q.list_stories(db)}
+    kinds = {qu.id: (qu.kind, qu.about) for qu in q.get_questions(db)}
+    return stories, kinds
+
+
+def narrafirma_round_trip(root: Path) -> None:
+    """The NarraFirma example, collected with its form, exported with `pni export narrafirma`
+    (every story, nothing redacted: a move between one's own tools) and collected again."""
+    from pni.interop.narrafirma import write_narrafirma
+    from pni.interop.scope import ExportOptions, gather
+
+    stories_csv = sorted((root / "nf-example").glob("*.csv"))
+    form = sorted((root / "nf-example-form").glob("*.csv"))
+    if not stories_csv or not form:
+        print("NarraFirma round trip: nf-example or nf-example-form missing")
+        return
+    print("NarraFirma round trip: nf-example -> pni -> pni export narrafirma -> pni collect")
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        with Store.open(t / "a.db", create=True) as a:
+            collect(a, stories_csv[:1], CollectOptions(form=form[0]))
+            before, kinds_before = _snapshot(a)
+            write_narrafirma(gather(a, ExportOptions(all_stories=True, redact=False)), t / "nf")
+        with Store.open(t / "b.db", create=True) as b:
+            rep = collect(b, [t / "nf"])
+            after, kinds_after = _snapshot(b)
+    f = rep.files[0]
+    print(line("back in", f))
+    lost: list[str] = []
+    n_answers = 0
+    for key, s in before.items():
+        got = after.get(key)
+        if got is None:
+            lost.append(f"story {s.title!r}: not collected back")
+            continue
+        for field in ("title", "prompt", "date", "language", "consent"):
+            if getattr(s, field) != getattr(got, field):
+                lost.append(f"story {s.title!r}: {field} {getattr(s, field)!r} ->"
+                            f" {getattr(got, field)!r}")
+        for which in ("answers", "teller_answers"):
+            old, new = getattr(s, which), getattr(got, which)
+            n_answers += len(old)
+            for qid, v in old.items():
+                if new.get(qid) != v:
+                    lost.append(f"story {s.title!r}: {qid} {v!r} -> {new.get(qid)!r}")
+    for qid, kind in kinds_before.items():
+        if kinds_after.get(qid) != kind:
+            lost.append(f"question {qid}: {kind} -> {kinds_after.get(qid)}")
+    print(f"  {len(before)} stories, {n_answers} answers, {len(kinds_before)} questions compared;"
+          f" {len(lost)} did not survive")
+    for x in lost[:20]:
+        print(f"    {x}")
+    if len(lost) > 20:
+        print(f"    ... and {len(lost) - 20} more")
+
+
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)
+    where = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    main(where)
+    narrafirma_round_trip(where)

@@ -190,3 +190,17 @@ def test_an_earlier_pattern_answer_and_the_run_get_two_columns(store: Store,
     header = _rows(res.stories)[0]
     assert "pattern" in header and f"Pattern run {run}" in header
     assert _rows(res.annotations)[0][2] == f"Pattern run {run}"  # type: ignore[arg-type]
+
+
+def test_pni_annotate_reads_the_annotation_file_back(project, tmp_path: Path) -> None:
+    from pni.ingest.annotate import annotate
+    from pni.store import stories as q
+
+    db, *_ = project
+    scope = gather(db, ExportOptions(redact=False))  # a redacted text matches no stored story
+    res = write_narrafirma(scope, tmp_path)
+    assert res.annotations is not None
+    rep = annotate(db, res.annotations)
+    assert (rep.read, rep.rejected) == (17, 0)
+    for s in q.list_stories(db, ids=[s.id for s in scope.stories]):
+        assert s.answers["pattern"] == scope.pattern_name(s.id)
