@@ -152,3 +152,11 @@ def test_no_run_no_codes_and_same_export_twice_is_the_same_project(store: Store,
     a, b = (zipfile.ZipFile(tmp_path / f"{n}.qdpx") for n in "ab")
     assert a.read("project.qde") == b.read("project.qde")
     assert ET.fromstring(a.read("project.qde")).find("q:CodeBook", N) is None
+
+
+def test_the_projects_consent_setting_is_used(project, tmp_path: Path) -> None:
+    from pni.settings import Settings, save_settings, settings_path
+
+    db, *_ = project
+    save_settings(Settings(include_unknown_consent=True), settings_path(db.path))
+    assert len(gather(db, ExportOptions()).stories) == 18

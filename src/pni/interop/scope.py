@@ -3,8 +3,9 @@ patterns of a cluster run, observations and outcomes; and the policy in words fo
 
 Consent, as for packets: stories whose tellers said "no" are left out unless ``all_stories``
 (``--all``), which the exported project states; consent "unknown" only with
-``include_unknown``. Redaction, as for every output: names (names file and tellers' kept
-names), e-mail addresses and phone numbers in every text that leaves the store.
+``include_unknown`` or the project's ``include_unknown_consent`` (pni.toml). Redaction, as
+for every output: the project's policy (``pni.privacy.policy``) in every text that leaves the
+store.
 """
 
 from __future__ import annotations
@@ -111,14 +112,16 @@ def redactor(db: Store, opts: ExportOptions) -> Redactor:
 
 def gather(db: Store, opts: ExportOptions) -> Scope:
     """The stories, questions, patterns, observations and outcomes an export may carry."""
+    from pni.privacy.policy import project_settings
     from pni.store import outcomes as outq
     from pni.store import runs as runq
     from pni.store import stories as storyq
 
     every = storyq.list_stories(db, collection=opts.collection)
     no = [s for s in every if s.consent == "no"]
-    kept = filter_consent([s for s in every if s.consent != "no"],
-                          include_unknown=opts.include_unknown or opts.all_stories)
+    unknown = (opts.include_unknown or opts.all_stories
+               or project_settings(db).include_unknown_consent)
+    kept = filter_consent([s for s in every if s.consent != "no"], include_unknown=unknown)
     chosen: list[Story] = list(every) if opts.all_stories else list(kept.kept)
     red = redactor(db, opts)
     stories = [_redact_story(s, red) for s in chosen]
