@@ -111,16 +111,20 @@ def cell(value: Any) -> str:
 
 
 def csv_cell(value: Any) -> str:
-    """A value as a CSV field: full precision, true/false, lists joined with '; '."""
+    """A value as a CSV field: full precision, true/false, lists joined with '; ', text that a
+    spreadsheet would run as a formula neutralised (``pni.privacy.spreadsheet``)."""
+    from pni.privacy.spreadsheet import safe_cell
+
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return "; ".join(csv_cell(v) for v in value)
+        return str(safe_cell("; ".join(str(v) if isinstance(v, int | float) else csv_cell(v)
+                                       for v in value)))
     if isinstance(value, dict):
         return to_json(value, indent=None)
-    return str(value)
+    return str(safe_cell(value))
 
 
 def header(key: str) -> str:

@@ -541,6 +541,8 @@ def write_rejects(rejects: list[Reject], path: Path) -> None:
     """Rejects as CSV or JSON Lines (by extension: .jsonl/.ndjson, else CSV)."""
     import csv
 
+    from pni.privacy.spreadsheet import safe_cell
+
     fields = ["file", "locator", "reason", "raw"]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
@@ -550,4 +552,4 @@ def write_rejects(rejects: list[Reject], path: Path) -> None:
             w = csv.writer(fh)
             w.writerow(fields)
             for r in rejects:
-                w.writerow([r.file, r.locator or "", r.reason, r.raw or ""])
+                w.writerow([safe_cell(v) for v in (r.file, r.locator or "", r.reason, r.raw or "")])

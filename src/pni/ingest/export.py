@@ -33,13 +33,16 @@ def story_row(s: Story) -> dict[str, Any]:
 
 
 def _cell(v: Any) -> Any:
+    """A CSV cell; text a spreadsheet would run as a formula is neutralised."""
+    from pni.privacy.spreadsheet import safe_cell
+
     if v is None:
         return ""
     if isinstance(v, list):
-        return "; ".join(str(x) for x in v)
+        return safe_cell("; ".join(str(x) for x in v))
     if isinstance(v, bool):
         return "yes" if v else "no"
-    return v
+    return safe_cell(v)
 
 
 def write_stories(stories: list[Story], fmt: str, out: TextIO) -> int:

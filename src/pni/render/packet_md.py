@@ -3,25 +3,10 @@ Story text is escaped so Markdown and HTML in a story show as written."""
 
 from __future__ import annotations
 
-import re
-
 from pni.packet.model import Block, Card, Exercise, Packet
+from pni.render.markdown import md_escape
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
-_LINE_START = re.compile(r"^(\s*)([-+=]|\d+)([.)]?)", re.MULTILINE)
-
-
-def esc(text: str) -> str:
-    """Backslash-escape Markdown punctuation (and ``<``/``&``) so text prints literally; a line
-    that would start a list or a heading is escaped too."""
-    return _LINE_START.sub(_line_start, _MD_SPECIAL.sub(r"\\\1", text))
-
-
-def _line_start(m: re.Match[str]) -> str:
-    lead, mark, dot = m.groups()
-    if mark.isdigit():
-        return f"{lead}{mark}\\{dot}" if dot else m.group(0)
-    return f"{lead}\\{mark}{dot}"
+esc = md_escape
 
 
 def _lines(n: int) -> list[str]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pni.explore.integrity import answer_rows
+from pni.privacy.spreadsheet import safe_cell
 
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport
@@ -26,7 +27,7 @@ def _write(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
         w = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
         w.writeheader()
         for r in rows:
-            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in header})
+            w.writerow({k: ("" if r.get(k) is None else safe_cell(r.get(k))) for k in header})
 
 
 def write(report: ExploreReport, folder: str | Path) -> list[Path]:

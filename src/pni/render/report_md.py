@@ -3,7 +3,7 @@
 Story text is escaped so that a Markdown viewer shows it as text (no raw HTML, no table breaks).
 
 >>> md_escape("<b>a|b</b>")
-'&lt;b&gt;a\\\\|b&lt;/b&gt;'
+'\\\\<b\\\\>a\\\\|b\\\\</b\\\\>'
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pni.render.markdown import md_inline as md_escape
+
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport
-
-
-def md_escape(text: Any) -> str:
-    """Escape HTML and table pipes; fold line breaks."""
-    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(s.replace("|", "\\|").split())
 
 
 def _q(x: float | None) -> str:
