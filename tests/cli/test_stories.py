@@ -70,3 +70,25 @@ def test_export_csv_and_jsonl(tmp_path: Path) -> None:
 def test_missing_store(tmp_path: Path) -> None:
     r = runner.invoke(app, ["stories", "list", "--store", str(tmp_path / "none.db")])
     assert r.exit_code == 1 and "no store" in r.stderr
+
+
+def test_export_redact_and_consent(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    plain = list(csv.DictReader(io.StringIO(
+        runner.invoke(app, ["stories", "export", "--store", db]).stdout)))
+    (Path(db).parent / "names.txt").write_text("Zebulon Quartz\n", "utf-8")
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("UPDATE stories SET text = text || ' Zebulon QUARTZ''s mail: z@q.org'")
+    con.commit()
+    con.close()
+    r = runner.invoke(app, ["stories", "export", "--store", db, "--redact"])
+    assert r.exit_code == 0, r.stderr
+    assert "Zebulon" not in r.stdout and "QUARTZ" not in r.stdout and "z@q.org" not in r.stdout
+    assert "[name]'s mail: [email]" in r.stdout
+    yes = runner.invoke(app, ["stories", "export", "--store", db, "--consent", "yes"])
+    rows = list(csv.DictReader(io.StringIO(yes.stdout)))
+    assert rows and all(row["consent"] == "yes" for row in rows) and len(rows) <= len(plain)
+    bad = runner.invoke(app, ["stories", "export", "--store", db, "--consent", "maybe"])
+    assert bad.exit_code == 2 and "--consent" in bad.stderr

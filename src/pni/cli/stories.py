@@ -133,6 +133,12 @@ def export(
                                                 show_default=False)] = None,
     collection: Annotated[str | None, typer.Option("--collection", help="Only this collection.",
                                                    show_default=False)] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Redact names, e-mails, phones and web addresses by the project's "
+        "policy (pni.toml), as printed outputs are.")] = False,
+    consent: Annotated[str | None, typer.Option(
+        "--consent", help="Only stories with this consent: yes, no or unknown.",
+        show_default=False)] = None,
 ) -> None:
     """Export every story with provenance and answers as columns (join back by source_id).
 
@@ -142,8 +148,17 @@ def export(
     from pni.ingest.export import write_stories
     from pni.store.stories import list_stories
 
+    if consent is not None and consent not in ("yes", "no", "unknown"):
+        from pni.errors import UsageError
+
+        raise UsageError(f"must be yes, no or unknown (got {consent!r})", param="consent")
     with open_store(store) as db:
-        stories = list_stories(db, collection=collection)
+        stories = list_stories(db, collection=collection, consent=consent)
+        if redact:
+            from pni.privacy.policy import project_redactor
+
+            red = project_redactor(db)
+            stories = [red.redact_story(s) for s in stories]
     if output is None:
         write_stories(stories, format_.value, sys.stdout)
         sys.stdout.flush()

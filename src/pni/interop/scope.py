@@ -94,15 +94,6 @@ class Scope:
         return lines
 
 
-def _redact_story(s: Story, red: Redactor) -> Story:
-    return s.model_copy(update={
-        "text": red.redact(s.text) or "", "title": red.redact(s.title),
-        "prompt": red.redact(s.prompt),
-        "answers": {k: red.redact_value(v) for k, v in s.answers.items()},
-        "teller_answers": {k: red.redact_value(v) for k, v in s.teller_answers.items()},
-    })
-
-
 def redactor(db: Store, opts: ExportOptions) -> Redactor:
     """The redactor every interop export uses: the project's policy (pni.privacy.policy)."""
     from pni.privacy.policy import project_redactor
@@ -124,7 +115,7 @@ def gather(db: Store, opts: ExportOptions) -> Scope:
     kept = filter_consent([s for s in every if s.consent != "no"], include_unknown=unknown)
     chosen: list[Story] = list(every) if opts.all_stories else list(kept.kept)
     red = redactor(db, opts)
-    stories = [_redact_story(s, red) for s in chosen]
+    stories = [red.redact_story(s) for s in chosen]
     used = {k for s in stories for k in (*s.answers, *s.teller_answers)}
     questions = [q.model_copy(update={"text": red.redact(q.text) or q.text})
                  for q in storyq.get_questions(db) if q.id in used]

@@ -24,6 +24,7 @@ from pni.privacy.contacts import DEFAULT_REGION, EMAIL_MARK, PHONE_MARK, URL_MAR
 from pni.privacy.names import EXACT_CASE, NAME_MARK, NameIndex, load_names, name_words
 
 if TYPE_CHECKING:
+    from pni.models import Story
     from pni.store import Store
 
 __all__ = ["EMAIL_MARK", "EXACT_CASE", "NAME_MARK", "PHONE_MARK", "URL_MARK", "ConsentResult",
@@ -73,6 +74,15 @@ class Redactor:
         if self.contacts:
             text = redact_contacts(text, self.region, urls=self.urls)
         return self._index.redact(text)
+
+    def redact_story(self, s: Story) -> Story:
+        """A copy of a story with its title, text, prompt and text answers redacted."""
+        return s.model_copy(update={
+            "text": self.redact(s.text) or "", "title": self.redact(s.title),
+            "prompt": self.redact(s.prompt),
+            "answers": {k: self.redact_value(v) for k, v in s.answers.items()},
+            "teller_answers": {k: self.redact_value(v) for k, v in s.teller_answers.items()},
+        })
 
     def redact_value(self, value: Any) -> Any:
         """Redact a string, or every string in a list; other answers pass unchanged."""
