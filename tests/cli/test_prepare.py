@@ -104,7 +104,8 @@ def test_prepare_then_explore_redacts_the_same_names(tmp_path: Path) -> None:
     for text in (first, second):
         leaked = [n for n in names if re.search(rf"\b{re.escape(n)}\b", text)]
         assert not leaked
-    assert first.count("[name]") == second.count("[name]") > 0
+    marks = re.compile(r"\\?\[name\\?\]")  # the Markdown escaper writes \[name\]
+    assert len(marks.findall(first)) == len(marks.findall(second)) > 0
     with Store.open(out / "pni.db") as db:
         stored = " ".join(str(v) for r in db.query("SELECT * FROM known_names") for v in r.values())
     assert "Okafor" not in stored and "okafor" not in stored
