@@ -197,3 +197,20 @@ def test_same_text_told_apart_by_title_or_rejected(store: Store, tmp_path: Path)
     g = _file(tmp_path, "text,code\nSame words.,c\n", "g.csv")
     assert annotate(store, g).rejects[0].reason == ("2 stored stories have this text:"
                                                    " add an id column")
+
+
+def test_narrafirma_annotation_file_of_pni_export_comes_back(store: Store,
+                                                             tmp_path: Path) -> None:
+    from pni.interop.narrafirma import write_narrafirma
+    from pni.interop.scope import ExportOptions, gather
+    from tests.helpers import fake_run, populate
+
+    ids = populate(store, 12)
+    fake_run(store, ids)
+    res = write_narrafirma(gather(store, ExportOptions()), tmp_path / "nf")
+    assert res.annotations is not None
+    rep = annotate(store, res.annotations)
+    shared = [s for s in q.list_stories(store) if s.consent != "no"]
+    assert (rep.read, rep.rejected, rep.stored) == (len(shared), 0, len(shared))
+    assert {s.answers.get("pattern") is not None for s in shared} == {True}
+    assert {qu.about for qu in q.get_questions(store) if qu.id == "pattern"} == {"annotation"}
