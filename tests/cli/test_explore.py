@@ -28,7 +28,7 @@ def test_explore_json_and_files(with_run: tuple[Store, list[str], int], store_pa
     assert all(len(o["interpretations"]) >= 2 for o in data["observations"])
     assert (out / "r.html").is_file() and (out / "r.md").is_file()
     assert sorted(p.name for p in (out / "csv").iterdir()) == [
-        "integrity.csv", "observations.csv", "tests.csv", "voices.csv"]
+        "integrity.csv", "notes.csv", "observations.csv", "tests.csv", "voices.csv"]
     saved = list_observations(db, run_id)
     assert [o["text"] for o in saved] == [o["text"] for o in data["observations"]]
 

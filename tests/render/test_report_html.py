@@ -109,7 +109,7 @@ def test_markdown_and_csv(store: Store, tmp_path: Path) -> None:
     assert md.count("What might this mean?") == len(rep.observations)
     paths = report_csv.write(rep, tmp_path / "csv")
     assert [p.name for p in paths] == ["tests.csv", "observations.csv", "integrity.csv",
-                                       "voices.csv"]
+                                       "voices.csv", "notes.csv"]
     with paths[0].open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == len(rep.tests) and {"p", "q", "effect", "effect_name"} <= set(rows[0])

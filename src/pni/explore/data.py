@@ -84,6 +84,10 @@ class ExploreData:
     patterns: list[dict[str, Any]] = field(default_factory=list)
     lumps: list[Lump] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)   # story id -> full text (not in frame)
+    #: small-cell suppression (``pni.explore.cells``): question id -> (answers merged away,
+    #: whether an "other" was kept)
+    merged: dict[str, tuple[set[str], bool]] = field(default_factory=dict)
+    min_cell: int = 1
 
     def variable(self, vid: str) -> Variable:
         for v in self.variables:
@@ -95,7 +99,23 @@ class ExploreData:
         """A question's declared options after lumping (booleans: yes, no)."""
         q = self.questions[qid]
         base = [YES, NO] if q.kind == "boolean" else list(q.options)
-        return _lumped_options(base, [lp for lp in self.lumps if lp.question == qid])
+        return self._unmerged(qid, _lumped_options(base, [lp for lp in self.lumps
+                                                          if lp.question == qid]))
+
+    def _unmerged(self, qid: str, options: list[str]) -> list[str]:
+        """``options`` without the answers small-cell suppression merged away (and with the
+        "other" they went into)."""
+        if qid not in self.merged:
+            return options
+        gone, other = self.merged[qid]
+        out = [o for o in options if o not in gone]
+        return [*out, "other"] if other and "other" not in out else out
+
+    def refresh_variables(self) -> None:
+        """Rebuild the variables after the frame's answers changed (small-cell suppression)."""
+        asked = [q for q in self.questions.values()
+                 if q.kind != "text" and q.about in ("story", "teller")]
+        self.variables = _variables(self.frame, asked, self.lumps, self)
 
     def choice_variables(self) -> list[Variable]:
         return [v for v in self.variables if v.kind == "choice"]
@@ -294,7 +314,11 @@ def _check_lumps(lumps: list[Lump], questions: dict[str, Question], stories: lis
                              + ", ".join(repr(m) for m in missing), param="lumps")
 
 
-def _variables(frame: pd.DataFrame, asked: list[Question], lumps: list[Lump]) -> list[Variable]:
+def _variables(frame: pd.DataFrame, asked: list[Question], lumps: list[Lump],
+               data: ExploreData | None = None) -> list[Variable]:
+    def unmerged(qid: str, options: list[str]) -> list[str]:
+        return options if data is None else data._unmerged(qid, options)
+
     out: list[Variable] = []
     for q in asked:
         col = column_for(q.id)
@@ -308,14 +332,14 @@ def _variables(frame: pd.DataFrame, asked: list[Question], lumps: list[Lump]) ->
                 for v in vals:
                     if v not in opts:
                         opts.append(v)
-            for o in _lumped_options(opts, mine):
+            for o in unmerged(q.id, _lumped_options(opts, mine)):
                 out.append(Variable(f"{col}={o}", f"{q.text}: {o}", "choice", q.about, q.id,
                                     options=[YES, NO], option=o))
         elif q.kind == "boolean":
             out.append(Variable(col, q.text, "choice", q.about, q.id,
-                                options=_lumped_options([YES, NO], mine)))
+                                options=unmerged(q.id, _lumped_options([YES, NO], mine))))
         else:
-            opts = _lumped_options(list(q.options), mine)
+            opts = unmerged(q.id, _lumped_options(list(q.options), mine))
             for v in frame[col].dropna():
                 if v not in opts:
                     opts.append(v)

@@ -87,7 +87,13 @@ def build_report(
         from pni.errors import DataError
 
         raise DataError("the store holds no stories: run `pni collect` first")
+    from pni.explore.cells import suppress_small
+    from pni.privacy.cells import small_cell_note
+    from pni.privacy.policy import project_settings
+
+    settings = project_settings(db, settings)
     redaction = _redact(data, db, settings, names_file, redact)
+    merged = suppress_small(data, settings.min_cell)
     notes: list[str] = []
     run_info: dict[str, Any] | None = None
     if rid is None:
@@ -110,6 +116,9 @@ def build_report(
                      + "; ".join(str(lp) for lp in parsed) + ".")
 
     notes.append(redaction)
+    notes.append(_withheld(data))
+    notes.append(small_cell_note(settings.min_cell))
+    notes.extend(merged)
     lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
@@ -129,7 +138,7 @@ def build_report(
         run=run_info,
         params={"min_subset": min_subset, "min_pattern": min_pattern,
                 "q_threshold": q_threshold, "lumps": [str(lp) for lp in parsed], "few": few,
-                "interpretations": templates.source},
+                "interpretations": templates.source, "min_cell": settings.min_cell},
         notes=notes,
         n_stories=len(data.frame),
         patterns=[{k: p[k] for k in ("number", "title", "size", "keywords")}
@@ -151,12 +160,27 @@ def build_report(
     )
 
 
-def _redact(data: ExploreData, db: Store, settings: Settings | None,
+def _withheld(data: ExploreData) -> str:
+    """How many stories' text the report withholds, and why (only consent "yes" is shown)."""
+    from pni.privacy import filter_consent
+
+    res = filter_consent(data.frame[["consent"]].itertuples(index=False))
+    if not res.excluded_no + res.excluded_unknown:
+        return "Consent: no story withheld."
+    parts = []
+    if res.excluded_no:
+        parts.append(f"{res.excluded_no} whose tellers said no to sharing")
+    if res.excluded_unknown:
+        parts.append(f"{res.excluded_unknown} with unrecorded consent")
+    return (f"Consent: the text of {res.excluded_no + res.excluded_unknown} stories is withheld ("
+            + "; ".join(parts) + "); their answers still count in the statistics.")
+
+
+def _redact(data: ExploreData, db: Store, settings: Settings,
             names_file: str | Path | None, enabled: bool) -> str:
     """Redact the text the report shows (titles, first lines, pattern labels); say what was done."""
-    from pni.privacy.policy import project_redactor, project_settings, redaction_note
+    from pni.privacy.policy import project_redactor, redaction_note
 
-    settings = project_settings(db, settings)
     red = project_redactor(db, settings, names_file=names_file, enabled=enabled)
     if not red.enabled:
         return redaction_note(red, settings)

@@ -3,7 +3,8 @@
 - ``tests.csv``: every test with statistic, p, q, effect size and n;
 - ``observations.csv``: the observations, their numbers, story ids and interpretations;
 - ``integrity.csv``: stories per answer (or scale value) for every question;
-- ``voices.csv``: stories and tellers per group, and each pattern's share per group.
+- ``voices.csv``: stories and tellers per group, and each pattern's share per group;
+- ``notes.csv``: the report's notes (consent, redaction, the small-cell threshold applied).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pni.privacy.spreadsheet import safe_cell
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport
 
-FILES = ("tests.csv", "observations.csv", "integrity.csv", "voices.csv")
+FILES = ("tests.csv", "observations.csv", "integrity.csv", "voices.csv", "notes.csv")
 
 
 def _write(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
@@ -31,7 +32,7 @@ def _write(path: Path, header: list[str], rows: list[dict[str, Any]]) -> None:
 
 
 def write(report: ExploreReport, folder: str | Path) -> list[Path]:
-    """Write the four CSV files into ``folder`` (created); returns their paths."""
+    """Write the five CSV files into ``folder`` (created); returns their paths."""
     d = Path(folder)
     d.mkdir(parents=True, exist_ok=True)
     paths = [d / f for f in FILES]
@@ -77,4 +78,5 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
                                "whole_share": c["whole_share"], "ratio": c["ratio"]})
     _write(paths[3], ["dimension", "label", "pattern", "group", "stories", "tellers", "share",
                       "whole_share", "ratio", "flag"], voices)
+    _write(paths[4], ["note"], [{"note": n} for n in report.notes])
     return paths

@@ -1,0 +1,77 @@
+"""Small-cell suppression for catalysis: before any statistic, observation or voice is computed,
+each answer (of a choice, boolean or multi-choice question, or a collection or source kind)
+held by fewer than ``min_cell`` distinct tellers is merged into "other"; an "other" that is
+itself held by fewer than ``min_cell`` tellers is left out (the answer becomes missing). So no
+count, share, chart, observation or voice line of the report is about a group under the
+threshold (``pni.privacy.cells`` holds the rule, ``pni.toml`` the threshold).
+
+Stories without a teller count as one teller each.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pni.explore.data import ATTRIBUTES, column_for
+from pni.privacy.cells import OTHER
+
+if TYPE_CHECKING:
+    from pni.explore.data import ExploreData
+
+
+def _answers(v: Any) -> list[Any]:
+    if isinstance(v, list):
+        return v
+    return [] if v is None or v != v else [v]
+
+
+def _columns(data: ExploreData) -> list[tuple[str, str, str]]:
+    """(id, frame column, label) of every answer a group can be made of."""
+    out = [(q.id, column_for(q.id), q.text) for q in data.questions.values()
+           if q.kind in ("choice", "boolean", "multi-choice") and q.about in ("story", "teller")]
+    return out + [(col, col, label) for col, label in ATTRIBUTES.items()]
+
+
+def suppress_small(data: ExploreData, min_cell: int) -> list[str]:
+    """Merge or drop, in ``data`` (in memory only), the answers held by fewer than ``min_cell``
+    tellers; returns one line per question that changed (no answer is named)."""
+    f = data.frame
+    if f.empty or min_cell <= 1:
+        return []
+    who = [t if isinstance(t, str) and t else f"story:{s}"
+           for t, s in zip(f["teller_id"], f["story_id"], strict=True)]
+    lines: list[str] = []
+    for qid, col, label in _columns(data):
+        if col not in f.columns:
+            continue
+        held: dict[Any, set[str]] = {}
+        for v, t in zip(f[col], who, strict=True):
+            for x in _answers(v):
+                held.setdefault(x, set()).add(t)
+        small = {x for x, ts in held.items() if len(ts) < min_cell}
+        if not small:
+            continue
+        other = set().union(*(held[x] for x in small))
+        keep_other = len(other) >= min_cell
+        into = OTHER if keep_other else None
+
+        def remap(v: Any, small: set[Any] = small, into: str | None = into) -> Any:
+            if isinstance(v, list):
+                out: list[Any] = []
+                for x in v:
+                    nx = into if x in small else x
+                    if nx is not None and nx not in out:
+                        out.append(nx)
+                return out
+            return into if v in small else v
+
+        f[col] = f[col].map(remap)
+        data.merged[qid] = ({str(x) for x in small}, keep_other)
+        n = len(small - {OTHER})
+        lines.append(f"{label}: {n} answer{'s' if n != 1 else ''} held by fewer than {min_cell}"
+                     " tellers " + ("merged into \"other\"." if keep_other else
+                                    "left out (too few tellers even together)."))
+    if lines:
+        data.refresh_variables()
+    data.min_cell = min_cell
+    return lines
