@@ -28,6 +28,9 @@ PROBE = [
     ("![t](http://example.org/pixel.png)", "![t]([url])"),
     ("data:image/png;base64,AAAA", "[url]"),
     ("(at http://a.example/b)", "(at [url])"),
+    ("[x](//evil.example/track)", "[x]([url])"),
+    ("<img src=//cdn.example/px.gif>", "<img src=[url]>"),
+    ("and/or // not a link, 1//2", "and/or // not a link, 1//2"),
     # dates and times
     ("2019-03-14 08:15:00", "2019-03-14 08:15:00"),
     ("03/14/2019", "03/14/2019"),

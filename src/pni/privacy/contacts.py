@@ -31,6 +31,8 @@ _URL = re.compile(
     r"(?i)\b(?:(?:https?|ftp|file|data|javascript):[^\s<>\"'`]+|www\d?\.[^\s<>\"'`]+"
     r"|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|ly|me|co|info|biz|us|uk)"
     r"/[^\s<>\"'`]*)"
+    # scheme-relative ("//host.example/p"): a browser or Markdown viewer loads it as https
+    r"|(?<![\w:/])//[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*"
 )
 _TRAILING = ".,;:!?)]}'\""
 _CUE = re.compile(r"(?i)(?:phone|tel|telephone|call|cell|mobile|text|whatsapp|fax|number|no\.|#)"
