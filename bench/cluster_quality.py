@@ -1,9 +1,17 @@
-"""Clustering quality and cost: pni's default against BERTopic's defaults and TF-IDF -> LSA -> k-means.
+"""Clustering quality and cost: pni's candidates chosen leave-one-corpus-out, against k-means told
+the true number of groups, BERTopic's defaults and TF-IDF -> LSA -> k-means.
 
-    .venv/bin/python bench/cluster_quality.py                 # eval corpora + synthetic 10k/100k
-    .venv/bin/python bench/cluster_quality.py --only quality  # eval corpora only
+    .venv/bin/python bench/cluster_quality.py --only loco     # the leave-one-corpus-out table
+    .venv/bin/python bench/cluster_quality.py                 # loco + per-corpus tables + scale
+    .venv/bin/python bench/cluster_quality.py --only quality  # per-corpus tables only
     .venv/bin/python bench/cluster_quality.py --only scale    # synthetic runs only
     .venv/bin/python bench/cluster_quality.py --variants      # also the settings tried for the default
+
+Leave-one-corpus-out (``--only loco``): every candidate setting (Leiden on the cosine kNN graph at
+several k and resolutions, and the earlier spectral + HDBSCAN) is scored on all five corpora; for
+each corpus, the setting with the best mean ARI relative to k-means-told-the-true-k on the other
+four is picked and scored on the held-out one. Corpora above ``LOCO_MAX`` stories are subsampled
+(seeded, stratification-free) to keep a run within minutes.
 
 Corpora are read from ../shared/eval (or $PNI_EVAL_DIR), never copied. all-MiniLM-L6-v2 vectors are
 computed once through pni.embed into a store under $PNI_BENCH_CACHE (default: a folder in the
@@ -30,14 +38,29 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-EVAL = Path(os.environ.get("PNI_EVAL_DIR", ROOT.parent / "shared" / "eval"))
+#: ../shared/eval beside the checkout (or beside the folder of worktrees), or $PNI_EVAL_DIR
+EVAL = Path(os.environ.get("PNI_EVAL_DIR") or next(
+    (p / "shared" / "eval" for p in (ROOT.parent, ROOT.parent.parent)
+     if (p / "shared" / "eval").is_dir()), ROOT.parent / "shared" / "eval"))
 CORPORA = {
     "cfpb": EVAL / "cfpb_complaints" / "cfpb_complaints.csv",
     "counsel": EVAL / "counsel_chat" / "counsel_chat.csv",
+    "rmhd": EVAL / "reddit_rmhd" / "reddit_rmhd.csv",
+    "cams": EVAL / "cams" / "cams.csv",
+    "druglib": EVAL / "druglib_reviews" / "druglib_reviews.csv",
 }
 CACHE = Path(os.environ.get("PNI_BENCH_CACHE", Path(tempfile.gettempdir()) / "pni-bench-cache"))
 SEEDS = (0, 1, 2)
 WARMUP = 300
+LOCO_MAX = 4000
+#: BERTopic is slow on two shared cores: one seed (UMAP seeded) per corpus in the LOCO table.
+BERTOPIC_SEEDS = (0,)
+#: (label, cluster_vectors options): the candidates leave-one-corpus-out chooses among.
+CANDIDATES: list[tuple[str, dict[str, Any]]] = [
+    *[(f"leiden k={k} r={r}", {"method": "leiden", "n_neighbors": k, "resolution": r})
+      for k in (10, 15, 30) for r in (0.5, 1.0, 2.0)],
+    ("spectral + HDBSCAN (earlier default)", {"method": "hdbscan"}),
+]
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -53,6 +76,9 @@ def corpus_vectors(name: str, backend: str | None) -> tuple[Path, Path]:
     """(vectors .npy, texts .json) for a corpus, embedded once through pni.embed's cache, in a
     child process: the parent stays small, so children's maxrss (inherited at fork) is their own."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    vec_path = CACHE / f"{name}-{backend or os.environ.get('PNI_EMBED_BACKEND') or 'onnx-int8'}.npy"
+    if vec_path.exists() and (CACHE / f"{name}.json").exists():
+        return vec_path, CACHE / f"{name}.json"
     cmd = [sys.executable, __file__, "--embed", name] + (["--backend", backend] if backend else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if out.returncode != 0:
@@ -272,11 +298,140 @@ def scale(backend: str | None) -> None:
           f" {res[('pni default', 100_000)]['maxrss_mb'] / 1024:.2f} GiB (process maxrss).")
 
 
+# -- leave-one-corpus-out ----------------------------------------------------------------------
+def _labels_for(vectors: np.ndarray, opts: dict[str, Any], seed: int = 0) -> np.ndarray:
+    """Pattern labels (-1: fits none) exactly as ``cluster_vectors`` finds them, without the
+    labelling and exemplar stages (they do not change the partition)."""
+    from pni.cluster.algorithms import default_min_size, hdbscan_patterns
+    from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, DEFAULT_MERGE_THRESHOLD
+    from pni.cluster.hierarchy import graph_patterns
+
+    x = np.asarray(vectors, dtype=np.float32)
+    ms = default_min_size(len(x))
+    if opts.get("method") == "hdbscan":
+        return hdbscan_patterns(x, ms, seed, None, None, DEFAULT_ASSIGN_THRESHOLD,
+                                DEFAULT_MERGE_THRESHOLD)[0]
+    kw = {k: v for k, v in opts.items() if k != "method"}
+    return graph_patterns(x, min_size=ms, seed=seed, **kw).labels
+
+
+def _subset(name: str, vec: Path, txt: Path, m: int) -> tuple[Path, Path]:
+    """The corpus's first ``LOCO_MAX`` rows of the seeded subsample as files for a worker."""
+    v = np.load(vec)
+    if len(v) <= m:
+        return vec, txt
+    rows = np.sort(np.random.default_rng(0).choice(len(v), m, replace=False))
+    data = json.loads(txt.read_text(encoding="utf-8"))
+    sv, st = CACHE / f"{name}-sub{m}.npy", CACHE / f"{name}-sub{m}.json"
+    np.save(sv, v[rows])
+    st.write_text(json.dumps({k: [data[k][i] for i in rows] for k in ("texts", "labels")}),
+                  encoding="utf-8")
+    return sv, st
+
+
+def _kmeans(vectors: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    from sklearn.cluster import KMeans
+
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(vectors)
+
+
+def loco(backend: str | None) -> dict[str, Any]:
+    """Score every candidate on every corpus, pick leave-one-corpus-out, print the table."""
+    cache = CACHE / "loco-scores.json"
+    done: dict[str, Any] = json.loads(cache.read_text("utf-8")) if cache.exists() else {}
+    per: dict[str, dict[str, dict[str, float]]] = {}
+    for name in CORPORA:
+        vec, txt = corpus_vectors(name, backend)
+        v = np.load(vec)
+        truth = np.asarray(json.loads(txt.read_text(encoding="utf-8"))["labels"])
+        if len(v) > LOCO_MAX:
+            rows = np.sort(np.random.default_rng(0).choice(len(v), LOCO_MAX, replace=False))
+            v, truth = v[rows], truth[rows]
+        per[name] = {}
+        for label, opts in [("k-means, true k", {}), *CANDIDATES]:
+            key = f"{name}|{len(v)}|{label}"
+            if key not in done:
+                t = time.perf_counter()
+                lab = (_kmeans(v, len(set(truth.tolist()))) if not opts
+                       else _labels_for(v, opts))
+                done[key] = score(lab.tolist(), truth.tolist()) | {
+                    "wall_s": time.perf_counter() - t}
+                cache.write_text(json.dumps(done), encoding="utf-8")
+                print(f"  {name}: {label} ARI {done[key]['ari']:.3f}", file=sys.stderr)
+            per[name][label] = done[key]
+        key = f"{name}|{len(v)}|BERTopic"
+        if key not in done and not os.environ.get("PNI_BENCH_NO_BERTOPIC"):
+            sub_vec, sub_txt = _subset(name, vec, txt, len(v))
+            got = [spawn({"method": "bertopic", "vectors": str(sub_vec), "texts": str(sub_txt),
+                          "seed": seed, "opts": {}}) for seed in BERTOPIC_SEEDS]
+            done[key] = {k: float(np.mean([g[k] for g in got])) for k in got[0]}
+            cache.write_text(json.dumps(done), encoding="utf-8")
+            print(f"  {name}: BERTopic NMI {done[key]['nmi']:.3f}", file=sys.stderr)
+        if key in done:
+            per[name]["BERTopic"] = done[key]
+    names = list(CORPORA)
+    cands = [c for c, _ in CANDIDATES]
+
+    def rel(c: str, corpus: str) -> float:
+        return per[corpus][c]["ari"] / max(per[corpus]["k-means, true k"]["ari"], 1e-9)
+
+    rows_out = []
+    picks: dict[str, str] = {}
+    for held in names:
+        train = [c for c in names if c != held]
+        best = max(cands, key=lambda c: (np.mean([rel(c, t) for t in train]), c))
+        picks[held] = best
+        s_ = per[held][best]
+        o = per[held]["k-means, true k"]
+        bt = per[held].get("BERTopic")
+        rows_out.append([held, best, s_["ari"], o["ari"], s_["ari"] / max(o["ari"], 1e-9),
+                         s_["nmi"], o["nmi"], "" if bt is None else bt["ari"],
+                         "" if bt is None else bt["nmi"], s_["coverage"],
+                         "" if bt is None else bt["coverage"], round(s_["k"])])
+    print_table("leave-one-corpus-out: the setting picked on four corpora, scored on the fifth",
+                ["held out", "picked on the other four", "ARI", "k-means ARI (true k)",
+                 "ARI / k-means", "NMI", "k-means NMI", "BERTopic ARI", "BERTopic NMI",
+                 "coverage", "BERTopic coverage", "patterns"], rows_out)
+    allrows = [[c] + [f"{per[n][c]['ari']:.3f} / {per[n][c]['nmi']:.3f} / "
+                      f"{per[n][c]['coverage']:.2f}" if c in per[n] else "" for n in names]
+               for c in ["k-means, true k", *cands, "BERTopic"]]
+    print_table("every candidate on every corpus: ARI / NMI / coverage", ["setting", *names],
+                allrows)
+    overall = max(cands, key=lambda c: (np.mean([rel(c, t) for t in names]), c))
+    print(f"\nbest on all five (the default): {overall}")
+    return {"picks": picks, "default": overall, "scores": per}
+
+
+def stability(backend: str | None, k: int = 5) -> None:
+    """The default's `--stability K`: mean pairwise ARI over K seeded 90% subsamples, and its
+    seed stability (the mean co-membership over the 5 seeded Leiden runs), per corpus."""
+    from pni.cluster import cluster_vectors
+    from pni.cluster.pipeline import subsample_fit
+    from pni.cluster.stability import stability_ari
+
+    rows = []
+    for name in CORPORA:
+        vec, txt = corpus_vectors(name, backend)
+        v = np.load(vec)
+        texts = json.loads(txt.read_text(encoding="utf-8"))["texts"]
+        t = time.perf_counter()
+        st = stability_ari(v, texts, k=k, fit=subsample_fit())
+        cl = cluster_vectors(v, texts)
+        rows.append([name, len(v), st["mean_ari"], st["min_ari"], cl.metrics["seed_stability"],
+                     cl.metrics["n_loose"] / len(v), cl.metrics["coverage"],
+                     time.perf_counter() - t])
+        print(f"  {name}: stability {st['mean_ari']:.3f}", file=sys.stderr)
+    print_table(f"the default's stability: {k} seeded 90% subsamples",
+                ["corpus", "stories", "mean pairwise ARI", "min ARI", "seed stability",
+                 "loose share", "coverage", "wall s"], rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--embed", help=argparse.SUPPRESS)
-    ap.add_argument("--only", choices=["quality", "scale"])
+    ap.add_argument("--only", choices=["loco", "quality", "scale", "stability"])
+    ap.add_argument("--corpora", help="comma-separated subset of " + ",".join(CORPORA))
     ap.add_argument("--variants", action="store_true", help="also the settings tried")
     ap.add_argument("--backend", default=None, help="embedding backend (default: pni's)")
     a = ap.parse_args()
@@ -287,11 +442,21 @@ def main() -> None:
         vec, txt = _embed_corpus(a.embed, a.backend)
         print(f"{vec}\t{txt}")
         return
+    if a.corpora:
+        for name in set(CORPORA) - set(a.corpora.split(",")):
+            CORPORA.pop(name)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    print(f"# pni clustering benchmark ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs)")
+    from pni.embed.cpu import describe
+
+    print(f"# pni clustering benchmark ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs:"
+          f" {describe()}; load average {os.getloadavg()[0]:.1f})")
+    if a.only in (None, "loco"):
+        loco(a.backend)
     if a.only in (None, "quality"):
         quality(a.backend, a.variants)
+    if a.only in (None, "stability"):
+        stability(a.backend)
     if a.only in (None, "scale"):
         scale(a.backend)
 

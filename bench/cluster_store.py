@@ -14,6 +14,7 @@ stories first (imports, numba compilation for BERTopic's UMAP). BERTopic is a be
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -91,6 +92,10 @@ def main() -> None:
     time_bertopic(vectors[:300], texts[:300])
     t_bt, k_bt = time_bertopic(vectors, texts)
     rows.append(("BERTopic().fit_transform (baseline)", t_bt, k_bt))
+    from pni.embed.cpu import describe
+
+    print(f"CPU: {describe()}; {os.cpu_count()} logical CPUs, load average"
+          f" {os.getloadavg()[0]:.1f}")
     print(f"{args.n} stories, vectors cached (dim {vectors.shape[1]}), same process, after warm-up\n")
     print("| method | seconds | patterns | BERTopic's time / this |")
     print("|---|---|---|---|")

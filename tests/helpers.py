@@ -103,13 +103,26 @@ def fake_run(db: Store, ids: list[str], seed: int = 0) -> int:
             members[number].append(sid)
         assignments.append({"story_id": sid, "pattern": number,
                             "strength": None if number is None else round(rng.uniform(.5, 1), 3),
+                            "loose": number is not None and i % 5 == 4,
+                            "sub": (1 + (i // 4) % 2) if number == 1 else None,
                             "x": rng.uniform(-1, 1) + (number or 0), "y": rng.uniform(-1, 1)})
     patterns = [
         {"number": k, "title": f"{themes[k - 1]} / {THEMES[themes[k - 1]][0]}",
          "keywords": THEMES[themes[k - 1]][:5], "size": len(m), "exemplars": m[:3],
-         "teller_mix": {}, "centroid": None}
+         "teller_mix": {}, "centroid": None, "stability": round(1.0 - 0.05 * k, 2),
+         "theme": 1 if k <= 2 else 2,
+         "n_loose": sum(1 for a in assignments if a["pattern"] == k and a["loose"])}
         for k, m in members.items()
+    ]
+    subs = [a["sub"] for a in assignments if a["sub"]]
+    levels = [
+        {"level": "theme", "number": 1, "title": "school life", "keywords": ["school"],
+         "size": len(members[1]) + len(members[2]), "patterns": [1, 2]},
+        {"level": "theme", "number": 2, "title": "grades and home", "keywords": ["home"],
+         "size": len(members[3]) + len(members[4]), "patterns": [3, 4]},
+        *[{"level": "sub", "number": n, "parent": 1, "title": f"belonging part {n}",
+           "keywords": [], "size": subs.count(n)} for n in (1, 2)],
     ]
     return runq.save_run(db, params={"fake": True}, seed=seed, versions={}, timings={},
                          metrics={"coverage": sum(len(m) for m in members.values()) / len(ids)},
-                         patterns=patterns, assignments=assignments)
+                         patterns=patterns, assignments=assignments, levels=levels)

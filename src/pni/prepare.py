@@ -82,10 +82,12 @@ def prepare(
     fmt: str = "pdf",
     groups: int = 1,
     include_unknown: bool | None = None,
+    n_patterns: int | None = None,
     progress: Any = None,
 ) -> PrepareResult:
-    """Collect ``paths`` into ``store`` (default ``out/pni.db``), cluster, explore and print a
-    packet. Nothing is sent anywhere; every file lands in ``out``.
+    """Collect ``paths`` into ``store`` (default ``out/pni.db``), cluster (about ``n_patterns``
+    patterns when given), explore and print a packet. Nothing is sent anywhere; every file lands
+    in ``out``.
 
     The project's policy is the ``pni.toml`` beside the store (created with the defaults): a
     names file given (or a ``names.txt`` in an input folder) and ``include_unknown`` are written
@@ -136,7 +138,8 @@ def prepare(
 
         withheld = filter_consent(list_stories(db),
                                   include_unknown=settings.include_unknown_consent).summary()
-        run = cluster_stories(db, embedder, seed=seed, progress=progress,
+        run = cluster_stories(db, embedder, seed=seed, n_patterns=n_patterns,
+                              progress=progress,
                               names=settings_names(settings))
         report = build_report(db, run_id=run.run_id, settings=settings)
         save_report(db, report)

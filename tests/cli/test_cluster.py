@@ -26,6 +26,7 @@ def test_help_shows_options() -> None:
     r = runner.invoke(app, ["cluster", "--help"])
     assert r.exit_code == 0
     for opt in ("--min-size", "--seed", "--reduce", "--assign-noise", "--assign", "--stability",
+                "--patterns", "--method",
                 "--json", "--format", "pni runs list"):
         assert opt in r.stdout
     assert "--fake-embedder" not in r.stdout  # hidden, test only
@@ -40,7 +41,8 @@ def test_cluster_prints_patterns_and_noise(sdb: Path) -> None:
     r = runner.invoke(app, ["cluster", "--store", str(sdb)])
     assert r.exit_code == 0, r.stderr
     assert "keywords" in r.stdout  # the pattern table is the data
-    assert "fit no pattern" in r.stderr and "patterns among 60 stories" in r.stderr
+    said = " ".join(r.stderr.split())
+    assert "fit no pattern" in said and "themes among 60 stories" in said
     assert "Embedded 60 stories" in r.stderr
 
 
@@ -57,15 +59,19 @@ def test_cluster_json_and_cache(sdb: Path) -> None:
 
 
 def test_assign_noise_off_and_bad_values(sdb: Path) -> None:
-    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--json", "--assign-noise", "off",
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--json", "--method", "hdbscan",
+                            "--assign-noise", "off",
                             "--min-size", "14"])
     assert r.exit_code == 0, r.stderr
     m = json.loads(r.stdout)["metrics"]
     assert m["n_assigned"] == 0
     bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign-noise", "high"])
     assert bad.exit_code == 2 and "--assign-noise" in bad.stderr and bad.stdout == ""
-    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "tsne"])
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "tsne", "--method",
+                              "hdbscan"])
     assert bad.exit_code == 2 and "unknown reducer" in bad.stderr and "--reduce" in bad.stderr
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "pca"])
+    assert bad.exit_code == 2 and "--method hdbscan" in bad.stderr
     assert "Loading" not in bad.stderr  # refused before the model loads or a story is embedded
     bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "1"])
     assert bad.exit_code == 2

@@ -84,3 +84,33 @@ def test_no_run_yet(tmp_path: Path) -> None:
     Store.open(p).close()
     r = runner.invoke(app, ["patterns", "list", "--store", str(p)])
     assert r.exit_code == 1 and "no cluster run yet" in r.stderr
+
+
+def test_list_shows_stability_and_loose(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "list", "--store", str(sdb)])
+    assert "stability" in r.stdout and "0.95" in r.stdout and "Loose" in r.stderr
+    out = json.loads(runner.invoke(app, ["patterns", "list", "--store", str(sdb), "--json"]).stdout)
+    assert out["patterns"][0]["stability"] == 0.95 and out["patterns"][0]["n_loose"] > 0
+    r = runner.invoke(app, ["patterns", "show", "1", "--store", str(sdb)])
+    assert "loosely held" in r.stdout and "stability 0.95" in r.stdout
+
+
+def test_tree(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "tree", "--store", str(sdb)])
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("Run 1: 2 themes, 4 patterns, 2 sub-patterns")
+    assert lines[1].startswith("theme 1") and "school life" in lines[1]
+    assert lines[2].startswith("  pattern") and "stability 0.95" in lines[2]
+    assert lines[3].startswith("    sub-pattern 1") and "belonging part 1" in lines[3]
+    t = json.loads(runner.invoke(app, ["patterns", "tree", "--store", str(sdb), "--json"]).stdout)
+    assert t["n_patterns"] == 4 and t["run_id"] == 1
+    assert [p["number"] for th in t["themes"] for p in th["patterns"]] == [1, 2, 3, 4]
+    assert sum(s["size"] for s in t["themes"][0]["patterns"][0]["subpatterns"]) == \
+        t["themes"][0]["patterns"][0]["size"]
+
+
+def test_assignments_flag_loose(sdb: Path) -> None:
+    r = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert {"loose", "sub"} <= set(rows[0]) and any(x["loose"] == "true" for x in rows)

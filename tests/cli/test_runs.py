@@ -31,7 +31,7 @@ def test_runs_list_and_show(sdb: Path) -> None:
     r = runner.invoke(app, ["runs", "list", "--store", str(sdb), "--json"])
     assert r.exit_code == 0
     runs = json.loads(r.stdout)["runs"]
-    assert len(runs) == 1 and runs[0]["kind"] == "cluster" and runs[0]["params"]["reducer"]
+    assert len(runs) == 1 and runs[0]["kind"] == "cluster" and runs[0]["params"]["method"]
     r = runner.invoke(app, ["runs", "list", "--store", str(sdb)])
     assert "1 runs" in r.stdout and "settings" in r.stdout
     r = runner.invoke(app, ["runs", "show", "--store", str(sdb), "--json"])

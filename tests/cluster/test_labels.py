@@ -64,3 +64,28 @@ def test_transcript_fillers_are_not_keywords() -> None:
     words = {w for terms in kw.values() for t in terms for w in t.split()}
     assert not words & {"yeah", "mm", "hmm", "um", "uh", "okay", "right", "affirmative", "huh"}
     assert kw[0][0] == "bus" and kw[1][0] == "homework"
+
+
+def test_fillers_never_keywords() -> None:
+    from pni.cluster.labels import class_tfidf
+
+    texts = ["yeah um the bus was late, mm-hmm, yeah the bus [inaudible] bus driver"] * 3 + \
+        ["um yeah so the lunch table, uh, lunch friends, yeah"] * 3
+    kw = class_tfidf(texts, [0, 0, 0, 1, 1, 1])
+    words = {w for terms in kw.values() for t in terms for w in t.split()}
+    assert "bus" in words and "lunch" in words
+    assert not words & {"yeah", "um", "uh", "mm", "hmm", "inaudible"}
+
+
+def test_other_languages_function_words_are_dropped() -> None:
+    from pni.cluster.labels import class_tfidf, languages
+
+    es = ["la maestra dijo que el examen era muy difícil para los niños de la clase"] * 4
+    fr = ["le bus était en retard et les enfants attendaient dans le froid avec leurs parents"] * 4
+    en = ["the lunch table was where the new kids sat with friends"] * 4
+    assert languages(es + fr + en) == ["es", "fr"]
+    assert languages(en) == []
+    kw = class_tfidf(es + fr + en, [0] * 4 + [1] * 4 + [2] * 4)
+    words = {w for terms in kw.values() for t in terms for w in t.split()}
+    assert {"maestra", "examen", "retard", "enfants", "lunch"} <= words
+    assert not words & {"la", "que", "el", "le", "les", "et", "dans"}

@@ -33,8 +33,9 @@ def test_real_model_end_to_end(store: Store) -> None:
 
 @pytest.mark.model
 def test_real_model_on_the_sample_fieldwork(store: Store) -> None:
-    """The main job's data: several patterns, none holding most stories, an honest outlier pile,
-    and the same patterns from the torch backend's vectors (0.99 cosine-close to the default's)."""
+    """The main job's data: several patterns, none holding most stories, most stories in one,
+    stable across seeds, about N when asked for N, and the same patterns from the torch
+    backend's vectors (0.99 cosine-close to the default's)."""
     from pni.embed import get_embedder
     from pni.ingest.collect import collect
     from tests.conftest import SAMPLES
@@ -42,9 +43,16 @@ def test_real_model_on_the_sample_fieldwork(store: Store) -> None:
     collect(store, [SAMPLES])
     runs = [cluster_stories(store, get_embedder(backend=b)) for b in ("onnx-int8", "torch")]
     for run in runs:
-        sizes = [p["size"] for p in runq.list_patterns(store, run.run_id)]
+        pats = runq.list_patterns(store, run.run_id)
+        sizes = [p["size"] for p in pats]
         n = len(run.story_ids)
-        assert len(sizes) >= 5, sizes
+        assert len(sizes) >= 3, sizes
         assert max(sizes) <= 0.5 * n
-        assert 0.7 <= run.coverage < 1.0  # most stories in a pattern, some in none
+        assert run.coverage >= 0.7
+        assert all(p["stability"] is not None and p["stability"] >= 0.5 for p in pats)
     assert abs(runs[0].n_patterns - runs[1].n_patterns) <= 2
+    eight = cluster_stories(store, get_embedder(), n_patterns=8, stability=3)
+    assert 6 <= eight.n_patterns <= 9
+    # 8 patterns among 165 stories move between subsamples (measured: .49; the eval corpora
+    # at the default level: .77-.83, docs/benchmarks.md)
+    assert eight.clustering.metrics["stability"]["mean_ari"] >= 0.3

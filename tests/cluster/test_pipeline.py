@@ -38,14 +38,14 @@ def test_run_is_saved_with_params_versions_metrics(populated: tuple[Store, list[
     res = cluster_stories(db, FakeEmbedder(), merge_threshold=None, seed=7)
     run = runq.get_run(db, res.run_id)
     assert run["seed"] == 7
-    assert run["params"]["reducer"] == "spectral"
+    assert run["params"]["method"] == "leiden" and run["params"]["n_neighbors"] > 0
     assert run["params"]["embedding"]["backend"] == "fake"
-    assert "hdbscan" in run["versions"] and "numpy" in run["versions"]
-    assert set(run["timings"]) >= {"embed", "reduce", "cluster", "label", "total"}
+    assert "leidenalg" in run["versions"] and "numpy" in run["versions"]
+    assert set(run["timings"]) >= {"embed", "cluster", "label", "total"}
     m = run["metrics"]
     assert m["n_patterns"] == res.n_patterns == run["n_patterns"]
     assert 0 <= m["coverage"] <= 1 and m["min_size"] == default_min_size(60)
-    assert m["validity"] is None or -1 <= m["validity"] <= 1
+    assert m.get("validity") is None and 0 <= m["seed_stability"] <= 1
     pats = runq.list_patterns(db, res.run_id)
     assert [p["number"] for p in pats] == list(range(1, len(pats) + 1))
     assert [p["size"] for p in pats] == sorted((p["size"] for p in pats), reverse=True)
@@ -101,7 +101,8 @@ def test_noise_is_reported_honestly() -> None:
     x = np.vstack([tight, scattered]).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     texts = ["alpha beta"] * 30 + ["gamma delta"] * 30 + ["noise words"] * 12
-    cl = cluster_vectors(x, texts, min_size=5, assign_noise_threshold=None, reducer="none")
+    cl = cluster_vectors(x, texts, min_size=5, assign_noise_threshold=None, reducer="none",
+                         method="hdbscan")
     assert cl.n_patterns == 2
     unclustered = int((cl.pattern == 0).sum())
     assert unclustered >= 3
@@ -119,9 +120,14 @@ def test_empty_store_is_a_data_error(store: Store) -> None:
 def test_bad_settings_are_usage_errors(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
     with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), merge_threshold=None, reducer="tsne")
+        cluster_stories(db, FakeEmbedder(), merge_threshold=None, reducer="tsne", method="hdbscan")
     with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), merge_threshold=None, assign_noise=1.5)
+        cluster_stories(db, FakeEmbedder(), method="kmeans")
+    with pytest.raises(UsageError):
+        cluster_stories(db, FakeEmbedder(), n_patterns=0)
+    with pytest.raises(UsageError):
+        cluster_stories(db, FakeEmbedder(), merge_threshold=None, assign_noise=1.5,
+                        method="hdbscan")
     with pytest.raises(UsageError):
         cluster_stories(db, FakeEmbedder(), merge_threshold=None, min_size=1)
 

@@ -36,7 +36,7 @@ def test_spectral_pipeline_separates_groups() -> None:
     truth = np.arange(90) % 3
     alone = get_clusterer().fit(get_reducer("spectral").fit_transform(x), min_size=5)
     assert len(set(alone.labels.tolist()) - {-1}) > 3
-    cl = cluster_vectors(x, ["w"] * 90, min_size=5)
+    cl = cluster_vectors(x, ["w"] * 90, min_size=5, method="hdbscan")
     assert cl.n_patterns == 3 and cl.metrics["n_merged"] > 0
     assert adjusted_rand_score(truth, cl.pattern) > 0.9
 

@@ -141,3 +141,13 @@ def test_prompts_override_by_file_and_key(with_run: Run, tmp_path: Path) -> None
     assert p.labels["card"] == "Card"  # keys left out keep the default wording
     assert [e.title for e in p.exercises] == ["Story walk", "Zeitleiste"]
     assert p.exercises[1].minutes == 35  # the rest of timeline.yaml still applies
+
+
+def test_pattern_sheets_say_how_firm(with_run: Run) -> None:
+    db, _, _ = with_run
+    [p] = build_packets(db, PacketOptions())
+    first = p.patterns[0]
+    assert "95%" in first.firmness and "loosely" in first.firmness
+    from pni.render.packet_md import render_md
+
+    assert "How firm" in render_md(p)

@@ -55,6 +55,11 @@ def _threshold(value: str | None) -> float | str | None:
     return t
 
 
+class Method(StrEnum):
+    leiden = "leiden"
+    hdbscan = "hdbscan"
+
+
 class Backend(StrEnum):
     auto = "auto"
     onnx_int8 = "onnx-int8"
@@ -76,14 +81,23 @@ def cluster(
         show_default=False)] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same"
                                       " result.")] = 0,
+    patterns: Annotated[int | None, typer.Option(
+        "--patterns", metavar="N", min=1,
+        help="About N patterns (a sensemaking session works with 5-10): finer patterns merged,"
+        " or the graph split finer. Default: as many as the stories hold.",
+        show_default=False)] = None,
+    method: Annotated[Method, typer.Option(
+        "--method", help="leiden: communities of the nearest-neighbour graph (default);"
+        " hdbscan: the earlier spectral reduction + HDBSCAN.")] = Method.leiden,
     reducer: Annotated[str | None, typer.Option(
-        "--reduce", metavar="NAME[:DIMS]", help="Reduction before HDBSCAN: spectral[:DIMS] (default), pca[:DIMS],"
-        " umap[:DIMS] (needs umap-learn), none.", show_default=False)] = None,
+        "--reduce", metavar="NAME[:DIMS]", help="With --method hdbscan: reduction before"
+        " HDBSCAN: spectral[:DIMS] (default), pca[:DIMS], umap[:DIMS] (needs umap-learn), none.",
+        show_default=False)] = None,
     assign_noise: Annotated[str | None, typer.Option(
         "--assign-noise", metavar="THRESHOLD",
-        help="Attach unclustered stories to the nearest pattern when cosine >= THRESHOLD"
-        " (flagged as assigned; default 0.5); 'off' keeps them all unclustered.",
-        show_default=False)] = None,
+        help="With --assign: the cosine a new story needs to its nearest pattern (default: the"
+        " run's, else 0.5). With --method hdbscan: attach unclustered stories at cosine >="
+        " THRESHOLD (default 0.5; 'off' keeps them apart).", show_default=False)] = None,
     assign: Annotated[bool, typer.Option(
         "--assign", help="Place stories added since the last run into its patterns (nearest"
         " centroid, cosine >= the run's threshold) without refitting.")] = False,
@@ -100,20 +114,23 @@ def cluster(
     format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Embed every story (cached: unchanged stories are never embedded twice), find patterns with
-    HDBSCAN, label them, and store the run. Stories that fit no pattern are reported, not hidden.
+    """Embed every story (cached: unchanged stories are never embedded twice), find patterns
+    (communities of the nearest-neighbour graph, inside coarser themes and around finer
+    sub-patterns), label them, and store the run. Stories that fit no pattern, and those only
+    loosely held by theirs, are reported, not hidden.
 
     JSON: {"run_id": N, "embedding", "params", "metrics", "timings", "versions", "patterns":
     [pattern, ...]}. Earlier runs: `pni runs list`. Examples: `pni cluster`,
-    `pni cluster --min-size 8 --json`, `pni cluster --assign`.
+    `pni cluster --patterns 8`, `pni cluster --stability 5 --json`, `pni cluster --assign`.
     """
     from pni.errors import UsageError
 
     fmt = output_format(format_, json_)
     if assign and stability:
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
-    if assign and reducer is not None:
-        raise UsageError("--assign places new stories without refitting; it takes no --reduce")
+    if assign and (reducer is not None or patterns is not None):
+        raise UsageError("--assign places new stories without refitting; it takes no --reduce"
+                         " or --patterns")
     threshold = _threshold(assign_noise)  # every option is checked before any work
     if assign and assign_noise is not None and threshold is None:
         raise UsageError("--assign needs a threshold; --assign-noise off is not one")
@@ -121,6 +138,10 @@ def cluster(
         from pni.cluster.reduce import get_reducer
 
         get_reducer(reducer)
+    if not assign and method is not Method.hdbscan and (
+            reducer is not None or assign_noise is not None):
+        raise UsageError("--reduce and --assign-noise (without --assign) go with --method hdbscan",
+                         param="method")
     from pni.cli.common import status
 
     with status("Loading the embedding model (the first use exports it once: seconds)"):
@@ -140,7 +161,8 @@ def cluster(
 
         name_list = load_names(names) if names else settings_names(project_settings(db))
         with progress(transient=True) as bar:
-            res = cluster_stories(db, emb, min_size=min_size, seed=seed, reducer=reducer,
+            res = cluster_stories(db, emb, min_size=min_size, seed=seed, method=method.value,
+                                  n_patterns=patterns, reducer=reducer,
                                   assign_noise=threshold, stability=stability,
                                   names=name_list, progress=bar)
         _print_run(db, res.run_id, res.embedding, fmt)
@@ -185,8 +207,11 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
         return
     unclustered = m.get("n_unclustered", 0)
     share = unclustered / n if n else 0.0
-    say(f"Run {run_id}: {len(pats)} patterns among {n} stories. "
-        f"{unclustered} stories ({share:.0%}) fit no pattern.")
+    themes = f" in {m['n_themes']} themes" if m.get("n_themes") else ""
+    say(f"Run {run_id}: {len(pats)} patterns{themes} among {n} stories."
+        f" {unclustered} stories ({share:.0%}) fit no pattern"
+        + (f"; {m['n_loose']} are only loosely held by theirs (few of their nearest stories"
+           " share it, or the seeded runs disagree)" if m.get("n_loose") else "") + ".")
     if m.get("n_assigned"):
         say(f"{m['n_assigned']} stories HDBSCAN left unclustered were attached to the nearest"
             f" pattern (cosine >= {run['params'].get('assign_noise')}); they are flagged"
@@ -197,5 +222,6 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
         st = m["stability"]
         say(f"Stability: mean pairwise ARI {st['mean_ari']:.2f} over {st['k']} subsamples"
             f" (min {st['min_ari']:.2f}).")
-    say("See a pattern: pni patterns show ID;  every story's pattern:"
+    say("See a pattern: pni patterns show ID;  themes and sub-patterns: pni patterns tree;"
+        "  every story's pattern:"
         " pni patterns assignments --format csv;  every run: pni runs list")

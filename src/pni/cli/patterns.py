@@ -1,4 +1,4 @@
-"""`pni patterns list|show|assignments`: look at the patterns of a cluster run."""
+"""`pni patterns list|show|tree|assignments`: look at the patterns of a cluster run."""
 
 from __future__ import annotations
 
@@ -41,15 +41,21 @@ def _excerpt(text: str, n: int = EXCERPT) -> str:
 
 def pattern_table(title: str | None, pats: list[dict[str, Any]]) -> None:
     """The people's table of a run's patterns (also printed by `pni cluster`)."""
-    table(title, ["#", "id", "size", "title", "keywords"],
-          [[p["number"], p["id"], p["size"], p["title"], ", ".join(p["keywords"][:6])]
-           for p in pats])
+    table(title, ["#", "id", "size", "loose", "stability", "title", "keywords"],
+          [[p["number"], p["id"], p["size"], p.get("n_loose") or "", stability_cell(p),
+            p["title"], ", ".join(p["keywords"][:6])] for p in pats])
+
+
+def stability_cell(p: dict[str, Any]) -> str:
+    """A pattern's stability for a table: 0.93, or empty when unknown."""
+    return "" if p.get("stability") is None else f"{p['stability']:.2f}"
 
 
 @patterns_app.command("list")
 def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
           json_: JsonOpt = False) -> None:
-    """List the patterns of a run (default: the latest): id, size, title, keywords.
+    """List the patterns of a run (default: the latest): id, size, loosely held stories,
+    stability, title, keywords.
 
     JSON: {"run_id": N, "n_stories": N, "coverage": F, "stale": why or null,
     "patterns": [pattern, ...]}.
@@ -72,7 +78,8 @@ def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
         n = r["n_stories"]
         clustered = sum(p["size"] for p in pats)
         say(f"{n - clustered} of {n} stories ({(n - clustered) / n if n else 0:.0%}) fit no"
-            " pattern.")
+            " pattern. Loose: stories only loosely held by their pattern. Stability: how often"
+            " the pattern's stories stay together across seeded runs (1.00: always).")
 
 
 @patterns_app.command("show")
@@ -107,7 +114,11 @@ def _show(p: dict[str, Any]) -> None:
     con.print(f"Pattern {p['id']} (#{p['number']} of run {p['run_id']}): ", end="", style="bold")
     con.print(p["title"], markup=False, style="bold")
     con.print(f"{p['size']} stories"
-              + (f", {p['n_assigned']} attached after clustering" if p["n_assigned"] else ""))
+              + (f", {p['n_assigned']} attached after clustering" if p["n_assigned"] else "")
+              + (f", {p['n_loose']} loosely held" if p.get("n_loose") else "")
+              + ("" if p.get("stability") is None
+                 else f"; stability {p['stability']:.2f} (how often its stories stay together"
+                 " across seeded runs)"))
     con.print("Keywords: " + ", ".join(p["keywords"]), markup=False)
     for facet, counts in p["teller_mix"].items():
         if counts:
@@ -130,10 +141,11 @@ def assignments(
     json_: JsonOpt = False,
 ) -> None:
     """Every story of a run with its source id, its pattern (none: fits no pattern), membership
-    strength and whether it was attached after clustering.
+    strength, whether it was attached after clustering or is only loosely held, and its
+    sub-pattern.
 
     JSON: {"run_id": N, "assignments": [{"story_id", "source_id", "pattern_id", "pattern_number",
-    "pattern_title", "strength", "assigned", "x", "y"}, ...]}. Example, to join patterns back to
+    "pattern_title", "strength", "assigned", "loose", "sub", "x", "y"}, ...]}. Example, to join patterns back to
     the source spreadsheet by source_id: `pni patterns assignments --format csv > patterns.csv`.
     """
     from pni.store import runs as runq
@@ -144,9 +156,45 @@ def assignments(
         rows = runq.list_assignments(db, run_id)
     for r in rows:
         r["assigned"] = bool(r["assigned"])
+        r["loose"] = bool(r["loose"])
     emit(fmt, "assignments", rows, meta={"run_id": run_id}, show=lambda: table(
         f"Run {run_id}: {len(rows)} stories",
-        ["story", "source id", "pattern", "title", "strength", "assigned"],
+        ["story", "source id", "pattern", "title", "strength", "assigned", "loose"],
         [[r["story_id"], r["source_id"], r["pattern_id"] or "none", r["pattern_title"] or "",
           "" if r["strength"] is None else f"{r['strength']:.2f}",
-          "yes" if r["assigned"] else ""] for r in rows]))
+          "yes" if r["assigned"] else "", "yes" if r["loose"] else ""] for r in rows]))
+
+
+@patterns_app.command("tree")
+def tree(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
+         json_: JsonOpt = False) -> None:
+    """Themes, the patterns inside each, and the finer sub-patterns inside those (sizes, titles,
+    stability). `pni cluster --patterns N` chooses the middle level.
+
+    JSON: {"run_id", "n_stories", "n_patterns", "n_subpatterns", "n_unclustered", "themes":
+    [{"number", "title", "keywords", "size", "patterns": [{..., "subpatterns": [...]}]}]}.
+    """
+    from pni.cluster.tree import pattern_tree
+
+    fmt = output_format(format_, json_)
+    with open_store(store) as db:
+        t = pattern_tree(db, run)
+    meta = {k: v for k, v in t.items() if k != "themes"}
+    emit(fmt, "themes", t["themes"], meta=meta, show=lambda: _tree(t))
+
+
+def _tree(t: dict[str, Any]) -> None:
+    con = out()
+    con.print(f"Run {t['run_id']}: {len(t['themes'])} themes, {t['n_patterns']} patterns,"
+              f" {t['n_subpatterns']} sub-patterns among {t['n_stories']} stories"
+              f" ({t['n_unclustered']} fit no pattern)", markup=False, soft_wrap=True)
+    for th in t["themes"]:
+        con.print(f"theme {th['number']} ({th['size']}): {th['title']}", markup=False,
+                  soft_wrap=True)
+        for p in th["patterns"]:
+            st = "" if p["stability"] is None else f", stability {p['stability']:.2f}"
+            con.print(f"  pattern {p['id']} #{p['number']} ({p['size']}{st}): {p['title']}",
+                      markup=False, soft_wrap=True)
+            for sp in p["subpatterns"]:
+                con.print(f"    sub-pattern {sp['number']} ({sp['size']}): {sp['title']}",
+                          markup=False, soft_wrap=True)

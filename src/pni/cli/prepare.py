@@ -34,6 +34,10 @@ def prepare(
         help="Also print stories without recorded consent (written into pni.toml). Consent "
         "'no' is never printed.")] = False,
     seed: SeedOpt = 0,
+    patterns: Annotated[int | None, typer.Option(
+        "--patterns", metavar="N", min=1, show_default=False,
+        help="About N patterns in the report and packet (a session works with 5-10; default:"
+        " as many as the stories hold).")] = None,
     fake_embedder: Annotated[bool, typer.Option(
         "--fake-embedder", hidden=True, help="Test only: a deterministic word-hash embedder.")] = False,
     format_: FormatOpt = None,
@@ -62,8 +66,8 @@ def prepare(
         embedder = get_embedder(backend="fake")
     with progress(transient=True) as bar:  # --store also reads $PNI_STORE (StoreOpt)
         result = run_prepare(paths, output, store=store, names_file=names, embedder=embedder,
-                             seed=seed, fmt=to.value, groups=groups, progress=bar,
-                             include_unknown=include_unknown or None)
+                             seed=seed, fmt=to.value, groups=groups, n_patterns=patterns,
+                             progress=bar, include_unknown=include_unknown or None)
     doc = result.model_dump(mode="json")
     packets = doc.pop("packets")
     emit(fmt, "packets", [{"path": p} for p in packets] if fmt is not Format.json else packets,

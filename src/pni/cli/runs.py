@@ -77,6 +77,12 @@ def _flatten(r: dict[str, Any], prefix: str = "") -> list[list[Any]]:
 def _settings(p: dict[str, Any]) -> str:
     if "assign_threshold" in p:
         return f"assign >= {p['assign_threshold']}"
+    if p.get("method") == "leiden":
+        parts = [f"leiden k={p.get('n_neighbors')} r={p.get('resolution')}",
+                 f"min size {p.get('min_size', '?')}"]
+        if p.get("n_patterns"):
+            parts.append(f"about {p['n_patterns']} patterns")
+        return ", ".join(parts)
     parts = [f"{p.get('reducer', '?')}", f"min size {p.get('min_size', '?')}"]
     if p.get("assign_noise") is not None:
         parts.append(f"attach >= {p['assign_noise']}")

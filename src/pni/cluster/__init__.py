@@ -1,9 +1,11 @@
 """Cluster stage: candidate patterns in the story text.
 
-embed (cached, pni.embed) -> reduce (``Reducer``: spectral kNN-graph embedding by default) ->
-HDBSCAN (``Clusterer``) -> attach unclustered stories to the nearest pattern above a cosine
-threshold (flagged) -> c-TF-IDF titles and keywords -> MMR exemplars -> saved run.
-Heavy libraries (sklearn, hdbscan, scipy) load inside the functions that use them.
+embed (cached, pni.embed) -> cosine kNN graph -> consensus Leiden over seeds (``graph``) ->
+stories that fit nothing set apart, loosely held ones flagged, per-pattern stability
+(``hierarchy``) -> themes above and sub-patterns below -> c-TF-IDF titles and keywords -> MMR
+exemplars -> saved run (``pni patterns tree``: ``tree``). The earlier spectral reduction + HDBSCAN
+stays as ``method="hdbscan"``. Heavy libraries (sklearn, igraph, leidenalg, hdbscan) load inside
+the functions that use them.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from pni.cluster.assign import assign_noise, check_threshold, merge_close
+from pni.cluster.reduce import Reducer, get_reducer
 from pni.errors import DependencyError, UsageError
 
 DEFAULT_CLUSTERER = "hdbscan"
@@ -166,3 +168,41 @@ def default_min_size(n: int) -> int:
     [3, 4, 13, 18, 50, 158]
     """
     return max(3, round(float(np.sqrt(max(n, 0))) / 2))
+
+
+def hdbscan_patterns(x: np.ndarray, min_size: int, seed: int, reducer: Reducer | str | None,
+             clusterer: Clusterer | str | None, assign_noise_threshold: float | None,
+             merge_threshold: float | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[str, Any],
+                        dict[str, Any]]:
+    """The earlier default: reduce (spectral), HDBSCAN, merge close patterns, attach noise."""
+    n = x.shape[0]
+    red = get_reducer(reducer)
+    clu = get_clusterer(clusterer)
+    if assign_noise_threshold is not None:
+        assign_noise_threshold = check_threshold(assign_noise_threshold)
+    reduced = red.fit_transform(x, seed=seed) if n else np.zeros((0, 2))
+    fit = clu.fit(reduced, min_size=min_size, seed=seed)
+    core = fit.labels.copy()
+    n_merged = 0
+    if merge_threshold is not None:
+        core, n_merged = merge_close(x, core, merge_threshold)
+    strength = np.where(core >= 0, fit.strength, 0.0)
+    labels = core
+    assigned = np.zeros(n, dtype=bool)
+    if assign_noise_threshold is not None:
+        labels, assigned, sims = assign_noise(x, core, assign_noise_threshold)
+        strength = np.where(assigned, sims, strength)
+    # 0..k-1 by final size, largest first (ties: earliest member first)
+    ks = sorted({int(k) for k in labels.tolist() if k >= 0},
+                key=lambda k: (-int((labels == k).sum()), int(np.argmax(labels == k))))
+    renum = {k: i for i, k in enumerate(ks)}
+    labels = np.array([renum.get(int(k), -1) for k in labels], dtype=np.int64)
+    params = {"method": "hdbscan", "min_size": min_size, "reducer": red.name,
+              "reducer_params": red.params, "clusterer": clu.name,
+              "clusterer_params": clu.params, "assign_noise": assign_noise_threshold,
+              "merge_threshold": merge_threshold}
+    metrics = {"n_core": int((core >= 0).sum()), "n_merged": n_merged,
+               "validity": None if fit.validity is None else round(fit.validity, 4),
+               "validity_method": fit.validity_method, "selection": fit.selection}
+    return labels, strength, assigned, reduced, params, metrics

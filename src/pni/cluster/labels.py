@@ -3,8 +3,11 @@
 All stories of a pattern are one "class document". A term's weight in pattern c is
 ``tf(t, c) * log(1 + A / f(t))``: ``tf`` its share of the pattern's words, ``A`` the mean number of
 words per pattern, ``f(t)`` its count over all patterns. Stop words are English ones plus the words
-every personal story is full of (I, me, my, we, was, had, just, really, went...), and redaction
-tokens like ``XXXX``, so titles name what the stories are about, not how stories are told.
+every personal story is full of (I, me, my, we, was, had, just, really, went...), transcript
+fillers and backchannel (``pni.fillers.FILLER_WORDS``: yeah, um, mm-hmm, inaudible...), the
+function words of every other language the stories are told in (Spanish, French, German,
+Portuguese, Italian, Dutch: a language counts when at least 5% of the stories read as it), and
+redaction tokens like ``XXXX``, so titles name what the stories are about, not how stories are told.
 Two refinements over plain c-TF-IDF: a term told in a single story of a pattern ranks below the
 terms several of its stories share, and a term's weight is scaled by the square root of the share
 of its uses that fall in the pattern, so words every pattern uses ("kids", "school") sink.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -37,29 +41,78 @@ maybe probably pretty quite bit able make made let us oh yeah okay ok well dont 
 wont wasnt werent isnt arent couldnt wouldnt shouldnt don didn doesn can won wasn weren isn aren
 couldn wouldn shouldn ve ll re mr mrs ms miss dr am pm
 """
-#: Function words of Spanish, the most common second language of tellers in US schools.
-_SPANISH = """
-el la los las un una unos unas de del al en y o que se lo le les me mi mis te tu su sus es
-son era fue por para con sin como pero porque muy yo nos ya no si eso esa ese esto esta este
-"""
+#: Function words (and the commonest verbs of telling) of languages tellers often use besides
+#: English. Small on purpose: a word here is dropped from labels only when its language is found.
+_OTHER = {
+    "es": """el la los las un una unos unas de del al en y o que se lo le les me mi mis te tu
+        su sus es son era fue por para con sin como pero porque muy yo nos ya no si eso esa ese
+        esto esta este estaba estoy ella ellos nosotros cuando donde qué más todo todos hay
+        había tiene tengo dijo fui ser estar también así solo le ni""",
+    "fr": """le la les un une des de du au aux et ou que qui se ce cet cette ces je tu il elle
+        nous vous ils elles mon ma mes ton ta tes son sa ses est sont était été avec pour par
+        pas ne plus dans sur mais comme très tout tous on y en avait ai suis fait dit quand""",
+    "de": """der die das den dem des ein eine einer einem einen und oder aber ich du er sie es
+        wir ihr mein meine dein sein seine ist sind war waren hat haben hatte nicht kein keine
+        mit von zu im in auf für an auch so wie wenn dann noch nur schon sehr mich mir dass""",
+    "pt": """o a os as um uma uns umas de do da dos das em no na nos nas e ou que se eu tu ele
+        ela nós eles elas meu minha seu sua é são era foi com por para não mais muito como
+        mas quando onde também isso esse essa este esta estava tinha tem ao aos""",
+    "it": """il lo la i gli le un uno una di del della dei delle in nel nella e o che se io tu
+        lui lei noi voi loro mio mia suo sua è sono era erano con per non più molto come ma
+        quando dove anche questo questa quello quella ho ha avevo stato""",
+    "nl": """de het een en of dat die dit deze ik jij je hij zij ze wij we mijn zijn haar is
+        was waren heeft hebben had niet geen met van voor op aan in uit ook maar als dan nog
+        wel zo heel er naar om bij""",
+}
 NARRATIVE_STOP_WORDS = frozenset(_NARRATIVE.split())
-SPANISH_STOP_WORDS = frozenset(_SPANISH.split())
+OTHER_STOP_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in _OTHER.items()}
+SPANISH_STOP_WORDS = OTHER_STOP_WORDS["es"]
+#: A language's function words are dropped when at least this share of the stories reads as it.
+LANGUAGE_SHARE = 0.05
+LANGUAGE_SAMPLE = 2000
 
 _TOKEN = r"(?u)\b[^\W\d_][\w'’]*[^\W_]\b"  # two letters or more
 _REDACTION = re.compile(r"^x{2,}$")
 
 
-def stop_words() -> list[str]:
+def languages(texts: Sequence[str], share: float = LANGUAGE_SHARE) -> list[str]:
+    """Languages other than English that at least ``share`` of ``texts`` read as: a text reads
+    as the language whose function words it uses most (3 at least, and more than English ones).
+
+    >>> languages(["the bus was late and I was cold", "el autobús llegó tarde y yo tenía frío"])
+    ['es']
+    """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | SPANISH_STOP_WORDS
-                  | FILLER_WORDS)
+    if not texts:
+        return []
+    if len(texts) > LANGUAGE_SAMPLE:  # evenly spaced: enough to find a 5% language, and fast
+        texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, LANGUAGE_SAMPLE)]
+    lists = {"en": frozenset(ENGLISH_STOP_WORDS), **OTHER_STOP_WORDS}
+    counts: dict[str, int] = {}
+    for text in texts:
+        words = re.findall(r"[^\W\d_]+", text[:2000].lower())
+        hits = {lang: sum(1 for w in words if w in ws) for lang, ws in lists.items()}
+        best = max(hits, key=lambda k: (hits[k], k == "en"))
+        if best != "en" and hits[best] >= 3:
+            counts[best] = counts.get(best, 0) + 1
+    return sorted(lang for lang, c in counts.items() if c >= max(1.0, share * len(texts)))
 
 
-def _analyzer(exclude: Iterable[str] = ()) -> object:
+def stop_words(langs: Iterable[str] = ("es",)) -> list[str]:
+    """English, narrative and filler stop words, plus those of ``langs``."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    out = set(ENGLISH_STOP_WORDS) | NARRATIVE_STOP_WORDS | FILLER_WORDS
+    for lang in langs:
+        out |= OTHER_STOP_WORDS.get(lang, frozenset())
+    return sorted(out)
+
+
+def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = ()) -> object:
     from sklearn.feature_extraction.text import CountVectorizer
 
-    stops = set(stop_words()) | {w.lower() for w in exclude}
+    stops = set(stop_words(langs)) | {w.lower() for w in exclude}
     base = CountVectorizer(token_pattern=_TOKEN, lowercase=True).build_tokenizer()
 
     def analyze(doc: str) -> list[str]:
@@ -73,25 +126,41 @@ def _analyzer(exclude: Iterable[str] = ()) -> object:
     return analyze
 
 
-def class_tfidf(
-    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
-    exclude: Iterable[str] = (),
-) -> dict[int, list[str]]:
-    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first; words in
-    ``exclude`` (people's names) never become terms."""
+def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
+                langs: Iterable[str] | None = None) -> tuple[Any, np.ndarray] | None:
+    """(stories x terms count matrix, terms): unigrams and bigrams after stop words, computed
+    once and shared by the labels of every level. None when no term is left. ``langs``: the
+    other languages whose function words to drop (default: those detected in ``texts``)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    langs = languages(texts) if langs is None else list(langs)
+    vec = CountVectorizer(analyzer=_analyzer(exclude, langs))
+    try:
+        matrix = vec.fit_transform(list(texts)).tocsr()
+    except ValueError:  # nothing left after stop words
+        return None
+    return matrix, np.asarray(vec.get_feature_names_out())
+
+
+def class_tfidf(
+    texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
+    exclude: Iterable[str] = (), terms: tuple[Any, np.ndarray] | None = None,
+) -> dict[int, list[str]]:
+    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first; words in
+    ``exclude`` (people's names) never become terms. ``terms``: ``story_terms(texts, exclude)``
+    when already computed."""
     lab = np.asarray(labels)
     classes = sorted(int(c) for c in set(lab.tolist()) if c >= 0)
     if not classes:
         return {}
     members = [np.flatnonzero(lab == c) for c in classes]
-    vec = CountVectorizer(analyzer=_analyzer(exclude))
-    try:  # one row per story: class counts are sums of rows, and stories sharing a term count
-        per_story = vec.fit_transform([texts[int(i)] for m in members for i in m]).tocsr()
-    except ValueError:  # nothing left after stop words
+    if terms is None:
+        terms = story_terms(texts, exclude)
+    if terms is None:
         return {c: [] for c in classes}
-    terms = np.asarray(vec.get_feature_names_out())
+    # one row per story: class counts are sums of rows, and stories sharing a term count
+    per_story = terms[0][np.concatenate(members)]
+    terms_ = terms[1]
     rows = np.repeat(np.arange(len(classes)), [len(m) for m in members])
     import scipy.sparse as sp
 
@@ -118,8 +187,8 @@ def class_tfidf(
             n_shared = np.asarray(shared[row, cols].todense()).ravel()
             w = np.where(n_shared >= 2, w, w * 1e-3)
         # best first, ties broken by term, for determinism
-        order = np.lexsort((terms[cols], -w))
-        out[c] = [str(terms[cols[j]]) for j in order[:top_n] if w[j] > 0]
+        order = np.lexsort((terms_[cols], -w))
+        out[c] = [str(terms_[cols[j]]) for j in order[:top_n] if w[j] > 0]
     return out
 
 
@@ -147,8 +216,9 @@ def title_from(keywords: Sequence[str], max_parts: int = 2) -> str:
 
 def label_patterns(
     texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
-    exclude: Iterable[str] = (),
+    exclude: Iterable[str] = (), terms: tuple[Any, np.ndarray] | None = None,
 ) -> dict[int, tuple[str, list[str]]]:
-    """``{label: (title, keywords)}`` for every label >= 0 (``exclude``: see ``class_tfidf``)."""
-    kw = class_tfidf(texts, labels, top_n=top_n, exclude=exclude)
+    """``{label: (title, keywords)}`` for every label >= 0 (``exclude``, ``terms``: see
+    ``class_tfidf``)."""
+    kw = class_tfidf(texts, labels, top_n=top_n, exclude=exclude, terms=terms)
     return {c: (title_from(k), k) for c, k in kw.items()}

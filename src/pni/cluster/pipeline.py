@@ -1,4 +1,8 @@
-"""Finding candidate patterns: embed (cached) -> reduce -> HDBSCAN -> attach noise -> label.
+"""Finding candidate patterns: embed (cached) -> kNN graph -> Leiden -> themes/sub-patterns -> label.
+
+The default method is consensus Leiden on the cosine kNN graph (``pni.cluster.hierarchy``);
+``method="hdbscan"`` keeps the earlier spectral reduction + HDBSCAN (+ attaching noise) for
+comparison.
 
 ``cluster_vectors`` works on vectors and texts alone (scripts, benchmarks);
 ``cluster_stories`` reads the store, embeds through the vector cache and saves the run.
@@ -22,17 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from pni.cluster.algorithms import Clusterer, default_min_size, get_clusterer
-from pni.cluster.assign import (
-    DEFAULT_ASSIGN_THRESHOLD,
-    DEFAULT_MERGE_THRESHOLD,
-    assign_noise,
-    check_threshold,
-    merge_close,
-)
+from pni.cluster.algorithms import Clusterer, default_min_size, hdbscan_patterns
+from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, DEFAULT_MERGE_THRESHOLD
 from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
-from pni.cluster.labels import label_patterns
-from pni.cluster.reduce import Reducer, get_reducer
+from pni.cluster.labels import label_patterns, story_terms
+from pni.cluster.reduce import Reducer
 from pni.errors import DataError, UsageError
 from pni.progress import report
 from pni.store import Store
@@ -48,6 +46,25 @@ class FoundPattern:
     members: list[int]  # row indices
     exemplars: list[int]  # row indices
     centroid: np.ndarray
+    stability: float | None = None  # mean co-membership of its stories over the seeded runs
+    theme: int | None = None  # number of the theme that holds it
+    n_loose: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+
+@dataclass
+class PatternGroup:
+    """A theme (several patterns) or a sub-pattern (part of one pattern, ``parent``)."""
+
+    number: int
+    title: str
+    keywords: list[str]
+    members: list[int]
+    parent: int | None = None  # sub-patterns: the pattern's number; themes: None
+    patterns: list[int] = field(default_factory=list)  # themes: the patterns' numbers
 
     @property
     def size(self) -> int:
@@ -66,6 +83,9 @@ class Clustering:
     metrics: dict[str, Any]
     timings: dict[str, float]
     params: dict[str, Any]
+    loose: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    themes: list[PatternGroup] = field(default_factory=list)
+    subpatterns: list[PatternGroup] = field(default_factory=list)
 
     @property
     def n_patterns(self) -> int:
@@ -95,7 +115,7 @@ class RunResult:
         return self.clustering.coverage
 
 
-STEPS = ("Reducing", "Clustering", "Attaching and labelling", "Done")
+STEPS = ("Clustering", "Labelling", "Done")
 
 
 def _stage(progress: Any, task: Any, label: str) -> None:
@@ -123,12 +143,21 @@ def story_map(reduced: np.ndarray, seed: int = 0) -> np.ndarray:
     return np.asarray(xy, dtype=np.float64)
 
 
+METHODS = ("leiden", "hdbscan")
+DEFAULT_METHOD = "leiden"
+
+
 def cluster_vectors(
     vectors: np.ndarray,
     texts: Sequence[str],
     *,
     min_size: int | None = None,
     seed: int = 0,
+    method: str = DEFAULT_METHOD,
+    n_patterns: int | None = None,
+    n_neighbors: int | None = None,
+    resolution: float | None = None,
+    n_seeds: int | None = None,
     reducer: Reducer | str | None = None,
     clusterer: Clusterer | str | None = None,
     assign_noise_threshold: float | None = DEFAULT_ASSIGN_THRESHOLD,
@@ -139,103 +168,125 @@ def cluster_vectors(
 ) -> Clustering:
     """Patterns among unit ``vectors`` (n, d) with their ``texts``.
 
-    ``min_size`` defaults to ``default_min_size(n)``; patterns whose centroids are at least
-    ``merge_threshold`` cosine-similar are merged; ``assign_noise_threshold`` None keeps every
-    unclustered story unclustered. ``eligible`` marks rows that may serve as exemplars.
-    ``label_exclude``: words (people's names) that may not appear in titles and keywords.
+    ``method="leiden"`` (default): consensus Leiden on the ``n_neighbors``-nearest-neighbour
+    cosine graph at ``resolution`` over ``n_seeds`` seeds; ``n_patterns`` asks for about that
+    many patterns. Stories in communities smaller than ``min_size`` (default
+    ``default_min_size(n)``) or with few neighbours in their community fit no pattern; loosely
+    held ones are flagged (``loose``). Themes and sub-patterns nest above and below.
+    ``method="hdbscan"``: the earlier default (``reducer``, ``clusterer``, patterns whose
+    centroids are ``merge_threshold`` cosine-similar merged, unclustered stories attached at
+    ``assign_noise_threshold``). ``eligible`` marks rows that may serve as exemplars;
+    ``label_exclude``: words (people's names) never in titles and keywords.
     Deterministic for a given ``seed``.
     """
+    from pni.cluster import graph as gr
+    from pni.cluster import hierarchy as hi
+
     t_all = time.perf_counter()
     x = np.asarray(vectors, dtype=np.float32)
     n = x.shape[0]
     if n != len(texts):
         raise UsageError("vectors and texts differ in length")
-    red = get_reducer(reducer)
-    clu = get_clusterer(clusterer)
+    if method not in METHODS:
+        raise UsageError(f"unknown clustering method {method!r}; choose {' or '.join(METHODS)}")
+    if n_patterns is not None and n_patterns < 1:
+        raise UsageError(f"ask for at least 1 pattern, not {n_patterns}")
     if min_size is None:
         min_size = default_min_size(n)
     if min_size < 2:
         raise UsageError(f"the minimum pattern size must be at least 2, not {min_size}")
-    if assign_noise_threshold is not None:
-        assign_noise_threshold = check_threshold(assign_noise_threshold)
+    k_nn = n_neighbors or gr.neighbors_for(n)
+    res_r = resolution or gr.DEFAULT_RESOLUTION
+    seeds = gr.DEFAULT_SEEDS if n_seeds is None else n_seeds
     task = None
-    _stage(progress, task, "Reducing")
-    timings: dict[str, float] = {}
-
-    t = time.perf_counter()
-    reduced = red.fit_transform(x, seed=seed) if n else np.zeros((0, 2))
-    timings["reduce"] = time.perf_counter() - t
     _stage(progress, task, "Clustering")
-
+    timings: dict[str, float] = {}
+    metrics: dict[str, Any] = {}
     t = time.perf_counter()
-    fit = clu.fit(reduced, min_size=min_size, seed=seed)
+    graph = None
+    stab: np.ndarray | None = None
+    if method == "leiden":
+        gp = hi.graph_patterns(x, min_size=min_size, seed=seed, n_patterns=n_patterns,
+                               n_neighbors=k_nn, resolution=res_r, n_seeds=seeds)
+        labels, strength, loose, graph = gp.labels, gp.share, gp.loose, gp.graph
+        stab = gp.story_stability if seeds > 1 else None
+        assigned = np.zeros(n, dtype=bool)
+        xy_space = x
+        params: dict[str, Any] = {
+            "method": "leiden", "min_size": min_size, "n_neighbors": k_nn, "resolution": res_r,
+            "n_seeds": seeds, "n_patterns": n_patterns, "apart_below": hi.APART_BELOW,
+            "loose_below": gr.LOOSE_BELOW}
+        metrics["n_core"] = int((labels >= 0).sum())
+    else:
+        labels, strength, assigned, xy_space, params, metrics = hdbscan_patterns(
+            x, min_size, seed, reducer, clusterer, assign_noise_threshold, merge_threshold)
+        loose = (labels >= 0) & (assigned | (strength < gr.LOOSE_BELOW))
+        if n_patterns is not None:
+            raise UsageError("--patterns N works with the leiden method")
     timings["cluster"] = time.perf_counter() - t
-    _stage(progress, task, "Attaching and labelling")
-    core = fit.labels.copy()
-    n_merged = 0
-    if merge_threshold is not None:
-        core, n_merged = merge_close(x, core, merge_threshold)
-    strength = np.where(core >= 0, fit.strength, 0.0)
+    _stage(progress, task, "Labelling")
 
     t = time.perf_counter()
-    labels = core
-    assigned = np.zeros(n, dtype=bool)
-    if assign_noise_threshold is not None:
-        labels, assigned, sims = assign_noise(x, core, assign_noise_threshold)
-        strength = np.where(assigned, sims, strength)
-    timings["assign"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    # number patterns 1..k by final size, largest first (ties: earliest member first)
-    ks = sorted({int(k) for k in labels.tolist() if k >= 0},
-                key=lambda k: (-int((labels == k).sum()), int(np.argmax(labels == k))))
-    renum = {k: i + 1 for i, k in enumerate(ks)}
-    pattern = np.array([renum.get(int(k), 0) for k in labels], dtype=np.int64)
-    names = label_patterns(texts, pattern - 1, exclude=label_exclude)
+    pattern = np.where(labels >= 0, labels + 1, 0).astype(np.int64)
+    k = int(pattern.max()) if n else 0
+    label_exclude = list(label_exclude)
+    terms = story_terms(texts, label_exclude) if k else None
+    names = label_patterns(texts, pattern - 1, exclude=label_exclude, terms=terms)
+    if graph is None and k >= 4:
+        d, idx = gr.knn_graph(x, k_nn, seed)
+        graph = gr.knn_igraph(d, idx)
+    theme_of = hi.themes(graph, labels) if k else np.zeros(0, dtype=np.int64)
+    theme_lab = np.where(labels >= 0, theme_of[np.maximum(labels, 0)] if k else -1, -1)
+    theme_names = (label_patterns(texts, theme_lab, exclude=label_exclude, terms=terms)
+                   if k >= 4 else {})
+    sub = hi.subpatterns(graph, labels, min_size=min_size, resolution=res_r, seed=seed)
+    sub_names = label_patterns(texts, sub, exclude=label_exclude, terms=terms)
     timings["label"] = time.perf_counter() - t
 
     t = time.perf_counter()
     elig = None if eligible is None else np.asarray(eligible, dtype=bool)
     found: list[FoundPattern] = []
-    for number in range(1, len(ks) + 1):
+    for number in range(1, k + 1):
         rows = np.flatnonzero(pattern == number)
         c = centroid(x[rows])
         ex = pick_exemplars(x[rows], k=N_EXEMPLARS, center=c,
                             eligible=None if elig is None else elig[rows])
         title, keywords = names.get(number - 1, ("(untitled)", []))
-        found.append(FoundPattern(number, title, keywords, rows.tolist(),
-                                  [int(rows[j]) for j in ex], c))
-    xy = story_map(reduced, seed) if n else np.zeros((0, 2))
+        found.append(FoundPattern(
+            number, title, keywords, rows.tolist(), [int(rows[j]) for j in ex], c,
+            stability=None if stab is None else round(float(stab[rows].mean()), 4),
+            theme=int(theme_of[number - 1]) + 1 if k >= 4 else None,
+            n_loose=int(loose[rows].sum())))
+    themes = [PatternGroup(t_ + 1, *theme_names.get(t_, ("(untitled)", [])),
+                           members=np.flatnonzero(theme_lab == t_).tolist(),
+                           patterns=[p.number for p in found if p.theme == t_ + 1])
+              for t_ in range(int(theme_of.max()) + 1 if k >= 4 else 0)]
+    subs = [PatternGroup(s_ + 1, *sub_names.get(s_, ("(untitled)", [])),
+                         members=np.flatnonzero(sub == s_).tolist(),
+                         parent=int(pattern[np.argmax(sub == s_)]))
+            for s_ in range(int(sub.max()) + 1 if len(sub) else 0)]
+    xy = story_map(xy_space, seed) if n else np.zeros((0, 2))
     timings["exemplars_map"] = time.perf_counter() - t
     _stage(progress, task, "Done")
     timings["total"] = time.perf_counter() - t_all
 
-    n_core = int((core >= 0).sum())
     n_clustered = int((pattern > 0).sum())
-    metrics = {
+    metrics |= {
         "n_stories": n,
         "n_patterns": len(found),
+        "n_themes": len(themes),
+        "n_subpatterns": len(subs),
         "coverage": n_clustered / n if n else None,
-        "coverage_before_assign": n_core / n if n else None,
         "n_unclustered": n - n_clustered,
+        "n_loose": int(loose.sum()),
         "n_assigned": int(assigned.sum()),
-        "n_merged": n_merged,
-        "validity": None if fit.validity is None else round(fit.validity, 4),
-        "validity_method": fit.validity_method,
-        "selection": fit.selection,
+        "seed_stability": None if stab is None or not n_clustered
+        else round(float(stab[pattern > 0].mean()), 4),
         "min_size": min_size,
-    }
-    params = {
-        "min_size": min_size,
-        "reducer": red.name,
-        "reducer_params": red.params,
-        "clusterer": clu.name,
-        "clusterer_params": clu.params,
-        "assign_noise": assign_noise_threshold,
-        "merge_threshold": merge_threshold,
     }
     return Clustering(pattern, strength, assigned, xy, found, metrics,
-                      {k: round(v, 4) for k, v in timings.items()}, params)
+                      {k_: round(v, 4) for k_, v in timings.items()}, params, loose,
+                      themes, subs)
 
 
 def subsample_fit(**options: Any) -> Callable[[np.ndarray, list[str], int], np.ndarray]:
@@ -251,7 +302,7 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "hdbscan"):
+    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "igraph", "leidenalg", "hdbscan"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -277,6 +328,8 @@ def cluster_stories(
     *,
     min_size: int | None = None,
     seed: int = 0,
+    method: str = DEFAULT_METHOD,
+    n_patterns: int | None = None,
     reducer: Reducer | str | None = None,
     clusterer: Clusterer | str | None = None,
     assign_noise: float | str | None = AUTO,
@@ -290,9 +343,9 @@ def cluster_stories(
     People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
     never become pattern titles or keywords.
 
-    The cosine thresholds (``assign_noise``, ``merge_threshold``) are calibrated for
-    all-MiniLM-L6-v2; other embedders may need others. ``"auto"`` (the default) takes the
-    calibrated values, or None for both with the fake test embedder, whose cosines are not MiniLM's.
+    ``method`` and ``n_patterns``: see ``cluster_vectors``. For ``method="hdbscan"`` the cosine
+    thresholds (``assign_noise``, ``merge_threshold``) are calibrated for all-MiniLM-L6-v2;
+    ``"auto"`` takes the calibrated values, or None for both with the fake test embedder.
     ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
@@ -315,7 +368,8 @@ def cluster_stories(
     index.add_names(names)
     texts = [index.redact(s.text) for s in stories]
     cl = cluster_vectors(
-        res.vectors, texts, min_size=min_size, seed=seed, reducer=reducer, clusterer=clusterer,
+        res.vectors, texts, min_size=min_size, seed=seed, method=method, n_patterns=n_patterns,
+        reducer=reducer, clusterer=clusterer,
         assign_noise_threshold=assign_noise, merge_threshold=merge_threshold,
         eligible=[s.consent != "no" for s in stories],
         label_exclude=name_words(names),
@@ -329,7 +383,8 @@ def cluster_stories(
         t = time.perf_counter()
         metrics["stability"] = stability_ari(
             res.vectors, texts, k=stability, seed=seed, fit=subsample_fit(
-                min_size=cl.params["min_size"], reducer=reducer, clusterer=clusterer,
+                min_size=cl.params["min_size"], method=method, n_patterns=n_patterns,
+                reducer=reducer, clusterer=clusterer,
                 assign_noise_threshold=assign_noise, merge_threshold=merge_threshold))
         timings["stability"] = round(time.perf_counter() - t, 4)
     timings["total"] = round(time.perf_counter() - t0, 4)
@@ -343,18 +398,26 @@ def cluster_stories(
     patterns = [
         {"number": p.number, "title": p.title, "keywords": p.keywords, "size": p.size,
          "exemplars": [ids[i] for i in p.exemplars],
-         "teller_mix": teller_mix([stories[i] for i in p.members]), "centroid": p.centroid}
+         "teller_mix": teller_mix([stories[i] for i in p.members]), "centroid": p.centroid,
+         "stability": p.stability, "theme": p.theme, "n_loose": p.n_loose}
         for p in cl.patterns
     ]
+    sub_of = {i: g.number for g in cl.subpatterns for i in g.members}
     assignments = [
-        {"story_id": ids[i], "pattern": int(cl.pattern[i]) or None,
+        {"story_id": ids[i], "pattern": int(cl.pattern[i]) or None, "sub": sub_of.get(i),
          "strength": round(float(cl.strength[i]), 4) if cl.pattern[i] else None,
-         "assigned": bool(cl.assigned[i]),
+         "assigned": bool(cl.assigned[i]), "loose": bool(cl.loose[i]),
          "x": round(float(cl.xy[i, 0]), 5), "y": round(float(cl.xy[i, 1]), 5)}
         for i in range(len(ids))
     ]
+    levels = [
+        {"level": level, "number": g.number, "parent": g.parent, "title": g.title,
+         "keywords": g.keywords, "size": g.size, "patterns": g.patterns}
+        for level, groups in (("theme", cl.themes), ("sub", cl.subpatterns)) for g in groups
+    ]
     run_id = runq.save_run(db, params=params, seed=seed, versions=vers, timings=timings,
-                           metrics=metrics, patterns=patterns, assignments=assignments)
+                           metrics=metrics, patterns=patterns, assignments=assignments,
+                           levels=levels)
     cl.metrics = metrics
     cl.timings = timings
     return RunResult(run_id, ids, cl, res.info())

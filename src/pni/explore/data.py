@@ -241,7 +241,9 @@ def load(db: Store, run_id: int | None = None, lumps: list[Lump] | None = None) 
             p = kw.get(n, {})
             patterns.append({"number": n, "title": titles[n], "size": sizes[n],
                              "keywords": list(p.get("keywords", [])),
-                             "exemplars": list(p.get("exemplars", []))})
+                             "exemplars": list(p.get("exemplars", [])),
+                             "stability": p.get("stability"), "n_loose": p.get("n_loose") or 0,
+                             "theme": p.get("theme")})
 
     asked = [q for q in questions.values() if q.kind != "text" and q.about in ("story", "teller")]
     rows: list[dict[str, Any]] = []

@@ -125,6 +125,7 @@ class Book:
                 id=p["id"], number=p["number"], title=sel.ptitle[p["id"]],
                 keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
                 printed=len(mine), teller_mix=mix_lines(mix, sel.questions, self.min_cell),
+                firmness=firmness(p, self.labels),
                 cards=mine[:self.cards_per_pattern], reflection=self.reflection))
         return sheets
 
@@ -188,3 +189,16 @@ class Book:
                 observations=self.observations_for({c.id: c.code for c in deck}),
                 patterns=self.pattern_sheets(deck), cards=deck, **base))
         return allocation, packets
+
+
+def firmness(p: dict[str, Any], labels: dict[str, str]) -> str:
+    """The facilitator's line on how firm a pattern is: its stability across the computer's
+    re-runs and how many of its stories only loosely belong ("" when the run recorded neither)."""
+    parts = []
+    if p.get("stability") is not None:
+        parts.append(labels.get("stability_line", "stayed together in {pct}% of re-runs")
+                     .format(pct=round(100 * float(p["stability"]))))
+    if p.get("n_loose"):
+        parts.append(labels.get("loose_line", "{n} stories only loosely belong")
+                     .format(n=int(p["n_loose"])))
+    return "; ".join(parts)

@@ -78,6 +78,7 @@ class PatternSheet(BaseModel):
     size: int = 0
     printed: int = 0
     teller_mix: list[str] = Field(default_factory=list)
+    firmness: str = ""  # how stable the pattern is and how many stories only loosely belong
     cards: list[Card] = Field(default_factory=list)
     reflection: list[str] = Field(default_factory=list)
 

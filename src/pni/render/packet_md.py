@@ -148,6 +148,8 @@ def render_md(p: Packet) -> str:
                 f"- {esc(L.get('keywords', 'Keywords'))}: {esc(', '.join(s.keywords))}",
                 f"- {esc(L.get('size', 'Size'))}: {s.size} ({s.printed}"
                 f" {esc(L.get('printed', 'printed'))})"]
+        if s.firmness:
+            out += [f"- {esc(L.get('stability', 'How firm'))}: {esc(s.firmness)}"]
         out += [f"- {esc(m)}" for m in s.teller_mix] + [""]
         for card in s.cards:
             out += _card(card, L)

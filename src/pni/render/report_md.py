@@ -76,9 +76,13 @@ def render(report: ExploreReport) -> str:
 
     if r.patterns:
         L += ["## 2. Patterns", ""]
-        L += _table(["#", "Pattern", "Stories", "Keywords"],
-                    [[x["number"], x["title"], x["size"], ", ".join(x.get("keywords", []))]
-                     for x in r.patterns])
+        L += _table(["#", "Pattern", "Stories", "Loosely held", "Stability", "Keywords"],
+                    [[x["number"], x["title"], x["size"], x.get("n_loose") or "",
+                      "" if x.get("stability") is None else f"{x['stability']:.2f}",
+                      ", ".join(x.get("keywords", []))] for x in r.patterns])
+        L += ["Stability: how often a pattern's stories stayed together across the computer's"
+              " seeded re-runs (1.00: always). Loosely held: stories few of whose nearest"
+              " stories share their pattern, or that the re-runs put elsewhere.", ""]
         L += ["The story map is in the HTML report (`pni explore --html FILE`).", ""]
 
     L += ["## 3. Observations", "",

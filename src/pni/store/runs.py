@@ -1,7 +1,9 @@
-"""Queries for cluster runs, patterns and assignments (tables from migration 0002)."""
+"""Queries for cluster runs, patterns, assignments (migration 0002) and the pattern levels,
+stability and loose flags (migration 0010)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,10 +24,13 @@ def save_run(
     assignments: list[dict[str, Any]],
     kind: str = "cluster",
     parent_run: int | None = None,
+    levels: Sequence[dict[str, Any]] = (),
 ) -> int:
     """Store one run atomically. ``patterns``: dicts with number, title, keywords, size, exemplars,
-    teller_mix, centroid (array or None). ``assignments``: dicts with story_id, pattern (number or
-    None), strength, assigned, x, y. Returns the run id."""
+    teller_mix, centroid (array or None) and optionally stability, theme, n_loose.
+    ``assignments``: dicts with story_id, pattern (number or None), strength, assigned, x, y and
+    optionally loose, sub. ``levels``: themes and sub-patterns, dicts with level ('theme' or
+    'sub'), number, parent, title, keywords, size, patterns. Returns the run id."""
     with db.transaction():
         n_stories = len(assignments)
         clustered = sum(1 for a in assignments if a.get("pattern") is not None)
@@ -43,20 +48,29 @@ def save_run(
             blob = None if c is None else np.asarray(c, dtype="<f4").tobytes()
             cur = db.execute(
                 "INSERT INTO patterns(run_id, number, title, keywords, size, exemplars,"
-                " teller_mix, centroid) VALUES (?,?,?,?,?,?,?,?)",
+                " teller_mix, centroid, stability, theme, n_loose) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, p["number"], p["title"], dumps(p.get("keywords", [])), p["size"],
-                 dumps(p.get("exemplars", [])), dumps(p.get("teller_mix", {})), blob),
+                 dumps(p.get("exemplars", [])), dumps(p.get("teller_mix", {})), blob,
+                 p.get("stability"), p.get("theme"), int(p.get("n_loose") or 0)),
             )
             ids[p["number"]] = int(cur.lastrowid or 0)
         db.executemany(
-            "INSERT INTO assignments(run_id, story_id, pattern_id, strength, assigned, x, y)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO assignments(run_id, story_id, pattern_id, strength, assigned, x, y,"
+            " loose, sub) VALUES (?,?,?,?,?,?,?,?,?)",
             [
                 (run_id, a["story_id"],
                  None if a.get("pattern") is None else ids[a["pattern"]],
-                 a.get("strength"), int(bool(a.get("assigned"))), a.get("x"), a.get("y"))
+                 a.get("strength"), int(bool(a.get("assigned"))), a.get("x"), a.get("y"),
+                 int(bool(a.get("loose"))), a.get("sub"))
                 for a in assignments
             ],
+        )
+        db.executemany(
+            "INSERT INTO pattern_levels(run_id, level, number, parent, title, keywords, size,"
+            " patterns) VALUES (?,?,?,?,?,?,?,?)",
+            [(run_id, g["level"], g["number"], g.get("parent"), g["title"],
+              dumps(g.get("keywords", [])), g["size"], dumps(g.get("patterns", [])))
+             for g in levels],
         )
     return run_id
 
@@ -130,8 +144,9 @@ def list_assignments(db: Store, run_id: int) -> list[dict[str, Any]]:
     """Every story of the run with the source's own id (to join back to the researcher's
     spreadsheet), its pattern id (None: unclustered), strength and map position."""
     return db.query(
-        "SELECT a.story_id, s.source_id, a.pattern_id, p.number AS pattern_number, p.title AS pattern_title,"
-        " a.strength, a.assigned, a.x, a.y FROM assignments a"
+        "SELECT a.story_id, s.source_id, a.pattern_id, p.number AS pattern_number,"
+        " p.title AS pattern_title, a.strength, a.assigned, a.loose, a.sub, a.x, a.y"
+        " FROM assignments a"
         " LEFT JOIN patterns p ON p.id = a.pattern_id LEFT JOIN stories s ON s.id = a.story_id"
         " WHERE a.run_id = ? ORDER BY a.rowid",
         (run_id,),
@@ -143,3 +158,14 @@ def pattern_members(db: Store, pattern_id: int) -> tuple[int, int]:
     r = db.one("SELECT count(*) AS n, sum(assigned) AS assigned FROM assignments"
                " WHERE pattern_id = ?", (pattern_id,))
     return (int(r["n"]), int(r["assigned"] or 0)) if r else (0, 0)
+
+
+def list_levels(db: Store, run_id: int, level: str) -> list[dict[str, Any]]:
+    """The themes (``level="theme"``) or sub-patterns (``"sub"``) of a run, by number."""
+    rows = db.query("SELECT number, parent, title, keywords, size, patterns FROM pattern_levels"
+                    " WHERE run_id = ? AND level = ? ORDER BY number", (run_id, level))
+    for r in rows:
+        r["keywords"] = loads(r["keywords"]) or []
+        r["patterns"] = loads(r["patterns"]) or []
+    return rows
+
