@@ -57,6 +57,7 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "patterns show": lambda d: (["patterns", "show", "1", "--store", str(d)], "pattern"),
     "patterns assignments": lambda d: (["patterns", "assignments", "--store", str(d)],
                                        "assignments"),
+    "patterns tree": lambda d: (["patterns", "tree", "--store", str(d)], "themes"),
     "collect": lambda d: (["collect", str(FIX / "form" / "stories.csv"), "--store",
                            str(d.parent / "new.db")], "files"),
     "cluster": lambda d: (["cluster", "--store", str(d), "--min-size", "5"], "patterns"),
