@@ -4,10 +4,12 @@ Every command and the library read it through ``load_settings(store_path)``; it 
 the defaults on first use, so the policy in force is always a file a facilitator can read and
 edit (docs/privacy.md). ``pni status`` shows it.
 
+>>> import tempfile
 >>> from pathlib import Path
->>> s = load_settings(Path("/tmp/project/pni.db"))  # doctest: +SKIP
->>> s.min_cell, s.phone_region  # doctest: +SKIP
-(5, 'US')
+>>> with tempfile.TemporaryDirectory() as folder:
+...     s = load_settings(Path(folder) / "pni.db")
+...     print(s.min_cell, (Path(folder) / "pni.toml").is_file())
+5 True
 """
 
 from __future__ import annotations
