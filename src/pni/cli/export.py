@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -64,11 +64,22 @@ def _paths(paths: list[str]) -> Callable[[], None]:
     return show
 
 
-def _policy(lines: list[str]) -> None:
+def _scope(store: Path | None, opts: Any) -> Any:
+    """The stories, answers and patterns an export carries, under the project's policy."""
+    from pni.interop.scope import gather
+
+    with open_store(store) as db:
+        return gather(db, opts)
+
+
+def _policy(lines: list[str], store: Path | None, names: Path | None, no_redact: bool) -> None:
+    """What the export left out and why, then the names policy when redaction is on."""
     from rich.markup import escape
 
     for line in lines:
         say(escape(line))
+    if not no_redact:
+        announce_policy(store, names)
 
 
 @export_app.command("narrafirma")
@@ -90,19 +101,14 @@ def narrafirma(
     JSON: {"stories": N, "questions": N, "policy": [...], "files": [{"path", "content"}, ...]}.
     """
     from pni.interop.narrafirma import write_narrafirma
-    from pni.interop.scope import gather
-
     fmt = output_format(format_, json_)
     opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
-    with open_store(store) as db:
-        scope = gather(db, opts)
+    scope = _scope(store, opts)
     res = write_narrafirma(scope, out)
     files = [{"path": str(p), "content": c} for p, c in (
         (res.form, "story form"), (res.stories, "stories"), (res.annotations, "annotations"))
         if p is not None]
-    _policy(res.policy)
-    if not no_redact:
-        announce_policy(store, names)
+    _policy(res.policy, store, names, no_redact)
     emit(fmt, "files", files, meta={"stories": res.n_stories, "questions": res.n_questions,
                                     "policy": res.policy},
          show=_paths([f["path"] for f in files]))
@@ -128,18 +134,13 @@ def qdpx(
     """
     from pni.errors import UsageError
     from pni.interop.qdpx import write_qdpx
-    from pni.interop.scope import gather
-
     fmt = output_format(format_, json_)
     if out.suffix.lower() != ".qdpx":
         raise UsageError(f"-o {out}: a REFI-QDA project file ends in .qdpx", param="out")
     opts = _options(store, run, collection, names, no_redact, include_unknown, all_)
-    with open_store(store) as db:
-        scope = gather(db, opts)
+    scope = _scope(store, opts)
     res = write_qdpx(scope, out)
-    _policy(res.policy)
-    if not no_redact:
-        announce_policy(store, names)
+    _policy(res.policy, store, names, no_redact)
     say(f"{res.sources} text sources, {res.cases} cases, {res.codes} codes, {res.notes} notes,"
         f" {res.sets} sets.")
     emit(fmt, "project", {"path": str(res.path), "sources": res.sources, "cases": res.cases,
