@@ -40,7 +40,7 @@ def test_run_is_saved_with_params_versions_metrics(populated: tuple[Store, list[
     assert run["seed"] == 7
     assert run["params"]["method"] == "leiden" and run["params"]["n_neighbors"] > 0
     assert run["params"]["embedding"]["backend"] == "fake"
-    assert "leidenalg" in run["versions"] and "numpy" in run["versions"]
+    assert "igraph" in run["versions"] and "numpy" in run["versions"]
     assert set(run["timings"]) >= {"embed", "cluster", "label", "total"}
     m = run["metrics"]
     assert m["n_patterns"] == res.n_patterns == run["n_patterns"]

@@ -4,7 +4,7 @@ embed (cached, pni.embed) -> cosine kNN graph -> consensus Leiden over seeds (``
 stories that fit nothing set apart, loosely held ones flagged, per-pattern stability
 (``hierarchy``) -> themes above and sub-patterns below -> c-TF-IDF titles and keywords -> MMR
 exemplars -> saved run (``pni patterns tree``: ``tree``). The earlier spectral reduction + HDBSCAN
-stays as ``method="hdbscan"``. Heavy libraries (sklearn, igraph, leidenalg, hdbscan) load inside
+stays as ``method="hdbscan"``. Heavy libraries (sklearn, igraph, hdbscan) load inside
 the functions that use them.
 """
 

@@ -126,19 +126,62 @@ def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = ()) -> object:
     return analyze
 
 
+#: Above this many patterned stories, labels count the words of a seeded sample of them.
+LABEL_SAMPLE = 3000
+#: ... in which every finest group (sub-pattern, else pattern) keeps at least this many stories.
+LABEL_SAMPLE_MIN = 40
+
+
+def label_sample(groups: Sequence[int] | np.ndarray, cap: int = LABEL_SAMPLE,
+                 floor: int = LABEL_SAMPLE_MIN, seed: int = 0) -> np.ndarray | None:
+    """Rows whose words the labels count, or None for all of them. Small collections: all.
+    Above ``cap`` stories in groups (>= 0), a seeded sample of about ``cap``: each group its
+    share, never fewer than ``floor`` stories (or all it has), so a small group's label rests on
+    as many stories as before while a 3,000-story pattern's rests on a few hundred (its top terms
+    barely move; counting every word of 10,000 stories took 3 of a cluster's 9 seconds).
+
+    >>> g = np.repeat([0, 1, -1], [9000, 200, 800])
+    >>> rows = label_sample(g, cap=1000, floor=150)
+    >>> int((g[rows] == 0).sum()), int((g[rows] == 1).sum()), int((g[rows] == -1).sum())
+    (978, 150, 0)
+    >>> label_sample(g[:100]) is None
+    True
+    """
+    lab = np.asarray(groups)
+    inside = np.flatnonzero(lab >= 0)
+    if len(inside) <= cap:
+        return None
+    rng = np.random.default_rng(seed)
+    share = cap / len(inside)
+    keep = []
+    for c in np.unique(lab[inside]):
+        rows = np.flatnonzero(lab == c)
+        m = min(len(rows), max(floor, round(len(rows) * share)))
+        keep.append(rows if m == len(rows) else rng.choice(rows, m, replace=False))
+    return np.sort(np.concatenate(keep))
+
+
 def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
-                langs: Iterable[str] | None = None) -> tuple[Any, np.ndarray] | None:
+                langs: Iterable[str] | None = None,
+                rows: np.ndarray | None = None) -> tuple[Any, np.ndarray] | None:
     """(stories x terms count matrix, terms): unigrams and bigrams after stop words, computed
     once and shared by the labels of every level. None when no term is left. ``langs``: the
-    other languages whose function words to drop (default: those detected in ``texts``)."""
+    other languages whose function words to drop (default: those detected in ``texts``).
+    ``rows`` (``label_sample``): count only these stories' words; the others' rows stay empty."""
+    import scipy.sparse as sp
     from sklearn.feature_extraction.text import CountVectorizer
 
-    langs = languages(texts) if langs is None else list(langs)
+    picked = list(texts) if rows is None else [texts[int(i)] for i in rows]
+    langs = languages(picked) if langs is None else list(langs)
     vec = CountVectorizer(analyzer=_analyzer(exclude, langs))
     try:
-        matrix = vec.fit_transform(list(texts)).tocsr()
+        matrix = vec.fit_transform(picked).tocsr()
     except ValueError:  # nothing left after stop words
         return None
+    if rows is not None:
+        spread = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows), np.arange(len(rows)))),
+                               shape=(len(texts), len(rows)))
+        matrix = (spread @ matrix).tocsr()
     return matrix, np.asarray(vec.get_feature_names_out())
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from pni.cluster.algorithms import Clusterer, default_min_size, hdbscan_patterns
 from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, DEFAULT_MERGE_THRESHOLD
 from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
-from pni.cluster.labels import label_patterns, story_terms
+from pni.cluster.labels import label_patterns, label_sample, story_terms
 from pni.cluster.reduce import Reducer
 from pni.errors import DataError, UsageError
 from pni.progress import report
@@ -230,16 +230,17 @@ def cluster_vectors(
     pattern = np.where(labels >= 0, labels + 1, 0).astype(np.int64)
     k = int(pattern.max()) if n else 0
     label_exclude = list(label_exclude)
-    terms = story_terms(texts, label_exclude) if k else None
-    names = label_patterns(texts, pattern - 1, exclude=label_exclude, terms=terms)
     if graph is None and k >= 4:
         d, idx = gr.knn_graph(x, k_nn, seed)
         graph = gr.knn_igraph(d, idx)
+    sub = hi.subpatterns(graph, labels, min_size=min_size, resolution=res_r, seed=seed)
+    sample = label_sample(np.where(sub >= 0, sub + k, labels), seed=seed)
+    terms = story_terms(texts, label_exclude, rows=sample) if k else None
+    names = label_patterns(texts, pattern - 1, exclude=label_exclude, terms=terms)
     theme_of = hi.themes(graph, labels) if k else np.zeros(0, dtype=np.int64)
     theme_lab = np.where(labels >= 0, theme_of[np.maximum(labels, 0)] if k else -1, -1)
     theme_names = (label_patterns(texts, theme_lab, exclude=label_exclude, terms=terms)
                    if k >= 4 else {})
-    sub = hi.subpatterns(graph, labels, min_size=min_size, resolution=res_r, seed=seed)
     sub_names = label_patterns(texts, sub, exclude=label_exclude, terms=terms)
     timings["label"] = time.perf_counter() - t
 
@@ -302,7 +303,7 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "igraph", "leidenalg", "hdbscan"):
+    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "igraph", "hdbscan"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
