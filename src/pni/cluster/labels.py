@@ -115,10 +115,24 @@ def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = ()) -> object:
     stops = set(stop_words(langs)) | {w.lower() for w in exclude}
     base = CountVectorizer(token_pattern=_TOKEN, lowercase=True).build_tokenizer()
 
+    def keep(w: str) -> str:
+        """The token as a term, or "" when it is a stop word or a redaction."""
+        w = w.replace("’", "'")
+        if (w in stops or _REDACTION.match(w) or w.replace("'", "") in stops
+                or w.split("'")[0] in stops):
+            return ""
+        return w
+
+    memo: dict[str, str] = {}  # each distinct token is judged once
+
     def analyze(doc: str) -> list[str]:
-        words = [w.replace("’", "'") for w in base(doc.lower())]
-        words = [w for w in words if w not in stops and not _REDACTION.match(w)
-                 and w.replace("'", "") not in stops and w.split("'")[0] not in stops]
+        words = []
+        for tok in base(doc.lower()):
+            w = memo.get(tok)
+            if w is None:
+                w = memo[tok] = keep(tok)
+            if w:
+                words.append(w)
         grams = list(words)
         grams.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
         return grams
