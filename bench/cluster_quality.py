@@ -8,7 +8,7 @@ the true number of groups, BERTopic's defaults and TF-IDF -> LSA -> k-means.
     .venv/bin/python bench/cluster_quality.py --variants      # also the settings tried for the default
 
 Leave-one-corpus-out (``--only loco``): every candidate setting (Leiden on the cosine kNN graph at
-several k and resolutions, and the earlier spectral + HDBSCAN) is scored on all five corpora; for
+several k and resolutions) is scored on all five corpora; for
 each corpus, the setting that clears issue 12's targets by the widest worst-case margin on the
 other four (the least of ARI / (0.9 x k-means told the true k), NMI / BERTopic's NMI and
 coverage / 0.7; ties: mean ARI share) is picked and scored on the held-out one. Corpora above ``LOCO_MAX`` stories are subsampled
@@ -58,9 +58,8 @@ LOCO_MAX = 4000
 BERTOPIC_SEEDS = (0, 1, 2)
 #: (label, cluster_vectors options): the candidates leave-one-corpus-out chooses among.
 CANDIDATES: list[tuple[str, dict[str, Any]]] = [
-    *[(f"leiden k={k} r={r}", {"method": "leiden", "n_neighbors": k, "resolution": r})
+    *[(f"leiden k={k} r={r}", {"n_neighbors": k, "resolution": r})
       for k in (10, 15, 20, 30) for r in (0.5, 1.0, 1.5, 2.0)],
-    ("spectral + HDBSCAN (earlier default)", {"method": "hdbscan"}),
 ]
 #: The targets of issue 12 each candidate is held to: ARI at least this share of k-means told
 #: the true k, NMI at least BERTopic's, coverage at least this.
@@ -131,16 +130,7 @@ def synthetic(n: int, base_vecs: np.ndarray, base_texts: list[str], seed: int = 
 def run_pni(vectors: np.ndarray, texts: list[str], seed: int, opts: dict[str, Any]) -> np.ndarray:
     from pni.cluster import cluster_vectors
 
-    kw = dict(opts)
-    if "assign_noise_threshold" in kw and kw["assign_noise_threshold"] == "off":
-        kw["assign_noise_threshold"] = None
-    clusterer = None
-    if "min_samples" in kw or "selection" in kw:
-        from pni.cluster.algorithms import get_clusterer
-
-        clusterer = get_clusterer("hdbscan", min_samples=kw.pop("min_samples", 1),
-                                  selection=kw.pop("selection", "eom"))
-    cl = cluster_vectors(vectors, texts, seed=seed, clusterer=clusterer, **kw)
+    cl = cluster_vectors(vectors, texts, seed=seed, **opts)
     return cl.pattern - 1  # -1: unclustered
 
 
@@ -240,16 +230,9 @@ def quality(backend: str | None, variants: bool) -> None:
     ]
     if variants:
         methods += [
-            ("pni, no noise attachment", "pni", {"assign_noise_threshold": "off"}, (0,)),
-            ("pni, --reduce none", "pni", {"reducer": "none"}, (0,)),
-            ("pni, --reduce pca:50", "pni", {"reducer": "pca:50"}, (0,)),
-            ("pni, --reduce pca:10", "pni", {"reducer": "pca:10"}, (0,)),
-            ("pni, --reduce spectral:5", "pni", {"reducer": "spectral:5"}, (0,)),
-            ("pni, --reduce umap:5", "pni", {"reducer": "umap:5"}, (0,)),
-            ("pni, leaf selection", "pni", {"selection": "leaf"}, (0,)),
-            ("pni, min_samples = min size", "pni", {"min_samples": None}, (0,)),
+            ("pni, one Leiden seed (no consensus)", "pni", {"n_seeds": 1}, (0,)),
+            ("pni, --patterns 8", "pni", {"n_patterns": 8}, (0,)),
             ("pni, min size 10", "pni", {"min_size": 10}, (0,)),
-            ("pni, attach at cosine >= 0.5", "pni", {"assign_noise_threshold": 0.5}, (0,)),
         ]
     for name in CORPORA:
         vec, txt = corpus_vectors(name, backend)
@@ -309,17 +292,10 @@ def scale(backend: str | None) -> None:
 def _labels_for(vectors: np.ndarray, opts: dict[str, Any], seed: int = 0) -> np.ndarray:
     """Pattern labels (-1: fits none) exactly as ``cluster_vectors`` finds them, without the
     labelling and exemplar stages (they do not change the partition)."""
-    from pni.cluster.algorithms import default_min_size, hdbscan_patterns
-    from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, DEFAULT_MERGE_THRESHOLD
-    from pni.cluster.hierarchy import graph_patterns
+    from pni.cluster.hierarchy import default_min_size, graph_patterns
 
     x = np.asarray(vectors, dtype=np.float32)
-    ms = default_min_size(len(x))
-    if opts.get("method") == "hdbscan":
-        return hdbscan_patterns(x, ms, seed, None, None, DEFAULT_ASSIGN_THRESHOLD,
-                                DEFAULT_MERGE_THRESHOLD)[0]
-    kw = {k: v for k, v in opts.items() if k != "method"}
-    return graph_patterns(x, min_size=ms, seed=seed, **kw).labels
+    return graph_patterns(x, min_size=default_min_size(len(x)), seed=seed, **opts).labels
 
 
 def _subset(name: str, vec: Path, txt: Path, m: int) -> tuple[Path, Path]:

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-HEAVY = ["torch", "sentence_transformers", "sklearn", "hdbscan", "scipy", "pandas", "typst",
+HEAVY = ["torch", "sentence_transformers", "sklearn", "scipy", "pandas", "typst",
          "jinja2", "numpy", "openpyxl", "docx", "yaml", "rich", "pydantic"]
 
 

@@ -126,3 +126,41 @@ def fake_run(db: Store, ids: list[str], seed: int = 0) -> int:
     return runq.save_run(db, params={"fake": True}, seed=seed, versions={}, timings={},
                          metrics={"coverage": sum(len(m) for m in members.values()) / len(ids)},
                          patterns=patterns, assignments=assignments, levels=levels)
+
+
+def hdbscan_run(db: Store, ids: list[str], embedder: Any, assign_noise: float | None = 0.5) -> int:
+    """A cluster run as versions before the HDBSCAN method was removed stored it: params with
+    method "hdbscan", a reducer and the attach threshold, a density validity, attached stories,
+    no themes, sub-patterns, stability or loose flags; patterns are the themes (centroids from
+    ``embedder``'s vectors)."""
+    import numpy as np
+
+    from pni.embed import embed_stories
+
+    themes = list(THEMES)
+    vecs = embed_stories(db, q.list_stories(db, ids=ids, with_answers=False), embedder).vectors
+    number = [None if i % 9 == 8 else (i % len(themes)) + 1 for i in range(len(ids))]
+    patterns = []
+    for k in range(1, len(themes) + 1):
+        rows = [i for i, n in enumerate(number) if n == k]
+        c = vecs[rows].mean(axis=0)
+        patterns.append({"number": k, "title": themes[k - 1], "keywords": THEMES[themes[k - 1]][:3],
+                         "size": len(rows), "exemplars": [ids[i] for i in rows[:3]],
+                         "teller_mix": {}, "centroid": c / np.linalg.norm(c)})
+    assignments = [{"story_id": sid, "pattern": n, "strength": None if n is None else 0.8,
+                    "assigned": i % 9 == 7, "x": float(i), "y": 0.0}
+                   for i, (sid, n) in enumerate(zip(ids, number, strict=True))]
+    params = {"method": "hdbscan", "min_size": 4, "reducer": "spectral:8",
+              "reducer_params": {"n_components": 8, "n_neighbors": 15}, "clusterer": "hdbscan",
+              "clusterer_params": {"min_samples": 1}, "assign_noise": assign_noise,
+              "merge_threshold": 0.9,
+              "embedding": {"model": embedder.model_id, "revision": embedder.revision,
+                            "backend": embedder.backend, "dim": int(embedder.dim)}}
+    clustered = sum(1 for n in number if n)
+    metrics = {"n_stories": len(ids), "n_patterns": len(themes), "coverage": clustered / len(ids),
+               "n_unclustered": len(ids) - clustered, "n_assigned": sum(1 for a in assignments
+                                                                        if a["assigned"]),
+               "validity": 0.41, "validity_method": "hdbscan relative_validity_", "n_merged": 0}
+    return runq.save_run(db, params=params, seed=0, versions={"hdbscan": "0.8.40"},
+                         timings={"total": 1.0}, metrics=metrics, patterns=patterns,
+                         assignments=assignments)

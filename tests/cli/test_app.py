@@ -14,8 +14,8 @@ from pni import __version__
 from pni.cli import app
 
 runner = CliRunner()
-HEAVY = {"torch", "sentence_transformers", "transformers", "sklearn", "hdbscan", "pandas",
-         "scipy", "onnxruntime", "typst", "umap", "numba", "matplotlib"}
+HEAVY = {"torch", "sentence_transformers", "transformers", "sklearn", "pandas", "scipy",
+         "onnxruntime", "typst", "umap", "numba", "matplotlib"}
 
 
 def test_every_command_has_help_text() -> None:
@@ -133,9 +133,9 @@ def test_quiet_and_verbose(populated: Any, tmp_path: Path) -> None:
 
 def test_error_names_the_flag_of_the_parameter(populated: Any) -> None:
     db, _ = populated
-    r = runner.invoke(app, ["cluster", "--store", str(db.path), "--reduce", "pca:x"])
+    r = runner.invoke(app, ["cluster", "--store", str(db.path), "--assign", "--assign-noise", "x"])
     assert r.exit_code == 2
-    assert r.stderr.startswith("Usage error: --reduce: reducer dimension must be a whole number")
+    assert r.stderr.startswith("Usage error: --assign-noise: 'x': give a cosine similarity")
 
 
 def test_click_errors_are_one_line(tmp_path: Path) -> None:

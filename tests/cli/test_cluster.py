@@ -25,10 +25,11 @@ def sdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_help_shows_options() -> None:
     r = runner.invoke(app, ["cluster", "--help"])
     assert r.exit_code == 0
-    for opt in ("--min-size", "--seed", "--reduce", "--assign-noise", "--assign", "--stability",
-                "--patterns", "--method",
-                "--json", "--format", "pni runs list"):
+    for opt in ("--min-size", "--seed", "--assign-noise", "--assign", "--stability",
+                "--patterns", "--json", "--format", "pni runs list"):
         assert opt in r.stdout
+    for gone in ("--method", "--reduce", "hdbscan"):
+        assert gone not in r.stdout
     assert "--fake-embedder" not in r.stdout  # hidden, test only
 
 
@@ -58,21 +59,21 @@ def test_cluster_json_and_cache(sdb: Path) -> None:
     assert again["embedding"]["n_embedded"] == 0 and again["run_id"] == out["run_id"] + 1
 
 
-def test_assign_noise_off_and_bad_values(sdb: Path) -> None:
-    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--json", "--method", "hdbscan",
-                            "--assign-noise", "off",
-                            "--min-size", "14"])
-    assert r.exit_code == 0, r.stderr
-    m = json.loads(r.stdout)["metrics"]
-    assert m["n_assigned"] == 0
-    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign-noise", "high"])
-    assert bad.exit_code == 2 and "--assign-noise" in bad.stderr and bad.stdout == ""
-    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "tsne", "--method",
-                              "hdbscan"])
-    assert bad.exit_code == 2 and "unknown reducer" in bad.stderr and "--reduce" in bad.stderr
-    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--reduce", "pca"])
-    assert bad.exit_code == 2 and "--method hdbscan" in bad.stderr
-    assert "Loading" not in bad.stderr  # refused before the model loads or a story is embedded
+def test_assign_noise_goes_with_assign(sdb: Path) -> None:
+    for argv in (["--assign-noise", "0.5"], ["--assign-noise", "off"]):
+        bad = runner.invoke(app, ["cluster", "--store", str(sdb), *argv])
+        assert bad.exit_code == 2 and bad.stdout == ""
+        assert len(bad.stderr.strip().splitlines()) == 1
+        assert "--assign-noise goes with --assign" in bad.stderr
+        assert "Loading" not in bad.stderr  # refused before the model loads or a story is embedded
+    for value in ("high", "off", "1.5"):
+        bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign", "--assign-noise",
+                                  value])
+        assert bad.exit_code == 2 and "--assign-noise" in bad.stderr and bad.stdout == ""
+        assert "Loading" not in bad.stderr
+    for argv in (["--method", "hdbscan"], ["--reduce", "pca"]):
+        bad = runner.invoke(app, ["cluster", "--store", str(sdb), *argv])
+        assert bad.exit_code == 2 and "No such option" in bad.stderr
     bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "1"])
     assert bad.exit_code == 2
 
@@ -87,6 +88,10 @@ def test_assign_new_stories(sdb: Path) -> None:
     assert out["n_new"] == 5 and out["parent_run"] == 1 and out["run_id"] == 2
     r = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign"])
     assert r.exit_code == 0 and "new stories" in r.stderr
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--assign", "--assign-noise", "0.99",
+                            "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["threshold"] == 0.99
 
 
 def test_assign_without_run_is_an_error(sdb: Path) -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from pni.cli import app
 from pni.store import Store
-from tests.helpers import populate
+from tests.helpers import hdbscan_run, populate
 
 runner = CliRunner()
 
@@ -40,3 +40,37 @@ def test_runs_list_and_show(sdb: Path) -> None:
     assert r.exit_code == 0 and "metrics.n_patterns" in r.stdout
     r = runner.invoke(app, ["runs", "show", "7", "--store", str(sdb)])
     assert r.exit_code == 1 and "no run with id 7" in r.stderr
+
+
+def test_a_run_of_the_earlier_hdbscan_method_still_shows_and_takes_new_stories(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs stored before the spectral + HDBSCAN method was removed (params: method "hdbscan",
+    a reducer, the attach threshold) list, show, feed the report and the packet, and --assign
+    places new stories into their patterns at the threshold they recorded."""
+    from pni.embed import FakeEmbedder
+
+    monkeypatch.setenv("PNI_FAKE_EMBEDDER", "1")
+    p = tmp_path / "old.db"
+    with Store.open(p) as db:
+        old = hdbscan_run(db, populate(db, 60), FakeEmbedder())
+    r = runner.invoke(app, ["runs", "list", "--store", str(p)])
+    assert r.exit_code == 0, r.stderr
+    said = " ".join(r.stdout.split())
+    assert "hdbscan spectral:8" in said and "attach >= 0.5" in said and "0.41" in said
+    r = runner.invoke(app, ["runs", "show", str(old), "--store", str(p), "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["run"]["params"]["reducer"] == "spectral:8"
+    for argv in (["patterns", "list"], ["patterns", "show", "1"], ["patterns", "tree"],
+                 ["explore", "--no-save"],
+                 ["packet", "--to", "md", "-o", str(tmp_path / "packet.md")]):
+        r = runner.invoke(app, [*argv, "--store", str(p)])
+        assert r.exit_code == 0, (argv, r.stderr)
+    assert "belonging" in runner.invoke(app, ["patterns", "tree", "--store", str(p)]).stdout
+    with Store.open(p) as db:
+        populate(db, 6, seed=5, collection="Later")
+    r = runner.invoke(app, ["cluster", "--assign", "--store", str(p), "--json"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["parent_run"] == old and out["n_new"] == 6 and out["threshold"] == 0.5
+    assert out["n_assigned"] >= 1
+    r = runner.invoke(app, ["runs", "list", "--store", str(p)])
+    assert r.exit_code == 0 and "assign >= 0.5" in " ".join(r.stdout.split())

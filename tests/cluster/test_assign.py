@@ -4,23 +4,12 @@ import numpy as np
 import pytest
 
 from pni.cluster import assign_new_stories, cluster_stories
-from pni.cluster.assign import assign_noise, nearest_centroid
+from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, nearest_centroid
 from pni.embed import FakeEmbedder
 from pni.errors import NotFoundError, UsageError
 from pni.store import Store
 from pni.store import runs as runq
-from tests.helpers import populate
-
-
-def test_assign_noise_rule() -> None:
-    v = np.array([[1, 0, 0], [.9, .1, 0], [0, 1, 0], [0, .9, .1], [.7, .2, .1], [0, 0, 1]],
-                 dtype=np.float32)
-    v /= np.linalg.norm(v, axis=1, keepdims=True)
-    labels = np.array([0, 0, 1, 1, -1, -1])
-    new, assigned, sims = assign_noise(v, labels, threshold=0.5)
-    assert new.tolist() == [0, 0, 1, 1, 0, -1]  # row 4 near pattern 0; row 5 near nothing
-    assert assigned.tolist() == [False] * 4 + [True, False]
-    assert sims[4] >= 0.5 and sims[5] == 0
+from tests.helpers import hdbscan_run, populate
 
 
 def test_nearest_centroid_threshold() -> None:
@@ -31,22 +20,9 @@ def test_nearest_centroid_threshold() -> None:
     assert lab.tolist() == [-1]
 
 
-def test_assign_noise_flags_and_relabels(populated: tuple[Store, list[str]]) -> None:
-    db, _ = populated
-    off = cluster_stories(db, FakeEmbedder(), merge_threshold=None, min_size=12, assign_noise=None)
-    on = cluster_stories(db, FakeEmbedder(), merge_threshold=None, min_size=12, assign_noise=0.0)
-    m_off, m_on = runq.get_run(db, off.run_id)["metrics"], runq.get_run(db, on.run_id)["metrics"]
-    assert m_off["n_assigned"] == 0
-    assert m_on["n_unclustered"] <= m_off["n_unclustered"]
-    assert m_on["n_assigned"] == m_off["n_unclustered"] - m_on["n_unclustered"]
-    flagged = [a for a in runq.list_assignments(db, on.run_id) if a["assigned"]]
-    assert len(flagged) == m_on["n_assigned"]
-    assert all(a["pattern_id"] is not None for a in flagged)
-
-
 def test_assign_new_stories_without_refitting(store: Store) -> None:
     populate(store, 60)
-    first = cluster_stories(store, FakeEmbedder(), merge_threshold=None)
+    first = cluster_stories(store, FakeEmbedder())
     before = {p["number"]: p for p in runq.list_patterns(store, first.run_id)}
     populate(store, 8, seed=99, collection="Later")  # 8 new themed stories
     out = assign_new_stories(store, FakeEmbedder(), threshold=0.2)
@@ -77,6 +53,21 @@ def test_assign_needs_a_cluster_run(populated: tuple[Store, list[str]]) -> None:
 
 def test_assign_refuses_another_model(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
-    cluster_stories(db, FakeEmbedder(), merge_threshold=None)
+    cluster_stories(db, FakeEmbedder())
     with pytest.raises(UsageError, match="same model"):
         assign_new_stories(db, FakeEmbedder(dim=32))
+
+
+@pytest.mark.parametrize(("recorded", "used"), [(0.0, 0.0), (0.3, 0.3),
+                                                (None, DEFAULT_ASSIGN_THRESHOLD)])
+def test_assign_into_a_run_of_the_earlier_hdbscan_method(
+        store: Store, recorded: float | None, used: float) -> None:
+    """Runs of the removed HDBSCAN method recorded the cosine they attached stories at
+    (``assign_noise``; None: 'off'): new stories are placed at it, else at the default."""
+    old = hdbscan_run(store, populate(store, 40), FakeEmbedder(), assign_noise=recorded)
+    populate(store, 5, seed=3, collection="Later")
+    out = assign_new_stories(store, FakeEmbedder())
+    assert out["parent_run"] == old and out["n_new"] == 5 and out["threshold"] == used
+    rows = runq.list_assignments(store, out["run_id"])
+    assert len(rows) == 45 and sum(p["size"] for p in runq.list_patterns(store, out["run_id"])) \
+        == sum(1 for r in rows if r["pattern_id"] is not None)

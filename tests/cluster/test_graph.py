@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from pni.cluster import graph as gr
 
@@ -10,6 +11,32 @@ def _groups(n_groups: int = 3, per: int = 30, noise: float = 0.3, seed: int = 0)
     c = rng.standard_normal((n_groups, 16))
     v = np.vstack([c[i] + rng.normal(0, noise, (per, 16)) for i in range(n_groups)])
     return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_knn_graph_is_exact() -> None:
+    x = _groups(per=20)
+    _dist, idx = gr.knn_graph(x, 5)
+    sims = x @ x.T
+    np.fill_diagonal(sims, -np.inf)
+    best = np.argsort(-sims, axis=1)[:, :5]
+    assert (np.sort(idx, axis=1) == np.sort(best, axis=1)).all()
+    assert (idx != np.arange(60)[:, None]).all()
+    assert gr.KNN_PCA_ABOVE >= 10_000
+
+
+def test_knn_graph_searches_a_pca_of_many_stories(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``KNN_PCA_ABOVE`` stories the neighbours are those of a ``KNN_PCA_DIM``-d PCA."""
+    from sklearn.decomposition import PCA
+
+    x = _groups(per=20)
+    monkeypatch.setattr(gr, "KNN_PCA_ABOVE", 50)
+    monkeypatch.setattr(gr, "KNN_PCA_DIM", 4)
+    _dist, idx = gr.knn_graph(x, 5, seed=1)
+    y = PCA(4, random_state=1).fit_transform(x)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    sims = y @ y.T
+    np.fill_diagonal(sims, -np.inf)
+    assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :5], axis=1)).mean() > .95
 
 
 def test_knn_igraph_is_undirected_and_weighted() -> None:

@@ -19,7 +19,7 @@ def _theme_of(i: int) -> str:
 
 def test_finds_the_themes(populated: tuple[Store, list[str]]) -> None:
     db, _ids = populated
-    res = cluster_stories(db, FakeEmbedder(), merge_threshold=None)
+    res = cluster_stories(db, FakeEmbedder())
     assert res.n_patterns >= len(THEMES)
     rows = runq.list_assignments(db, res.run_id)
     # every pattern is (nearly) pure: one theme makes up at least 90% of it
@@ -35,7 +35,7 @@ def test_finds_the_themes(populated: tuple[Store, list[str]]) -> None:
 
 def test_run_is_saved_with_params_versions_metrics(populated: tuple[Store, list[str]]) -> None:
     db, _ids = populated
-    res = cluster_stories(db, FakeEmbedder(), merge_threshold=None, seed=7)
+    res = cluster_stories(db, FakeEmbedder(), seed=7)
     run = runq.get_run(db, res.run_id)
     assert run["seed"] == 7
     assert run["params"]["method"] == "leiden" and run["params"]["n_neighbors"] > 0
@@ -60,8 +60,8 @@ def test_run_is_saved_with_params_versions_metrics(populated: tuple[Store, list[
 
 def test_deterministic_for_a_seed(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
-    a = cluster_stories(db, FakeEmbedder(), merge_threshold=None, seed=3)
-    b = cluster_stories(db, FakeEmbedder(), merge_threshold=None, seed=3)
+    a = cluster_stories(db, FakeEmbedder(), seed=3)
+    b = cluster_stories(db, FakeEmbedder(), seed=3)
     la = [(r["story_id"], r["pattern_number"], r["strength"]) for r in
           runq.list_assignments(db, a.run_id)]
     lb = [(r["story_id"], r["pattern_number"], r["strength"]) for r in
@@ -73,8 +73,8 @@ def test_deterministic_for_a_seed(populated: tuple[Store, list[str]]) -> None:
 
 def test_second_run_embeds_nothing(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
-    first = cluster_stories(db, FakeEmbedder(), merge_threshold=None)
-    second = cluster_stories(db, FakeEmbedder(), merge_threshold=None)
+    first = cluster_stories(db, FakeEmbedder())
+    second = cluster_stories(db, FakeEmbedder())
     assert first.embedding["n_embedded"] == 60
     assert second.embedding["n_embedded"] == 0 and second.embedding["n_cached"] == 60
 
@@ -87,7 +87,7 @@ def test_min_size_scales_with_n(n: int, expected: int) -> None:
 
 def test_min_size_override_limits_patterns(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
-    res = cluster_stories(db, FakeEmbedder(), merge_threshold=None, min_size=14, assign_noise=None)
+    res = cluster_stories(db, FakeEmbedder(), min_size=14)
     pats = runq.list_patterns(db, res.run_id)
     assert all(p["size"] >= 14 for p in pats)
     assert runq.get_run(db, res.run_id)["params"]["min_size"] == 14
@@ -101,40 +101,31 @@ def test_noise_is_reported_honestly() -> None:
     x = np.vstack([tight, scattered]).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     texts = ["alpha beta"] * 30 + ["gamma delta"] * 30 + ["noise words"] * 12
-    cl = cluster_vectors(x, texts, min_size=5, assign_noise_threshold=None, reducer="none",
-                         method="hdbscan")
+    cl = cluster_vectors(x, texts, min_size=5)
     assert cl.n_patterns == 2
     unclustered = int((cl.pattern == 0).sum())
     assert unclustered >= 3
     assert set(np.flatnonzero(cl.pattern == 0).tolist()) <= set(range(60, 72))
     assert cl.metrics["n_unclustered"] == unclustered
     assert cl.metrics["coverage"] == pytest.approx((72 - unclustered) / 72)
-    assert not cl.assigned.any()
 
 
 def test_empty_store_is_a_data_error(store: Store) -> None:
     with pytest.raises(DataError, match="no stories"):
-        cluster_stories(store, FakeEmbedder(), merge_threshold=None)
+        cluster_stories(store, FakeEmbedder())
 
 
 def test_bad_settings_are_usage_errors(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
     with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), merge_threshold=None, reducer="tsne", method="hdbscan")
-    with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), method="kmeans")
-    with pytest.raises(UsageError):
         cluster_stories(db, FakeEmbedder(), n_patterns=0)
     with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), merge_threshold=None, assign_noise=1.5,
-                        method="hdbscan")
-    with pytest.raises(UsageError):
-        cluster_stories(db, FakeEmbedder(), merge_threshold=None, min_size=1)
+        cluster_stories(db, FakeEmbedder(), min_size=1)
 
 
 def test_exemplars_skip_consent_no(store: Store) -> None:
     populate(store, 60)
-    res = cluster_stories(store, FakeEmbedder(), merge_threshold=None)
+    res = cluster_stories(store, FakeEmbedder())
     no = {r["id"] for r in store.query("SELECT id FROM stories WHERE consent = 'no'")}
     for p in runq.list_patterns(store, res.run_id):
         assert not set(p["exemplars"]) & no

@@ -100,14 +100,12 @@ def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int =
     assert report["totals"]["stored"] + report["totals"]["duplicates"] == n
     before = counts["embeddings"]
     for _ in range(cluster_kills):
-        killed += kill_at_random(["cluster", "--store", str(store), "--min-size", "20",
-                                  "--method", "hdbscan", "--reduce", "pca"],
+        killed += kill_at_random(["cluster", "--store", str(store), "--min-size", "20"],
                                  rng, 0.6, 3.5)
         now = check_store(store)["embeddings"]
         assert now >= before, "embeddings were lost"
         before = now
-    final = run(["cluster", "--store", str(store), "--min-size", "20", "--method", "hdbscan",
-                 "--reduce", "pca"])
+    final = run(["cluster", "--store", str(store), "--min-size", "20"])
     emb = final["embedding"]
     assert emb["n_cached"] == before and emb["n_embedded"] == n - before
     assert check_store(store)["embeddings"] == n

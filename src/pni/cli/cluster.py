@@ -36,28 +36,20 @@ def _embedder(model: str | None, backend: str | None, fake: bool) -> Any:
     return get_embedder(model=model, backend=backend)
 
 
-def _threshold(value: str | None) -> float | str | None:
-    """``--assign-noise``: a cosine in [-1, 1], ``off``, or (not given) the calibrated default."""
-    from pni.cluster.pipeline import AUTO
+def _threshold(value: str | None) -> float | None:
+    """``--assign-noise``: a cosine in [-1, 1], or (not given) None: the run's threshold."""
     from pni.errors import UsageError
 
     if value is None:
-        return AUTO
-    if value.strip().lower() in ("off", "none", "no"):
         return None
     try:
         t = float(value)
     except ValueError:
-        raise UsageError(f"{value!r}: give a cosine similarity such as 0.5, or 'off'",
+        raise UsageError(f"{value!r}: give a cosine similarity such as 0.5",
                          param="assign_noise") from None
     if not -1.0 <= t <= 1.0:
         raise UsageError(f"{value}: a cosine similarity lies in [-1, 1]", param="assign_noise")
     return t
-
-
-class Method(StrEnum):
-    leiden = "leiden"
-    hdbscan = "hdbscan"
 
 
 class Backend(StrEnum):
@@ -86,21 +78,14 @@ def cluster(
         help="About N patterns (a sensemaking session works with 5-10): finer patterns merged,"
         " or the graph split finer. Default: as many as the stories hold.",
         show_default=False)] = None,
-    method: Annotated[Method, typer.Option(
-        "--method", help="leiden: communities of the nearest-neighbour graph (default);"
-        " hdbscan: the earlier spectral reduction + HDBSCAN.")] = Method.leiden,
-    reducer: Annotated[str | None, typer.Option(
-        "--reduce", metavar="NAME[:DIMS]", help="With --method hdbscan: reduction before"
-        " HDBSCAN: spectral[:DIMS] (default), pca[:DIMS], umap[:DIMS] (needs umap-learn), none.",
-        show_default=False)] = None,
     assign_noise: Annotated[str | None, typer.Option(
         "--assign-noise", metavar="THRESHOLD",
-        help="With --assign: the cosine a new story needs to its nearest pattern (default: the"
-        " run's, else 0.5). With --method hdbscan: attach unclustered stories at cosine >="
-        " THRESHOLD (default 0.5; 'off' keeps them apart).", show_default=False)] = None,
+        help="With --assign only: the cosine a new story needs to its nearest pattern to join it"
+        " (default 0.5, or the threshold a run made by an older pni recorded).",
+        show_default=False)] = None,
     assign: Annotated[bool, typer.Option(
         "--assign", help="Place stories added since the last run into its patterns (nearest"
-        " centroid, cosine >= the run's threshold) without refitting.")] = False,
+        " centroid, cosine >= --assign-noise) without refitting.")] = False,
     stability: Annotated[int, typer.Option(
         "--stability", metavar="K", min=0,
         help="Also cluster K seeded 90% subsamples; report their mean pairwise ARI.")] = 0,
@@ -128,20 +113,12 @@ def cluster(
     fmt = output_format(format_, json_)
     if assign and stability:
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
-    if assign and (reducer is not None or patterns is not None):
-        raise UsageError("--assign places new stories without refitting; it takes no --reduce"
-                         " or --patterns")
+    if assign and patterns is not None:
+        raise UsageError("--assign places new stories without refitting; it takes no --patterns")
+    if assign_noise is not None and not assign:
+        raise UsageError("--assign-noise goes with --assign: the cosine a new story needs to join"
+                         " a pattern")
     threshold = _threshold(assign_noise)  # every option is checked before any work
-    if assign and assign_noise is not None and threshold is None:
-        raise UsageError("--assign needs a threshold; --assign-noise off is not one")
-    if reducer is not None:
-        from pni.cluster.reduce import get_reducer
-
-        get_reducer(reducer)
-    if not assign and method is not Method.hdbscan and (
-            reducer is not None or assign_noise is not None):
-        raise UsageError("--reduce and --assign-noise (without --assign) go with --method hdbscan",
-                         param="method")
     from pni.cli.common import status
 
     with status("Loading the embedding model (the first use exports it once: seconds)"):
@@ -151,8 +128,7 @@ def cluster(
             from pni.cluster import assign_new_stories
 
             with progress(transient=True) as bar:
-                out = assign_new_stories(db, emb, threshold=None if assign_noise is None
-                                         else float(threshold), progress=bar)  # type: ignore[arg-type]
+                out = assign_new_stories(db, emb, threshold=threshold, progress=bar)
             _print_assign(db, out, fmt)
             return
         from pni.cluster import cluster_stories
@@ -161,10 +137,8 @@ def cluster(
 
         name_list = load_names(names) if names else settings_names(project_settings(db))
         with progress(transient=True) as bar:
-            res = cluster_stories(db, emb, min_size=min_size, seed=seed, method=method.value,
-                                  n_patterns=patterns, reducer=reducer,
-                                  assign_noise=threshold, stability=stability,
-                                  names=name_list, progress=bar)
+            res = cluster_stories(db, emb, min_size=min_size, seed=seed, n_patterns=patterns,
+                                  stability=stability, names=name_list, progress=bar)
         _print_run(db, res.run_id, res.embedding, fmt)
 
 
@@ -212,12 +186,6 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
         f" {unclustered} stories ({share:.0%}) fit no pattern"
         + (f"; {m['n_loose']} are only loosely held by theirs (few of their nearest stories"
            " share it, or the seeded runs disagree)" if m.get("n_loose") else "") + ".")
-    if m.get("n_assigned"):
-        say(f"{m['n_assigned']} stories HDBSCAN left unclustered were attached to the nearest"
-            f" pattern (cosine >= {run['params'].get('assign_noise')}); they are flagged"
-            " 'assigned'. --assign-noise off keeps them apart.")
-    if m.get("validity") is not None:
-        say(f"Density validity {m['validity']:.2f} (-1..1, higher: denser, better separated).")
     if m.get("stability"):
         st = m["stability"]
         say(f"Stability: mean pairwise ARI {st['mean_ari']:.2f} over {st['k']} subsamples"

@@ -83,7 +83,11 @@ def _settings(p: dict[str, Any]) -> str:
         if p.get("n_patterns"):
             parts.append(f"about {p['n_patterns']} patterns")
         return ", ".join(parts)
-    parts = [f"{p.get('reducer', '?')}", f"min size {p.get('min_size', '?')}"]
-    if p.get("assign_noise") is not None:
-        parts.append(f"attach >= {p['assign_noise']}")
+    parts = [f"min size {p.get('min_size', '?')}"]
+    if p.get("method") == "hdbscan" or "reducer" in p:
+        # runs stored by earlier versions: spectral reduction + HDBSCAN (removed; see
+        # docs/clustering.md), attaching unclustered stories at a cosine threshold
+        parts.insert(0, f"hdbscan {p.get('reducer', '?')}")
+        if p.get("assign_noise") is not None:
+            parts.append(f"attach >= {p['assign_noise']}")
     return ", ".join(parts)

@@ -1,16 +1,13 @@
-"""Attaching stories to existing patterns by nearest centroid, without refitting.
+"""``pni cluster --assign``: placing new stories into an existing run's patterns, without refitting.
 
-The rule (the same for both uses): a story joins the pattern whose centroid (the normalised mean
-of the pattern's member vectors) is most cosine-similar to its vector, if that similarity is at
-least the threshold; otherwise it stays unclustered. Such stories are flagged ``assigned`` and their
-strength is that cosine similarity.
-
-* ``--assign-noise T``: after HDBSCAN, stories it left unclustered are attached with threshold T
-  (centroids from HDBSCAN's members); titles and keywords are computed after attachment.
-* ``pni cluster --assign``: stories added since the last run are placed into that run's patterns
-  (stored centroids), as a new run of kind ``assign`` whose ``parent_run`` is that run. Nothing is
-  refitted: titles, keywords and exemplars stay those of the parent run; sizes and teller mixes
-  are updated.
+The rule: a story joins the pattern whose stored centroid (the normalised mean of the pattern's
+member vectors) is most cosine-similar to its vector, if that similarity is at least the
+threshold (``--assign-noise``; default: the parent run's, else ``DEFAULT_ASSIGN_THRESHOLD``);
+otherwise it stays unclustered. Placed stories are flagged ``assigned`` and their strength is
+that similarity. The result is a new run of kind ``assign`` whose ``parent_run`` is the cluster
+run. Titles, keywords and exemplars stay those of the parent run; sizes and teller mixes are
+updated. Parent runs stored by earlier versions (``params["method"] == "hdbscan"``, which
+recorded the threshold they attached unclustered stories at as ``assign_noise``) work the same.
 
 >>> import numpy as np
 >>> v = np.array([[1, 0], [1, .1], [0, 1], [.7, .7], [-1, 0]], dtype="float32")
@@ -32,43 +29,9 @@ from pni.errors import NotFoundError, UsageError
 from pni.store import Store
 from pni.store import runs as runq
 
-#: Cosine threshold for attaching unclustered and new stories (measured: docs/clustering.md).
+#: Cosine a new story needs to its nearest pattern centroid (calibrated for all-MiniLM-L6-v2:
+#: docs/clustering.md).
 DEFAULT_ASSIGN_THRESHOLD = 0.5
-
-
-def centroids(vectors: np.ndarray, labels: np.ndarray) -> tuple[list[int], np.ndarray]:
-    """Pattern labels (>= 0, sorted) and their unit centroids (k, dim)."""
-    ks = sorted(int(k) for k in set(labels.tolist()) if k >= 0)
-    if not ks:
-        return [], np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    c = np.stack([vectors[labels == k].astype(np.float64).mean(axis=0) for k in ks])
-    norms = np.linalg.norm(c, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return ks, (c / norms).astype(np.float32)
-
-
-#: Patterns whose centroids are this cosine-similar are merged after HDBSCAN (measured:
-#: docs/clustering.md). The spectral reduction can split one tight, well-separated group into
-#: several; their centroids stay nearly identical, distinct topics' centroids do not.
-DEFAULT_MERGE_THRESHOLD = 0.9
-
-
-def merge_close(vectors: np.ndarray, labels: np.ndarray, threshold: float) -> tuple[np.ndarray, int]:
-    """Merge, closest pair first, patterns whose centroids have cosine >= ``threshold``.
-    Returns (labels, number of merges)."""
-    labels = np.asarray(labels).copy()
-    merges = 0
-    while True:
-        ks, cents = centroids(vectors, labels)
-        if len(ks) < 2:
-            return labels, merges
-        sims = cents @ cents.T
-        np.fill_diagonal(sims, -np.inf)
-        i, j = np.unravel_index(int(np.argmax(sims)), sims.shape)
-        if sims[i, j] < threshold:
-            return labels, merges
-        labels[labels == ks[max(i, j)]] = ks[min(i, j)]
-        merges += 1
 
 
 def nearest_centroid(
@@ -81,28 +44,6 @@ def nearest_centroid(
     best = sims.argmax(axis=1)
     top = sims[np.arange(len(vectors)), best].astype(np.float64)
     return np.where(top >= threshold, best, -1).astype(np.int64), top
-
-
-def assign_noise(
-    vectors: np.ndarray, labels: np.ndarray, threshold: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Attach unclustered rows (label -1) to the nearest HDBSCAN pattern centroid.
-
-    Returns (new labels, assigned mask, cosine of each attached row; 0 elsewhere).
-    """
-    labels = np.asarray(labels).copy()
-    assigned = np.zeros(len(labels), dtype=bool)
-    sims = np.zeros(len(labels))
-    noise = np.flatnonzero(labels < 0)
-    ks, cents = centroids(vectors, labels)
-    if not ks or not len(noise):
-        return labels, assigned, sims
-    which, top = nearest_centroid(vectors[noise], cents, threshold)
-    hit = which >= 0
-    labels[noise[hit]] = np.asarray(ks)[which[hit]]
-    assigned[noise[hit]] = True
-    sims[noise[hit]] = top[hit]
-    return labels, assigned, sims
 
 
 def check_threshold(threshold: float) -> float:
@@ -140,7 +81,10 @@ def assign_new_stories(
             f" --assign must use the same model and backend, not {embedder.model_id}"
             f" ({embedder.backend})")
     if threshold is None:
-        threshold = prun["params"].get("assign_noise") or DEFAULT_ASSIGN_THRESHOLD
+        # runs of the earlier HDBSCAN method recorded the threshold they attached stories at
+        threshold = prun["params"].get("assign_noise")
+    if threshold is None:
+        threshold = DEFAULT_ASSIGN_THRESHOLD
     threshold = check_threshold(float(threshold))
 
     patterns = runq.list_patterns(db, parent)

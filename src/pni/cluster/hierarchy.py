@@ -33,6 +33,15 @@ APART_BELOW = 0.2
 OUTLIER_Z = 3.0
 
 
+def default_min_size(n: int) -> int:
+    """Smallest pattern for ``n`` stories: max(3, round(sqrt(n) / 2)).
+
+    >>> [default_min_size(n) for n in (20, 60, 662, 1256, 10_000, 100_000)]
+    [3, 4, 13, 18, 50, 158]
+    """
+    return max(3, round(float(np.sqrt(max(n, 0))) / 2))
+
+
 @dataclass
 class GraphPatterns:
     """Labels 0..k-1 (-1: fits no pattern), neighbour share, seed co-membership, loose flags,

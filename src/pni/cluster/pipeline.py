@@ -1,8 +1,7 @@
 """Finding candidate patterns: embed (cached) -> kNN graph -> Leiden -> themes/sub-patterns -> label.
 
-The default method is consensus Leiden on the cosine kNN graph (``pni.cluster.hierarchy``);
-``method="hdbscan"`` keeps the earlier spectral reduction + HDBSCAN (+ attaching noise) for
-comparison.
+Patterns are the communities of consensus Leiden on the cosine kNN graph (``pni.cluster.graph``,
+``pni.cluster.hierarchy``).
 
 ``cluster_vectors`` works on vectors and texts alone (scripts, benchmarks);
 ``cluster_stories`` reads the store, embeds through the vector cache and saves the run.
@@ -26,11 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from pni.cluster.algorithms import Clusterer, default_min_size, hdbscan_patterns
-from pni.cluster.assign import DEFAULT_ASSIGN_THRESHOLD, DEFAULT_MERGE_THRESHOLD
 from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
+from pni.cluster.hierarchy import default_min_size
 from pni.cluster.labels import label_patterns, label_sample, story_terms
-from pni.cluster.reduce import Reducer
 from pni.errors import DataError, UsageError
 from pni.progress import report
 from pni.store import Store
@@ -76,8 +73,7 @@ class Clustering:
     """What ``cluster_vectors`` found. ``pattern[i]``: number of row i's pattern, 0 for none."""
 
     pattern: np.ndarray
-    strength: np.ndarray  # HDBSCAN membership probability; cosine to centroid for attached rows
-    assigned: np.ndarray  # bool: attached after clustering
+    strength: np.ndarray  # share of the story's nearest neighbours in its pattern
     xy: np.ndarray  # (n, 2) story map
     patterns: list[FoundPattern]
     metrics: dict[str, Any]
@@ -123,28 +119,24 @@ def _stage(progress: Any, task: Any, label: str) -> None:
     report(progress, "Clustering", STEPS.index(label), len(STEPS) - 1, label)
 
 
-def story_map(reduced: np.ndarray, seed: int = 0) -> np.ndarray:
-    """2-D coordinates for a story map: the first two principal components of the space the
-    patterns were found in (so patterns that are apart there are apart on the map)."""
-    n = reduced.shape[0]
+def story_map(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
+    """2-D coordinates for a story map: the first two principal components of the vectors (so
+    stories that are far apart in meaning are apart on the map)."""
+    n = vectors.shape[0]
     if n == 0:
         return np.zeros((0, 2))
-    if n < 3 or reduced.shape[1] < 2:
+    if n < 3 or vectors.shape[1] < 2:
         out = np.zeros((n, 2))
-        out[:, : min(2, reduced.shape[1])] = reduced[:, :2]
+        out[:, : min(2, vectors.shape[1])] = vectors[:, :2]
         return out
     from sklearn.decomposition import PCA
 
-    xy = PCA(2, random_state=seed).fit_transform(reduced)
+    xy = PCA(2, random_state=seed).fit_transform(vectors)
     # a sign convention, so the same data always draws the same way round
     for j in range(2):
         if xy[np.argmax(np.abs(xy[:, j])), j] < 0:
             xy[:, j] = -xy[:, j]
     return np.asarray(xy, dtype=np.float64)
-
-
-METHODS = ("leiden", "hdbscan")
-DEFAULT_METHOD = "leiden"
 
 
 def cluster_vectors(
@@ -153,29 +145,22 @@ def cluster_vectors(
     *,
     min_size: int | None = None,
     seed: int = 0,
-    method: str = DEFAULT_METHOD,
     n_patterns: int | None = None,
     n_neighbors: int | None = None,
     resolution: float | None = None,
     n_seeds: int | None = None,
-    reducer: Reducer | str | None = None,
-    clusterer: Clusterer | str | None = None,
-    assign_noise_threshold: float | None = DEFAULT_ASSIGN_THRESHOLD,
-    merge_threshold: float | None = DEFAULT_MERGE_THRESHOLD,
     eligible: Sequence[bool] | None = None,
     label_exclude: Iterable[str] = (),
     progress: Any = None,
 ) -> Clustering:
     """Patterns among unit ``vectors`` (n, d) with their ``texts``.
 
-    ``method="leiden"`` (default): consensus Leiden on the ``n_neighbors``-nearest-neighbour
-    cosine graph at ``resolution`` over ``n_seeds`` seeds; ``n_patterns`` asks for about that
-    many patterns. Stories in communities smaller than ``min_size`` (default
-    ``default_min_size(n)``) or with few neighbours in their community fit no pattern; loosely
-    held ones are flagged (``loose``). Themes and sub-patterns nest above and below.
-    ``method="hdbscan"``: the earlier default (``reducer``, ``clusterer``, patterns whose
-    centroids are ``merge_threshold`` cosine-similar merged, unclustered stories attached at
-    ``assign_noise_threshold``). ``eligible`` marks rows that may serve as exemplars;
+    Consensus Leiden on the ``n_neighbors``-nearest-neighbour cosine graph at ``resolution``
+    over ``n_seeds`` seeds; ``n_patterns`` asks for about that many patterns. Stories in
+    communities smaller than ``min_size`` (default ``default_min_size(n)``) or with few
+    neighbours in their community fit no pattern; loosely held ones are flagged (``loose``).
+    Themes and sub-patterns nest above and below. ``eligible`` marks rows that may serve as
+    exemplars;
     ``label_exclude``: words (people's names) never in titles and keywords.
     Deterministic for a given ``seed``.
     """
@@ -187,8 +172,6 @@ def cluster_vectors(
     n = x.shape[0]
     if n != len(texts):
         raise UsageError("vectors and texts differ in length")
-    if method not in METHODS:
-        raise UsageError(f"unknown clustering method {method!r}; choose {' or '.join(METHODS)}")
     if n_patterns is not None and n_patterns < 1:
         raise UsageError(f"ask for at least 1 pattern, not {n_patterns}")
     if min_size is None:
@@ -203,26 +186,15 @@ def cluster_vectors(
     timings: dict[str, float] = {}
     metrics: dict[str, Any] = {}
     t = time.perf_counter()
-    graph = None
-    stab: np.ndarray | None = None
-    if method == "leiden":
-        gp = hi.graph_patterns(x, min_size=min_size, seed=seed, n_patterns=n_patterns,
-                               n_neighbors=k_nn, resolution=res_r, n_seeds=seeds)
-        labels, strength, loose, graph = gp.labels, gp.share, gp.loose, gp.graph
-        stab = gp.story_stability if seeds > 1 else None
-        assigned = np.zeros(n, dtype=bool)
-        xy_space = x
-        params: dict[str, Any] = {
-            "method": "leiden", "min_size": min_size, "n_neighbors": k_nn, "resolution": res_r,
-            "n_seeds": seeds, "n_patterns": n_patterns, "apart_below": hi.APART_BELOW,
-            "loose_below": gr.LOOSE_BELOW}
-        metrics["n_core"] = int((labels >= 0).sum())
-    else:
-        labels, strength, assigned, xy_space, params, metrics = hdbscan_patterns(
-            x, min_size, seed, reducer, clusterer, assign_noise_threshold, merge_threshold)
-        loose = (labels >= 0) & (assigned | (strength < gr.LOOSE_BELOW))
-        if n_patterns is not None:
-            raise UsageError("--patterns N works with the leiden method")
+    gp = hi.graph_patterns(x, min_size=min_size, seed=seed, n_patterns=n_patterns,
+                           n_neighbors=k_nn, resolution=res_r, n_seeds=seeds)
+    labels, strength, loose, graph = gp.labels, gp.share, gp.loose, gp.graph
+    stab = gp.story_stability if seeds > 1 else None
+    params: dict[str, Any] = {
+        "method": "leiden", "min_size": min_size, "n_neighbors": k_nn, "resolution": res_r,
+        "n_seeds": seeds, "n_patterns": n_patterns, "apart_below": hi.APART_BELOW,
+        "loose_below": gr.LOOSE_BELOW}
+    metrics["n_core"] = int((labels >= 0).sum())
     timings["cluster"] = time.perf_counter() - t
     _stage(progress, task, "Labelling")
 
@@ -230,9 +202,6 @@ def cluster_vectors(
     pattern = np.where(labels >= 0, labels + 1, 0).astype(np.int64)
     k = int(pattern.max()) if n else 0
     label_exclude = list(label_exclude)
-    if graph is None and k >= 4:
-        d, idx = gr.knn_graph(x, k_nn, seed)
-        graph = gr.knn_igraph(d, idx)
     sub = hi.subpatterns(graph, labels, min_size=min_size, resolution=res_r, seed=seed)
     sample = label_sample(np.where(sub >= 0, sub + k, labels), seed=seed)
     terms = story_terms(texts, label_exclude, rows=sample) if k else None
@@ -266,7 +235,7 @@ def cluster_vectors(
                          members=np.flatnonzero(sub == s_).tolist(),
                          parent=int(pattern[np.argmax(sub == s_)]))
             for s_ in range(int(sub.max()) + 1 if len(sub) else 0)]
-    xy = story_map(xy_space, seed) if n else np.zeros((0, 2))
+    xy = story_map(x, seed) if n else np.zeros((0, 2))
     timings["exemplars_map"] = time.perf_counter() - t
     _stage(progress, task, "Done")
     timings["total"] = time.perf_counter() - t_all
@@ -280,12 +249,11 @@ def cluster_vectors(
         "coverage": n_clustered / n if n else None,
         "n_unclustered": n - n_clustered,
         "n_loose": int(loose.sum()),
-        "n_assigned": int(assigned.sum()),
         "seed_stability": None if stab is None or not n_clustered
         else round(float(stab[pattern > 0].mean()), 4),
         "min_size": min_size,
     }
-    return Clustering(pattern, strength, assigned, xy, found, metrics,
+    return Clustering(pattern, strength, xy, found, metrics,
                       {k_: round(v, 4) for k_, v in timings.items()}, params, loose,
                       themes, subs)
 
@@ -303,24 +271,12 @@ def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "igraph", "hdbscan"):
+    for pkg in ("pni", "numpy", "scipy", "scikit-learn", "igraph"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
             continue
     return out
-
-
-AUTO = "auto"
-
-
-def calibrated(embedder: Any, value: float | str | None, default: float) -> float | None:
-    """A cosine threshold: ``value`` as given, or for ``"auto"`` the value calibrated for
-    all-MiniLM-L6-v2, unless the embedder says its cosines are on another scale
-    (``thresholds_calibrated = False``: then None, no threshold)."""
-    if value != AUTO:
-        return None if value is None else float(value)
-    return default if getattr(embedder, "thresholds_calibrated", True) else None
 
 
 def cluster_stories(
@@ -329,12 +285,7 @@ def cluster_stories(
     *,
     min_size: int | None = None,
     seed: int = 0,
-    method: str = DEFAULT_METHOD,
     n_patterns: int | None = None,
-    reducer: Reducer | str | None = None,
-    clusterer: Clusterer | str | None = None,
-    assign_noise: float | str | None = AUTO,
-    merge_threshold: float | str | None = AUTO,
     stability: int = 0,
     names: Iterable[str] = (),
     progress: Any = None,
@@ -344,10 +295,7 @@ def cluster_stories(
     People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
     never become pattern titles or keywords.
 
-    ``method`` and ``n_patterns``: see ``cluster_vectors``. For ``method="hdbscan"`` the cosine
-    thresholds (``assign_noise``, ``merge_threshold``) are calibrated for all-MiniLM-L6-v2;
-    ``"auto"`` takes the calibrated values, or None for both with the fake test embedder.
-    ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
+    ``n_patterns``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
     ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
     """
     from pni.embed import embed_stories
@@ -355,9 +303,6 @@ def cluster_stories(
     from pni.privacy.known import name_index
     from pni.store import runs as runq
     from pni.store import stories as sq
-
-    assign_noise = calibrated(embedder, assign_noise, DEFAULT_ASSIGN_THRESHOLD)
-    merge_threshold = calibrated(embedder, merge_threshold, DEFAULT_MERGE_THRESHOLD)
 
     t0 = time.perf_counter()
     stories = sq.list_stories(db)
@@ -369,9 +314,7 @@ def cluster_stories(
     index.add_names(names)
     texts = [index.redact(s.text) for s in stories]
     cl = cluster_vectors(
-        res.vectors, texts, min_size=min_size, seed=seed, method=method, n_patterns=n_patterns,
-        reducer=reducer, clusterer=clusterer,
-        assign_noise_threshold=assign_noise, merge_threshold=merge_threshold,
+        res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
         eligible=[s.consent != "no" for s in stories],
         label_exclude=name_words(names),
         progress=progress)
@@ -384,9 +327,7 @@ def cluster_stories(
         t = time.perf_counter()
         metrics["stability"] = stability_ari(
             res.vectors, texts, k=stability, seed=seed, fit=subsample_fit(
-                min_size=cl.params["min_size"], method=method, n_patterns=n_patterns,
-                reducer=reducer, clusterer=clusterer,
-                assign_noise_threshold=assign_noise, merge_threshold=merge_threshold))
+                min_size=cl.params["min_size"], n_patterns=n_patterns))
         timings["stability"] = round(time.perf_counter() - t, 4)
     timings["total"] = round(time.perf_counter() - t0, 4)
     params = dict(cl.params)
@@ -407,7 +348,7 @@ def cluster_stories(
     assignments = [
         {"story_id": ids[i], "pattern": int(cl.pattern[i]) or None, "sub": sub_of.get(i),
          "strength": round(float(cl.strength[i]), 4) if cl.pattern[i] else None,
-         "assigned": bool(cl.assigned[i]), "loose": bool(cl.loose[i]),
+         "loose": bool(cl.loose[i]),
          "x": round(float(cl.xy[i, 0]), 5), "y": round(float(cl.xy[i, 1]), 5)}
         for i in range(len(ids))
     ]

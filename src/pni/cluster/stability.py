@@ -1,8 +1,9 @@
 """How stable are the patterns? ``pni cluster --stability K``.
 
-The default pipeline is deterministic (the same seed and stories give the same patterns, and the
-spectral reduction does not even depend on the seed), so rerunning with other seeds alone would
-measure nothing. Each of the K runs therefore clusters a seeded 90% subsample of the stories
+The default pipeline is deterministic (the same seed and stories give the same patterns) and
+already keeps the consensus of several seeded Leiden runs (their agreement is each pattern's
+``stability``), so rerunning with other seeds alone would measure little. Each of the K runs
+therefore clusters a seeded 90% subsample of the stories
 (seed, seed+1, ...); the score is the mean adjusted Rand index over all pairs of runs, computed on
 the stories both runs saw, unclustered stories counted as one group. 1.0: the same partition every
 time; near 0: no more agreement than chance.

@@ -34,9 +34,7 @@ class Embedder(Protocol):
     """What pni needs from an embedding backend.
 
     ``model_id``, ``revision`` and ``backend`` identify the vectors (they go into the cache key);
-    ``max_tokens`` is the window including special tokens. An embedder whose cosines are not on
-    all-MiniLM-L6-v2's scale sets ``thresholds_calibrated = False``, and the pipeline then uses
-    no default cosine threshold (``pni.cluster.pipeline.calibrated``).
+    ``max_tokens`` is the window including special tokens.
     """
 
     model_id: str

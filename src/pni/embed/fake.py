@@ -28,7 +28,6 @@ class FakeEmbedder:
     """Hashed bag of unigrams and bigrams projected to ``dim`` dimensions."""
 
     backend = "fake"
-    thresholds_calibrated = False  # hashed-word cosines are not MiniLM's
 
     def __init__(self, dim: int = 64, max_tokens: int = 256):
         self.dim = dim
