@@ -259,13 +259,14 @@ def quality(backend: str | None, variants: bool) -> None:
 
 
 def scale(backend: str | None) -> None:
-    vec_c, txt_c = corpus_vectors("cfpb", backend)
-    vec_k, txt_k = corpus_vectors("counsel", backend)
-    base = np.vstack([np.load(vec_c), np.load(vec_k)])
-    texts = (json.loads(txt_c.read_text(encoding="utf-8"))["texts"]
-             + json.loads(txt_k.read_text(encoding="utf-8"))["texts"])
-    bvec = CACHE / f"both-{vec_c.stem.split('-', 1)[1]}.npy"
-    btxt = CACHE / "both.json"
+    # all five corpora (10,052 stories) as sources, as bench/cluster_store.py does: with two
+    # corpora (1,918 sources) 100,000 copies came ~52 per source, more than a story's neighbours,
+    # so the graph fell apart into cliques of copies (every clique below the minimum size)
+    paths = [corpus_vectors(name, backend) for name in CORPORA]
+    base = np.vstack([np.load(v) for v, _ in paths])
+    texts = [t for _, p in paths for t in json.loads(p.read_text(encoding="utf-8"))["texts"]]
+    bvec = CACHE / f"all-{paths[0][0].stem.split('-', 1)[1]}.npy"
+    btxt = CACHE / "all.json"
     np.save(bvec, base)
     btxt.write_text(json.dumps({"texts": texts}), encoding="utf-8")
     rows = []
