@@ -91,14 +91,18 @@ def populate(db: Store, n: int = 60, seed: int = 0, collection: str = "Synthetic
     return ids
 
 
-def fake_run(db: Store, ids: list[str], seed: int = 0) -> int:
-    """A cluster run whose patterns are the themes (every 7th story left unclustered)."""
-    themes = list(THEMES)
+def fake_run(db: Store, ids: list[str], seed: int = 0, place: dict[str, int] | None = None) -> int:
+    """A cluster run whose patterns are the themes (every 7th story left unclustered);
+    ``place`` puts the stories it names into the pattern it gives (one past the themes: a fifth
+    pattern, titled "small pattern")."""
+    themes = [*THEMES, *(["small pattern"] if place and max(place.values()) > len(THEMES)
+                         else [])]
     rng = random.Random(seed)
     assignments: list[dict[str, Any]] = []
     members: dict[int, list[str]] = {k + 1: [] for k in range(len(themes))}
     for i, sid in enumerate(ids):
-        number = None if i % 7 == 6 else (i % len(themes)) + 1
+        number = None if i % 7 == 6 else (i % len(THEMES)) + 1
+        number = (place or {}).get(sid, number)
         if number:
             members[number].append(sid)
         assignments.append({"story_id": sid, "pattern": number,
@@ -107,8 +111,8 @@ def fake_run(db: Store, ids: list[str], seed: int = 0) -> int:
                             "sub": (1 + (i // 4) % 2) if number == 1 else None,
                             "x": rng.uniform(-1, 1) + (number or 0), "y": rng.uniform(-1, 1)})
     patterns = [
-        {"number": k, "title": f"{themes[k - 1]} / {THEMES[themes[k - 1]][0]}",
-         "keywords": THEMES[themes[k - 1]][:5], "size": len(m), "exemplars": m[:3],
+        {"number": k, "title": f"{themes[k - 1]} / {THEMES.get(themes[k - 1], ['few'])[0]}",
+         "keywords": THEMES.get(themes[k - 1], ["few"])[:5], "size": len(m), "exemplars": m[:3],
          "teller_mix": {}, "centroid": None, "stability": round(1.0 - 0.05 * k, 2),
          "theme": 1 if k <= 2 else 2,
          "n_loose": sum(1 for a in assignments if a["pattern"] == k and a["loose"])}

@@ -18,16 +18,23 @@ from tests.explore.conftest import add_story
 from tests.helpers import QUESTIONS, fake_run, populate
 
 SMALL = "counselor"
+LIBRARIAN = "librarian"
 
 
-def _school(db: Store) -> None:
+def _school(db: Store, cross: bool = False) -> None:
     """The fixture school plus one group, counselors, of 3 tellers (2 stories each) who all
-    answered alike, so that without suppression the report would single them out."""
+    answered alike, so that without suppression the report would single them out. With
+    ``cross``, small groups only a cross-table shows: 6 librarians (enough as a group), 3 of them
+    in pattern 1 and 3 in pattern 2; a fifth pattern told by 2 tellers; a scale ("trust")
+    answered by 3 tellers; and a scale ("safety") one of whose values only 2 tellers gave."""
     ids = populate(db, 60)
     role = next(x for x in QUESTIONS if x.id == "role")
     with db.transaction():
         q.upsert_question(db, Question(**{**role.model_dump(),
-                                          "options": [*role.options, SMALL]}))
+                                          "options": [*role.options, SMALL, LIBRARIAN]}))
+        for qid in ("trust", "safety"):
+            q.upsert_question(db, Question(id=qid, text=qid.title(), kind="scale", scale_min=1,
+                                           scale_max=5))
     for i in range(6):
         ids.append(add_story(db, f"I remember the day the hall was quiet, number {i}.",
                              teller=f"c-{i % 3}", title=f"Quiet day {i}",
@@ -35,7 +42,22 @@ def _school(db: Store) -> None:
                                       "topics": ["belonging"]},
                              teller_answers={"role": SMALL, "school": "Birchwood Elementary",
                                              "grade_band": "K-2"}))
-    fake_run(db, ids)
+    place: dict[str, int] = {}
+    if cross:
+        for i in range(6):
+            sid = add_story(db, f"The library stayed open late, evening {i}.", teller=f"lib-{i}",
+                            answers={"feeling": "proud", "safety": 4,
+                                     **({"trust": 5} if i < 3 else {})},
+                            teller_answers={"role": LIBRARIAN})
+            ids.append(sid)
+            place[sid] = 1 if i < 3 else 2
+        for i in range(4):
+            sid = add_story(db, f"We rebuilt the garden shed, week {i}.", teller=f"sp-{i % 2}",
+                            answers={"feeling": "hopeful", "safety": 1},
+                            teller_answers={"role": "student"})
+            ids.append(sid)
+            place[sid] = 5
+    fake_run(db, ids, place=place)
 
 
 def _everything(rep: ExploreReport, folder: Path) -> str:
@@ -83,3 +105,81 @@ def test_explore_cli_reads_the_threshold_from_pni_toml(store: Store, store_path:
     assert doc["params"]["min_cell"] == 4 and SMALL not in r.stdout
     assert "groups of fewer than 4 tellers" in r.stderr
     assert "Consent: the text of 6 stories is withheld" in r.stderr
+
+
+def _counts(rep: ExploreReport) -> list[tuple[str, int | None]]:
+    """Every count of a group of tellers the report shows, with where it is."""
+    out: list[tuple[str, int | None]] = []
+    for h in rep.heatmaps:
+        out += [(f"heatmap {h.variable}", c) for row in h.counts for c in row]
+    for pm in rep.voices.patterns:
+        out += [(f"mix {pm.number} {d}", c["stories"]) for d, rows in pm.mix.items()
+                for c in rows]
+    for d in rep.voices.dimensions:
+        out += [(f"voices {d.id}", n) for g in d.groups for n in (g.stories, g.tellers)]
+    for t in rep.tests:
+        out += [(f"test {t.id}", c) for row in t.detail.get("counts", []) for c in row]
+    for qi in rep.integrity.questions:
+        out += [(f"integrity {qi.id}", c) for c in [*qi.distribution.values(),
+                                                    *qi.counts.values()]]
+    for o in rep.observations:
+        out += [(f"observation {o.rank}", o.numbers.get("observed"))]
+    return out
+
+
+def _lines_hidden(mask: list[list[bool]]) -> list[int]:
+    """How many cells each row and column of a table hides."""
+    return [sum(r) for r in mask] + [sum(c) for c in zip(*mask, strict=True)]
+
+
+def test_no_cross_table_count_describes_fewer_than_n_tellers(store: Store,
+                                                             tmp_path: Path) -> None:
+    _school(store, cross=True)
+    open_ = build_report(store, settings=Settings(min_cell=1))
+    small = [(w, c) for w, c in _counts(open_) if c is not None and 0 < c < 5]
+    assert any(w == "heatmap role" for w, _ in small)  # min_cell = 1: nothing hidden
+    assert not any(h.suppressed for h in open_.heatmaps)
+    trust = next(x for x in open_.integrity.questions if x.id == "trust")
+    assert trust.mean == 5 and not trust.suppressed
+    assert any(pm.number == 5 and pm.mix["role"] for pm in open_.voices.patterns)
+
+    rep = build_report(store, settings=Settings(min_cell=5))
+    assert [(w, c) for w, c in _counts(rep) if c is not None and 0 < c < 5] == []
+    role = next(h for h in rep.heatmaps if h.variable == "role")
+    lib = role.cols.index(LIBRARIAN)
+    assert role.counts[0][lib] is None and role.counts[1][lib] is None
+    assert role.residuals[0][lib] is None
+    small_row = role.rows.index(next(p["title"] for p in rep.patterns if p["number"] == 5))
+    assert all(c is None for c in role.counts[small_row])
+    for h in rep.heatmaps:  # no hidden cell alone in its row or column (subtraction)
+        assert 1 not in _lines_hidden(h.suppressed) if h.suppressed else True
+    mix5 = next(pm for pm in rep.voices.patterns if pm.number == 5)
+    assert mix5.suppressed and all(c["stories"] is None for rows in mix5.mix.values()
+                                   for c in rows)
+    assert any(s.a == "pattern 5" and "fewer than 5 tellers" in s.reason for s in rep.skipped)
+    assert not any(t.id.startswith("pattern|5|") for t in rep.tests)
+    trust = next(x for x in rep.integrity.questions if x.id == "trust")
+    assert (trust.mean, trust.median, trust.sd, trust.minimum, trust.distribution) == (
+        None, None, None, None, {})
+    assert trust.suppressed == "not shown: fewer than 5 tellers answered"
+    safety = next(x for x in rep.integrity.questions if x.id == "safety")
+    assert safety.distribution["1"] is None and safety.distribution["4"] is None
+    assert safety.mean is not None
+
+    text = _everything(rep, tmp_path / "out")
+    assert "not shown: fewer than 5 tellers answered" in text
+    md = report_md.render(rep)
+    html = write_report(rep, tmp_path / "r.html", "html")[0].read_text("utf-8")
+    assert "\\<5" in md and "&lt;5" in html
+    with (tmp_path / "out" / "csv" / "voices.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    hidden = [r for r in rows if r["suppressed"] == "True"]
+    assert hidden and all(r["stories"] == "" and r["share"] == "" for r in hidden)
+    with (tmp_path / "out" / "csv" / "integrity.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["question"] in ("trust", "safety")]
+    assert {(r["question"], r["answer"], r["stories"]) for r in rows
+            if r["suppressed"] == "True"} == {("trust", "", ""), ("safety", "1", ""),
+                                              ("safety", "4", "")}
+    doc = json.loads(rep.model_dump_json())
+    hm = next(h for h in doc["heatmaps"] if h["variable"] == "role")
+    assert hm["counts"][0][lib] is None and hm["suppressed"][0][lib] is True

@@ -10,12 +10,15 @@ Stories without a teller count as one teller each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pni.explore.data import ATTRIBUTES, column_for
-from pni.privacy.cells import OTHER
+from pni.privacy.cells import OTHER, hide_table, is_small
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pni.explore.data import ExploreData
 
 
@@ -32,14 +35,43 @@ def _columns(data: ExploreData) -> list[tuple[str, str, str]]:
     return out + [(col, col, label) for col, label in ATTRIBUTES.items()]
 
 
+def tellers(frame: pd.DataFrame) -> pd.Series:
+    """Who told each story of ``frame`` (same index): the teller, else the story itself."""
+    import pandas as pd
+
+    return pd.Series([t if isinstance(t, str) and t else f"story:{s}"
+                      for t, s in zip(frame["teller_id"], frame["story_id"], strict=True)],
+                     index=frame.index, dtype=object)
+
+
+def n_tellers(who: pd.Series, mask: Any) -> int:
+    """How many distinct tellers told the stories ``mask`` selects."""
+    return int(who[mask].nunique())
+
+
+def too_few(who: pd.Series, mask: Any, min_cell: int) -> bool:
+    """Whether the stories ``mask`` selects come from 1 to ``min_cell - 1`` tellers."""
+    return is_small(n_tellers(who, mask), min_cell)
+
+
+def hide_cells(counts: Sequence[Sequence[int]], who: pd.Series, masks: Sequence[Sequence[Any]],
+               min_cell: int, hide_rows: Sequence[bool] = ()) -> list[list[bool]] | None:
+    """The cells of a table to hide (``pni.privacy.cells.hide_table``), ``masks[i][j]`` selecting
+    the stories of cell (i, j); None when nothing is hidden."""
+    if min_cell <= 1:
+        return None
+    tel = [[n_tellers(who, m) for m in row] for row in masks]
+    mask = hide_table(counts, tel, min_cell, hide_rows=hide_rows)
+    return mask if any(any(r) for r in mask) else None
+
+
 def suppress_small(data: ExploreData, min_cell: int) -> list[str]:
     """Merge or drop, in ``data`` (in memory only), the answers held by fewer than ``min_cell``
     tellers; returns one line per question that changed (no answer is named)."""
     f = data.frame
     if f.empty or min_cell <= 1:
         return []
-    who = [t if isinstance(t, str) and t else f"story:{s}"
-           for t, s in zip(f["teller_id"], f["story_id"], strict=True)]
+    who = list(tellers(f))
     lines: list[str] = []
     for qid, col, label in _columns(data):
         if col not in f.columns:

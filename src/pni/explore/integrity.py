@@ -1,11 +1,17 @@
 """Data integrity, looked at before any test: how many stories answered each question, how the
-scales are spread, and tellers whose answers look mechanical (every scale answered the same)."""
+scales are spread, and tellers whose answers look mechanical (every scale answered the same).
+
+Small-cell rule: a scale answered by fewer than ``data.min_cell`` tellers shows no mean, median,
+spread, extremes or distribution (``suppressed`` says why); a bin of its distribution held by
+fewer tellers is hidden (``None``), with a second bin where the total would give it back."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
 
+from pni.explore.cells import n_tellers
+from pni.explore.cells import tellers as teller_keys
 from pni.explore.data import ExploreData, column_for
 from pni.explore.models import Integrity, QuestionIntegrity, TellerIntegrity
 
@@ -23,8 +29,11 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME,
     spreads; flags tellers who answered every scale the same (``min_same`` answers or more)."""
     import numpy as np
 
+    from pni.privacy.cells import hide_counts, is_small
+
     f = data.frame
     n = len(f)
+    who, mc = teller_keys(f), data.min_cell
     qs: list[QuestionIntegrity] = []
     flags: list[str] = []
     for q in data.questions.values():
@@ -39,7 +48,9 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME,
             unanswered=n - answered, unanswered_rate=round((n - answered) / n, 4) if n else 0.0)
         if q.kind == "scale":
             x = s.dropna().to_numpy(dtype=float)
-            if x.size:
+            if x.size and is_small(n_tellers(who, s.notna()), mc):
+                item.suppressed = f"not shown: fewer than {mc} tellers answered"
+            elif x.size:
                 c = Counter(_fmt(v) for v in x)
                 lo = q.scale_min if q.scale_min is not None else float(x.min())
                 hi = q.scale_max if q.scale_max is not None else float(x.max())
@@ -48,7 +59,10 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME,
                     dist = {_fmt(v): 0 for v in np.arange(lo, hi + 1)}
                 for k in sorted(c, key=float):
                     dist[k] = dist.get(k, 0) + c[k]
-                item.distribution = dict(sorted(dist.items(), key=lambda kv: float(kv[0])))
+                dist = dict(sorted(dist.items(), key=lambda kv: float(kv[0])))
+                held = {k: n_tellers(who, s.map(lambda v, k=k: v == v and _fmt(v) == k))
+                        for k in dist}
+                item.distribution = hide_counts(dist, held, mc)
                 item.mean = round(float(x.mean()), 3)
                 item.median = round(float(np.median(x)), 3)
                 item.sd = round(float(x.std(ddof=1)), 3) if x.size > 1 else None
@@ -148,9 +162,14 @@ def _tellers(data: ExploreData, min_same: int) -> list[TellerIntegrity]:
 
 
 def answer_rows(item: QuestionIntegrity) -> list[dict[str, Any]]:
-    """Flat rows (for CSV): one per answer or scale value."""
-    src = item.distribution if item.kind == "scale" else item.counts
+    """Flat rows (for CSV): one per answer or scale value; a hidden count is None with
+    ``suppressed`` true, and a scale shown not at all is one row saying why."""
+    if item.suppressed:
+        return [{"question": item.id, "kind": item.kind, "answer": "", "stories": None,
+                 "declared": True, "suppressed": True, "note": item.suppressed}]
+    src: dict[str, int | None] = dict(item.distribution if item.kind == "scale" else item.counts)
     return [{"question": item.id, "kind": item.kind, "answer": k, "stories": v,
-             "declared": item.kind == "scale" or k not in item.undeclared}
+             "declared": item.kind == "scale" or k not in item.undeclared,
+             "suppressed": v is None}
             for k, v in src.items()]
 

@@ -7,6 +7,9 @@
   scale x choice (Mann-Whitney for each pair of answers, Kruskal-Wallis across answers).
 
 Groups smaller than the minimum subset size are not tested (the comparison is listed as skipped).
+Small-cell rule (``data.min_cell``): a pattern, or a group of scale answers, from fewer than
+``min_cell`` tellers is not tested; a contingency cell from fewer than ``min_cell`` tellers (and
+its complement, see ``pni.privacy.cells``) shows ``None`` for its count and residual.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from pni.explore import stats as st
+from pni.explore.cells import hide_cells, tellers, too_few
 from pni.explore.data import ExploreData, Variable, values
 from pni.explore.models import Skipped, TestResult
 
@@ -50,13 +54,22 @@ def _round(x: float, nd: int = 4) -> float:
 
 def _contingency_test(*, lens: str, kind: str, id_: str, a: str, b: str, a_label: str,
                       b_label: str, row_names: list[str], col_names: list[str],
-                      table: list[list[int]], extra: dict[str, Any]) -> TestResult | None:
+                      table: list[list[int]], extra: dict[str, Any],
+                      hide: list[list[bool]] | None = None) -> TestResult | None:
     res = st.chi_square(table)
     if res is None:
         return None
     rows = [row_names[i] for i in res.rows_kept]
     cols = [col_names[j] for j in res.cols_kept]
-    counts = [[table[i][j] for j in res.cols_kept] for i in res.rows_kept]
+    counts: list[list[int | None]] = [[table[i][j] for j in res.cols_kept] for i in res.rows_kept]
+    residuals: list[list[float | None]] = [[_round(e, 3) for e in r] for r in res.residuals]
+    if hide is not None:
+        kept = [[hide[i][j] for j in res.cols_kept] for i in res.rows_kept]
+        counts = [[None if h else c for c, h in zip(r, m, strict=True)]
+                  for r, m in zip(counts, kept, strict=True)]
+        residuals = [[None if h else c for c, h in zip(r, m, strict=True)]
+                     for r, m in zip(residuals, kept, strict=True)]
+        extra = {**extra, "suppressed": kept}
     shape = (len(rows), len(cols))
     cells = shape[0] * shape[1]
     note = None
@@ -65,8 +78,8 @@ def _contingency_test(*, lens: str, kind: str, id_: str, a: str, b: str, a_label
                 + ("; Fisher's exact test used" if res.test == "fisher" else "; read with care"))
     detail = {"rows": rows, "cols": cols, "counts": counts,
               "expected": [[_round(e, 3) for e in r] for r in res.expected],
-              "residuals": [[_round(e, 3) for e in r] for r in res.residuals],
-              "dof": res.dof, "odds_ratio": res.odds_ratio, **extra}
+              "residuals": residuals, "dof": res.dof,
+              "odds_ratio": res.odds_ratio if hide is None else None, **extra}
     return TestResult(
         id=id_, lens=lens, kind=kind, test=res.test, a=a, b=b, a_label=a_label, b_label=b_label,
         statistic=_round(res.statistic), statistic_name="chi2", p=res.p,
@@ -122,11 +135,16 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
     if rf.empty or not data.patterns:
         return out
     numbers = rf["pattern_number"]
+    who, mc = tellers(rf), data.min_cell
     for p in data.patterns:
         n, title = int(p["number"]), str(p["title"])
         pname = f"pattern {n}"
         plabel = f'pattern "{title}"'
         inside = (numbers == n).fillna(False).to_numpy(dtype=bool)
+        if too_few(who, inside, mc):
+            out.skipped.append(Skipped(lens="pattern", kind="pattern", a=pname, b="*",
+                                       reason=f"fewer than {mc} tellers (small-cell rule)"))
+            continue
         if int(inside.sum()) < min_pattern:
             out.skipped.append(Skipped(lens="pattern", kind="pattern", a=pname, b="*",
                                        reason=f"{int(inside.sum())} stories < {min_pattern}"))
@@ -138,8 +156,9 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
             levels = _levels(var, vals)
             if len(levels) < 2:
                 continue
-            table = [[int(((vals == lv).to_numpy() & have & row).sum()) for lv in levels]
+            masks = [[(vals == lv).to_numpy() & have & row for lv in levels]
                      for row in (inside, ~inside)]
+            table = [[int(m.sum()) for m in r] for r in masks]
             if sum(table[0]) < min_pattern or sum(table[1]) < min_pattern:
                 out.skipped.append(Skipped(lens="pattern", kind="pattern_choice", a=pname,
                                            b=var.id, reason="too few answers"))
@@ -149,7 +168,8 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
                 b=var.id, a_label=plabel, b_label=var.label, row_names=[title, "rest"],
                 col_names=levels, table=table, extra={**extra, "about": var.about,
                                                       "question": var.question,
-                                                      "option": var.option})
+                                                      "option": var.option},
+                hide=hide_cells(table, who, masks, mc))
             if t is None:
                 out.skipped.append(Skipped(lens="pattern", kind="pattern_choice", a=pname,
                                            b=var.id, reason="one answer only"))
@@ -161,7 +181,8 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
 
             ok = ~np.isnan(vals)
             xa, xb = vals[ok & inside], vals[ok & ~inside]
-            if xa.size < min_pattern or xb.size < min_pattern:
+            if (xa.size < min_pattern or xb.size < min_pattern
+                    or too_few(who, ok & inside, mc) or too_few(who, ok & ~inside, mc)):
                 out.skipped.append(Skipped(lens="pattern", kind="pattern_scale", a=pname,
                                            b=var.id, reason="too few answers"))
                 continue
@@ -176,8 +197,9 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
     for var in data.scale_variables():
         groups: dict[str, Any] = {}
         for p in data.patterns:
-            xs = rf.loc[(numbers == p["number"]).fillna(False), var.id].dropna().to_numpy()
-            if xs.size >= min_pattern:
+            sel = (numbers == p["number"]).fillna(False) & rf[var.id].notna()
+            xs = rf.loc[sel, var.id].to_numpy()
+            if xs.size >= min_pattern and not too_few(who, sel, mc):
                 groups[str(p["title"])] = xs
         if len(groups) < 3:
             out.skipped.append(Skipped(lens="pattern", kind="patterns_scale", a="patterns",
@@ -201,6 +223,7 @@ def answer_lens(data: ExploreData, *, min_subset: int = DEFAULT_MIN_SUBSET) -> L
     choices = data.choice_variables()
     scales = data.scale_variables()
     series = {v.id: values(data, v) for v in choices}
+    who, mc = tellers(f), data.min_cell
 
     for va, vb in combinations(choices, 2):
         if va.question == vb.question:
@@ -222,11 +245,13 @@ def answer_lens(data: ExploreData, *, min_subset: int = DEFAULT_MIN_SUBSET) -> L
             out.skipped.append(Skipped(lens="answer", kind="choice_choice", a=va.id, b=vb.id,
                                        reason=f"{int(both.sum())} stories < {min_subset}"))
             continue
-        table = [[int(((sa == x) & (sb == y)).to_numpy()[both].sum()) for y in lb] for x in la]
+        masks = [[((sa == x) & (sb == y)).to_numpy() & both for y in lb] for x in la]
+        table = [[int(m.sum()) for m in r] for r in masks]
         t = _contingency_test(
             lens="answer", kind="choice_choice", id_=f"answer|{va.id}|{vb.id}", a=va.id, b=vb.id,
             a_label=va.label, b_label=vb.label, row_names=la, col_names=lb, table=table,
-            extra={"about_a": va.about, "about_b": vb.about})
+            extra={"about_a": va.about, "about_b": vb.about},
+            hide=hide_cells(table, who, masks, mc))
         if t is not None:
             out.tests.append(t)
 
@@ -252,9 +277,11 @@ def answer_lens(data: ExploreData, *, min_subset: int = DEFAULT_MIN_SUBSET) -> L
         for vc in choices:
             s = series[vc.id]
             have = s.notna().to_numpy() & okx
-            groups = {lv: x[have & (s == lv).to_numpy()] for lv in _levels(vc, s[have])}
-            big = {k: g for k, g in groups.items() if g.size >= min_subset}
-            small = [k for k, g in groups.items() if g.size < min_subset]
+            in_group = {lv: have & (s == lv).to_numpy() for lv in _levels(vc, s[have])}
+            groups = {lv: x[m] for lv, m in in_group.items()}
+            big = {k: g for k, g in groups.items()
+                   if g.size >= min_subset and not too_few(who, in_group[k], mc)}
+            small = [k for k in groups if k not in big]
             if len(groups) < 2:
                 continue
             if len(big) < 2:

@@ -72,13 +72,14 @@ class QuestionIntegrity(BaseModel):
     unanswered_rate: float
     counts: dict[str, int] = Field(default_factory=dict)     # answer -> stories (choice kinds)
     undeclared: list[str] = Field(default_factory=list)      # answers not among the options
-    distribution: dict[str, int] = Field(default_factory=dict)  # scale value -> stories
+    distribution: dict[str, int | None] = Field(default_factory=dict)  # value -> stories
     mean: float | None = None
     median: float | None = None
     sd: float | None = None
     minimum: float | None = None
     maximum: float | None = None
     out_of_range: int = 0
+    suppressed: str | None = None   # why no statistic is shown (small-cell rule)
 
 
 class TellerIntegrity(BaseModel):
@@ -118,11 +119,14 @@ class VoiceDimension(BaseModel):
 
 
 class PatternMix(BaseModel):
-    """One pattern's teller mix against the whole, per dimension."""
+    """One pattern's teller mix against the whole, per dimension. Under the small-cell rule a
+    cell's ``stories``, ``share`` and ``ratio`` are None and its ``suppressed`` true; a pattern
+    told by fewer than ``min_cell`` tellers has every cell so, and ``suppressed`` true."""
 
     number: int
     title: str
     size: int
+    suppressed: bool = False
     mix: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
 
@@ -150,8 +154,9 @@ class Heatmap(BaseModel):
     label: str
     rows: list[str]
     cols: list[str]
-    counts: list[list[int]]
-    residuals: list[list[float]]
+    counts: list[list[int | None]]       # None: hidden by the small-cell rule
+    residuals: list[list[float | None]]
+    suppressed: list[list[bool]] = Field(default_factory=list)
 
 
 class ExploreReport(BaseModel):

@@ -11,6 +11,7 @@ the others are counted in its numbers as ``related_tests``.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -176,20 +177,22 @@ def _num(x: float) -> str:
 
 
 # -- observation builders --------------------------------------------------------------------------
-def _pick_cell(t: TestResult, row: int | None, prefer_yes: tuple[bool, bool]) -> tuple[int, int]:
+def _pick_cell(t: TestResult, row: int | None,
+               prefer_yes: tuple[bool, bool]) -> tuple[int, int] | None:
     """The cell that departs most from independence, over-represented first (largest adjusted
-    residual); for multi-choice indicators only the "selected" row or column."""
+    residual); for multi-choice indicators only the "selected" row or column. Never a cell the
+    small-cell rule hid (None when every cell is hidden)."""
     d = t.detail
     res = d["residuals"]
     rows = range(len(d["rows"])) if row is None else [row]
-    best, where = -float("inf"), (0, 0)
+    best, where = -float("inf"), None
     for i in rows:
         if prefer_yes[0] and d["rows"][i] != YES and YES in d["rows"]:
             continue
         for j in range(len(d["cols"])):
             if prefer_yes[1] and d["cols"][j] != YES and YES in d["cols"]:
                 continue
-            if res[i][j] > best:
+            if res[i][j] is not None and res[i][j] > best:
                 best, where = res[i][j], (i, j)
     return where
 
@@ -203,20 +206,23 @@ def _rate_sentence(lead: str, pred: str, obs: int, total: int, exp: float) -> st
             f"({obs} of {total}; expected {_num(exp)}).")
 
 
-def _obs_pattern_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_pattern_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation | None:
     d = t.detail
     var = data.variable(t.b)
-    i, j = _pick_cell(t, 0, (False, var.option is not None))
+    cell = _pick_cell(t, 0, (False, var.option is not None))
+    if cell is None:
+        return None
+    i, j = cell
     answer = d["cols"][j]
     obs, exp = d["counts"][i][j], d["expected"][i][j]
-    total = sum(d["counts"][0])
+    rf = data.run_frame()
+    vals = values(data, var, rf)
+    inside = (rf["pattern_number"] == d["pattern_number"]).fillna(False)
+    total = int((inside & vals.notna()).sum())
     title = d["pattern_title"]
     lead = f"stories in pattern {_q(title)}"
     text = _rate_sentence(lead, predicate(var, answer), obs, total, exp)
-    rf = data.run_frame()
-    vals = values(data, var, rf)
-    ids = rf.loc[(rf["pattern_number"] == d["pattern_number"]).fillna(False) & (vals == answer),
-                 "story_id"].tolist()
+    ids = rf.loc[inside & (vals == answer), "story_id"].tolist()
     more = "more often" if obs >= exp else "less often"
     shown = var.option if var.option is not None else answer
     fields = {"pattern": title, "question": var.label.rsplit(": ", 1)[0], "answer": shown,
@@ -228,15 +234,18 @@ def _obs_pattern_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Obs
     return _make(t, text, numbers, ids, tpl.interpretations(key, "pattern_choice", fields))
 
 
-def _obs_choice_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_choice_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation | None:
     d = t.detail
     va, vb = data.variable(t.a), data.variable(t.b)
-    i, j = _pick_cell(t, None, (va.option is not None, vb.option is not None))
+    cell = _pick_cell(t, None, (va.option is not None, vb.option is not None))
+    if cell is None:
+        return None
+    i, j = cell
     ans_a, ans_b = d["rows"][i], d["cols"][j]
     obs, exp = d["counts"][i][j], d["expected"][i][j]
-    total = sum(d["counts"][i])
-    text = _rate_sentence(subject(va, ans_a), predicate(vb, ans_b), obs, total, exp)
     sa, sb = values(data, va), values(data, vb)
+    total = int(((sa == ans_a) & sb.notna()).sum())
+    text = _rate_sentence(subject(va, ans_a), predicate(vb, ans_b), obs, total, exp)
     ids = data.frame.loc[(sa == ans_a) & (sb == ans_b), "story_id"].tolist()
     key = "choice_choice"
     (sv, s_ans), (tv, t_ans) = (va, ans_a), (vb, ans_b)
@@ -347,7 +356,7 @@ def _obs_scale_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Obser
                  tpl.interpretations("scale_choice", "scale_choice", fields))
 
 
-BUILDERS = {
+BUILDERS: dict[str, Callable[[TestResult, ExploreData, Templates], Observation | None]] = {
     "pattern_choice": _obs_pattern_choice,
     "pattern_scale": _obs_pattern_scale,
     "patterns_scale": _obs_patterns_scale,
@@ -402,6 +411,8 @@ def make_observations(tests: list[TestResult], data: ExploreData, templates: Tem
             prior.numbers["related_tests"] = prior.numbers.get("related_tests", 0) + 1
             continue
         ob = BUILDERS[t.kind](t, data, templates)
+        if ob is None:  # every cell of the test hidden by the small-cell rule
+            continue
         if len(ob.interpretations) < MIN_INTERPRETATIONS:  # the templates guarantee this
             raise DataError(f"fewer than {MIN_INTERPRETATIONS} interpretations for {t.kind}",
                             file=templates.source)

@@ -221,14 +221,19 @@ def _map_points(data: ExploreData, shown: dict[str, dict[str, str]]) -> list[Map
 
 
 def _heatmaps(data: ExploreData) -> list[Heatmap]:
-    """Patterns x answers for each choice, boolean and multi-choice question (descriptive)."""
+    """Patterns x answers for each choice, boolean and multi-choice question (descriptive); the
+    cells the small-cell rule hides (a pattern of too few tellers: its whole row) are None."""
     import numpy as np
 
+    from pni.explore.cells import hide_cells, tellers, too_few
     from pni.explore.stats import adjusted_residuals
 
     rf = data.run_frame()
     if rf.empty or not data.patterns:
         return []
+    who = tellers(rf)
+    rows = [(rf["pattern_number"] == p["number"]).fillna(False) for p in data.patterns]
+    small = [too_few(who, r, data.min_cell) for r in rows]
     out = []
     for q in data.questions.values():
         if q.kind not in ("choice", "boolean", "multi-choice") or q.about not in ("story", "teller"):
@@ -239,22 +244,28 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
             for x in (v if isinstance(v, list) else [v]):
                 if x not in opts:
                     opts.append(x)
-        counts = []
-        for p in data.patterns:
-            s = rf.loc[(rf["pattern_number"] == p["number"]).fillna(False), col]
-            counts.append([int(s.map(lambda v, o=o: o in v if isinstance(v, list) else v == o)
-                               .sum()) for o in opts])
-        t = np.asarray(counts, dtype=float)
+        has = [rf[col].map(lambda v, o=o: o in v if isinstance(v, list) else v == o)
+               for o in opts]
+        t = np.asarray([[int((r & h).sum()) for h in has] for r in rows], dtype=float)
         keep = [j for j in range(t.shape[1]) if t[:, j].sum() > 0]
         if len(keep) < 2 or t.sum() == 0:
             continue
         t = t[:, keep]
         exp = np.outer(t.sum(axis=1), t.sum(axis=0)) / t.sum()
-        res = adjusted_residuals(t, exp)
+        res = np.round(adjusted_residuals(t, exp), 2).tolist()
+        whole: list[list[int]] = t.astype(int).tolist()
+        counts: list[list[int | None]] = [list(r) for r in whole]
+        hide = hide_cells(whole, who, [[r & has[j] for j in keep] for r in rows],
+                          data.min_cell, hide_rows=small)
+        if hide is not None:
+            counts = [[None if h else c for c, h in zip(cr, hr, strict=True)]
+                      for cr, hr in zip(counts, hide, strict=True)]
+            res = [[None if h else c for c, h in zip(cr, hr, strict=True)]
+                   for cr, hr in zip(res, hide, strict=True)]
         out.append(Heatmap(variable=q.id, label=q.text,
                            rows=[str(p["title"]) for p in data.patterns],
-                           cols=[opts[j] for j in keep], counts=t.astype(int).tolist(),
-                           residuals=np.round(res, 2).tolist()))
+                           cols=[opts[j] for j in keep], counts=counts, residuals=res,
+                           suppressed=hide or []))
     return out
 
 

@@ -1,10 +1,15 @@
 """Diversity of voices: who told the stories (per teller question, collection and source kind),
-which declared groups told few or none, and each pattern's teller mix against the whole."""
+which declared groups told few or none, and each pattern's teller mix against the whole.
+
+Small-cell rule: a pattern told by fewer than ``data.min_cell`` tellers gets no mix; a cell of
+a mix (pattern x group) held by fewer tellers is hidden, with the cells that would give it back
+(``pni.privacy.cells.hide_table``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pni.explore.cells import hide_cells, tellers, too_few
 from pni.explore.data import ATTRIBUTES, ExploreData, column_for
 from pni.explore.models import PatternMix, VoiceDimension, VoiceGroup, Voices
 
@@ -64,23 +69,34 @@ def voices(data: ExploreData, *, few: int = DEFAULT_FEW) -> Voices:
             flags.append(f"{label}: {dim.unanswered} of {n} stories have no answer")
         dims.append(dim)
 
-    mixes: list[PatternMix] = []
+    return Voices(few=few, dimensions=dims, patterns=_mixes(data, dims), flags=flags)
+
+
+def _mixes(data: ExploreData, dims: list[VoiceDimension]) -> list[PatternMix]:
     rf = data.run_frame()
-    for p in data.patterns:
-        inside = rf.loc[(rf["pattern_number"] == p["number"]).fillna(False)]
-        size = len(inside)
-        pm = PatternMix(number=int(p["number"]), title=str(p["title"]), size=size)
-        for dim in dims:
-            col = column_for(dim.id) if dim.id not in ATTRIBUTES else dim.id
+    who, mc = tellers(rf), data.min_cell
+    inside = [(rf["pattern_number"] == p["number"]).fillna(False) for p in data.patterns]
+    small = [too_few(who, m, mc) for m in inside]
+    mixes = [PatternMix(number=int(p["number"]), title=str(p["title"]), size=int(m.sum()),
+                        suppressed=s) for p, m, s in zip(data.patterns, inside, small, strict=True)]
+    for dim in dims:
+        col = column_for(dim.id) if dim.id not in ATTRIBUTES else dim.id
+        member = [_members(rf[col], g.value) for g in dim.groups]
+        masks = [[m & g for g in member] for m in inside]
+        table = [[int(c.sum()) for c in r] for r in masks]
+        hide = hide_cells(table, who, masks, mc, hide_rows=small)
+        for i, pm in enumerate(mixes):
             rows = []
-            for g in dim.groups:
-                k = int(_members(inside[col], g.value).sum())
-                whole = int(_members(rf[col], g.value).sum())
-                share = k / size if size else 0.0
+            for j, g in enumerate(dim.groups):
+                k, whole = table[i][j], int(member[j].sum())
+                share = k / pm.size if pm.size else 0.0
                 whole_share = whole / len(rf) if len(rf) else 0.0
-                rows.append({"value": g.value, "stories": k, "share": round(share, 4),
-                             "whole_share": round(whole_share, 4),
-                             "ratio": round(share / whole_share, 2) if whole_share else None})
+                row: dict[str, Any] = {
+                    "value": g.value, "stories": k, "share": round(share, 4),
+                    "whole_share": round(whole_share, 4),
+                    "ratio": round(share / whole_share, 2) if whole_share else None}
+                if pm.suppressed or (hide is not None and hide[i][j]):
+                    row |= {"stories": None, "share": None, "ratio": None, "suppressed": True}
+                rows.append(row)
             pm.mix[dim.id] = rows
-        mixes.append(pm)
-    return Voices(few=few, dimensions=dims, patterns=mixes, flags=flags)
+    return mixes

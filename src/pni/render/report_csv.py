@@ -5,7 +5,9 @@
 - ``integrity.csv``: stories per answer (or scale value) for every question;
 - ``voices.csv``: stories and tellers per group, and each pattern's share per group;
 - ``notes.csv``: the report's notes (consent, redaction, the small-cell threshold applied).
-"""
+
+A count the small-cell rule hides is an empty cell with ``suppressed`` true
+(``pni.privacy.cells``)."""
 
 from __future__ import annotations
 
@@ -62,7 +64,7 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
             integ.append({**r, "text": q.text, "about": q.about, "answered": q.answered,
                           "unanswered": q.unanswered})
     _write(paths[2], ["question", "text", "kind", "about", "answer", "stories", "declared",
-                      "answered", "unanswered"], integ)
+                      "answered", "unanswered", "suppressed", "note"], integ)
 
     voices: list[dict[str, Any]] = []
     for dim in report.voices.dimensions:
@@ -75,8 +77,9 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
             for c in rows:
                 voices.append({"dimension": dim_id, "pattern": f"{pm.number}. {pm.title}",
                                "group": c["value"], "stories": c["stories"], "share": c["share"],
-                               "whole_share": c["whole_share"], "ratio": c["ratio"]})
+                               "whole_share": c["whole_share"], "ratio": c["ratio"],
+                               "suppressed": bool(c.get("suppressed"))})
     _write(paths[3], ["dimension", "label", "pattern", "group", "stories", "tellers", "share",
-                      "whole_share", "ratio", "flag"], voices)
+                      "whole_share", "ratio", "flag", "suppressed"], voices)
     _write(paths[4], ["note"], [{"note": n} for n in report.notes])
     return paths

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
+from pni.privacy.cells import hidden_text
+
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport, Heatmap, MapPoint
 
@@ -82,20 +84,22 @@ def svg_bars(counts: dict[str, int], width: int = 460, bar: int = 18) -> Markup:
     return Markup("".join(parts))
 
 
-def svg_histogram(distribution: dict[str, int], width: int = 360, height: int = 140) -> Markup:
-    """Vertical bars for a scale's answers, one per value."""
+def svg_histogram(distribution: dict[str, int | None], width: int = 360, height: int = 140,
+                  hidden: str = "") -> Markup:
+    """Vertical bars for a scale's answers, one per value (a hidden count: no bar, ``hidden``)."""
     if not distribution:
         return Markup("")
     n = len(distribution)
-    top = max(distribution.values()) or 1
+    top = max((v for v in distribution.values() if v is not None), default=0) or 1
     bw = (width - 20) / n
     base = height - 20
     parts = [f'<svg class="hist" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}">',
              f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" class="axis"/>']
-    for i, (k, v) in enumerate(distribution.items()):
+    for i, (k, count) in enumerate(distribution.items()):
         x = 10 + i * bw
-        bh = (base - 16) * v / top
+        v = escape(hidden if count is None else str(count))
+        bh = (base - 16) * (count or 0) / top
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - bh:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" '
             f'class="bar"><title>{escape(k)}: {v}</title></rect>'
@@ -116,8 +120,9 @@ def residual_colour(r: float) -> str:
     return f"rgb({int(255 - 175 * t)},{int(255 - 110 * t)},255)"
 
 
-def svg_heatmap(hm: Heatmap, cell: int = 46) -> Markup:
-    """Patterns x answers: counts in the cells, colour by adjusted residual."""
+def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
+    """Patterns x answers: counts in the cells, colour by adjusted residual; a hidden cell is grey
+    and reads ``hidden``."""
     left = 190
     top = 80
     w = left + cell * len(hm.cols) + 80
@@ -139,12 +144,17 @@ def svg_heatmap(hm: Heatmap, cell: int = 46) -> Markup:
             res = hm.residuals[i][j]
             n = hm.counts[i][j]
             x = left + j * cell
+            if n is None or res is None:
+                fill, shown, what = "#eee", escape(hidden), "fewer tellers than the small-cell rule"
+            else:
+                fill, shown = residual_colour(res), escape(str(n))
+                what = f"{n} stories, adjusted residual {res:+.1f}"
             parts.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
-                f'fill="{residual_colour(res)}"><title>{escape(r)} / {escape(hm.cols[j])}: '
-                f'{n} stories, adjusted residual {res:+.1f}</title></rect>'
+                f'fill="{fill}"><title>{escape(r)} / {escape(hm.cols[j])}: '
+                f'{what}</title></rect>'
                 f'<text x="{x + cell / 2 - 1:.1f}" y="{y + ch * 0.62:.1f}" '
-                f'text-anchor="middle">{n}</text>')
+                f'text-anchor="middle">{shown}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -186,6 +196,7 @@ def render(report: ExploreReport) -> str:
     tpl = env.get_template("report.html.j2")
     flagged = [t for t in report.integrity.tellers_detail if t.same_answer]
     return tpl.render(r=report, flagged_tellers=flagged,
+                      hidden=hidden_text(int(report.params.get("min_cell", 1))),
                       notable=sum(1 for t in report.tests if t.notable))
 
 

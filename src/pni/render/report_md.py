@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pni.privacy.cells import hidden_text, shown_count
 from pni.render.markdown import md_inline as md_escape
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ def render(report: ExploreReport) -> str:
              f"{r.generated_at} by pni {r.pni_version}.")
     L += [meta, ""]
     p = r.params
+    mc = int(p.get("min_cell", 1))
     L += [f"Settings: minimum subset {p['min_subset']} stories (answer lens), minimum pattern "
           f"{p['min_pattern']} stories (pattern lens), q <= {p['q_threshold']}"
           + (f"; lumped: {'; '.join(p['lumps'])}" if p.get("lumps") else "") + ".", ""]
@@ -65,8 +67,8 @@ def render(report: ExploreReport) -> str:
                   f"{q.unanswered} ({q.unanswered_rate:.0%})",
                   "" if q.mean is None else _n(q.mean), "" if q.median is None else _n(q.median),
                   "" if q.sd is None else _n(q.sd),
-                  ", ".join(f"{k}: {v}" for k, v in (q.distribution if q.kind == "scale"
-                                                      else q.counts).items())]
+                  q.suppressed or ", ".join(f"{k}: {shown_count(v, mc)}" for k, v in (
+                      q.distribution if q.kind == "scale" else q.counts).items())]
                  for q in ig.questions])
     same = [t for t in ig.tellers_detail if t.same_answer]
     if same:
@@ -113,11 +115,14 @@ def render(report: ExploreReport) -> str:
 
     if r.heatmaps:
         L += ["## 4. Patterns x answers", "",
-              "Stories per pattern and answer (adjusted residual in brackets).", ""]
+              "Stories per pattern and answer (adjusted residual in brackets); "
+              f"{hidden_text(mc)}: fewer than {mc} tellers, or a cell that would give one back.",
+              ""]
         for h in r.heatmaps:
             L += [f"**{md_escape(h.label)}**", ""]
             L += _table(["Pattern", *h.cols],
-                        [[row, *[f"{c} ({res:+.1f})" for c, res in
+                        [[row, *[hidden_text(mc) if c is None or res is None else
+                                 f"{c} ({res:+.1f})" for c, res in
                                  zip(h.counts[i], h.residuals[i], strict=True)]]
                          for i, row in enumerate(h.rows)])
 
@@ -136,8 +141,9 @@ def render(report: ExploreReport) -> str:
         for d in v.dimensions:
             if len(d.groups) < 2:
                 continue
-            rows = [[f"{pm.number}. {pm.title}", *[f"{c['share']:.0%}" for c in pm.mix[d.id]]]
-                    for pm in v.patterns]
+            rows = [[f"{pm.number}. {pm.title}",
+                     *[hidden_text(mc) if c["share"] is None else f"{c['share']:.0%}"
+                       for c in pm.mix[d.id]]] for pm in v.patterns]
             rows.append(["all stories of the run",
                          *[f"{c['whole_share']:.0%}" for c in v.patterns[0].mix[d.id]]])
             L += _table([d.label, *[g.value for g in d.groups]], rows)
