@@ -168,3 +168,48 @@ def hdbscan_run(db: Store, ids: list[str], embedder: Any, assign_noise: float | 
     return runq.save_run(db, params=params, seed=0, versions={"hdbscan": "0.8.40"},
                          timings={"total": 1.0}, metrics=metrics, patterns=patterns,
                          assignments=assignments)
+
+
+SMALL = "counselor"  # a role held by 3 tellers in ``small_groups``
+LIBRARIAN = "librarian"  # a role of 6 tellers, 3 in pattern 1 and 3 in pattern 2
+
+
+def small_groups(db: Store, cross: bool = False) -> None:
+    """A store with a run, for the small-cell rule: The fixture school plus one group, counselors, of 3 tellers (2 stories each) who all
+    answered alike, so that without suppression the report would single them out. With
+    ``cross``, small groups only a cross-table shows (the fifth pattern is number 5): 6 librarians (enough as a group), 3 of them
+    in pattern 1 and 3 in pattern 2; a fifth pattern told by 2 tellers; a scale ("trust")
+    answered by 3 tellers; and a scale ("safety") one of whose values only 2 tellers gave."""
+    from tests.explore.conftest import add_story
+
+    ids = populate(db, 60)
+    role = next(x for x in QUESTIONS if x.id == "role")
+    with db.transaction():
+        q.upsert_question(db, Question(**{**role.model_dump(),
+                                          "options": [*role.options, SMALL, LIBRARIAN]}))
+        for qid in ("trust", "safety"):
+            q.upsert_question(db, Question(id=qid, text=qid.title(), kind="scale", scale_min=1,
+                                           scale_max=5))
+    for i in range(6):
+        ids.append(add_story(db, f"I remember the day the hall was quiet, number {i}.",
+                             teller=f"c-{i % 3}", title=f"Quiet day {i}",
+                             answers={"feeling": "hurt", "belonging": 1, "listened_to": False,
+                                      "topics": ["belonging"]},
+                             teller_answers={"role": SMALL, "school": "Birchwood Elementary",
+                                             "grade_band": "K-2"}))
+    place: dict[str, int] = {}
+    if cross:
+        for i in range(6):
+            sid = add_story(db, f"The library stayed open late, evening {i}.", teller=f"lib-{i}",
+                            answers={"feeling": "proud", "safety": 4,
+                                     **({"trust": 5} if i < 3 else {})},
+                            teller_answers={"role": LIBRARIAN})
+            ids.append(sid)
+            place[sid] = 1 if i < 3 else 2
+        for i in range(4):
+            sid = add_story(db, f"We rebuilt the garden shed, week {i}.", teller=f"sp-{i % 2}",
+                            answers={"feeling": "hopeful", "safety": 1},
+                            teller_answers={"role": "student"})
+            ids.append(sid)
+            place[sid] = 5
+    fake_run(db, ids, place=place)

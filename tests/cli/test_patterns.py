@@ -114,3 +114,40 @@ def test_assignments_flag_loose(sdb: Path) -> None:
     r = runner.invoke(app, ["patterns", "assignments", "--store", str(sdb), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert {"loose", "sub"} <= set(rows[0]) and any(x["loose"] == "true" for x in rows)
+
+
+def test_teller_mix_hides_small_groups_in_every_format(tmp_path: Path) -> None:
+    import re
+
+    from pni.settings import Settings, save_settings
+    from pni.store import runs as runq
+    from tests.helpers import LIBRARIAN, small_groups
+
+    p = tmp_path / "pni.db"
+    with Store.open(p) as db:
+        small_groups(db, cross=True)
+        ids = {x["number"]: x["id"] for x in runq.list_patterns(db, 1)}
+
+    def show(number: int, fmt: str) -> str:
+        r = runner.invoke(app, ["patterns", "show", str(ids[number]), "--store", str(p),
+                                "--format", fmt])
+        assert r.exit_code == 0, r.stderr
+        return r.stdout
+
+    small = re.compile(r"(student|teacher|parent|leader|librarian|counselor|other)\D{0,4}[1-4]\b")
+    save_settings(Settings(min_cell=1), tmp_path / "pni.toml")
+    assert re.search(rf"{LIBRARIAN}\D{{0,4}}3\b", show(1, "json"))  # min_cell = 1: as told
+    save_settings(Settings(min_cell=5), tmp_path / "pni.toml")
+    for fmt in ("table", "json", "jsonl", "csv"):
+        for number in (1, 5):
+            out = show(number, fmt)
+            assert not small.search(out), (fmt, number, out)
+    one = json.loads(show(1, "json"))["pattern"]
+    assert one["min_cell"] == 5 and one["suppressed"] is False  # merged, nothing hidden
+    assert "other" in one["teller_mix"]["role"] and LIBRARIAN not in one["teller_mix"]["role"]
+    five = json.loads(show(5, "json"))["pattern"]
+    assert five["teller_mix"] is None and five["suppressed"] is True
+    assert "Not shown: fewer than 5 tellers" in show(5, "table").replace("\n", " ")
+    listed = runner.invoke(app, ["patterns", "list", "--store", str(p), "--format", "json"])
+    assert not small.search(listed.stdout)
+    assert json.loads(listed.stdout)["patterns"][4]["teller_mix"] is None

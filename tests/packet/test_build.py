@@ -123,7 +123,7 @@ def test_groups_get_balanced_disjoint_decks(with_run: Run) -> None:
     for pid in (1, 2, 3, 4):
         per = [sum(c.pattern_id == pid for c in g.cards) for g in groups]
         assert max(per) - min(per) <= 1
-    roles = [[r.tellers.get("student", 0) for r in fac.allocation]]
+    roles = [[int(r.tellers.get("student", "0")) for r in fac.allocation]]
     assert max(roles[0]) - min(roles[0]) <= 1
     assert all(g.cover.group == f"Group {g.group}" for g in groups)
 
@@ -151,3 +151,40 @@ def test_pattern_sheets_say_how_firm(with_run: Run) -> None:
     from pni.render.packet_md import render_md
 
     assert "How firm" in render_md(p)
+
+
+def _mix_counts(lines: list[str]) -> list[int]:
+    import re
+
+    return [int(n) for line in lines for n in re.findall(r" (\d+)(?:,|$)", line)]
+
+
+def test_teller_mix_and_deal_hide_small_groups(store: Store, tmp_path: Path) -> None:
+    from pni.render.packet_html import render_html
+    from pni.render.packet_md import render_md
+    from pni.settings import Settings
+    from tests.helpers import LIBRARIAN, small_groups
+
+    small_groups(store, cross=True)
+    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=1)))
+    one = next(s for s in p.patterns if s.number == 1)
+    assert any(f"{LIBRARIAN} 3" in m for m in one.teller_mix)  # min_cell = 1: as told
+
+    fac, *_ = build_packets(store, PacketOptions(groups=3, settings=Settings(min_cell=5)))
+    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=5)))
+    sheets = {s.number: s for s in p.patterns}
+    assert sheets[5].teller_mix == ["Not shown: fewer than 5 tellers told this pattern's stories."]
+    assert sheets[5].cards  # its stories still print
+    assert not any(LIBRARIAN in m for m in sheets[1].teller_mix)
+    for s in p.patterns:
+        assert all(n == 0 or n >= 5 for n in _mix_counts(s.teller_mix)), s.teller_mix
+    cells = [[r.tellers.get(v, "0") for v in ("student", "teacher", LIBRARIAN)]
+             for r in fac.allocation]
+    assert all(c == "<5" or int(c) == 0 or int(c) >= 5 for row in cells for c in row)
+    assert any(c == "<5" for row in cells for c in row)
+    for line in [*cells, *zip(*cells, strict=True)]:
+        assert sum(c == "<5" for c in line) != 1, cells  # no hidden cell alone in a line
+    md, html = render_md(p), render_html(p)
+    assert "\\<5" in md or "<5" in md
+    assert "fewer than 5 tellers told this pattern" in md and "fewer than 5 tellers told" in html
+    assert "×" in render_html(fac) and "&lt;5" in render_html(fac)

@@ -59,3 +59,18 @@ def test_letter_paper(with_run: tuple[Store, list[str], int], tmp_path: Path) ->
     f.write_bytes(render_pdf(p))
     info = subprocess.run(["pdfinfo", str(f)], capture_output=True, text=True).stdout
     assert "612 x 792" in info
+
+
+def test_pdf_shows_small_groups_as_hidden(store: Store, tmp_path: Path) -> None:
+    import re
+
+    from pni.settings import Settings
+    from tests.helpers import LIBRARIAN, small_groups
+
+    small_groups(store, cross=True)
+    fac, *_ = build_packets(store, PacketOptions(groups=3, settings=Settings(min_cell=5)))
+    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=5)))
+    text = _pdf_text(render_pdf(p), tmp_path) + _pdf_text(render_pdf(fac), tmp_path)
+    assert "fewer than 5 tellers told this pattern's stories" in text and "<5" in text
+    assert f"{LIBRARIAN} 3" not in text
+    assert not re.search(r"(student|teacher|parent|leader|librarian|counselor) × [1-4]\b", text)

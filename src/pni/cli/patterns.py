@@ -34,6 +34,14 @@ def _public(p: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in p.items() if k != "centroid"}
 
 
+def public_patterns(db: Any, pats: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+    """Patterns as the machine formats print them: without centroids, the teller mix under the
+    small-cell rule (``pni.privacy.mix``; the table format shows no mix, so skips the work)."""
+    from pni.privacy.mix import safe_patterns
+
+    return [_public(p) for p in (pats if fmt is Format.table else safe_patterns(db, pats))]
+
+
 def _excerpt(text: str, n: int = EXCERPT) -> str:
     t = " ".join(text.split())
     return t if len(t) <= n else t[: n - 1].rsplit(" ", 1)[0] + " …"
@@ -66,11 +74,11 @@ def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
     with open_store(store) as db:
         run_id = runq.resolve_run(db, run)
         r = runq.get_run(db, run_id)
-        pats = runq.list_patterns(db, run_id)
+        pats = public_patterns(db, runq.list_patterns(db, run_id), fmt)
     if r.get("stale"):
         err().print(f"Run {run_id} is stale: {r['stale']}; run `pni cluster` again.",
                     markup=False, highlight=False, soft_wrap=True)
-    emit(fmt, "patterns", [_public(p) for p in pats],
+    emit(fmt, "patterns", pats,
          meta={"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"],
                "stale": r.get("stale")},
          show=lambda: pattern_table(f"Run {run_id}: {len(pats)} patterns", pats))
@@ -94,22 +102,28 @@ def show(
 
     JSON: {"pattern": {..., "exemplar_stories": [{"id", "source_id", "title", "excerpt"}]}}.
     """
+    from pni.privacy.mix import safe_patterns
+    from pni.privacy.policy import project_settings
     from pni.store import runs as runq
     from pni.store.stories import list_stories
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        p = runq.get_pattern(db, pattern_id)
+        min_cell = project_settings(db).min_cell
+        [p] = safe_patterns(db, [runq.get_pattern(db, pattern_id)], min_cell)
         found = {s.id: s for s in list_stories(db, ids=p["exemplars"], with_answers=False)}
         _, n_assigned = runq.pattern_members(db, pattern_id)
     exemplars = [{"id": sid, "source_id": found[sid].source_id, "title": found[sid].title,
                   "excerpt": _excerpt(found[sid].text)}
                  for sid in p["exemplars"] if sid in found]
-    record = _public(p) | {"n_assigned": n_assigned, "exemplar_stories": exemplars}
+    record = _public(p) | {"n_assigned": n_assigned, "min_cell": min_cell,
+                           "exemplar_stories": exemplars}
     emit(fmt, "pattern", record, show=lambda: _show(record))
 
 
 def _show(p: dict[str, Any]) -> None:
+    from pni.privacy.mix import mix_lines
+
     con = out()
     con.print(f"Pattern {p['id']} (#{p['number']} of run {p['run_id']}): ", end="", style="bold")
     con.print(p["title"], markup=False, style="bold")
@@ -120,10 +134,8 @@ def _show(p: dict[str, Any]) -> None:
                  else f"; stability {p['stability']:.2f} (how often its stories stay together"
                  " across seeded runs)"))
     con.print("Keywords: " + ", ".join(p["keywords"]), markup=False)
-    for facet, counts in p["teller_mix"].items():
-        if counts:
-            con.print(f"{facet.replace('_', ' ')}: "
-                      + ", ".join(f"{k} {v}" for k, v in counts.items()), markup=False)
+    for line in mix_lines(p["teller_mix"], {}, p["min_cell"]):
+        con.print(line, markup=False)
     con.print()
     con.print("Exemplar stories", style="bold")
     for e in p["exemplar_stories"]:

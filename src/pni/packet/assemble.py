@@ -23,39 +23,10 @@ from pni.packet.model import (
 )
 from pni.packet.prompts import fill
 from pni.privacy import ConsentResult, Redactor
-from pni.privacy.cells import DEFAULT_MIN_CELL, merge_small
+from pni.privacy.cells import DEFAULT_MIN_CELL, hide_table, shown_count
+from pni.privacy.mix import mix_lines, teller_mix
 
 CODES_SHOWN = 12
-
-
-def mix_lines(mix: dict[str, Any], questions: dict[str, Question],
-              min_cell: int = DEFAULT_MIN_CELL) -> list[str]:
-    """The teller mix of a pattern, groups under ``min_cell`` merged into "other" or left out."""
-    out = []
-    for qid, counts in mix.items():
-        if not isinstance(counts, dict) or not counts:
-            continue
-        counts = merge_small(counts, min_cell)
-        if not counts:
-            continue
-        label = questions[qid].text if qid in questions else qid
-        parts = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
-        out.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in parts))
-    return out
-
-
-def computed_mix(members: list[Story], questions: dict[str, Question]) -> dict[str, Any]:
-    mix: dict[str, Counter[str]] = {}
-    for q in questions.values():
-        if q.about == "teller" and q.kind in ("choice", "boolean"):
-            c: Counter[str] = Counter()
-            for s in members:
-                v = s.teller_answers.get(q.id)
-                if v not in (None, ""):
-                    c[str(v)] += 1
-            if c:
-                mix[q.id] = c
-    return {k: dict(v) for k, v in mix.items()}
 
 
 @dataclass
@@ -112,19 +83,29 @@ class Book:
                 cards=shown, others=len(sids) - len(shown)))
         return out
 
+    def mix(self, p: dict[str, Any]) -> list[str]:
+        """A pattern's teller mix as lines, under the small-cell rule (``pni.privacy.mix``):
+        the facets the run stored, else the teller questions its stories answered."""
+        sel = self.sel
+        members = [sel.by_sid[sid] for sid, pid in sel.pattern_of.items()
+                   if pid == p["id"] and sid in sel.by_sid]
+        facets = list(p["teller_mix"]) or [
+            q.id for q in sel.questions.values()
+            if q.about == "teller" and q.kind in ("choice", "boolean")
+            and any(s.teller_answers.get(q.id) not in (None, "") for s in members)]
+        return mix_lines(teller_mix(members, facets, self.min_cell),
+                         {k: q.text for k, q in sel.questions.items()}, self.min_cell)
+
     def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
         sel, sheets = self.sel, []
         for p in sel.patterns:
             mine = [c for c in deck if c.pattern_id == p["id"]]
             if not mine:
                 continue
-            mix = p["teller_mix"] or computed_mix(
-                [sel.by_sid[sid] for sid, pid in sel.pattern_of.items() if pid == p["id"]],
-                sel.questions)
             sheets.append(PatternSheet(
                 id=p["id"], number=p["number"], title=sel.ptitle[p["id"]],
                 keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
-                printed=len(mine), teller_mix=mix_lines(mix, sel.questions, self.min_cell),
+                printed=len(mine), teller_mix=self.mix(p),
                 firmness=firmness(p, self.labels),
                 cards=mine[:self.cards_per_pattern], reflection=self.reflection))
         return sheets
@@ -169,6 +150,20 @@ class Book:
             **(base | {"exercises": [], "outcomes": [], "lenses": []}))
         return [facilitator, *group_packets]
 
+    def _teller_counts(self, keys: list[tuple[int, str]],
+                       dealt: list[list[int]]) -> list[dict[str, str]]:
+        """Cards per teller group in each small group's deck, as text: a count from fewer than
+        ``min_cell`` tellers (and its complement) reads ``<N``."""
+        values = list(dict.fromkeys(k[1] for k in keys))
+        who = [self.sel.by_sid[c.id].teller_id or c.id for c in self.cards]
+        counts = [[sum(keys[i][1] == v for i in idx) for v in values] for idx in dealt]
+        held = [[len({who[i] for i in idx if keys[i][1] == v}) for v in values] for idx in dealt]
+        mc = self.min_cell if self.teller_question else 1  # no teller groups: nothing to hide
+        hide = hide_table(counts, held, mc)
+        return [{v: shown_count(None if h else n, mc)
+                 for v, n, h in zip(values, cr, hr, strict=True) if n or h}
+                for cr, hr in zip(counts, hide, strict=True)]
+
     def _deal(self, base: dict[str, Any]) -> tuple[list[AllocationRow], list[Packet]]:
         """Each group a balanced, different mix of patterns and teller groups."""
         tq, cards = self.teller_question, self.cards
@@ -176,13 +171,15 @@ class Book:
                  str(self.sel.by_sid[c.id].teller_answers.get(tq, "")) if tq else "")
                 for c in cards]
         allocation, packets = [], []
-        for g, idx in enumerate(allocate(keys, self.groups), start=1):
+        dealt = allocate(keys, self.groups)
+        for g, (idx, tellers) in enumerate(zip(dealt, self._teller_counts(keys, dealt),
+                                               strict=True), start=1):
             deck = [cards[i] for i in idx]
             allocation.append(AllocationRow(
                 group=g, cards=len(deck), codes=[c.code for c in deck],
                 patterns=dict(Counter(str(c.pattern_id) if c.pattern_id is not None else "-"
                                       for c in deck)),
-                tellers=dict(Counter(keys[i][1] for i in idx))))
+                tellers=tellers))
             label = f"{self.labels.get('group', 'Group')} {g}"
             packets.append(Packet(
                 kind="group", group=g, cover=self.cover(label, deck),

@@ -134,7 +134,7 @@ class AllocationRow(BaseModel):
     cards: int
     codes: list[str] = Field(default_factory=list)
     patterns: dict[str, int] = Field(default_factory=dict)
-    tellers: dict[str, int] = Field(default_factory=dict)
+    tellers: dict[str, str] = Field(default_factory=dict)   # cards per teller group, "<5" hidden
 
 
 class Cover(BaseModel):
