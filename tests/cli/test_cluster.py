@@ -53,7 +53,7 @@ def test_cluster_json_and_cache(sdb: Path) -> None:
     out = json.loads(r.stdout)
     assert out["embedding"]["n_embedded"] == 60
     assert out["metrics"]["n_patterns"] == len(out["patterns"]) >= 4
-    assert out["metrics"]["stability"]["k"] == 2
+    assert out["metrics"]["stability"]["k"] == 2 and out["metrics"]["seed_ari"]["k"] == 2
     assert all("centroid" not in p for p in out["patterns"])
     again = json.loads(runner.invoke(app, ["cluster", "--store", str(sdb), "--json"]).stdout)
     assert again["embedding"]["n_embedded"] == 0 and again["run_id"] == out["run_id"] + 1
@@ -113,3 +113,10 @@ def test_status_shows_runs(sdb: Path) -> None:
     assert r.exit_code == 0
     titles = [s["title"] for s in json.loads(r.stdout)["sections"]]
     assert any("Cluster runs" in t for t in titles)
+
+
+def test_cluster_stability_says_both(sdb: Path) -> None:
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--stability", "2"])
+    assert r.exit_code == 0, r.stderr
+    said = " ".join(r.stderr.split())
+    assert "over 2 90% subsamples" in said and "over 2 re-runs with other seeds" in said

@@ -88,7 +88,8 @@ def cluster(
         " centroid, cosine >= --assign-noise) without refitting.")] = False,
     stability: Annotated[int, typer.Option(
         "--stability", metavar="K", min=0,
-        help="Also cluster K seeded 90% subsamples; report their mean pairwise ARI.")] = 0,
+        help="Also cluster K seeded 90% subsamples and K re-runs with other seeds; report"
+        " each set's mean pairwise ARI.")] = 0,
     names: Annotated[Path | None, typer.Option(
         "--names", help="People's names (one per line) kept out of pattern titles and keywords"
         " (default: names_file in the project's pni.toml).", show_default=False, dir_okay=False)] = None,
@@ -188,8 +189,11 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
            " share it, or the seeded runs disagree)" if m.get("n_loose") else "") + ".")
     if m.get("stability"):
         st = m["stability"]
-        say(f"Stability: mean pairwise ARI {st['mean_ari']:.2f} over {st['k']} subsamples"
-            f" (min {st['min_ari']:.2f}).")
+        sd = m.get("seed_ari")
+        say(f"Stability: mean pairwise ARI {st['mean_ari']:.2f} over {st['k']} 90% subsamples"
+            f" (min {st['min_ari']:.2f})"
+            + (f", {sd['mean_ari']:.2f} over {sd['k']} re-runs with other seeds"
+               f" (min {sd['min_ari']:.2f})" if sd else "") + ".")
     say("See a pattern: pni patterns show ID;  themes and sub-patterns: pni patterns tree;"
         "  every story's pattern:"
         " pni patterns assignments --format csv;  every run: pni runs list")

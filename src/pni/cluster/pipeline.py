@@ -295,8 +295,10 @@ def cluster_stories(
     People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
     never become pattern titles or keywords.
 
-    ``n_patterns``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90% subsamples and records their mean pairwise
-    ARI (``metrics["stability"]``). Raises ``DataError`` when the store holds no stories.
+    ``n_patterns``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90%
+    subsamples and K re-runs with other seeds and records each set's mean pairwise ARI
+    (``metrics["stability"]``, ``metrics["seed_ari"]``). Raises ``DataError`` when the store
+    holds no stories.
     """
     from pni.embed import embed_stories
     from pni.privacy import name_words
@@ -322,12 +324,12 @@ def cluster_stories(
     metrics["n_chunked"] = res.n_chunked
     timings = {"embed": round(t_embed, 4), **cl.timings}
     if stability and stability >= 2:
-        from pni.cluster.stability import stability_ari
+        from pni.cluster.stability import seed_ari, stability_ari
 
         t = time.perf_counter()
-        metrics["stability"] = stability_ari(
-            res.vectors, texts, k=stability, seed=seed, fit=subsample_fit(
-                min_size=cl.params["min_size"], n_patterns=n_patterns))
+        fit = subsample_fit(min_size=cl.params["min_size"], n_patterns=n_patterns)
+        metrics["stability"] = stability_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
+        metrics["seed_ari"] = seed_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
         timings["stability"] = round(time.perf_counter() - t, 4)
     timings["total"] = round(time.perf_counter() - t0, 4)
     params = dict(cl.params)
