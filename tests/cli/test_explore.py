@@ -101,3 +101,32 @@ def test_explore_few_sets_the_voices_threshold(with_run: tuple[Store, list[str],
         return len(json.loads(r.stdout)["voices"]["flags"])
 
     assert flagged("0") < flagged("13")
+
+
+def test_no_small_cell_in_any_format(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from tests.helpers import small_groups
+
+    p = tmp_path / "pni.db"
+    with Store.open(p) as db:
+        small_groups(db, cross=True)
+
+    def run(fmt: str) -> str:
+        r = runner.invoke(app, ["explore", "--store", str(p), "--no-save", "--format", fmt])
+        assert r.exit_code == 0, r.stderr
+        return r.stdout
+
+    def small(tables: list[list[list[int | None]]]) -> list[int]:
+        return [c for t in tables for row in t for c in row if c is not None and 0 < c < 5]
+
+    doc = json.loads(run("json"))
+    assert small([t["detail"].get("counts", []) for t in doc["tests"]]) == []
+    assert small([h["counts"] for h in doc["heatmaps"]]) == []
+    assert any(t["detail"].get("suppressed") for t in doc["tests"])
+    lines = [json.loads(x) for x in run("jsonl").splitlines()]
+    assert small([t["detail"].get("counts", []) for t in lines]) == []
+    rows = list(csv.DictReader(io.StringIO(run("csv"))))
+    assert small([json.loads(r["detail"]).get("counts", []) for r in rows]) == []
+    assert "fewer than 5 tellers (small-cell rule)" in json.dumps(doc["skipped"])
