@@ -55,6 +55,9 @@ def test_cluster_json_and_cache(sdb: Path) -> None:
     assert out["metrics"]["n_patterns"] == len(out["patterns"]) >= 4
     assert out["metrics"]["stability"]["k"] == 2 and out["metrics"]["seed_ari"]["k"] == 2
     assert all("centroid" not in p for p in out["patterns"])
+    mixes = [p["teller_mix"] for p in out["patterns"]]  # under the small-cell rule (5 tellers)
+    assert all(isinstance(p["suppressed"], bool) for p in out["patterns"])
+    assert all(n is None or n >= 5 for m in mixes if m for c in m.values() for n in c.values())
     again = json.loads(runner.invoke(app, ["cluster", "--store", str(sdb), "--json"]).stdout)
     assert again["embedding"]["n_embedded"] == 0 and again["run_id"] == out["run_id"] + 1
 

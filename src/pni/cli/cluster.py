@@ -144,12 +144,11 @@ def cluster(
 
 
 def _print_assign(db: Any, out: dict[str, Any], fmt: Format) -> None:
-    from pni.cli.patterns import pattern_table
+    from pni.cli.patterns import pattern_table, public_patterns
     from pni.store import runs as runq
 
     run = runq.get_run(db, out["run_id"])
-    pats = [{k: v for k, v in p.items() if k != "centroid"}
-            for p in runq.list_patterns(db, out["run_id"])]
+    pats = public_patterns(db, runq.list_patterns(db, out["run_id"]), fmt)
     if fmt is Format.table:
         say(f"Run {out['run_id']} (assign, from run {out['parent_run']}): {out['n_new']} new"
             f" stories; {out['n_assigned']} placed in a pattern (nearest centroid, cosine >= "
@@ -159,12 +158,11 @@ def _print_assign(db: Any, out: dict[str, Any], fmt: Format) -> None:
 
 
 def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> None:
-    from pni.cli.patterns import pattern_table
+    from pni.cli.patterns import pattern_table, public_patterns
     from pni.store import runs as runq
 
     run = runq.get_run(db, run_id)
-    pats = [{k: v for k, v in p.items() if k != "centroid"}
-            for p in runq.list_patterns(db, run_id)]
+    pats = public_patterns(db, runq.list_patterns(db, run_id), fmt)
     m = run["metrics"]
     emit(fmt, "patterns", pats,
          meta={"run_id": run_id, "embedding": embedding, "params": run["params"], "metrics": m,

@@ -100,7 +100,10 @@ def show(
 ) -> None:
     """Show one pattern: title, keywords, size, teller mix and exemplar stories.
 
-    JSON: {"pattern": {..., "exemplar_stories": [{"id", "source_id", "title", "excerpt"}]}}.
+    JSON: {"pattern": {..., "teller_mix": {facet: {group: stories}}, "suppressed", "min_cell",
+    "exemplar_stories": [{"id", "source_id", "title", "excerpt"}]}}. Small-cell rule
+    (`min_cell` in pni.toml): a group of fewer tellers is merged into "other" or its count is
+    null (text: <5), and "suppressed" is true; a pattern told by fewer tellers has no mix (null).
     """
     from pni.privacy.mix import safe_patterns
     from pni.privacy.policy import project_settings
