@@ -27,7 +27,8 @@ def project(store: Store) -> tuple[Store, list[str], int]:
                                "story_ids": ids[1:3], "pattern_ids": [1]})
     save_observations(store, run, [{
         "lens": "pattern", "kind": "pattern_choice", "text": "Pattern 1 stories feel hurt.",
-        "story_ids": ids[4:6], "interpretations": ["They were new.", "They were asked."]}])
+        "story_ids": ids[4:6], "interpretations": ["They were new.", "They were asked."]}],
+        params={"min_cell": 5, "small_cell_rule": 2})
     assert q.count_stories(store) == 20
     return store, ids, run
 

@@ -4,6 +4,7 @@ import pytest
 
 from pni.errors import UsageError
 from pni.packet import PacketOptions, build_packets
+from pni.settings import Settings
 from pni.store import Store
 from pni.store.observations import save_observations
 from tests.packet.helpers import HOSTILE, LISTED, TELLER, forbidden, make_hostile
@@ -101,10 +102,15 @@ def test_observations_with_interpretations(with_run: Run) -> None:
     db, ids, run = with_run
     [p] = build_packets(db, PacketOptions())
     assert p.observations == []
-    save_observations(db, run, [{
-        "lens": "pattern", "kind": "pattern_choice", "text": "Belonging stories feel hurt.",
-        "story_ids": [ids[0], ids[9]], "interpretations": ["Students are lonely.",
-                                                           "Only lonely students wrote."]}])
+    obs = [{"lens": "pattern", "kind": "pattern_choice", "text": "Belonging stories feel hurt.",
+            "story_ids": [ids[0], ids[9]], "interpretations": ["Students are lonely.",
+                                                               "Only lonely students wrote."]}]
+    save_observations(db, run, obs)  # as a pni from before cross-table cells were hidden
+    [p] = build_packets(db, PacketOptions())
+    assert p.observations == [] and "run `pni explore` again" in p.cover.privacy[-1]
+    [p] = build_packets(db, PacketOptions(settings=Settings(min_cell=1)))
+    assert len(p.observations) == 1
+    save_observations(db, run, obs, params={"min_cell": 5, "small_cell_rule": 2})
     [p] = build_packets(db, PacketOptions())
     [o] = p.observations
     assert o.interpretations == ["Students are lonely.", "Only lonely students wrote."]
@@ -162,7 +168,6 @@ def _mix_counts(lines: list[str]) -> list[int]:
 def test_teller_mix_and_deal_hide_small_groups(store: Store, tmp_path: Path) -> None:
     from pni.render.packet_html import render_html
     from pni.render.packet_md import render_md
-    from pni.settings import Settings
     from tests.helpers import LIBRARIAN, small_groups
 
     small_groups(store, cross=True)

@@ -88,7 +88,7 @@ def build_report(
 
         raise DataError("the store holds no stories: run `pni collect` first")
     from pni.explore.cells import suppress_small
-    from pni.privacy.cells import small_cell_note
+    from pni.privacy.cells import RULE_VERSION, small_cell_note
     from pni.privacy.policy import project_settings
 
     settings = project_settings(db, settings)
@@ -138,7 +138,8 @@ def build_report(
         run=run_info,
         params={"min_subset": min_subset, "min_pattern": min_pattern,
                 "q_threshold": q_threshold, "lumps": [str(lp) for lp in parsed], "few": few,
-                "interpretations": templates.source, "min_cell": settings.min_cell},
+                "interpretations": templates.source, "min_cell": settings.min_cell,
+                "small_cell_rule": RULE_VERSION},
         notes=notes,
         n_stories=len(data.frame),
         patterns=[{k: p[k] for k in ("number", "title", "size", "keywords")}

@@ -65,6 +65,7 @@ class Scope:
     included_no: int = 0
     included_unknown: int = 0
     redacted: bool = True
+    stale: str | None = None  # why the run's observations are left out (small-cell rule)
 
     def pattern_name(self, story_id: str) -> str | None:
         """The pattern of a story as named outside pni; ``NO_PATTERN`` for a story of the run
@@ -91,7 +92,7 @@ class Scope:
                          " (--include-unknown-consent to include them).")
         lines.append("Names, e-mail addresses and phone numbers are redacted." if self.redacted
                      else "Not redacted: names, e-mail addresses and phone numbers as told.")
-        return lines
+        return [*lines, *([self.stale] if self.stale else [])]
 
 
 def redactor(db: Store, opts: ExportOptions) -> Redactor:
@@ -137,10 +138,15 @@ def gather(db: Store, opts: ExportOptions) -> Scope:
 
 
 def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor) -> None:
+    from pni.privacy.cells import stale_observations
+    from pni.privacy.policy import project_settings
     from pni.store import observations as obsq
     from pni.store import runs as runq
 
     scope.run_id = run_id
+    ex = obsq.latest_exploration(db, run_id)
+    if ex is not None:
+        scope.stale = stale_observations(ex["params"], project_settings(db).min_cell)
     for p in runq.list_patterns(db, run_id):
         scope.patterns.append(PatternInfo(
             id=p["id"], number=p["number"], title=red.redact(p["title"]) or "",
@@ -149,7 +155,7 @@ def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor)
             parent_id=p.get("parent_id")))
     scope.pattern_of = {a["story_id"]: a["pattern_id"] for a in runq.list_assignments(db, run_id)
                         if a["story_id"] in ids}
-    for o in obsq.list_observations(db, run_id):
+    for o in [] if scope.stale else obsq.list_observations(db, run_id):
         scope.observations.append({
             **o, "text": red.redact(o["text"]),
             "interpretations": [red.redact(i) for i in o["interpretations"]],

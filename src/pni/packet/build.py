@@ -235,16 +235,18 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     guide_raw = fill_all(guide_raw, values)
     labels = {k: fill(v, values) for k, v in labels.items()}
 
+    observations, stale = _observations(db, sel.run_id, settings.min_cell)
     return Book(
         sel=sel, cards=cards, labels=labels, red=red,
         guide=_guide(guide_raw, agenda, exercises), exercises=exercises,
         lenses=_lenses(lens_raw, opts.lenses), outcomes=_outcome_sheets(prompts),
         reflection=[fill(str(r), values)
                     for r in prompts.load("reflection.yaml").get("prompts", [])],
-        privacy=[*_privacy_lines(sel, opts, labels), small_cell_note(settings.min_cell)],
+        privacy=[*_privacy_lines(sel, opts, labels), small_cell_note(settings.min_cell),
+                 *([stale] if stale else [])],
         title=opts.title or str(guide_raw.get("title", "Sensemaking packet")),
         subtitle=str(guide_raw.get("subtitle", "")),
-        observations=_observations(db, sel.run_id), max_observations=opts.max_observations,
+        observations=observations, max_observations=opts.max_observations,
         cards_per_pattern=opts.cards_per_pattern, redact=opts.redact, paper=opts.paper,
         groups=opts.groups, teller_question=_teller_group_question(sel.questions),
         min_cell=settings.min_cell,
@@ -380,17 +382,23 @@ def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) 
     return out
 
 
-def _observations(db: Store, run_id: int) -> list[dict[str, Any]]:
-    """Observations from `pni explore` for this run, when that stage exists and has run."""
+def _observations(db: Store, run_id: int,
+                  min_cell: int) -> tuple[list[dict[str, Any]], str | None]:
+    """Observations from `pni explore` for this run, when that stage exists and has run; none,
+    and the line saying why, when they were made under a weaker small-cell rule."""
+    from pni.privacy.cells import stale_observations
+
     try:
-        from pni.store.observations import list_observations
+        from pni.store.observations import latest_exploration, list_observations
     except ImportError:
-        return []
+        return [], None
     try:
-        return list_observations(db, run_id)
+        ex = latest_exploration(db, run_id)
+        stale = None if ex is None else stale_observations(ex["params"], min_cell)
+        return ([], stale) if stale else (list_observations(db, run_id), None)
     except Exception as e:  # the table may be missing in a store from before migration 0003
         import sqlite3
 
         if isinstance(e, sqlite3.OperationalError):
-            return []
+            return [], None
         raise

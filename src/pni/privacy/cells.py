@@ -28,9 +28,13 @@ the smallest other cell of any row or column left with exactly one hidden cell.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 DEFAULT_MIN_CELL = 5
 OTHER = "other"
+#: The rule's version, stored with each exploration (``small_cell_rule``): 2 hides cross-table
+#: cells, small patterns and scale statistics; observations saved under 1 may quote them.
+RULE_VERSION = 2
 
 
 def merge_small(counts: Mapping[str, int], min_cell: int = DEFAULT_MIN_CELL,
@@ -109,6 +113,24 @@ def hide_counts(counts: Mapping[str, int], tellers: Mapping[str, int],
     mask = hide_table([[counts[k] for k in keys]], [[tellers.get(k, 0) for k in keys]],
                       min_cell)[0]
     return {k: None if h else counts[k] for k, h in zip(keys, mask, strict=True)}
+
+
+def stale_observations(params: Mapping[str, Any], min_cell: int) -> str | None:
+    """Why observations stored by an exploration (its ``params``) may not be printed under
+    ``min_cell``: made with a lower threshold, or under an older rule. None: they may.
+
+    >>> stale_observations({"min_cell": 5, "small_cell_rule": 2}, 5) is None
+    True
+    >>> stale_observations({"min_cell": 5}, 5)[:26]
+    'Observations left out: the'
+    """
+    if min_cell <= 1:
+        return None
+    if (int(params.get("min_cell") or 1) >= min_cell
+            and int(params.get("small_cell_rule") or 1) >= RULE_VERSION):
+        return None
+    return ("Observations left out: the last `pni explore` of this run applied a weaker "
+            f"small-cell rule than this project's ({min_cell} tellers); run `pni explore` again.")
 
 
 def small_cell_note(min_cell: int) -> str:
