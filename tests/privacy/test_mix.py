@@ -1,5 +1,5 @@
 from pni.models import Story
-from pni.privacy.mix import mix_lines, safe_patterns, teller_mix
+from pni.privacy.mix import mix_lines, run_mixes, safe_patterns
 from pni.settings import Settings, save_settings
 from pni.store import Store
 from pni.store import runs as runq
@@ -11,15 +11,21 @@ def _story(i: int, role: str, teller: str | None = None) -> Story:
                  collection="c", teller_answers={"role": role})
 
 
-def test_groups_merge_then_hide_with_their_complement() -> None:
-    stories = [_story(i, "student") for i in range(9)] + [_story(20 + i, "parent")
-                                                          for i in range(3)]
-    # 3 parents merge into "other" (3 tellers: hidden) and, the size being known, the smallest
-    # other group is hidden too
-    assert teller_mix(stories, ["role"], 5) == {"role": {"student": None, "other": None}}
-    assert teller_mix(stories, ["role"], 1) == {"role": {"student": 9, "parent": 3}}
+def test_groups_merge_over_the_run_then_cells_hide_with_their_complement() -> None:
+    a = [_story(i, "student") for i in range(9)] + [_story(20 + i, "parent") for i in range(3)]
+    b = [_story(40 + i, "student") for i in range(7)] + [_story(60 + i, "parent")
+                                                         for i in range(6)]
+    coach = [_story(80 + i, "coach") for i in range(2)]
+    mixes = run_mixes({1: a + coach, 2: b, 3: a[:3]}, ["role"], 5)
+    # coach (2 tellers in the run) merges into "other"; 3 parents and the 2 coaches of pattern 1
+    # are hidden; pattern 3 has too few tellers, so each column takes a second hidden cell
+    # (the smaller student count, 7), and pattern 2's row then its parents
+    assert mixes[1] == {"role": {"student": 9, "parent": None, "other": None}}
+    assert mixes[2] == {"role": {"student": None, "parent": None}} and mixes[3] is None
+    assert run_mixes({1: a, 2: b}, ["role"], 1)[1] == {"role": {"student": 9, "parent": 3}}
     # 12 stories from 4 tellers: a pattern too small to break down
-    assert teller_mix([_story(i, "student", f"T{i % 4}") for i in range(12)], ["role"], 5) is None
+    assert run_mixes({1: [_story(i, "student", f"T{i % 4}") for i in range(12)]}, ["role"],
+                     5) == {1: None}
     assert mix_lines(None, {}, 5) == ["Not shown: fewer than 5 tellers told this pattern's "
                                       "stories."]
     assert mix_lines({"source_kind": {"story-form": 12}}, {}, 5) == ["source kind: story-form 12"]
@@ -34,7 +40,7 @@ def test_safe_patterns_reads_the_threshold_from_pni_toml(store: Store, store_pat
     # collection and source kind are counted from the stories
     safe = {p["number"]: p for p in safe_patterns(store, pats)}
     assert safe[5]["teller_mix"] is None and safe[5]["suppressed"] is True
-    assert LIBRARIAN not in safe[1]["teller_mix"]["role"]
+    assert safe[1]["teller_mix"]["role"][LIBRARIAN] is None and safe[1]["suppressed"] is True
     assert all(v is None or v == 0 or v >= 5 for p in safe.values() if p["teller_mix"]
                for c in p["teller_mix"].values() for v in c.values())
     save_settings(Settings(min_cell=1), store.path.parent / "pni.toml")  # type: ignore[union-attr]

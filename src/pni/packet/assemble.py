@@ -24,7 +24,7 @@ from pni.packet.model import (
 from pni.packet.prompts import fill
 from pni.privacy import ConsentResult, Redactor
 from pni.privacy.cells import DEFAULT_MIN_CELL, hide_table, shown_count
-from pni.privacy.mix import mix_lines, teller_mix
+from pni.privacy.mix import mix_lines, run_mixes
 
 CODES_SHOWN = 12
 
@@ -69,6 +69,7 @@ class Book:
     groups: int
     teller_question: str | None
     min_cell: int = DEFAULT_MIN_CELL
+    _mixes: dict[int, Any] | None = field(default=None, repr=False)
 
     def observations_for(self, codes: dict[str, str]) -> list[Observation]:
         out: list[Observation] = []
@@ -84,17 +85,22 @@ class Book:
         return out
 
     def mix(self, p: dict[str, Any]) -> list[str]:
-        """A pattern's teller mix as lines, under the small-cell rule (``pni.privacy.mix``):
-        the facets the run stored, else the teller questions its stories answered."""
+        """A pattern's teller mix as lines, under the small-cell rule over all the run's
+        patterns (``pni.privacy.mix``): the facets the run stored, else the teller questions
+        its stories answered."""
         sel = self.sel
-        members = [sel.by_sid[sid] for sid, pid in sel.pattern_of.items()
-                   if pid == p["id"] and sid in sel.by_sid]
-        facets = list(p["teller_mix"]) or [
-            q.id for q in sel.questions.values()
-            if q.about == "teller" and q.kind in ("choice", "boolean")
-            and any(s.teller_answers.get(q.id) not in (None, "") for s in members)]
-        return mix_lines(teller_mix(members, facets, self.min_cell),
-                         {k: q.text for k, q in sel.questions.items()}, self.min_cell)
+        if self._mixes is None:
+            members: dict[int, list[Story]] = {}
+            for sid, pid in sel.pattern_of.items():
+                if pid is not None and sid in sel.by_sid:
+                    members.setdefault(pid, []).append(sel.by_sid[sid])
+            facets = list(dict.fromkeys(f for x in sel.patterns for f in x["teller_mix"])) or [
+                q.id for q in sel.questions.values()
+                if q.about == "teller" and q.kind in ("choice", "boolean")
+                and any(s.teller_answers.get(q.id) not in (None, "") for s in sel.by_sid.values())]
+            self._mixes = run_mixes(members, facets, self.min_cell)
+        return mix_lines(self._mixes.get(p["id"]), {k: q.text for k, q in sel.questions.items()},
+                         self.min_cell)
 
     def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
         sel, sheets = self.sel, []

@@ -1,22 +1,24 @@
-"""A pattern's teller mix under the small-cell rule, the one way every output shows it (packet
-pattern sheets, `pni patterns list|show`, `pni cluster --json`).
+"""The teller mix of a run's patterns under the small-cell rule, the one way every output shows
+it (packet pattern sheets, `pni patterns list|show`, `pni cluster --format json`).
 
-Counts are of stories, sizes of distinct tellers (a story without a teller is its own teller).
-A pattern told by fewer than ``min_cell`` tellers has no mix at all; in a mix, the answers held by
-fewer tellers are merged into "other", and an "other" still too small is hidden (``None``)
-together with the smallest other group, so that the pattern's size cannot give it back.
+Counts are of stories, sizes of distinct tellers (a story without a teller is its own teller),
+and the rule is explore's: per facet, the answers held by fewer than ``min_cell`` tellers in the
+whole run are merged into "other"; then, in the table of patterns x groups, a cell from fewer
+tellers is hidden (``None``), with the cells that would give it back from a pattern's size or a
+group's total (``pni.privacy.cells.hide_table``). A pattern told by fewer tellers has no mix.
 
 >>> from pni.models import Story
 >>> def s(i, role):
 ...     return Story(id=f"S{i}", text="t", teller_id=f"T{i}", content_hash=f"h{i}",
 ...                  teller_answers={"role": role})
->>> stories = [s(i, "student") for i in range(8)] + [s(8 + i, "parent") for i in range(6)]
->>> teller_mix(stories + [s(20, "coach")], ["role"], 5)
-{'role': {'student': 8, 'parent': None, 'other': None}}
->>> teller_mix(stories[:4], ["role"], 5) is None
-True
->>> mix_lines({'role': {'student': 8, 'parent': None, 'other': None}}, {"role": "Role"}, 5)
-['Role: student 8, parent <5, other <5']
+>>> a = [s(i, "student") for i in range(8)] + [s(10 + i, "parent") for i in range(3)]
+>>> b = [s(20 + i, "student") for i in range(6)] + [s(30 + i, "parent") for i in range(6)]
+>>> run_mixes({1: a, 2: b, 3: a[:2]}, ["role"], 5)
+{1: {'role': {'student': None, 'parent': None}}, 2: {'role': {'student': 6, 'parent': 6}}, 3: None}
+>>> run_mixes({1: a, 2: b}, ["role"], 1)[1]
+{'role': {'student': 8, 'parent': 3}}
+>>> mix_lines({'role': {'student': 8, 'parent': None}}, {"role": "Role"}, 5)
+['Role: student 8, parent <5']
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pni.privacy.cells import OTHER, hide_counts, is_small, shown_count
+from pni.privacy.cells import OTHER, hide_table, is_small, shown_count
 
 if TYPE_CHECKING:
     from pni.models import Story
@@ -50,28 +52,39 @@ def facet_value(s: Story, facet: str) -> str:
     return str(v) if v not in (None, "") else "(unknown)"
 
 
-def teller_mix(stories: Sequence[Story], facets: Iterable[str],
-               min_cell: int) -> dict[str, dict[str, int | None]] | None:
-    """Stories per group of each facet among ``stories`` (one pattern), small groups merged or
-    hidden; None when the stories come from fewer than ``min_cell`` tellers."""
-    if is_small(len({_teller(s) for s in stories}), min_cell):
-        return None
-    out: dict[str, dict[str, int | None]] = {}
+def run_mixes(members: Mapping[int, Sequence[Story]], facets: Iterable[str],
+              min_cell: int) -> dict[int, dict[str, dict[str, int | None]] | None]:
+    """Stories per group of each facet for every pattern of a run (``members``: pattern ->
+    its stories), small groups merged or hidden; a pattern from fewer than ``min_cell`` tellers
+    maps to None. Only the groups a pattern holds (or that are hidden) are listed."""
+    keys = list(members)
+    small = [is_small(len({_teller(s) for s in members[k]}), min_cell) for k in keys]
+    out: dict[int, dict[str, dict[str, int | None]] | None] = {
+        k: None if sm else {} for k, sm in zip(keys, small, strict=True)}
     for facet in facets:
-        counts: dict[str, int] = {}
         held: dict[str, set[str]] = {}
-        for s in stories:
+        for k in keys:
+            for s in members[k]:
+                held.setdefault(facet_value(s, facet), set()).add(_teller(s))
+        merged = {v for v, ts in held.items() if is_small(len(ts), min_cell)}
+        total = {v: sum(facet_value(s, facet) == v for k in keys for s in members[k])
+                 for v in held}
+        cols = sorted((v for v in held if v not in merged), key=lambda v: (-total[v], v))
+        cols += [OTHER] if merged else []
+
+        def group(s: Story, merged: set[str] = merged, facet: str = facet) -> str:
             v = facet_value(s, facet)
-            counts[v] = counts.get(v, 0) + 1
-            held.setdefault(v, set()).add(_teller(s))
-        order = sorted(counts, key=lambda k: (-counts[k], k))
-        small = [k for k in order if is_small(len(held[k]), min_cell)]
-        if small:
-            order = [k for k in order if k not in small] + [OTHER]
-            counts[OTHER] = sum(counts.pop(k) for k in small)
-            held[OTHER] = set().union(*(held.pop(k) for k in small))
-        out[facet] = hide_counts({k: counts[k] for k in order},
-                                 {k: len(held[k]) for k in order}, min_cell)
+            return OTHER if v in merged else v
+
+        counts = [[sum(group(s) == c for s in members[k]) for c in cols] for k in keys]
+        tellers = [[len({_teller(s) for s in members[k] if group(s) == c}) for c in cols]
+                   for k in keys]
+        hide = hide_table(counts, tellers, min_cell, hide_rows=small)
+        for i, k in enumerate(keys):
+            mix = out[k]
+            if mix is not None:
+                mix[facet] = {c: None if hide[i][j] else counts[i][j]
+                              for j, c in enumerate(cols) if counts[i][j] or hide[i][j]}
     return out
 
 
@@ -88,28 +101,29 @@ def mix_lines(mix: Mapping[str, Mapping[str, int | None]] | None, labels: Mappin
 
 def safe_patterns(db: Store, patterns: list[dict[str, Any]],
                   min_cell: int | None = None) -> list[dict[str, Any]]:
-    """``patterns`` (rows of one run) with their stored ``teller_mix`` replaced by the mix under
-    the small-cell rule (``min_cell``, else the project's ``pni.toml``), and ``suppressed`` true
-    where any of it is hidden (the whole of it: ``teller_mix`` null)."""
+    """``patterns`` (rows of one or more runs) with their stored ``teller_mix`` replaced by the
+    mix under the small-cell rule (``min_cell``, else the project's ``pni.toml``), counted over
+    all the patterns of their run, and ``suppressed`` true where any of it is hidden (the whole
+    of it: ``teller_mix`` null)."""
     from pni.privacy.policy import project_settings
     from pni.store import runs as runq
     from pni.store.stories import list_stories
 
-    if not patterns:
-        return []
     mc = project_settings(db).min_cell if min_cell is None else min_cell
-    members: dict[int, list[str]] = {}
-    for run_id in {p["run_id"] for p in patterns}:
+    mixes: dict[int, dict[str, dict[str, int | None]] | None] = {}
+    for run_id in dict.fromkeys(p["run_id"] for p in patterns):
+        every = runq.list_patterns(db, run_id)
+        ids: dict[int, list[str]] = {p["id"]: [] for p in every}
         for a in runq.list_assignments(db, run_id):
-            if a["pattern_id"] is not None:
-                members.setdefault(a["pattern_id"], []).append(a["story_id"])
-    wanted = {sid for p in patterns for sid in members.get(p["id"], [])}
-    by_id = {s.id: s for s in list_stories(db, ids=wanted)}
+            if a["pattern_id"] in ids:
+                ids[a["pattern_id"]].append(a["story_id"])
+        by_id = {s.id: s for s in list_stories(db, ids={x for v in ids.values() for x in v})}
+        facets = list(dict.fromkeys(f for p in every for f in p.get("teller_mix") or {}))
+        mixes |= run_mixes({pid: [by_id[x] for x in v if x in by_id] for pid, v in ids.items()},
+                           facets or ["role", *ATTRIBUTES], mc)
     out = []
     for p in patterns:
-        facets = list(p.get("teller_mix") or {}) or ["role", *ATTRIBUTES]
-        mix = teller_mix([by_id[sid] for sid in members.get(p["id"], []) if sid in by_id],
-                         facets, mc)
+        mix = mixes.get(p["id"])
         hidden = mix is None or any(v is None for c in mix.values() for v in c.values())
         out.append({**p, "teller_mix": mix, "suppressed": hidden})
     return out
