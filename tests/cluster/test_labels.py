@@ -89,3 +89,20 @@ def test_other_languages_function_words_are_dropped() -> None:
     words = {w for terms in kw.values() for t in terms for w in t.split()}
     assert {"maestra", "examen", "retard", "enfants", "lunch"} <= words
     assert not words & {"la", "que", "el", "le", "les", "et", "dans"}
+
+
+def test_each_story_drops_its_own_languages_function_words() -> None:
+    """Two Spanish stories among many English ones (under any share of the collection) lose
+    "la" and "en"; English stories keep "die", a German function word, even beside German ones."""
+    from pni.cluster.labels import class_tfidf, story_language
+
+    es = ["la familia llegó en septiembre y la escuela no tenía intérprete en la reunión",
+          "en la conferencia la maestra habló en inglés y mi hijo tradujo la nota"]
+    de = ["die Lehrerin sagte, dass die Kinder mit dem Bus in die Schule kommen"] * 3
+    en = [f"my grandmother was afraid she would die before the spring concert {i}"
+          for i in range(40)]
+    assert [story_language(t) for t in (es[0], de[0], en[0])] == ["es", "de", "en"]
+    kw = class_tfidf(es + de + en, [0, 0] + [1] * 3 + [2] * 40)
+    assert not {w for t in kw[0] for w in t.split()} & {"la", "en", "y"}
+    assert not {w for t in kw[1] for w in t.split()} & {"die", "dass", "mit"}
+    assert "die" in {w for t in kw[2] for w in t.split()}

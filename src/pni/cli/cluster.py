@@ -182,8 +182,10 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
     share = unclustered / n if n else 0.0
     themes = f" in {m['n_themes']} themes" if m.get("n_themes") else ""
     say(f"Run {run_id}: {len(pats)} patterns{themes} among {n} stories."
-        f" {unclustered} stories ({share:.0%}) fit no pattern"
-        + (f"; {m['n_loose']} are only loosely held by theirs (few of their nearest stories"
+        f" {unclustered} {'story' if unclustered == 1 else 'stories'} ({share:.0%})"
+        f" {'fits' if unclustered == 1 else 'fit'} no pattern"
+        + (f"; {m['n_loose']} {'is' if m['n_loose'] == 1 else 'are'} only loosely held by"
+           " theirs (few of their nearest stories"
            " share it, or the seeded runs disagree)" if m.get("n_loose") else "") + ".")
     if m.get("stability"):
         st = m["stability"]

@@ -5,8 +5,9 @@ All stories of a pattern are one "class document". A term's weight in pattern c 
 words per pattern, ``f(t)`` its count over all patterns. Stop words are English ones plus the words
 every personal story is full of (I, me, my, we, was, had, just, really, went...), transcript
 fillers and backchannel (``pni.fillers.FILLER_WORDS``: yeah, um, mm-hmm, inaudible...), the
-function words of every other language the stories are told in (Spanish, French, German,
-Portuguese, Italian, Dutch: a language counts when at least 5% of the stories read as it), and
+function words of the other language a story is told in (Spanish, French, German, Portuguese,
+Italian, Dutch: each story drops those of the language it reads as, so two Spanish stories among
+165 English ones lose their "la" and "en" while the English ones keep "die"), and
 redaction tokens like ``XXXX``, so titles name what the stories are about, not how stories are told.
 Two refinements over plain c-TF-IDF: a term told in a single story of a pattern ranks below the
 terms several of its stories share, and a term's weight is scaled by the square root of the share
@@ -70,38 +71,60 @@ SPANISH_STOP_WORDS = OTHER_STOP_WORDS["es"]
 #: A language's function words are dropped when at least this share of the stories reads as it.
 LANGUAGE_SHARE = 0.05
 LANGUAGE_SAMPLE = 2000
+#: A story's language is read from its first this many characters (a few sentences: enough
+#: function words to tell the languages apart, and cheap for thousands of stories).
+LANGUAGE_CHARS = 800
 
 _TOKEN = r"(?u)\b[^\W\d_][\w'’]*[^\W_]\b"  # two letters or more
 _REDACTION = re.compile(r"^x{2,}$")
 
 
+def _function_words() -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The languages (English first) and, for each function word, the languages it belongs to."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    lists = {"en": frozenset(ENGLISH_STOP_WORDS), **OTHER_STOP_WORDS}
+    langs_of: dict[str, list[str]] = {}
+    for lang, ws in lists.items():
+        for w in ws:
+            langs_of.setdefault(w, []).append(lang)
+    return tuple(lists), langs_of
+
+
+def story_language(text: str, _words: tuple[tuple[str, ...], dict[str, list[str]]] | None = None
+                   ) -> str:
+    """The language ``text`` reads as: the one whose function words it uses most (3 at least,
+    and more than English ones), else "en".
+
+    >>> story_language("El autobús llegó tarde y yo tenía frío en la parada"), story_language("ok")
+    ('es', 'en')
+    """
+    names, langs_of = _words or _function_words()
+    hits = dict.fromkeys(names, 0)
+    for w in re.findall(r"[^\W\d_]+", text[:LANGUAGE_CHARS].lower()):
+        for lang in langs_of.get(w, ()):
+            hits[lang] += 1
+    best = max(hits, key=lambda k: (hits[k], k == "en"))
+    return best if best != "en" and hits[best] >= 3 else "en"
+
+
 def languages(texts: Sequence[str], share: float = LANGUAGE_SHARE) -> list[str]:
-    """Languages other than English that at least ``share`` of ``texts`` read as: a text reads
-    as the language whose function words it uses most (3 at least, and more than English ones).
+    """Languages other than English that at least ``share`` of ``texts`` read as
+    (``story_language``).
 
     >>> languages(["the bus was late and I was cold", "el autobús llegó tarde y yo tenía frío"])
     ['es']
     """
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
     if not texts:
         return []
     if len(texts) > LANGUAGE_SAMPLE:  # evenly spaced: enough to find a 5% language, and fast
         texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, LANGUAGE_SAMPLE)]
-    lists = {"en": frozenset(ENGLISH_STOP_WORDS), **OTHER_STOP_WORDS}
-    langs_of: dict[str, list[str]] = {}  # function word -> the languages it belongs to
-    for lang, ws in lists.items():
-        for w in ws:
-            langs_of.setdefault(w, []).append(lang)
+    words = _function_words()
     counts: dict[str, int] = {}
     for text in texts:
-        hits = dict.fromkeys(lists, 0)
-        for w in re.findall(r"[^\W\d_]+", text[:2000].lower()):
-            for lang in langs_of.get(w, ()):
-                hits[lang] += 1
-        best = max(hits, key=lambda k: (hits[k], k == "en"))
-        if best != "en" and hits[best] >= 3:
-            counts[best] = counts.get(best, 0) + 1
+        lang = story_language(text, words)
+        if lang != "en":
+            counts[lang] = counts.get(lang, 0) + 1
     return sorted(lang for lang, c in counts.items() if c >= max(1.0, share * len(texts)))
 
 
@@ -186,13 +209,26 @@ def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
                 rows: np.ndarray | None = None) -> tuple[Any, np.ndarray] | None:
     """(stories x terms count matrix, terms): unigrams and bigrams after stop words, computed
     once and shared by the labels of every level. None when no term is left. ``langs``: the
-    other languages whose function words to drop (default: those detected in ``texts``).
+    other languages whose function words to drop from every story (default: each story drops
+    those of the language it reads as, ``story_language``).
     ``rows`` (``label_sample``): count only these stories' words; the others' rows stay empty."""
     import scipy.sparse as sp
 
     picked = list(texts) if rows is None else [texts[int(i)] for i in rows]
-    langs = languages(picked) if langs is None else list(langs)
-    analyze = _analyzer(exclude, langs)
+    # Each story drops the function words of the language it is told in (a Spanish story its
+    # "la", "en"; an English one keeps "die"); ``langs`` given: those for every story.
+    shared = None if langs is None else _analyzer(exclude, langs)
+    per_lang: dict[str, Callable[[str], list[str]]] = {}
+    words = _function_words()
+
+    def analyze(doc: str) -> list[str]:
+        if shared is not None:
+            return shared(doc)
+        lang = story_language(doc, words)
+        if lang not in per_lang:
+            per_lang[lang] = _analyzer(exclude, [] if lang == "en" else [lang])
+        return per_lang[lang](doc)
+
     # CountVectorizer's counting without its alphabetical re-sort of the vocabulary (a third of
     # its time): terms keep the order they were first met in, which labels never depend on
     vocab: dict[str, int] = {}
