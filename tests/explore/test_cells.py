@@ -33,11 +33,14 @@ def test_a_group_of_three_tellers_is_in_no_output(store: Store, tmp_path: Path) 
     assert rep.params["min_cell"] == 5
     assert "groups of fewer than 5 tellers are merged" in text
     role = next(d for d in rep.voices.dimensions if d.id == "role")
-    assert all(g.tellers >= 5 for g in role.groups if g.stories)
+    assert all(g.tellers is None or g.tellers >= 5 for g in role.groups if g.stories)
     with (tmp_path / "suppressed" / "csv" / "notes.csv").open(encoding="utf-8") as fh:
         notes = [r["note"] for r in csv.DictReader(fh)]
     assert any("fewer than 5 tellers" in n for n in notes)
-    assert any(n.startswith("Consent: the text of 6 stories is withheld") for n in notes)
+    # the 6 stories without recorded consent are the 3 counselors': a group by their answer
+    assert any(n.startswith("Consent: the text of <5 stories is withheld") for n in notes)
+    assert None in rep.integrity.consent.values() and "consent" in rep.integrity.hidden
+    assert any(n.startswith("Consent: the text of 6 stories is withheld") for n in shown.notes)
 
 
 def test_small_groups_merge_into_other_when_other_is_big_enough(store: Store) -> None:
@@ -61,7 +64,7 @@ def test_explore_cli_reads_the_threshold_from_pni_toml(store: Store, store_path:
     doc = json.loads(r.stdout)
     assert doc["params"]["min_cell"] == 4 and SMALL not in r.stdout
     assert "groups of fewer than 4 tellers" in r.stderr
-    assert "Consent: the text of 6 stories is withheld" in r.stderr
+    assert "Consent: the text of <4 stories is withheld" in r.stderr
 
 
 def _counts(rep: ExploreReport) -> list[tuple[str, int | None]]:
@@ -140,3 +143,26 @@ def test_no_cross_table_count_describes_fewer_than_n_tellers(store: Store,
     doc = json.loads(rep.model_dump_json())
     hm = next(h for h in doc["heatmaps"] if h["variable"] == "role")
     assert hm["counts"][0][lib] is None and hm["suppressed"][0][lib] is True
+
+
+def test_a_small_no_answer_row_is_hidden_with_a_second_group(store: Store,
+                                                              tmp_path: Path) -> None:
+    _school(store)  # the 3 counselors' role is left out: their 6 stories have no role answer
+    rep = build_report(store, settings=Settings(min_cell=5))
+    role = next(d for d in rep.voices.dimensions if d.id == "role")
+    assert role.unanswered is None and role.unanswered_suppressed
+    hidden = [g for g in role.groups if g.suppressed]
+    assert len(hidden) == 1 and hidden[0].stories is None and hidden[0].share is None
+    for pm in rep.voices.patterns:  # the group's share of the whole would give it back
+        cell = next(c for c in pm.mix["role"] if c["value"] == hidden[0].value)
+        assert cell["whole_share"] is None and cell["ratio"] is None
+    md = report_md.render(rep)
+    assert "| (no answer) | \\<5 |" in md
+    report_csv.write(rep, tmp_path / "csv")
+    with (tmp_path / "csv" / "voices.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh)
+                if r["dimension"] == "role" and r["pattern"] == "(all stories)"]
+    no_answer = next(r for r in rows if r["group"] == "(no answer)")
+    assert no_answer["stories"] == "" and no_answer["suppressed"] == "True"
+    open_rep = build_report(store, settings=Settings(min_cell=1))
+    assert next(d for d in open_rep.voices.dimensions if d.id == "role").unanswered == 0

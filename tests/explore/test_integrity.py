@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from pni.explore.cells import suppress_small
 from pni.explore.data import load
 from pni.explore.integrity import integrity
 from pni.store import Store
 from tests.explore.conftest import add_story
+
+
+def _straight_liner_and_quiet(db: Store) -> None:
+    """One teller who answered every scale 3 (3 stories); one who answered 9 on a 1-5 scale."""
+    for k in range(3):
+        add_story(db, f"Straight-line story {k}", teller="straight-liner",
+                  answers={"belonging": 3, "feeling": "proud"})
+    add_story(db, "Unanswered story", teller="quiet", answers={"belonging": 9})
 
 
 def test_counts_and_scale_distribution(populated: tuple[Store, list[str]]) -> None:
@@ -18,21 +27,17 @@ def test_counts_and_scale_distribution(populated: tuple[Store, list[str]]) -> No
     assert sum(by["belonging"].distribution.values()) == 60
     assert by["belonging"].mean is not None and 1 <= by["belonging"].mean <= 5
     assert by["listened_to"].counts == {"yes": 48, "no": 12}
-    assert not any(t.same_answer for t in rep.tellers_detail)  # 2 answers each: too few to judge
+    assert rep.same_answer_tellers == 0  # 2 answers each: too few to judge
 
 
 def test_flags_a_teller_who_answered_every_scale_the_same(
         populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
-    for k in range(3):
-        add_story(db, f"Straight-line story {k}", teller="straight-liner",
-                  answers={"belonging": 3, "feeling": "proud"})
-    add_story(db, "Unanswered story", teller="quiet", answers={"belonging": 9})
+    _straight_liner_and_quiet(db)
     rep = integrity(load(db))
-    flagged = [t for t in rep.tellers_detail if t.same_answer]
-    assert len(flagged) == 1
-    assert flagged[0].stories == 3 and flagged[0].scale_answers == 3 and flagged[0].sd == 0
-    assert any("every scale the same" in f and flagged[0].teller_id in f for f in rep.flags)
+    assert rep.same_answer_tellers == 1
+    assert any(f.startswith("1 teller(s) answered every scale the same") for f in rep.flags)
+    assert "straight-liner" not in rep.model_dump_json()  # a count, never who
     by = {q.id: q for q in rep.questions}
     assert by["belonging"].out_of_range == 1
     assert by["listened_to"].unanswered == 4
@@ -47,3 +52,39 @@ def test_unanswered_flag_says_which_sources_lack_the_answers(
     flags = integrity(load(db)).flags
     belonging = next(f for f in flags if "belonged" in f or "belong" in f)
     assert belonging.endswith(f": all 2 kiva-panel, {len(ids) - 3} of {len(ids) - 2} story-form")
+
+
+def test_counts_of_fewer_than_min_cell_tellers_are_hidden(
+        populated: tuple[Store, list[str]]) -> None:
+    db, ids = populated
+    _straight_liner_and_quiet(db)
+    data = load(db)
+    suppress_small(data, 5)
+    rep = integrity(data)
+    by = {q.id: q for q in rep.questions}
+    b = by["belonging"]  # one teller answered 9 on a 1-5 scale
+    assert b.out_of_range is None and b.maximum is None and b.minimum == 1
+    assert {"out_of_range", "maximum"} <= set(b.hidden)
+    assert any(f.startswith('<5 answers to "') for f in rep.flags)
+    lt = by["listened_to"]  # left unanswered by the 2 tellers' 4 stories
+    assert (lt.answered, lt.unanswered, lt.unanswered_rate) == (None, None, None)
+    assert b.answered == len(ids) + 4 and b.unanswered == 0  # no one left it: nothing to hide
+    assert by["feeling"].unanswered is None  # the one teller of "quiet" left it
+    assert rep.same_answer_tellers is None and "same_answer_tellers" in rep.hidden
+    assert any(f.startswith("<5 teller(s) answered every scale the same") for f in rep.flags)
+
+
+def test_unanswered_per_source_kind_hides_small_cells(populated: tuple[Store, list[str]]) -> None:
+    db, ids = populated
+    db.execute("DELETE FROM answers WHERE question_id = 'belonging' AND story_id NOT IN (?, ?)",
+               ids[:2])
+    data = load(db)
+    suppress_small(data, 5)
+    flag = next(f for f in integrity(data).flags if "is unanswered for" in f)
+    # 2 stories answered (from 1 teller): both cells of story-form, and the totals, read <5
+    assert flag.endswith(f"is unanswered for <5 of {len(ids)} stories: <5 of {len(ids)} "
+                         "story-form")
+    data.min_cell = 1
+    flag = next(f for f in integrity(data).flags if "is unanswered for" in f)
+    assert flag.endswith(f"{len(ids) - 2} of {len(ids)} stories: {len(ids) - 2} of {len(ids)} "
+                         "story-form")

@@ -1,4 +1,11 @@
-from pni.privacy.cells import hide_counts, hide_table, merge_small, shown_count, small_cell_note
+from pni.privacy.cells import (
+    hide_count,
+    hide_counts,
+    hide_table,
+    merge_small,
+    shown_count,
+    small_cell_note,
+)
 
 
 def test_small_groups_merge_into_other_or_vanish() -> None:
@@ -35,6 +42,12 @@ def test_min_cell_one_hides_nothing_and_counts_read_as_numbers() -> None:
     assert hide_table([[1, 2]], [[1, 2]], 1) == [[False, False]]
     assert hide_counts({"a": 1}, {"a": 1}, 1) == {"a": 1}
     assert (shown_count(None, 5), shown_count(0, 5), shown_count(7, 10)) == ("<5", "0", "7")
+
+
+def test_a_lone_count_of_few_tellers_is_hidden_by_teller_count() -> None:
+    # 12 out-of-range answers from 2 tellers: a group of 2; an empty group hides nothing
+    assert (hide_count(12, 2, 5), hide_count(0, 0, 5), hide_count(5, 5, 5)) == (None, 0, 5)
+    assert hide_count(12, 2, 1) == 12
 
 
 def test_formula_cells_are_neutralised_in_exports() -> None:

@@ -67,9 +67,9 @@ class QuestionIntegrity(BaseModel):
     text: str
     kind: str
     about: str
-    answered: int
-    unanswered: int
-    unanswered_rate: float
+    answered: int | None            # None: hidden by the small-cell rule (see ``hidden``)
+    unanswered: int | None
+    unanswered_rate: float | None
     counts: dict[str, int] = Field(default_factory=dict)     # answer -> stories (choice kinds)
     undeclared: list[str] = Field(default_factory=list)      # answers not among the options
     distribution: dict[str, int | None] = Field(default_factory=dict)  # value -> stories
@@ -78,18 +78,9 @@ class QuestionIntegrity(BaseModel):
     sd: float | None = None
     minimum: float | None = None
     maximum: float | None = None
-    out_of_range: int = 0
+    out_of_range: int | None = 0
     suppressed: str | None = None   # why no statistic is shown (small-cell rule)
-
-
-class TellerIntegrity(BaseModel):
-    teller_id: str
-    stories: int
-    scale_answers: int
-    mean: float | None = None
-    sd: float | None = None
-    distinct: int = 0
-    same_answer: bool = False   # every scale answer the same (at least `min_answers` of them)
+    hidden: list[str] = Field(default_factory=list)  # the counts above that are None (small cells)
 
 
 class Integrity(BaseModel):
@@ -97,25 +88,29 @@ class Integrity(BaseModel):
     tellers: int
     stories_without_teller: int
     stories_without_answers: int
-    consent: dict[str, int] = Field(default_factory=dict)
+    consent: dict[str, int | None] = Field(default_factory=dict)  # stories per consent value
     questions: list[QuestionIntegrity] = Field(default_factory=list)
-    tellers_detail: list[TellerIntegrity] = Field(default_factory=list)
+    #: Tellers who answered every scale the same: a count, never who (None: fewer than min_cell).
+    same_answer_tellers: int | None = 0
     flags: list[str] = Field(default_factory=list)
+    hidden: list[str] = Field(default_factory=list)  # "consent", "same_answer_tellers" if hidden
 
 
 class VoiceGroup(BaseModel):
     value: str
-    stories: int
-    tellers: int
-    share: float
+    stories: int | None          # None (with tellers and share): hidden by the small-cell rule
+    tellers: int | None
+    share: float | None
     flag: str | None = None      # 'none' (declared, no stories) or 'few'
+    suppressed: bool = False
 
 
 class VoiceDimension(BaseModel):
     id: str
     label: str
     groups: list[VoiceGroup] = Field(default_factory=list)
-    unanswered: int = 0
+    unanswered: int | None = 0   # the "(no answer)" row; None when hidden
+    unanswered_suppressed: bool = False
 
 
 class PatternMix(BaseModel):

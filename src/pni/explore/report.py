@@ -122,8 +122,7 @@ def build_report(
     lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
-    consent = {str(k): int(v) for k, v in data.frame["consent"].value_counts().items()}
-    integ = integrity(data, consent=consent)
+    integ = integrity(data)
     vo = voices(data, few=few)
 
     shown = _shown(data)
@@ -162,18 +161,27 @@ def build_report(
 
 
 def _withheld(data: ExploreData) -> str:
-    """How many stories' text the report withholds, and why (only consent "yes" is shown)."""
-    from pni.privacy import filter_consent
+    """How many stories' text the report withholds, and why (only consent "yes" is shown); the
+    counts per consent value follow the small-cell rule (``consent_counts``)."""
+    from pni.explore.integrity import consent_counts
+    from pni.privacy.cells import shown_count
 
-    res = filter_consent(data.frame[["consent"]].itertuples(index=False))
-    if not res.excluded_no + res.excluded_unknown:
+    counts = consent_counts(data)
+    no = counts.pop("no", 0)
+    counts.pop("yes", None)
+    unknown: int | None = 0
+    for v in counts.values():
+        unknown = None if unknown is None or v is None else unknown + v
+    if no == 0 and unknown == 0:
         return "Consent: no story withheld."
+    mc = data.min_cell
+    total = None if no is None or unknown is None else no + unknown
     parts = []
-    if res.excluded_no:
-        parts.append(f"{res.excluded_no} whose tellers said no to sharing")
-    if res.excluded_unknown:
-        parts.append(f"{res.excluded_unknown} with unrecorded consent")
-    return (f"Consent: the text of {res.excluded_no + res.excluded_unknown} stories is withheld ("
+    if no != 0:
+        parts.append(f"{shown_count(no, mc)} whose tellers said no to sharing")
+    if unknown != 0:
+        parts.append(f"{shown_count(unknown, mc)} with unrecorded consent")
+    return (f"Consent: the text of {shown_count(total, mc)} stories is withheld ("
             + "; ".join(parts) + "); their answers still count in the statistics.")
 
 

@@ -101,6 +101,18 @@ def hide_table(counts: Sequence[Sequence[float]], tellers: Sequence[Sequence[int
     return hide
 
 
+def hide_count(count: int, tellers: int, min_cell: int) -> int | None:
+    """A lone count of a group of tellers defined by what they answered (tellers who answered a
+    scale out of its range, who answered every scale the same): ``None`` when 1 to
+    ``min_cell - 1`` tellers hold it. For a count beside others under a shown total, use
+    ``hide_counts``.
+
+    >>> [hide_count(7, 3, 5), hide_count(7, 5, 5), hide_count(7, 3, 1)]
+    [None, 7, 7]
+    """
+    return None if is_small(tellers, min_cell) else count
+
+
 def hide_counts(counts: Mapping[str, int], tellers: Mapping[str, int],
                 min_cell: int) -> dict[str, int | None]:
     """``counts`` (one row whose total is shown) with its small groups hidden (``None``), and a

@@ -62,7 +62,8 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
     for q in report.integrity.questions:
         for r in answer_rows(q):
             integ.append({**r, "text": q.text, "about": q.about, "answered": q.answered,
-                          "unanswered": q.unanswered})
+                          "unanswered": q.unanswered,
+                          "suppressed": r["suppressed"] or q.answered is None})
     _write(paths[2], ["question", "text", "kind", "about", "answer", "stories", "declared",
                       "answered", "unanswered", "suppressed", "note"], integ)
 
@@ -71,7 +72,11 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
         for g in dim.groups:
             voices.append({"dimension": dim.id, "label": dim.label, "pattern": "(all stories)",
                            "group": g.value, "stories": g.stories, "tellers": g.tellers,
-                           "share": g.share, "flag": g.flag})
+                           "share": g.share, "flag": g.flag, "suppressed": g.suppressed})
+        if dim.unanswered != 0:
+            voices.append({"dimension": dim.id, "label": dim.label, "pattern": "(all stories)",
+                           "group": "(no answer)", "stories": dim.unanswered,
+                           "suppressed": dim.unanswered_suppressed})
     for pm in report.voices.patterns:
         for dim_id, rows in pm.mix.items():
             for c in rows:

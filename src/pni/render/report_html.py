@@ -194,8 +194,7 @@ def render(report: ExploreReport) -> str:
     env.globals.update(svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
                        svg_heatmap=svg_heatmap, colour=colour, noise=NOISE)
     tpl = env.get_template("report.html.j2")
-    flagged = [t for t in report.integrity.tellers_detail if t.same_answer]
-    return tpl.render(r=report, flagged_tellers=flagged,
+    return tpl.render(r=report,
                       hidden=hidden_text(int(report.params.get("min_cell", 1))),
                       notable=sum(1 for t in report.tests if t.notable))
 

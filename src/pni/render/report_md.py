@@ -58,23 +58,19 @@ def render(report: ExploreReport) -> str:
     L += ["## 1. Data integrity", "",
           f"{ig.stories} stories from {ig.tellers} tellers; {ig.stories_without_teller} without a "
           f"known teller; {ig.stories_without_answers} with no answers. Consent: "
-          + ", ".join(f"{k} {v}" for k, v in ig.consent.items()) + ".", ""]
+          + ", ".join(f"{k} {shown_count(v, mc)}" for k, v in ig.consent.items()) + ".", ""]
     L += [f"- **{md_escape(f)}**" for f in ig.flags] or ["Nothing flagged."]
     L += [""]
     L += _table(["Question", "Kind", "About", "Answered", "Unanswered", "Mean", "Median", "SD",
                  "Answers"],
-                [[f"{q.text} ({q.id})", q.kind, q.about, q.answered,
-                  f"{q.unanswered} ({q.unanswered_rate:.0%})",
+                [[f"{q.text} ({q.id})", q.kind, q.about, shown_count(q.answered, mc),
+                  shown_count(q.unanswered, mc) if q.unanswered_rate is None
+                  else f"{q.unanswered} ({q.unanswered_rate:.0%})",
                   "" if q.mean is None else _n(q.mean), "" if q.median is None else _n(q.median),
                   "" if q.sd is None else _n(q.sd),
                   q.suppressed or ", ".join(f"{k}: {shown_count(v, mc)}" for k, v in (
                       q.distribution if q.kind == "scale" else q.counts).items())]
                  for q in ig.questions])
-    same = [t for t in ig.tellers_detail if t.same_answer]
-    if same:
-        L += ["Tellers who answered every scale the same:", ""]
-        L += _table(["Teller", "Stories", "Scale answers", "The one answer"],
-                    [[t.teller_id, t.stories, t.scale_answers, _n(t.mean)] for t in same])
 
     if r.patterns:
         L += ["## 2. Patterns", ""]
@@ -133,9 +129,11 @@ def render(report: ExploreReport) -> str:
     for d in v.dimensions:
         L += [f"**{md_escape(d.label)}**", ""]
         L += _table(["Group", "Stories", "Tellers", "Share", "Flag"],
-                    [[g.value, g.stories, g.tellers, f"{g.share:.0%}", g.flag or ""]
+                    [[g.value, shown_count(g.stories, mc), shown_count(g.tellers, mc),
+                      "" if g.share is None else f"{g.share:.0%}", g.flag or ""]
                      for g in d.groups]
-                    + ([["(no answer)", d.unanswered, "", "", ""]] if d.unanswered else []))
+                    + ([["(no answer)", shown_count(d.unanswered, mc), "", "", ""]]
+                       if d.unanswered != 0 else []))
     if v.patterns:
         L += ["Each pattern's teller mix (share of its stories; the whole run last):", ""]
         for d in v.dimensions:
@@ -145,7 +143,8 @@ def render(report: ExploreReport) -> str:
                      *[hidden_text(mc) if c["share"] is None else f"{c['share']:.0%}"
                        for c in pm.mix[d.id]]] for pm in v.patterns]
             rows.append(["all stories of the run",
-                         *[f"{c['whole_share']:.0%}" for c in v.patterns[0].mix[d.id]]])
+                         *[hidden_text(mc) if c["whole_share"] is None else
+                           f"{c['whole_share']:.0%}" for c in v.patterns[0].mix[d.id]]])
             L += _table([d.label, *[g.value for g in d.groups]], rows)
 
     L += ["## 6. Every test", "",
