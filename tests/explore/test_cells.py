@@ -166,3 +166,21 @@ def test_a_small_no_answer_row_is_hidden_with_a_second_group(store: Store,
     assert no_answer["stories"] == "" and no_answer["suppressed"] == "True"
     open_rep = build_report(store, settings=Settings(min_cell=1))
     assert next(d for d in open_rep.voices.dimensions if d.id == "role").unanswered == 0
+
+
+def test_no_statistic_of_a_table_with_a_hidden_cell(store: Store) -> None:
+    from pni.explore.lenses import withheld_reason
+
+    _school(store, cross=True)
+    rep = build_report(store, settings=Settings(min_cell=5))
+    withheld = {(s.a, s.b) for s in rep.skipped if s.reason == withheld_reason(5)}
+    assert ("pattern 1", "role") in withheld  # 3 librarians in pattern 1: chi2 would pin them
+    tested = {(t.a, t.b) for t in rep.tests}
+    assert not withheld & tested
+    assert not any("suppressed" in t.detail for t in rep.tests)
+    ids = {t.id for t in rep.tests}
+    assert rep.observations and all(o.test_id in ids for o in rep.observations)
+    assert "statistic not shown: a cell is under 5 tellers" in report_md.render(rep)
+    assert rep.params["small_cell_rule"] == 3
+    open_ = build_report(store, settings=Settings(min_cell=1))
+    assert withheld <= {(t.a, t.b) for t in open_.tests}  # tested when the rule is off

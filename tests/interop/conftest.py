@@ -28,7 +28,7 @@ def project(store: Store) -> tuple[Store, list[str], int]:
     save_observations(store, run, [{
         "lens": "pattern", "kind": "pattern_choice", "text": "Pattern 1 stories feel hurt.",
         "story_ids": ids[4:6], "interpretations": ["They were new.", "They were asked."]}],
-        params={"min_cell": 5, "small_cell_rule": 2})
+        params={"min_cell": 5, "small_cell_rule": 3})
     assert q.count_stories(store) == 20
     return store, ids, run
 

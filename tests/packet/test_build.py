@@ -110,7 +110,7 @@ def test_observations_with_interpretations(with_run: Run) -> None:
     assert p.observations == [] and "run `pni explore` again" in p.cover.privacy[-1]
     [p] = build_packets(db, PacketOptions(settings=Settings(min_cell=1)))
     assert len(p.observations) == 1
-    save_observations(db, run, obs, params={"min_cell": 5, "small_cell_rule": 2})
+    save_observations(db, run, obs, params={"min_cell": 5, "small_cell_rule": 3})
     [p] = build_packets(db, PacketOptions())
     [o] = p.observations
     assert o.interpretations == ["Students are lonely.", "Only lonely students wrote."]

@@ -8,8 +8,12 @@
 
 Groups smaller than the minimum subset size are not tested (the comparison is listed as skipped).
 Small-cell rule (``data.min_cell``): a pattern, or a group of scale answers, from fewer than
-``min_cell`` tellers is not tested; a contingency cell from fewer than ``min_cell`` tellers (and
-its complement, see ``pni.privacy.cells``) shows ``None`` for its count and residual.
+``min_cell`` tellers is not tested; nor is a contingency table with a cell from fewer than
+``min_cell`` tellers (``pni.privacy.cells.hide_table``). Its statistic would give the cell back:
+the cells hidden with their complements have, given the margins shown elsewhere, usually one
+degree of freedom left, and chi-square (so Cramer's V and p, or Fisher's p) is one equation in
+it, which leaves at most two values. The comparison is listed as skipped ("statistic not
+shown: a cell is under N tellers"), outside the FDR family, and no observation is made of it.
 """
 
 from __future__ import annotations
@@ -54,22 +58,14 @@ def _round(x: float, nd: int = 4) -> float:
 
 def _contingency_test(*, lens: str, kind: str, id_: str, a: str, b: str, a_label: str,
                       b_label: str, row_names: list[str], col_names: list[str],
-                      table: list[list[int]], extra: dict[str, Any],
-                      hide: list[list[bool]] | None = None) -> TestResult | None:
+                      table: list[list[int]], extra: dict[str, Any]) -> TestResult | None:
     res = st.chi_square(table)
     if res is None:
         return None
     rows = [row_names[i] for i in res.rows_kept]
     cols = [col_names[j] for j in res.cols_kept]
-    counts: list[list[int | None]] = [[table[i][j] for j in res.cols_kept] for i in res.rows_kept]
-    residuals: list[list[float | None]] = [[_round(e, 3) for e in r] for r in res.residuals]
-    if hide is not None:
-        kept = [[hide[i][j] for j in res.cols_kept] for i in res.rows_kept]
-        counts = [[None if h else c for c, h in zip(r, m, strict=True)]
-                  for r, m in zip(counts, kept, strict=True)]
-        residuals = [[None if h else c for c, h in zip(r, m, strict=True)]
-                     for r, m in zip(residuals, kept, strict=True)]
-        extra = {**extra, "suppressed": kept}
+    counts = [[table[i][j] for j in res.cols_kept] for i in res.rows_kept]
+    residuals = [[_round(e, 3) for e in r] for r in res.residuals]
     shape = (len(rows), len(cols))
     cells = shape[0] * shape[1]
     note = None
@@ -79,7 +75,7 @@ def _contingency_test(*, lens: str, kind: str, id_: str, a: str, b: str, a_label
     detail = {"rows": rows, "cols": cols, "counts": counts,
               "expected": [[_round(e, 3) for e in r] for r in res.expected],
               "residuals": residuals, "dof": res.dof,
-              "odds_ratio": res.odds_ratio if hide is None else None, **extra}
+              "odds_ratio": res.odds_ratio, **extra}
     return TestResult(
         id=id_, lens=lens, kind=kind, test=res.test, a=a, b=b, a_label=a_label, b_label=b_label,
         statistic=_round(res.statistic), statistic_name="chi2", p=res.p,
@@ -87,6 +83,11 @@ def _contingency_test(*, lens: str, kind: str, id_: str, a: str, b: str, a_label
         magnitude=st.magnitude(res.cramers_v, "cramers_v", shape), n=res.n, note=note,
         detail=detail,
     )
+
+
+def withheld_reason(min_cell: int) -> str:
+    """Why a contingency test is listed as skipped under the small-cell rule."""
+    return f"statistic not shown: a cell is under {min_cell} tellers (small-cell rule)"
 
 
 def _describe(xs: Any) -> dict[str, Any]:
@@ -163,13 +164,16 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
                 out.skipped.append(Skipped(lens="pattern", kind="pattern_choice", a=pname,
                                            b=var.id, reason="too few answers"))
                 continue
+            if hide_cells(table, who, masks, mc) is not None:
+                out.skipped.append(Skipped(lens="pattern", kind="pattern_choice", a=pname,
+                                           b=var.id, reason=withheld_reason(mc)))
+                continue
             t = _contingency_test(
                 lens="pattern", kind="pattern_choice", id_=f"pattern|{n}|{var.id}", a=pname,
                 b=var.id, a_label=plabel, b_label=var.label, row_names=[title, "rest"],
                 col_names=levels, table=table, extra={**extra, "about": var.about,
                                                       "question": var.question,
-                                                      "option": var.option},
-                hide=hide_cells(table, who, masks, mc))
+                                                      "option": var.option})
             if t is None:
                 out.skipped.append(Skipped(lens="pattern", kind="pattern_choice", a=pname,
                                            b=var.id, reason="one answer only"))
@@ -247,11 +251,14 @@ def answer_lens(data: ExploreData, *, min_subset: int = DEFAULT_MIN_SUBSET) -> L
             continue
         masks = [[((sa == x) & (sb == y)).to_numpy() & both for y in lb] for x in la]
         table = [[int(m.sum()) for m in r] for r in masks]
+        if hide_cells(table, who, masks, mc) is not None:
+            out.skipped.append(Skipped(lens="answer", kind="choice_choice", a=va.id, b=vb.id,
+                                       reason=withheld_reason(mc)))
+            continue
         t = _contingency_test(
             lens="answer", kind="choice_choice", id_=f"answer|{va.id}|{vb.id}", a=va.id, b=vb.id,
             a_label=va.label, b_label=vb.label, row_names=la, col_names=lb, table=table,
-            extra={"about_a": va.about, "about_b": vb.about},
-            hide=hide_cells(table, who, masks, mc))
+            extra={"about_a": va.about, "about_b": vb.about})
         if t is not None:
             out.tests.append(t)
 

@@ -33,8 +33,9 @@ from typing import Any
 DEFAULT_MIN_CELL = 5
 OTHER = "other"
 #: The rule's version, stored with each exploration (``small_cell_rule``): 2 hides cross-table
-#: cells, small patterns and scale statistics; observations saved under 1 may quote them.
-RULE_VERSION = 2
+#: cells, small patterns and scale statistics; 3 also withholds the test of a table with a
+#: hidden cell. Observations saved under an older rule may quote them.
+RULE_VERSION = 3
 
 
 def merge_small(counts: Mapping[str, int], min_cell: int = DEFAULT_MIN_CELL,
@@ -131,7 +132,7 @@ def stale_observations(params: Mapping[str, Any], min_cell: int) -> str | None:
     """Why observations stored by an exploration (its ``params``) may not be printed under
     ``min_cell``: made with a lower threshold, or under an older rule. None: they may.
 
-    >>> stale_observations({"min_cell": 5, "small_cell_rule": 2}, 5) is None
+    >>> stale_observations({"min_cell": 5, "small_cell_rule": 3}, 5) is None
     True
     >>> stale_observations({"min_cell": 5}, 5)[:26]
     'Observations left out: the'
@@ -151,4 +152,4 @@ def small_cell_note(min_cell: int) -> str:
             f"\"{OTHER}\" or left out of every count, chart and observation; cells of a "
             f"cross-table held by fewer than {min_cell} tellers (and one more where a total "
             f"would give them back) read {hidden_text(min_cell)}, and no statistic is shown "
-            f"over fewer than {min_cell} tellers.")
+            f"over fewer than {min_cell} tellers or of a table with such a cell.")

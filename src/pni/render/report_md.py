@@ -149,13 +149,18 @@ def render(report: ExploreReport) -> str:
 
     L += ["## 6. Every test", "",
           f"{len(r.tests)} tests; Benjamini-Hochberg q-values across all of them; "
-          f"{len(r.skipped)} comparisons not tested (groups too small).", ""]
+          f"{len(r.skipped)} comparisons not tested (groups too small, or a statistic not shown "
+          "because a cell is under the small-cell threshold; listed below).", ""]
     L += _table(["Lens", "Comparison", "Test", "Statistic", "p", "q", "Effect", "Magnitude", "n"],
                 [[t.lens, f"{t.a_label} x {t.b_label}"
                   + (f" (\"{t.detail['answer_a']}\" vs \"{t.detail['answer_b']}\")"
                      if "answer_a" in t.detail else ""),
                   t.test, f"{t.statistic_name} = {_n(t.statistic)}", _q(t.p), _q(t.q),
                   f"{t.effect_name} {_n(t.effect)}", t.magnitude, t.n] for t in r.tests])
+    if r.skipped:
+        L += ["**Not tested**", ""]
+        L += _table(["Lens", "Comparison", "Why"], [[s.lens, f"{s.a} x {s.b}", s.reason]
+                                                    for s in r.skipped])
     return "\n".join(L).rstrip() + "\n"
 
 
