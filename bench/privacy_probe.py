@@ -10,8 +10,14 @@ coordinates), runs the real CLI (fake embedder) to make the report (HTML, MD, CS
 REFI-QDA exports, and prints per output how many planted strings survived. The first row scans the
 unredacted fixture itself, to show the scanner sees what was planted.
 
+"small cells": the fixture's 3 tellers make every answer group smaller than the small-cell
+threshold (5), so each answer printed beside a count in the report or packet is a small cell
+shown (``tests.privacy.probe.small_cells``); "-" for the record exports, which print each
+story's answers by design. A last row makes the report and packet again with ``min_cell = 1``
+(the rule off), to show the scanner sees the cells the rule hides.
+
 Run: ``python bench/privacy_probe.py [--stories N]``. Every column but "prints" must be 0 below
-the fixture row.
+the fixture row, except in the last (rule off) row.
 """
 
 from __future__ import annotations
@@ -38,9 +44,16 @@ from tests.privacy.probe import (  # noqa: E402
     write_fixture,
 )
 
-COLUMNS = ("names", "phones", "emails", "remote", "live", "innocent_redacted", "prints_stories")
+COLUMNS = ("names", "phones", "emails", "remote", "live", "innocent_redacted", "small_cells",
+           "prints_stories")
 HEAD = ("names", "phones", "e-mails", "remote (text)", "remote (live)", "innocent redacted",
-        "prints story text")
+        "small cells", "prints story text")
+
+
+def _row(name: str, r: dict[str, int]) -> str:
+    cells = [("yes" if r[c] else "no") if c == "prints_stories" else str(r.get(c, "-"))
+             for c in COLUMNS]
+    return f"| {name} | " + " | ".join(cells) + " |"
 
 
 def main() -> None:
@@ -56,6 +69,7 @@ def main() -> None:
         t0 = time.perf_counter()
         results = probe(fieldwork, Path(tmp) / "out")
         elapsed = time.perf_counter() - t0
+        off = probe(fieldwork, Path(tmp) / "off", pdf=False, exports=False, min_cell=1)
         raw = (fieldwork / "stories.csv").read_text("utf-8")
         fixture = scan(raw, raw)
     print("| output | " + " | ".join(HEAD) + " |")
@@ -66,12 +80,14 @@ def main() -> None:
         if r is None:
             print(f"| {name} | " + " | ".join(["skipped (no pdftotext)"] * len(HEAD)) + " |")
             continue
-        cells = [str(r[c]) if c != "prints_stories" else ("yes" if r[c] else "no")
-                 for c in COLUMNS]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+        print(_row(name, r))
         if name != rows[0][0]:
-            leaks += sum(r[c] for c in COLUMNS[:-1])
-    print(f"# {len(results)} outputs in {elapsed:.1f} s; survivors + wrong redactions: {leaks}")
+            leaks += sum(r.get(c, 0) for c in COLUMNS[:-1])
+    seen = sum((r or {}).get("small_cells", 0) for r in off.values())
+    print(_row("report + packet, min_cell = 1 (rule off)", {
+        c: sum((r or {}).get(c, 0) for r in off.values()) for c in COLUMNS}))
+    print(f"# {len(results)} outputs in {elapsed:.1f} s; survivors + wrong redactions + small "
+          f"cells shown: {leaks} (with the rule off the scanner sees {seen} small cells)")
     sys.exit(1 if leaks else 0)
 
 

@@ -4,6 +4,12 @@ remote references (and innocent look-alikes: dates, times, decimals, ids, postco
 coordinates), every printed output made from it by the real CLI with the fake embedder, and a
 count per output of what survived.
 
+Small cells: the fixture has 3 tellers, so every group of tellers defined by an answer is
+under the small-cell threshold (5). In the outputs that count (report, packet), an answer
+printed beside a number is a small cell shown (``small_cells``); a story card's "Role:
+**student**" has no number and is not counted. The record exports (stories, NarraFirma,
+REFI-QDA) print each story's answers by design and are not counted.
+
 Everyone and every number here is made up for the probe.
 """
 
@@ -43,6 +49,14 @@ REMOTE_MARKERS = ["example.org", "evil.example", "iVBORprobe"]
 INNOCENT = ["2019-03-14 08:15:00", "at 08:15", "3.14159265358", "ID 40817263", "postcode 02139",
             "SW1A 1AA", "42.3601, -71.0589", "1999-2003", "room 214", "the bell rang"]
 TEXT_KINDS = ("names", "phones", "emails", "remote", "innocent_redacted")
+#: the fixture's answers; each is held by at most 3 tellers, under the default min_cell (5)
+ANSWERS = ["student", "teacher", "proud", "hurt", "hopeful"]
+#: outputs made of counts (the rest are per-story records)
+AGGREGATES = ("report HTML", "report MD", "report CSV", "packet MD", "packet HTML", "packet PDF")
+_COUNT = r"(?<![<\w.:/-])\d+(?![\w.:/-])"  # a number, not "<5", a date, time, id or decimal
+_ANSWER = r"\b(?:" + "|".join(ANSWERS) + r")\b"
+SMALL_CELL = re.compile(rf"{_ANSWER}[^\n]{{0,24}}?{_COUNT}|{_COUNT}[^\n]{{0,24}}?{_ANSWER}",
+                        re.IGNORECASE)
 LIVE = re.compile(r"""(?:src|href|srcset|poster|action)\s*=\s*["']?\s*(?:https?:|//|data:)"""
                   r"""|url\(\s*["']?\s*(?:https?:|//|data:)""", re.IGNORECASE)
 BARE_LINK = re.compile(r"(?<![\\/\w(=\"'])(?:https?://|www\.)", re.IGNORECASE)
@@ -89,11 +103,19 @@ def _cli(*args: str) -> None:
         raise RuntimeError(f"pni {' '.join(args)} failed: {result.stderr or result.output}")
 
 
-def make_outputs(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool = True
-                 ) -> dict[str, Path]:
-    """Every printed output of the fixture, by the CLI (fake embedder); format -> path."""
+def small_cells(text: str) -> int:
+    """How many times ``text`` prints an answer of the fixture beside a count: each is a cell
+    of fewer than 5 tellers (a hidden one reads ``<5`` and is not counted)."""
+    return len(SMALL_CELL.findall(text))
+
+
+def make_outputs(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool = True,
+                 min_cell: int | None = None) -> dict[str, Path]:
+    """Every printed output of the fixture, by the CLI (fake embedder); format -> path.
+    ``min_cell`` sets the project's threshold (default: pni's)."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "pni.toml").write_text('[privacy]\nphone_region = "US,FR"\n', "utf-8")
+    (out / "pni.toml").write_text('[privacy]\nphone_region = "US,FR"\n'
+                                  + (f"min_cell = {min_cell}\n" if min_cell else ""), "utf-8")
     _cli("prepare", str(fieldwork), "-o", str(out), "--fake-embedder", "--to", "md")
     store = str(out / "pni.db")
     paths = {"report HTML": out / "report.html", "report MD": out / "report.md",
@@ -187,14 +209,19 @@ def scan(text: str, markup: str = "") -> dict[str, int]:
 
 
 def probe(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool = True,
-          log: Callable[[str], None] | None = None) -> dict[str, dict[str, int] | None]:
-    """Build every output of the fixture and scan each; None for an output that was skipped."""
+          log: Callable[[str], None] | None = None, min_cell: int | None = None
+          ) -> dict[str, dict[str, int] | None]:
+    """Build every output of the fixture and scan each; None for an output that was skipped.
+    Outputs made of counts also get ``small_cells``."""
     paths = make_outputs(fieldwork, out, pdf=pdf and shutil.which("pdftotext") is not None,
-                         exports=exports)
+                         exports=exports, min_cell=min_cell)
     results: dict[str, dict[str, int] | None] = {}
     for name, path in paths.items():
         text, markup = read_output(name, path)
-        results[name] = scan(text, markup)
+        found = scan(text, markup)
+        if name in AGGREGATES:
+            found["small_cells"] = small_cells(text)
+        results[name] = found
         if log:
             log(f"{name}: {path}")
     if pdf and "packet PDF" not in paths:

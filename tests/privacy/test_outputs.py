@@ -1,12 +1,21 @@
 """No printed output made from story text carries a planted name, phone number, e-mail address or
-live remote reference, and innocent dates, decimals and ids survive (the fixture and scanner are
-in ``tests/privacy/probe.py``; ``bench/privacy_probe.py`` prints the same counts)."""
+live remote reference, innocent dates, decimals and ids survive, and no report or packet shows a
+count of fewer than 5 tellers (the fixture and scanner are in ``tests/privacy/probe.py``;
+``bench/privacy_probe.py`` prints the same counts)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.privacy.probe import INNOCENT, probe, read_output, scan, write_fixture
+from tests.privacy.probe import (
+    AGGREGATES,
+    INNOCENT,
+    probe,
+    read_output,
+    scan,
+    small_cells,
+    write_fixture,
+)
 
 
 def test_scanner_sees_what_was_planted(tmp_path: Path) -> None:
@@ -28,5 +37,14 @@ def test_no_output_leaks_and_innocent_strings_survive(tmp_path: Path) -> None:
     leaks = {name: {k: v for k, v in r.items() if v and k != "prints_stories"}
              for name, r in results.items() if r is not None}
     assert not any(leaks.values()), leaks
+    assert all(r is None or r["small_cells"] == 0 for n, r in results.items() if n in AGGREGATES)
     printed = [name for name, r in results.items() if r and r["prints_stories"]]
     assert "packet MD" in printed and "packet HTML" in printed
+
+
+def test_the_scanner_sees_small_cells_when_the_rule_is_off(tmp_path: Path) -> None:
+    assert small_cells("| student | 7 |\nRole: **student**\nstudent <5, teacher 3") == 2
+    fieldwork = write_fixture(tmp_path / "fw", n=12)
+    off = probe(fieldwork, tmp_path / "off", pdf=False, exports=False, min_cell=1)
+    assert off["report MD"] and off["report MD"]["small_cells"] > 0
+    assert off["packet MD"] and off["packet MD"]["small_cells"] > 0
