@@ -68,9 +68,6 @@ _OTHER = {
 NARRATIVE_STOP_WORDS = frozenset(_NARRATIVE.split())
 OTHER_STOP_WORDS: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in _OTHER.items()}
 SPANISH_STOP_WORDS = OTHER_STOP_WORDS["es"]
-#: A language's function words are dropped when at least this share of the stories reads as it.
-LANGUAGE_SHARE = 0.05
-LANGUAGE_SAMPLE = 2000
 #: A story's language is read from its first this many characters (a few sentences: enough
 #: function words to tell the languages apart, and cheap for thousands of stories).
 LANGUAGE_CHARS = 800
@@ -106,26 +103,6 @@ def story_language(text: str, _words: tuple[tuple[str, ...], dict[str, list[str]
             hits[lang] += 1
     best = max(hits, key=lambda k: (hits[k], k == "en"))
     return best if best != "en" and hits[best] >= 3 else "en"
-
-
-def languages(texts: Sequence[str], share: float = LANGUAGE_SHARE) -> list[str]:
-    """Languages other than English that at least ``share`` of ``texts`` read as
-    (``story_language``).
-
-    >>> languages(["the bus was late and I was cold", "el autobús llegó tarde y yo tenía frío"])
-    ['es']
-    """
-    if not texts:
-        return []
-    if len(texts) > LANGUAGE_SAMPLE:  # evenly spaced: enough to find a 5% language, and fast
-        texts = [texts[int(i)] for i in np.linspace(0, len(texts) - 1, LANGUAGE_SAMPLE)]
-    words = _function_words()
-    counts: dict[str, int] = {}
-    for text in texts:
-        lang = story_language(text, words)
-        if lang != "en":
-            counts[lang] = counts.get(lang, 0) + 1
-    return sorted(lang for lang, c in counts.items() if c >= max(1.0, share * len(texts)))
 
 
 def stop_words(langs: Iterable[str] = ("es",)) -> list[str]:
