@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from pni.errors import FormError
-from pni.ingest.forms import coerce, infer_question, load_form
+from pni.ingest.formfile import load_form
+from pni.ingest.forms import coerce, infer_question
 
 
 def test_load_toml_form(fix: Path) -> None:

@@ -30,9 +30,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pni.errors import DataError, MappingError, UsageError
 from pni.ingest.export import CORE
-from pni.ingest.forms import blank, coerce, infer_question, load_form, norm, slug
+from pni.ingest.formfile import load_form
+from pni.ingest.forms import blank, coerce, infer_question, norm, slug
 from pni.ingest.mapping import COMMON_NAMES
-from pni.ingest.readers.tables import Row, Table
+from pni.ingest.readers.base import Row, Table
 from pni.models import ImportRecord, Question, Reject
 from pni.store import Store
 from pni.store import imports as iq

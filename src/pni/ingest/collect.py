@@ -18,7 +18,8 @@ from typing import Any
 
 from pni.errors import DataError, PniError, UsageError
 from pni.ingest.detect import detect_reader, supported
-from pni.ingest.forms import Form, blank, load_form, to_bool
+from pni.ingest.formfile import load_form
+from pni.ingest.forms import Form, blank, to_bool
 from pni.ingest.guard import failure_reject, reader_boundary, record_failure
 from pni.ingest.imports import Replacement
 from pni.ingest.manifest import MANIFEST_NAMES, manifests_for

@@ -8,12 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pni.errors import DataError
-
-if TYPE_CHECKING:
-    from pni.ingest.readers.base import Reader
+from pni.ingest.readers.base import Reader, extensions, for_extension
 
 OLD_OFFICE = {".xls": "save it as .xlsx", ".doc": "save it as .docx", ".rtf": "save it as .docx"}
 SNIFF_BYTES = 8192
@@ -22,8 +19,6 @@ _FORCED: ContextVar[str | None] = ContextVar("pni_forced_encoding", default=None
 
 
 def supported(path: Path) -> bool:
-    from pni.ingest.readers.base import extensions
-
     return path.suffix.lower() in extensions()
 
 
@@ -31,8 +26,6 @@ def detect_reader(path: Path, head: bytes | None = None) -> Reader:
     """The registered reader for ``path``: among those of its extension, the first (by priority)
     whose content sniff accepts the first bytes. Raises ``DataError`` for binary, empty or
     unsupported files."""
-    from pni.ingest.readers.base import extensions, for_extension
-
     if head is None:
         with open(path, "rb") as fh:
             head = fh.read(SNIFF_BYTES)

@@ -13,7 +13,7 @@ from typing import Any
 from pni.errors import DataError
 from pni.ingest.forms import TELLER_COLUMNS, Form, blank, coerce, infer_from_value, norm, slug
 from pni.ingest.models import Candidate, FileSettings, InferredQuestion
-from pni.ingest.readers.documents import Document
+from pni.ingest.readers.base import Document
 from pni.ingest.transcripts import (
     DEFAULT_LISTENERS,
     TRANSCRIPT_KINDS,

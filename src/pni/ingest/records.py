@@ -21,9 +21,8 @@ from pni.ingest.forms import (
 from pni.ingest.mapping import TableMapping, map_columns
 from pni.ingest.models import Candidate, InferredQuestion
 from pni.ingest.readers import base
-from pni.ingest.readers.base import Adapted, ReadContext, ReadResult
+from pni.ingest.readers.base import Adapted, ReadContext, ReadResult, Table
 from pni.ingest.readers.survey import day_first, holds_dates, iso_date, mean_length
-from pni.ingest.readers.tables import Table
 from pni.models import Question
 
 MIN_STORY_CHARS = 15  # a guessed story column's answers are at least this long on average

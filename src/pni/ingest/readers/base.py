@@ -43,8 +43,39 @@ if TYPE_CHECKING:
         InferredQuestion,
         Skipped,
     )
-    from pni.ingest.readers.tables import Table
     from pni.models import Question
+
+
+@dataclass
+class Row:
+    """One data row of a table: where it is, its cells, the raw record, and why it was refused."""
+
+    locator: str
+    cells: list[Any]
+    raw: str
+    error: str | None = None
+
+
+@dataclass
+class Table:
+    """A table as a table reader reads it (one CSV, one XLSX sheet...); platforms adapt it."""
+
+    header: list[str]
+    rows: list[Row]
+    sheet: str | None = None
+    notices: list[str] = field(default_factory=list)
+    raw_header: list[str] = field(default_factory=list)  # as written: blank, repeated
+
+
+@dataclass
+class Document:
+    """A document as a document reader reads it: front matter and numbered body lines (or
+    paragraphs); :mod:`pni.ingest.documents` turns it into candidates."""
+
+    meta: dict[str, Any]
+    lines: list[tuple[int, str]]
+    unit: str = "line"
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass

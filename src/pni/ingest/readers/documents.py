@@ -5,24 +5,16 @@ story, blank-line blocks or a transcript happens in :mod:`pni.ingest.documents`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from pni.errors import DataError
 from pni.ingest.detect import read_text
-from pni.ingest.readers.base import ReadContext, ReadResult, register
+from pni.ingest.documents import document_candidates
+from pni.ingest.readers.base import Document, ReadContext, ReadResult, register
 
 _FM = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-
-
-@dataclass
-class Document:
-    meta: dict[str, Any]
-    lines: list[tuple[int, str]]
-    unit: str = "line"
-    notices: list[str] = field(default_factory=list)
 
 
 def split_front_matter(text: str, path: Path, unit: str = "line") -> tuple[dict[str, Any], int]:
@@ -102,8 +94,6 @@ class DocumentReader:
         return True
 
     def read(self, ctx: ReadContext) -> ReadResult:
-        from pni.ingest.documents import document_candidates
-
         doc = read_docx(ctx.path) if self.container == "zip" else read_text_document(ctx.path)
         doc.meta = {**ctx.meta, **doc.meta}
         built = document_candidates(doc, ctx.path, ctx.label, ctx.settings, ctx.form, ctx.known)

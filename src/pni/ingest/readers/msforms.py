@@ -8,8 +8,7 @@ from typing import Any
 
 from pni.ingest.forms import blank, norm
 from pni.ingest.readers import survey as sv
-from pni.ingest.readers.base import Adapted, ReadContext, register_platform
-from pni.ingest.readers.tables import Table
+from pni.ingest.readers.base import Adapted, ReadContext, Table, register_platform
 
 META = ("ID", "Start time", "Completion time", "Last modified time", "Total points",
         "Quiz feedback", "Grade posted time")

@@ -21,8 +21,7 @@ from typing import Any
 from pni.errors import FormError
 from pni.ingest.forms import Form, blank, norm, slug
 from pni.ingest.readers import survey as sv
-from pni.ingest.readers.base import Adapted, ReadContext, register_platform
-from pni.ingest.readers.tables import Table
+from pni.ingest.readers.base import Adapted, ReadContext, Table, register_platform
 from pni.models import Question
 
 FORM_HEADER = ["data column name", "type", "about"]

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from pni.ingest.forms import blank, norm
-from pni.ingest.readers.tables import Row, Table
+from pni.ingest.readers.base import Row, Table
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")

@@ -8,35 +8,18 @@ import io
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
 from pni.errors import DataError
 from pni.ingest.detect import decode
-from pni.ingest.readers.base import ReadContext, ReadResult, register
+from pni.ingest.readers.base import ReadContext, ReadResult, Row, Table, register
+from pni.ingest.records import tables_result
 from pni.limits import load_json, value_problem
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit; openpyxl would fill the gap to row 10**10
-
-
-@dataclass
-class Row:
-    locator: str
-    cells: list[Any]
-    raw: str
-    error: str | None = None
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[Row]
-    sheet: str | None = None
-    notices: list[str] = field(default_factory=list)
-    raw_header: list[str] = field(default_factory=list)  # as written: blank, repeated
 
 
 def _header(cells: list[Any]) -> tuple[list[str], list[str]]:
@@ -332,8 +315,6 @@ class TableReader:
         return True
 
     def read(self, ctx: ReadContext) -> ReadResult:
-        from pni.ingest.records import tables_result
-
         return tables_result(self.load(ctx), ctx)
 
 
