@@ -16,7 +16,7 @@ NF_TYPES = {"Single choice", "Single choice indexed", "Multi-choice multi-column
             "Multi-choice single-column delimited indexed", "Radiobuttons", "Boolean",
             "Checkbox", "Text", "Textarea", "Scale", "eliciting"}
 NF_IMPORT = {"Story title column name", "Story text column name", "Participant ID column name",
-             "Story collection date column name", "Language column name"}
+             "Story collection date column name", "Language column name", "Scale range"}
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -59,12 +59,10 @@ def test_form_has_narrafirmas_header_types_and_abouts(project, tmp_path: Path) -
     assert {it["Type"] for it in items if it["About"] == "import"} == NF_IMPORT
     kinds = {it["Data column name"]: it["Type"] for it in questions}
     assert kinds["feeling"] == "Single choice" and kinds["topics"].startswith("Multi-choice")
-    assert kinds["belonging"] == "Scale" and kinds["listened_to"] == "Boolean"
+    assert kinds["belonging"] == "Scale" and kinds["listened_to"] == "Single choice"
     assert kinds["Consent"] == "Single choice" and kinds["Pattern"] == "Single choice"
     about = {it["Data column name"]: it["About"] for it in questions}
     assert about["role"] == "participant" and about["Pattern"] == "annotation"
-    scale = next(it for it in questions if it["Type"] == "Scale")
-    assert len(scale["Answers"]) == 4 and all(a.lstrip("-").isdigit() for a in scale["Answers"][2:])
     for it in questions:
         if it["Type"] not in ("Text", "Boolean", "Scale"):
             assert len(it["Answers"]) >= 2 and not any("|" in a for a in it["Answers"])
@@ -89,11 +87,11 @@ def test_every_answer_matches_the_form_as_narrafirma_checks_it(project, tmp_path
                 continue
             it = by_col[name]
             if it["About"] == "eliciting":
-                ok = value in eliciting["Answers"]
+                ok = value in {a.split("|")[0] for a in eliciting["Answers"]}  # import names
             elif it["Type"] in ("Single choice", "Multi-choice multi-column texts"):
                 ok = value in it["Answers"]
             elif it["Type"] == "Scale":
-                ok = value.lstrip("-").isdigit()
+                ok = value.isdigit() and 1 <= int(value) <= 5  # raw, under 'Scale range' 1..5
             else:
                 ok = True
             if not ok:
@@ -204,3 +202,102 @@ def test_pni_annotate_reads_the_annotation_file_back(project, tmp_path: Path) ->
     assert (rep.read, rep.rejected) == (17, 0)
     for s in q.list_stories(db, ids=[s.id for s in scope.stories]):
         assert s.answers["pattern"] == scope.pattern_name(s.id)
+
+
+def _nf_scale(item: dict[str, Any], form_range: tuple[int, int] | None, value: str) -> int:
+    """A scale answer as NarraFirma 1.6 stores it (a port of ``questionForItem`` for sliders and
+    ``changeValueForCustomScaleValues``): cells after the two labels are its 'does not apply'
+    label and min and max; without min and max the form's 'Scale range' rescales to 0-100."""
+    answers = item["Answers"]
+    assert len(answers) == 2, f"a third cell would be a 'does not apply' label: {answers}"
+    v = int(value)
+    if form_range is None:
+        return v
+    lo, hi = form_range
+    if v <= lo:
+        return 0
+    if v >= hi:
+        return 100
+    return round((v - lo) * 100 / (hi - lo))
+
+
+def test_yes_no_and_scales_as_narrafirma_charts_them(project, tmp_path: Path) -> None:
+    db, *_ = project
+    scope = gather(db, ExportOptions())
+    res = write_narrafirma(scope, tmp_path)
+    _, items = _form(res.form)
+    by_col = {it["Data column name"]: it for it in items if it["About"] != "import"}
+    assert (by_col["listened_to"]["Type"], by_col["listened_to"]["Answers"]) == (
+        "Single choice", ["yes", "no"])
+    scale_range = next(it["Answers"] for it in items if it["Type"] == "Scale range")
+    assert scale_range == ["1", "5"]
+    rows = _rows(res.stories)
+    header = rows[0]
+    got = {r[0]: r for r in rows[1:]}
+    for s in scope.stories:
+        row = got[s.title or ""]
+        assert row[header.index("listened_to")] == ("yes" if s.answers["listened_to"] else "no")
+        stored = _nf_scale(by_col["belonging"], (1, 5), row[header.index("belonging")])
+        assert stored == round((s.answers["belonging"] - 1) * 25)
+
+
+def test_scales_of_different_ranges_travel_on_narrafirmas_0_100(store: Store,
+                                                                tmp_path: Path) -> None:
+    from pni.ingest.collect import collect
+    from pni.models import Question
+    from pni.store import stories as q
+    from tests.helpers import populate
+
+    ids = populate(store, 6)
+    with store.transaction():
+        q.upsert_question(store, Question(id="trust", text="How much do you trust them?",
+                                          kind="scale", scale_min=0, scale_max=10))
+        for n, sid in enumerate(ids):
+            q.set_answer(store, "trust", n + 3, story_id=sid)
+    scope = gather(store, ExportOptions(all_stories=True))
+    res = write_narrafirma(scope, tmp_path / "nf")
+    _, items = _form(res.form)
+    assert not any(it["Type"] == "Scale range" for it in items)
+    trust = next(it for it in items if it["Data column name"] == "trust")
+    assert trust["Options"] == "pniRange=0..10" and len(trust["Answers"]) == 2
+    rows = _rows(res.stories)
+    values = sorted(int(r[rows[0].index("trust")]) for r in rows[1:])
+    assert values == [30, 40, 50, 60, 70, 80]   # NarraFirma's 0-100, as its import keeps them
+    with Store.open(tmp_path / "new.db") as new:
+        collect(new, [tmp_path / "nf"])
+        back = {s.title: s.answers for s in q.list_stories(new)}
+        for s in scope.stories:
+            assert back[s.title]["trust"] == s.answers["trust"]
+            assert back[s.title]["belonging"] == s.answers["belonging"]
+        qs = {x.id: x for x in q.get_questions(new)}
+        assert (qs["trust"].scale_min, qs["trust"].scale_max) == (0, 10)
+        assert (qs["belonging"].scale_min, qs["belonging"].scale_max) == (1, 5)
+
+
+def test_eliciting_questions_are_short_and_long_from_what_the_listener_asked(
+        store: Store, tmp_path: Path) -> None:
+    from pni.interop.narrafirma import asked, short_name
+    from pni.store import stories as q
+    from tests.helpers import populate
+
+    turn = ("Thank you, [name], that's an honest answer. Next: tell us about a time when a test"
+            " or a grade changed how you saw yourself.")
+    ids = populate(store, 4)
+    with store.transaction():
+        store.execute("UPDATE stories SET prompt = ? WHERE id IN (?, ?)", (turn, ids[0], ids[1]))
+    assert asked(turn) == ("Tell us about a time when a test or a grade changed how you saw"
+                           " yourself.")
+    assert short_name(asked(turn)) == "A test or a grade changed"
+    res = write_narrafirma(gather(store, ExportOptions(all_stories=True)), tmp_path)
+    _, items = _form(res.form)
+    answers = next(it for it in items if it["About"] == "eliciting")["Answers"]
+    assert "A test or a grade changed|" + asked(turn) in answers
+    assert "A time|Tell us about a time..." in answers
+    rows = _rows(res.stories)
+    h = rows[0]
+    by_title = {r[0]: r for r in rows[1:]}
+    first = by_title[next(s.title for s in q.list_stories(store, ids=[ids[0]]))]
+    assert first[h.index("Eliciting question")] == "A test or a grade changed"
+    assert first[h.index("Prompt as asked")] == turn
+    other = by_title[next(s.title for s in q.list_stories(store, ids=[ids[2]]))]
+    assert other[h.index("Prompt as asked")] == ""

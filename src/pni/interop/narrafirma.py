@@ -5,23 +5,33 @@ The layout follows NarraFirma's own "export story collection" and "export story 
 CSV" reads them back:
 
 - ``story_form.csv``: ``Data column name, Type, About, Short name, Long name, Options,
-  Answers...``; one ``eliciting`` row listing the prompts; one row per question (``story``,
-  ``participant`` or ``annotation``); ``import`` rows naming the title, text, participant,
-  date and language columns;
+  Answers...``; one ``eliciting`` row listing each question the listener asked as
+  ``short name|question`` (the short name labels NarraFirma's charts); one row per question
+  (``story``, ``participant`` or ``annotation``); ``import`` rows naming the title, text,
+  participant, date and language columns and, when every scale shares one range, that
+  ``Scale range``;
 - ``stories.csv``: one header row, then a ``;`` comment row (NarraFirma skips it) naming the
   option under each column of a multi-column multi-choice question, then one row per story;
+  a ``Prompt as asked`` column (NarraFirma ignores it) keeps the listener's whole turn where it
+  says more than the question;
 - ``annotations.csv`` (when there is a cluster run): NarraFirma's annotation import (story
   title, story text, then ``Pattern``), for the annotation question ``Pattern``.
 
-Question kinds: choice -> ``Single choice``, multi-choice -> ``Multi-choice multi-column texts``,
-scale -> ``Scale`` (labels, then min and max), boolean -> ``Boolean`` (``yes``/``no``),
-text -> ``Text``. Consent travels as the story question ``Consent`` (yes, no, unknown).
+Question kinds, as NarraFirma 1.6 reads and charts them: choice -> ``Single choice``,
+multi-choice -> ``Multi-choice multi-column texts``, boolean -> ``Single choice`` of ``yes`` and
+``no`` (NarraFirma's ``Boolean`` keeps the text and counts any value as true), scale ->
+``Scale`` with its two labels only (a third cell would be its "does not apply" label); the values
+keep their range through the form's ``Scale range`` row, or, when scales differ in range, are
+written on NarraFirma's own 0-100 scale with the range in the question's options
+(``pniRange=1..5``, ignored by NarraFirma, read back by pni); text -> ``Text``. Consent travels as
+the story question ``Consent`` (yes, no, unknown).
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +43,17 @@ FORM_HEADER = ["Data column name", "Type", "About", "Short name", "Long name", "
 TITLE, TEXT, ELICITING, DATE, LANGUAGE, PARTICIPANT = (
     "Story title", "Story text", "Eliciting question", "Collection date", "Language",
     "Participant ID")
+#: The listener's whole turn, where it says more than the question (NarraFirma ignores it).
+PROMPT_AS_ASKED = "Prompt as asked"
 CONSENT = "Consent"
 PATTERN = "Pattern"
+YES_NO = ["yes", "no"]
+#: NarraFirma keeps every scale answer as a whole number from 0 to 100.
+NF_SCALE = (0, 100)
+#: The part of a question's Options cell that carries its range (NarraFirma ignores it).
+RANGE_OPTION = "pniRange="
 TYPES = {"choice": "Single choice", "multi-choice": "Multi-choice multi-column texts",
-         "scale": "Scale", "boolean": "Boolean", "text": "Text"}
+         "scale": "Scale", "boolean": "Single choice", "text": "Text"}
 ABOUT = {"story": "story", "teller": "participant", "annotation": "annotation"}
 IMPORT_ROWS = [("Story title column name", TITLE), ("Story text column name", TEXT),
                ("Participant ID column name", PARTICIPANT),
@@ -63,6 +80,94 @@ def clean(v: Any) -> str:
     return str(v).replace("|", "/").strip()
 
 
+# -- the question the listener asked --------------------------------------------------------------
+_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=\S)")
+_LEAD = re.compile(r"^(?:(?:and|so|now|okay|ok|well|then|next|first|finally|lastly|last"
+                   r"|one more|also)\b[\s,:]*)+", re.IGNORECASE)
+_ASKING = {"tell", "describe", "share", "talk", "think", "remember", "say", "explain", "give",
+           "name", "imagine", "recall", "write", "pick", "choose", "show", "please", "what",
+           "how", "why", "when", "where", "who", "which", "if", "can", "could", "would", "do",
+           "did", "is", "are", "have", "has"}
+_SHORT_LEAD = re.compile(
+    r"^(?:please\s+)?(?:(?:tell|describe|share|talk|write)\s+(?:(?:us|me)\s+)?(?:about\s+)?"
+    r"|(?:think|remember)\s+(?:of|about)\s+)?"
+    r"(?:(?:a|an|the|one)\s+(?:time|moment|day|week|story|situation)(?:\s+or\s+a\s+\w+)?"
+    r"(?:\s+(?:when|that|where))?\s+)?", re.IGNORECASE)
+_TAIL_WORDS = {"a", "an", "the", "of", "to", "or", "and", "at", "in", "for", "with", "when",
+               "that", "—", "-", "–", "your", "you", "my", "our", "how", "what", "who", "why",
+               "which", "if", "so", "but", "about", "more"}
+SHORT_WORDS = 8
+
+
+def _asks(sentence: str) -> bool:
+    words = re.findall(r"[\w']+", sentence.casefold())
+    return sentence.rstrip().endswith("?") or bool(words and words[0] in _ASKING)
+
+
+def asked(prompt: str) -> str:
+    """The question the listener asked in a turn: from the last sentence that asks (ends with
+    ``?`` or opens with tell, describe, what...) to the end, without the address before it
+    ("Thank you, Brooke. Next: tell us about a time..." -> "Tell us about a time...")."""
+    text = " ".join(prompt.split())
+    sentences = _SENTENCE.split(text)
+    start = max((i for i, s in enumerate(sentences) if _asks(_strip_lead(s))), default=0)
+    first = _strip_lead(sentences[start])
+    out = " ".join([first, *sentences[start + 1:]]).strip()
+    return (out[:1].upper() + out[1:]) if out else text
+
+
+def _strip_lead(sentence: str) -> str:
+    s = sentence.strip()
+    for _ in range(3):
+        if ": " in s:
+            head, _, tail = s.rpartition(": ")
+            if _asks(tail) and len(head.split()) <= 8:
+                s = tail.strip()
+        s = _LEAD.sub("", s).strip()
+    return s
+
+
+def short_name(question: str) -> str:
+    """A chart label for a question: its words after "Tell us about a time...", at most
+    ``SHORT_WORDS`` of them, without a dangling "a", "the" or dash."""
+    s = _SHORT_LEAD.sub("", question.strip(), count=1).strip() or question.strip()
+    words = s.rstrip("?.!").split()[:SHORT_WORDS]
+    while len(words) > 1 and words[-1].casefold().strip(",;:") in _TAIL_WORDS:
+        words.pop()
+    out = " ".join(words).strip(" ,;:—–-")
+    return (out[:1].upper() + out[1:]) if out else question.strip()
+
+
+@dataclass
+class Eliciting:
+    """Each prompt's question and short name, as the form's ``eliciting`` row gives them."""
+
+    short: dict[str, str] = field(default_factory=dict)     # prompt -> short name
+    question: dict[str, str] = field(default_factory=dict)  # short name -> question
+
+    @classmethod
+    def of(cls, prompts: list[str]) -> Eliciting:
+        e = cls()
+        by_question: dict[str, str] = {}
+        for p in prompts:
+            q = clean(asked(p))
+            if q in by_question:
+                e.short[p] = by_question[q]
+                continue
+            base = clean(short_name(q))
+            name, n = base, 2
+            while name.casefold() in {k.casefold() for k in e.question}:
+                name, n = f"{base} ({n})", n + 1
+            e.short[p] = by_question[q] = name
+            e.question[name] = q
+        return e
+
+    def says_more(self, prompt: str | None) -> bool:
+        """Whether the listener's turn holds more than its question (then it travels whole)."""
+        return bool(prompt) and self.question[self.short[prompt or ""]] != clean(prompt)
+
+
+# -- columns --------------------------------------------------------------------------------------
 @dataclass
 class _Column:
     """One question as NarraFirma sees it."""
@@ -70,6 +175,8 @@ class _Column:
     question: Question
     type: str
     answers: list[str]
+    rescale: tuple[float, float] | None = None  # written on NarraFirma's 0-100 from this range
+    options: str = ""
 
     @property
     def width(self) -> int:
@@ -92,25 +199,68 @@ def _number(v: float | None) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
 
 
+def _range(q: Question, values: list[Any]) -> tuple[float, float]:
+    nums = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    lo = q.scale_min if q.scale_min is not None else (min(nums) if nums else NF_SCALE[0])
+    hi = q.scale_max if q.scale_max is not None else (max(nums) if nums else NF_SCALE[1])
+    return lo, hi
+
+
 def _column(q: Question, values: list[Any]) -> _Column:
     kind = q.kind
     if kind == "scale":
-        nums = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-        lo = q.scale_min if q.scale_min is not None else (min(nums) if nums else 0)
-        hi = q.scale_max if q.scale_max is not None else (max(nums) if nums else 100)
+        lo, hi = _range(q, values)
         labels = [clean(x) for x in q.labels] or [_number(lo), _number(hi)]
-        return _Column(q, TYPES[kind], [labels[0], labels[-1], _number(lo), _number(hi)])
+        return _Column(q, TYPES[kind], [labels[0], labels[-1]], rescale=(lo, hi))
+    if kind == "boolean":
+        return _Column(q, TYPES[kind], list(YES_NO))
     if kind in ("choice", "multi-choice"):
         return _Column(q, TYPES[kind], _options(q, values))
     return _Column(q, TYPES.get(kind, "Text"), [])
+
+
+def scale_range(cols: list[_Column]) -> tuple[int, int] | None:
+    """The one range every scale shares, for the form's ``Scale range`` row (NarraFirma reads
+    whole numbers there), else ``None``: then each scale is written on 0-100 itself."""
+    ranges = {c.rescale for c in cols if c.rescale is not None}
+    if len(ranges) != 1:
+        return None
+    lo, hi = next(iter(ranges))
+    if not (float(lo).is_integer() and float(hi).is_integer()) or lo >= hi:
+        return None
+    return int(lo), int(hi)
+
+
+def _settle_scales(cols: list[_Column]) -> tuple[int, int] | None:
+    """Scales whose values travel as they are (under one ``Scale range``) lose their
+    ``rescale``; the others keep it and carry their range in their options."""
+    common = scale_range(cols)
+    for c in cols:
+        if c.rescale is None:
+            continue
+        if common is not None or c.rescale == NF_SCALE:
+            c.rescale = None
+        else:
+            lo, hi = c.rescale
+            c.options = f"{RANGE_OPTION}{_number(lo)}..{_number(hi)}"
+    return None if common == NF_SCALE else common
+
+
+def to_nf_scale(v: float, lo: float, hi: float) -> int:
+    """A value on NarraFirma's 0-100 scale, as its import rescales it (rounded)."""
+    if hi <= lo:
+        return 0
+    return max(0, min(100, round((float(v) - lo) * 100 / (hi - lo))))
 
 
 def _cells(col: _Column, v: Any) -> list[str]:
     if col.type.startswith("Multi-choice"):
         chosen = {clean(x) for x in (v if isinstance(v, list) else [v] if v else [])}
         return [o if o in chosen else "" for o in col.answers]
-    if col.type == "Scale" and isinstance(v, float) and v.is_integer():
-        return [str(int(v))]
+    if col.type == "Scale" and isinstance(v, int | float) and not isinstance(v, bool):
+        if col.rescale is not None:
+            return [str(to_nf_scale(v, *col.rescale))]
+        return [_number(v)]
     return [clean(v)]
 
 
@@ -149,30 +299,38 @@ def _pad(rows: list[list[str]]) -> list[list[str]]:
     return [r + [""] * (width - len(r)) for r in rows]
 
 
-def form_rows(scope: Scope, cols: list[_Column]) -> list[list[str]]:
-    prompts = list(dict.fromkeys(clean(s.prompt) for s in scope.stories if s.prompt))
+def form_rows(scope: Scope, cols: list[_Column], eliciting: Eliciting,
+              common: tuple[int, int] | None = None) -> list[list[str]]:
     rows = [[f"; story form exported by pni: {' '.join(scope.policy())}"], FORM_HEADER]
-    if prompts:
+    if eliciting.question:
         rows.append([ELICITING, "eliciting", "eliciting", ELICITING,
-                     "Which question did the teller answer?", "", *prompts])
+                     "Which question did the teller answer?", "",
+                     *(f"{short}|{q}" for short, q in eliciting.question.items())])
     for c in cols:
         q = c.question
-        rows.append([q.id, c.type, ABOUT[q.about], q.id, clean(q.text), "", *c.answers])
+        rows.append([q.id, c.type, ABOUT[q.about], q.id, clean(q.text), c.options, *c.answers])
     for name, column in IMPORT_ROWS:
         rows.append(["", name, "import", "", "", "", column])
+    if common is not None:
+        rows.append(["", "Scale range", "import", "", "", "", str(common[0]), str(common[1])])
     return _pad(rows)
 
 
-def story_rows(scope: Scope, cols: list[_Column]) -> list[list[str]]:
+def story_rows(scope: Scope, cols: list[_Column], eliciting: Eliciting) -> list[list[str]]:
     header = [TITLE, TEXT, ELICITING, DATE, LANGUAGE, PARTICIPANT]
+    whole = any(eliciting.says_more(s.prompt) for s in scope.stories)
+    if whole:
+        header.append(PROMPT_AS_ASKED)
     comment = ["; " + " ".join(scope.policy())] + [""] * (len(header) - 1)
     for c in cols:
         header += [c.question.id] * c.width
         comment += c.answers if c.type.startswith("Multi-choice") else [""]
     rows = [header, comment]
     for s in scope.stories:
-        row = [clean(s.title), s.text.strip(), clean(s.prompt), clean(s.date), clean(s.language),
-               clean(s.teller_id)]
+        row = [clean(s.title), s.text.strip(), eliciting.short.get(s.prompt or "", ""),
+               clean(s.date), clean(s.language), clean(s.teller_id)]
+        if whole:
+            row.append((s.prompt or "").strip() if eliciting.says_more(s.prompt) else "")
         for c in cols:
             row += _cells(c, _value(s, c, scope))
         rows.append(row)
@@ -197,9 +355,11 @@ def write_narrafirma(scope: Scope, out_dir: Path) -> NarraFirmaResult:
     """Write ``stories.csv``, ``story_form.csv`` and (with a run) ``annotations.csv``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     cols = _columns(scope)
+    common = _settle_scales(cols)
+    eliciting = Eliciting.of(list(dict.fromkeys(s.prompt for s in scope.stories if s.prompt)))
     form, stories = out_dir / "story_form.csv", out_dir / "stories.csv"
-    _write(form, form_rows(scope, cols))
-    _write(stories, story_rows(scope, cols))
+    _write(form, form_rows(scope, cols, eliciting, common))
+    _write(stories, story_rows(scope, cols, eliciting))
     ann = None
     if scope.run_id is not None:
         ann = out_dir / "annotations.csv"

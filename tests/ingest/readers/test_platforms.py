@@ -165,10 +165,12 @@ def test_narrafirma_with_its_story_form(store: Store) -> None:
     rep = run(store, NF / "stories.csv", form=NF / "story_form.csv")
     f = rep.files[0]
     assert f.platform == "narrafirma"
-    # the ';' row is a comment, not a record; row 6's answer number 7 does not exist
-    assert counts(f) == (4, 3, 0, 1)
-    assert [(r.locator, r.reason) for r in rep.rejects] == [
-        ("row 6", "answer 7 to 'Who' is not one of its 3 answers")]
+    # the ';' row is a comment, not a record; row 6's answer number 7 does not exist: that
+    # answer is listed and left out, its story kept
+    assert counts(f) == (4, 4, 0, 0)
+    assert rep.rejects == []
+    assert "row 6: answer 7 to 'Who' is not one of its 3 answers; left unanswered, the story is" \
+        " kept" in f.notices
     s = {x.title: x for x in list_stories(store)}
     night = s["Night shift"]
     assert night.prompt == "When did you feel proud at work?"
@@ -194,7 +196,7 @@ def test_narrafirma_form_beside_the_stories_is_used_not_collected(store: Store) 
     assert [s.reason for s in rep.skipped] == [
         "NarraFirma story form (its questions are used for the CSV files beside it)"]
     (f,) = rep.files
-    assert counts(f) == (4, 3, 0, 1)
+    assert counts(f) == (4, 4, 0, 0)
     assert "questions from story_form.csv beside the file" in f.notices
 
 
