@@ -123,3 +123,30 @@ def test_cluster_stability_says_both(sdb: Path) -> None:
     assert r.exit_code == 0, r.stderr
     said = " ".join(r.stderr.split())
     assert "over 2 90% subsamples" in said and "over 2 re-runs with other seeds" in said
+
+
+def test_backend_and_clusterer_choices_come_from_the_registries() -> None:
+    from pni.cluster.methods.base import names as clusterer_names
+    from pni.embed.backends.base import names as backend_names
+
+    r = runner.invoke(app, ["cluster", "--help"], terminal_width=200)
+    assert r.exit_code == 0
+    said = " ".join(r.stdout.split())
+    assert f"--backend <{'|'.join(backend_names(listed=True))}>" in said
+    assert f"--clusterer <{'|'.join(clusterer_names())}>" in said
+    assert "fake" not in said.split("--backend")[1].split("--clusterer")[0]
+
+
+def test_cluster_with_another_clusterer(sdb: Path) -> None:
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--clusterer", "kmeans"])
+    assert bad.exit_code == 2 and "--patterns" in bad.stderr and "told how many" in bad.stderr
+    assert "Loading" not in bad.stderr  # refused before the model loads
+    bad = runner.invoke(app, ["cluster", "--store", str(sdb), "--clusterer", "nope"])
+    assert bad.exit_code == 2 and "--clusterer" in bad.stderr
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--clusterer", "kmeans",
+                            "--patterns", "4", "--json"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["params"]["method"] == "kmeans" and len(out["patterns"]) <= 4
+    r = runner.invoke(app, ["runs", "list", "--store", str(sdb), "--format", "json"])
+    assert r.exit_code == 0, r.stderr

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from pni.cli.common import (
+    BackendOpt,
+    ClustererOpt,
     FormatOpt,
     JsonOpt,
     StoreOpt,
@@ -52,28 +53,19 @@ def _threshold(value: str | None) -> float | None:
     return t
 
 
-class Backend(StrEnum):
-    auto = "auto"
-    onnx_int8 = "onnx-int8"
-    onnx_fp32 = "onnx-fp32"
-    torch = "torch"
-
-
 def cluster(
     store: StoreOpt = None,
     model: Annotated[str | None, typer.Option(
         "--model", help="Embedding model: a local sentence-transformers folder or cached model name"
         " (default: the packaged all-MiniLM-L6-v2).", show_default=False)] = None,
-    backend: Annotated[Backend | None, typer.Option(
-        "--backend", help="Embedding backend (default: $PNI_EMBED_BACKEND, else auto: the int8 or"
-        " float32 ONNX graph, whichever a one-time measurement found faster on this CPU).",
-        show_default=False)] = None,
+    backend: BackendOpt = None,
+    clusterer: ClustererOpt = None,
     min_size: Annotated[int | None, typer.Option(
         "--min-size", min=2, help="Smallest pattern (default: max(3, round(sqrt(n)/2))).",
         show_default=False)] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same"
                                       " result.")] = 0,
-    patterns: Annotated[int | None, typer.Option(
+    n_patterns: Annotated[int | None, typer.Option(
         "--patterns", metavar="N", min=1,
         help="About N patterns (a sensemaking session works with 5-10): finer patterns merged,"
         " or the graph split finer. Default: as many as the stories hold.",
@@ -114,16 +106,23 @@ def cluster(
     fmt = output_format(format_, json_)
     if assign and stability:
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
-    if assign and patterns is not None:
+    if assign and n_patterns is not None:
         raise UsageError("--assign places new stories without refitting; it takes no --patterns")
     if assign_noise is not None and not assign:
         raise UsageError("--assign-noise goes with --assign: the cosine a new story needs to join"
                          " a pattern")
     threshold = _threshold(assign_noise)  # every option is checked before any work
+    if not assign:
+        from pni.cluster.methods.base import check
+
+        check(clusterer, n_patterns)
+    elif clusterer is not None:
+        raise UsageError("--assign places new stories by the last run's centroids; it takes no"
+                         " --clusterer")
     from pni.cli.common import status
 
     with status("Loading the embedding model (the first use exports it once: seconds)"):
-        emb = _embedder(model, None if backend is None else backend.value, fake_embedder)
+        emb = _embedder(model, None if backend is None else str(backend), fake_embedder)
     with open_store(store) as db:
         if assign:
             from pni.cluster import assign_new_stories
@@ -138,8 +137,10 @@ def cluster(
 
         name_list = load_names(names) if names else settings_names(project_settings(db))
         with progress(transient=True) as bar:
-            res = cluster_stories(db, emb, min_size=min_size, seed=seed, n_patterns=patterns,
-                                  stability=stability, names=name_list, progress=bar)
+            res = cluster_stories(db, emb, min_size=min_size, seed=seed, n_patterns=n_patterns,
+                                  stability=stability, names=name_list,
+                                  clusterer=None if clusterer is None else str(clusterer),
+                                  progress=bar)
         _print_run(db, res.run_id, res.embedding, fmt)
 
 

@@ -60,6 +60,47 @@ RunOpt = Annotated[
     int | None, typer.Option("--run", help="Cluster run id (default: the latest run).", show_default=False)
 ]
 
+
+def _choices(label: str, items: list[Any]) -> Any:
+    """A choice type for Typer from a registry's names (``items``: objects with ``name``)."""
+    return StrEnum(label, {i.name: i.name for i in items})
+
+
+def _listing(items: list[Any]) -> str:
+    return "; ".join(f"{i.name}: {i.summary}" for i in items)
+
+
+# The embedder and clusterer choices come from their registries (pni.embed.backends,
+# pni.cluster.methods): a backend or method added there is offered here without an edit.
+# (Both registries import nothing heavy.)
+from pni.cluster.methods.base import clusterers as _clusterers  # noqa: E402
+from pni.embed.backends.base import backends as _backends  # noqa: E402
+
+if TYPE_CHECKING:
+    BackendName = str
+    ClustererName = str
+else:
+    BackendName = _choices("BackendName", _backends(listed=True))
+    ClustererName = _choices("ClustererName", _clusterers())
+
+BackendOpt = Annotated[
+    BackendName | None,
+    typer.Option(
+        "--backend",
+        help="Embedding backend (default: $PNI_EMBED_BACKEND, else auto). "
+        + _listing(_backends(listed=True)) + ".",
+        show_default=False,
+    ),
+]
+ClustererOpt = Annotated[
+    ClustererName | None,
+    typer.Option(
+        "--clusterer",
+        help="How patterns are found (default: leiden). " + _listing(_clusterers()) + ".",
+        show_default=False,
+    ),
+]
+
 _err: Console | None = None
 
 

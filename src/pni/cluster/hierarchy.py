@@ -19,7 +19,7 @@ its own stories. Every level nests in the one above, so ``pni patterns tree`` is
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,16 +44,19 @@ def default_min_size(n: int) -> int:
 
 @dataclass
 class GraphPatterns:
-    """Labels 0..k-1 (-1: fits no pattern), neighbour share, seed co-membership, loose flags,
-    the graph and the kNN indices (for the levels above and below)."""
+    """What a clusterer (``pni.cluster.methods``) finds: labels 0..k-1 (-1: fits no pattern),
+    neighbour share, seed co-membership (None for a method without seeded runs), loose flags,
+    the graph and the kNN indices (for the levels above and below), the resolution sub-patterns
+    are split at, and the parameters the run records (``params["method"]``: the clusterer)."""
 
     labels: np.ndarray
     share: np.ndarray
-    story_stability: np.ndarray
+    story_stability: np.ndarray | None
     loose: np.ndarray
     graph: Any
     idx: np.ndarray
     resolution: float
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 def graph_patterns(
@@ -67,22 +70,41 @@ def graph_patterns(
     of the seeded runs. ``n_patterns`` asks for about that many (merging or refining)."""
     n = x.shape[0]
     if n < max(3, min_size):
-        z = np.zeros(n)
-        return GraphPatterns(np.full(n, -1, dtype=np.int64), z, z, np.zeros(n, dtype=bool),
-                             None, np.zeros((n, 0), dtype=np.int64), resolution)
+        return nothing_found(n, resolution)
     dist, idx = gr.knn_graph(x, n_neighbors or gr.neighbors_for(n), seed)
     g = gr.knn_igraph(dist, idx)
     fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)))
     comm = fit.labels
     if n_patterns is not None:
         comm = gr.split_to(g, comm, n_patterns, resolution, seed)
+    return settle(comm, dist, idx, g, min_size=min_size, resolution=resolution, runs=fit.runs)
+
+
+def nothing_found(n: int, resolution: float = gr.DEFAULT_RESOLUTION) -> GraphPatterns:
+    """No pattern among ``n`` stories (too few of them): every story fits none."""
+    z = np.zeros(n)
+    return GraphPatterns(np.full(n, -1, dtype=np.int64), z, z, np.zeros(n, dtype=bool),
+                         None, np.zeros((n, 0), dtype=np.int64), resolution)
+
+
+def settle(comm: np.ndarray, dist: np.ndarray, idx: np.ndarray, graph: Any, *, min_size: int,
+           resolution: float = gr.DEFAULT_RESOLUTION, runs: np.ndarray | None = None
+           ) -> GraphPatterns:
+    """The membership rules every clusterer shares, applied to its communities ``comm``
+    (0..c-1 for every story) on the kNN lists (``dist``, ``idx``) and ``graph``: communities
+    smaller than ``min_size``, stories with fewer than ``APART_BELOW`` of their neighbours in
+    their community, and outliers fit no pattern; ``loose`` marks the others held by fewer than
+    half their neighbours or (given seeded ``runs``) by fewer than half of the runs."""
+    comm = np.asarray(comm, dtype=np.int64)
     share = gr.neighbour_share(idx, comm)
-    stab = gr.co_membership(fit.runs, comm)
+    stab = None if runs is None else gr.co_membership(runs, comm)
     sizes = np.bincount(comm)
     labels = np.where((sizes[comm] < min_size) | (share < APART_BELOW) | outliers(dist), -1, comm)
     labels = _renumber(labels)
-    loose = (labels >= 0) & ((share < gr.LOOSE_BELOW) | (stab < gr.LOOSE_BELOW))
-    return GraphPatterns(labels, share, stab, loose, g, idx, resolution)
+    weak = share < gr.LOOSE_BELOW
+    if stab is not None:
+        weak |= stab < gr.LOOSE_BELOW
+    return GraphPatterns(labels, share, stab, (labels >= 0) & weak, graph, idx, resolution)
 
 
 def outliers(dist: np.ndarray, z: float = OUTLIER_Z) -> np.ndarray:

@@ -28,6 +28,7 @@ import numpy as np
 from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
 from pni.cluster.hierarchy import default_min_size
 from pni.cluster.labels import label_patterns, label_sample, story_terms
+from pni.cluster.methods.base import Clusterer, ClusterOptions, check
 from pni.errors import DataError, UsageError
 from pni.progress import report
 from pni.store import Store
@@ -151,17 +152,22 @@ def cluster_vectors(
     n_seeds: int | None = None,
     eligible: Sequence[bool] | None = None,
     label_exclude: Iterable[str] = (),
+    clusterer: str | Clusterer | None = None,
+    titles: Sequence[str | None] | None = None,
     progress: Any = None,
 ) -> Clustering:
     """Patterns among unit ``vectors`` (n, d) with their ``texts``.
 
-    Consensus Leiden on the ``n_neighbors``-nearest-neighbour cosine graph at ``resolution``
-    over ``n_seeds`` seeds; ``n_patterns`` asks for about that many patterns. Stories in
+    ``clusterer``: a name from ``pni.cluster.methods.base.names()`` (default ``"leiden"``:
+    consensus Leiden on the ``n_neighbors``-nearest-neighbour cosine graph at ``resolution``
+    over ``n_seeds`` seeds); ``n_patterns`` asks for about that many patterns. Stories in
     communities smaller than ``min_size`` (default ``default_min_size(n)``) or with few
     neighbours in their community fit no pattern; loosely held ones are flagged (``loose``).
     Themes and sub-patterns nest above and below. ``eligible`` marks rows that may serve as
     exemplars;
-    ``label_exclude``: words (people's names) never in titles and keywords.
+    ``label_exclude``: words (people's names) never in titles and keywords; ``titles``: the
+    stories' own titles (None where a story has none): a pattern's title ends with that of its
+    most typical story.
     Deterministic for a given ``seed``.
     """
     from pni.cluster import graph as gr
@@ -178,22 +184,21 @@ def cluster_vectors(
         min_size = default_min_size(n)
     if min_size < 2:
         raise UsageError(f"the minimum pattern size must be at least 2, not {min_size}")
-    k_nn = n_neighbors or gr.neighbors_for(n)
-    res_r = resolution or gr.DEFAULT_RESOLUTION
-    seeds = gr.DEFAULT_SEEDS if n_seeds is None else n_seeds
+    method = check(clusterer, n_patterns)
     task = None
     _stage(progress, task, "Clustering")
     timings: dict[str, float] = {}
     metrics: dict[str, Any] = {}
     t = time.perf_counter()
-    gp = hi.graph_patterns(x, min_size=min_size, seed=seed, n_patterns=n_patterns,
-                           n_neighbors=k_nn, resolution=res_r, n_seeds=seeds)
+    gp = method.fit(x, ClusterOptions(min_size=min_size, seed=seed, n_patterns=n_patterns,
+                                      n_neighbors=n_neighbors, resolution=resolution,
+                                      n_seeds=n_seeds))
     labels, strength, loose, graph = gp.labels, gp.share, gp.loose, gp.graph
-    stab = gp.story_stability if seeds > 1 else None
+    stab = gp.story_stability
+    res_r = gp.resolution
     params: dict[str, Any] = {
-        "method": "leiden", "min_size": min_size, "n_neighbors": k_nn, "resolution": res_r,
-        "n_seeds": seeds, "n_patterns": n_patterns, "apart_below": hi.APART_BELOW,
-        "loose_below": gr.LOOSE_BELOW}
+        "method": method.name, **gp.params, "min_size": min_size,
+        "apart_below": hi.APART_BELOW, "loose_below": gr.LOOSE_BELOW}
     metrics["n_core"] = int((labels >= 0).sum())
     timings["cluster"] = time.perf_counter() - t
     _stage(progress, task, "Labelling")
@@ -288,6 +293,7 @@ def cluster_stories(
     n_patterns: int | None = None,
     stability: int = 0,
     names: Iterable[str] = (),
+    clusterer: str | Clusterer | None = None,
     progress: Any = None,
 ) -> RunResult:
     """Embed every story in the store (through the vector cache), find patterns, save the run.
@@ -295,17 +301,19 @@ def cluster_stories(
     People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
     never become pattern titles or keywords.
 
-    ``n_patterns``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90%
+    ``n_patterns``, ``clusterer``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90%
     subsamples and K re-runs with other seeds and records each set's mean pairwise ARI
     (``metrics["stability"]``, ``metrics["seed_ari"]``). Raises ``DataError`` when the store
     holds no stories.
     """
+    from pni.cluster.methods.base import check
     from pni.embed import embed_stories
     from pni.privacy import name_words
     from pni.privacy.known import name_index
     from pni.store import runs as runq
     from pni.store import stories as sq
 
+    check(clusterer, n_patterns)  # before any story is embedded
     t0 = time.perf_counter()
     stories = sq.list_stories(db)
     if not stories:
@@ -318,7 +326,8 @@ def cluster_stories(
     cl = cluster_vectors(
         res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
         eligible=[s.consent != "no" for s in stories],
-        label_exclude=name_words(names),
+        label_exclude=name_words(names), clusterer=clusterer,
+        titles=[index.redact(s.title) if s.title else None for s in stories],
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked
@@ -327,7 +336,8 @@ def cluster_stories(
         from pni.cluster.stability import seed_ari, stability_ari
 
         t = time.perf_counter()
-        fit = subsample_fit(min_size=cl.params["min_size"], n_patterns=n_patterns)
+        fit = subsample_fit(min_size=cl.params["min_size"], n_patterns=n_patterns,
+                            clusterer=clusterer)
         metrics["stability"] = stability_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
         metrics["seed_ari"] = seed_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
         timings["stability"] = round(time.perf_counter() - t, 4)
