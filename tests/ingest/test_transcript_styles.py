@@ -149,8 +149,19 @@ def test_descript_md_chapter_headings_stripped(store: Store, tx: Path) -> None:
     _has(f, "2 backchannel turn(s)")  # "<laugh> That's lovely." and "[inaudible]"
 
 
+def test_qualcoder_focus_group_without_a_listener_is_refused_naming_the_choice(
+        store: Store, tx: Path) -> None:
+    rep = collect(store, [tx / "focus_group.txt"])
+    f = rep.files[0]
+    assert f.error is not None and f.read == 0 and not list_stories(store)
+    assert "cannot tell an interview from a conversation" in f.error
+    assert "id1 (2 turns), id2 (2 turns), id3 (2 turns)" in f.error
+    assert "--listener NAME" in f.error and "--kind kiva-panel" in f.error
+    assert "--kind other" in f.error
+
+
 def test_qualcoder_focus_group_each_turn_a_story(store: Store, tx: Path) -> None:
-    f, rows = _collect(store, tx / "focus_group.txt")
+    f, rows = _collect(store, tx / "focus_group.txt", kind="kiva-panel")
     assert (f.kind, f.read, f.stored) == ("kiva-panel", 5, 5)
     assert rows == [
         (None, "id1", "I liked the after-school club because my mom works late and I had"
@@ -217,7 +228,7 @@ def test_qualcoder_tags_in_docx(store: Store, tmp_path: Path) -> None:
                  "[id2] My brother studied there every night."]:
         d.add_paragraph(text)
     d.save(str(tmp_path / "group.docx"))
-    f, rows = _collect(store, tmp_path / "group.docx")
+    f, rows = _collect(store, tmp_path / "group.docx", kind="kiva-panel")
     assert [(r[1], r[2]) for r in rows] == [
         ("id1", "The library stayed open late before exams."),
         ("id2", "Mm-hmm.\n\nMy brother studied there every night.")]

@@ -17,6 +17,7 @@ from pni.ingest.readers.base import Document
 from pni.ingest.transcripts import (
     DEFAULT_LISTENERS,
     TRANSCRIPT_KINDS,
+    Header,
     Turn,
     choose_listeners,
     guess_kind,
@@ -26,6 +27,8 @@ from pni.ingest.transcripts import (
     parse_lines,
     speakers_of,
     stamped_share,
+    stray_askers,
+    take_header,
     turns_to_candidates,
     untold,
 )
@@ -119,18 +122,31 @@ def document_candidates(doc: Document, path: Path, label: str, settings: FileSet
     kind = _kind(settings, meta)
     listeners = _listeners(settings, meta)
     parsed = parse_lines(doc.lines, doc.unit)
+    header = take_header(parsed, doc.lines) if not settings.split else Header()
     if not settings.split and (kind in TRANSCRIPT_KINDS or (kind is None and (
-            looks_like_transcript(parsed, [*DEFAULT_LISTENERS, *listeners])
+            looks_like_transcript(parsed, [*DEFAULT_LISTENERS, *listeners, *header.listeners])
             or untold(doc.lines, parsed)))):
+        if header.lines:
+            built.notices.append(header.notice() or "")
+            meta = {**header.meta, **meta}
+            if header.listeners and not listeners:
+                listeners = list(dict.fromkeys(header.listeners))
+                built.notices.append("the header names the interviewer: listener "
+                                     + ", ".join(listeners) + ' (if another speaker asks the'
+                                     ' questions: --listener "NAME")')
         if parsed.ignored_lines and parsed.turns:
             built.notices.append(f"{parsed.ignored_lines} line(s) before the first turn ignored")
         if parsed.dropped:
-            built.notices.append(f"{parsed.dropped} chapter heading(s) and time-stamp line(s)"
-                                 " dropped")
+            built.notices.append(f"{parsed.dropped} chapter heading(s), time-stamp line(s) and"
+                                 " meeting event(s) dropped")
         style = parsed.style if parsed.turns else (
             "time-stamped lines" if stamped_share(doc.lines) >= 0.5 else "text")
-        return _transcript(parsed.turns, meta, kind, listeners, path, label, settings, form,
-                           known, built, style, lambda: one_text(doc.lines, parsed))
+        out = _transcript(parsed.turns, meta, kind, listeners, path, label, settings, form,
+                          known, built, style, lambda: one_text(doc.lines, parsed))
+        for c in out.candidates:
+            c.names = list(dict.fromkeys([*c.names, *header.names]))
+            c.meta = {**header.provenance, **c.meta}
+        return out
     answers = _Answers(built, form, known, label)
     built.kind = kind or "other"
     body = [(n, line) for n, line in doc.lines]
@@ -182,11 +198,30 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
     built.notices.append(f"transcript: {style}; speakers: " + (", ".join(
         f"{s} ({counts[s]} turn{'s' if counts[s] != 1 else ''})" for s in speakers) or "none"))
     answers = _Answers(built, form, known, label)
+    if kind is not None and kind not in TRANSCRIPT_KINDS:
+        built.notices.append(f"--kind {kind}: the transcript is ONE story, each turn kept with"
+                             " its speaker's name")
+        text = "\n\n".join(f"{t.speaker}: {t.text}" if t.speaker != "Unknown" else t.text
+                            for t in turns if t.text.strip())
+        return _one_story(turns, speakers, meta, kind, settings, answers, built, text,
+                          said=False)
     if len(speakers) < 2:
         return _one_story(turns, speakers, meta, kind, settings, answers, built, whole())
     lis = choose_listeners(turns, given)
+    if lis.how == "none" and kind is None:
+        raise DataError(
+            "cannot tell an interview from a conversation: no speaker asks the questions"
+            f" ({', '.join(f'{s} ({counts[s]} turns)' for s in speakers)}); choose:"
+            " --listener NAME (an interview: NAME asks, each answer is a story),"
+            " --kind kiva-panel (each turn is a story by its speaker) or --kind other"
+            " (the whole file is one story)", file=path)
     built.notices.extend(listening_notices(lis, speakers))
     guessed = lis.how in ("guessed", "by name")
+    stray = stray_askers(turns, lis.listeners) if guessed and lis.listeners else []
+    if stray and len(speakers) - len(stray) >= 2:
+        lis.listeners = [*lis.listeners, *stray]
+        built.notices.append("heard once, asking: " + ", ".join(stray) + " (read as listeners,"
+                             " neither a story nor a teller)")
     if not kind or kind not in TRANSCRIPT_KINDS:
         kind = guess_kind(turns, lis.listeners)
         tellers = [s for s in speakers if s not in lis.listeners]
@@ -230,11 +265,14 @@ def _transcript(turns: list[Turn], meta: dict[str, Any], kind: str | None,
 
 
 def _one_story(turns: list[Turn], speakers: list[str], meta: dict[str, Any], kind: str | None,
-               settings: FileSettings, answers: _Answers, built: Built, text: str) -> Built:
-    """No speakers can be told apart: the whole transcript is one story, and the notice says so."""
+               settings: FileSettings, answers: _Answers, built: Built, text: str,
+               said: bool = True) -> Built:
+    """No speakers can be told apart (or ``--kind`` says the file is not an interview): the
+    whole transcript is one story, and the notice says so."""
     why = f"only one speaker ({speakers[0]})" if speakers else "no speaker names"
-    built.notices.append(f"no speakers could be told apart ({why}): stored as ONE story; if it"
-                         " holds several voices, label the turns 'Name: words'")
+    if said:
+        built.notices.append(f"no speakers could be told apart ({why}): stored as ONE story; if"
+                             " it holds several voices, label the turns 'Name: words'")
     built.kind = kind or "other"
     teller = _str(meta.get("teller")) or (speakers[0] if len(speakers) == 1 else None)
     c = Candidate(locator="body", text=text.strip(), teller=teller, kind=built.kind,
@@ -257,3 +295,20 @@ def caption_candidates(meta: dict[str, Any], turns: list[Turn], notices: list[st
     return _transcript(turns, meta, kind, _listeners(settings, meta), path, label, settings,
                        form, known, built, style,
                        lambda: "\n\n".join(t.text for t in turns if t.text))
+
+
+def table_transcript_candidates(turns: list[Turn], bad: list[tuple[str, str, str]], path: Path,
+                                label: str, settings: FileSettings, form: Form | None,
+                                known: dict[str, Question], meta: dict[str, Any],
+                                style: str) -> Built:
+    """A transcript kept as a table (one row per utterance) as stories, like a caption file;
+    rows the table reader refused are candidates with their error, so they are counted."""
+    built = Built()
+    if not turns:
+        raise DataError("the transcript table has no rows with words", file=path)
+    kind = _kind(settings, meta)
+    out = _transcript(turns, meta, kind, _listeners(settings, meta), path, label, settings,
+                      form, known, built, style,
+                      lambda: "\n\n".join(t.text for t in turns if t.text))
+    out.candidates.extend(Candidate(locator=loc, raw=raw, error=why) for loc, raw, why in bad)
+    return out

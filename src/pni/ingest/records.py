@@ -66,6 +66,8 @@ def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
         if not t.header and not t.rows:
             out.notices.extend(prefix + n for n in t.notices)
             continue
+        if _transcript_table(t, ctx, out, prefix):
+            continue
         plat = choose_platform(t, ctx)
         adapted = plat.adapt(t, ctx) if plat else None
         if plat is not None and adapted is not None:
@@ -87,6 +89,33 @@ def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
     if not out.candidates and not any(t.rows for t in tables):
         raise DataError("the file holds no rows", file=ctx.path)
     return out
+
+
+def _transcript_table(t: Table, ctx: ReadContext, out: ReadResult, prefix: str) -> bool:
+    """Read a table with a speaker column and a words column (and time columns) as a
+    transcript, unless ``--map text=`` or ``--platform`` say it is a table of stories."""
+    from pni.ingest.documents import table_transcript_candidates
+    from pni.ingest.readers import transcript_table as tt
+
+    if ctx.options.platform or "text" in ctx.settings.mapping:
+        return False
+    cols = tt.columns(t)
+    if cols is None:
+        return False
+    speaker, words, times = cols
+    turns, bad = tt.turns(t, speaker, words)
+    names = ", ".join(t.header[i] for i in sorted([speaker, words, *times]))
+    style = f"{tt.STYLE} (columns {names})"
+    built = table_transcript_candidates(turns, bad, ctx.path, ctx.label, ctx.settings, ctx.form,
+                                        ctx.known, dict(ctx.meta), style)
+    out.notices.extend(prefix + n for n in [*t.notices, *built.notices])
+    out.notices.append(f"{prefix}each row is an utterance; to read each row as a story instead:"
+                       f" --map text={t.header[words]!r}")
+    out.candidates.extend(built.candidates)
+    out.questions.update(built.questions)
+    out.inferred.extend(built.inferred)
+    out.kind = built.kind or out.kind
+    return True
 
 
 def _story_column(table: Table, tm: TableMapping, adapted: Adapted | None, ctx: ReadContext,

@@ -16,11 +16,13 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pni.fillers import is_backchannel, is_mark_only
-from pni.ingest.forms import norm
 from pni.ingest.models import Candidate
 from pni.ingest.readers.speaker_colon import match_turn
 from pni.ingest.turns import (
@@ -34,18 +36,29 @@ from pni.ingest.turns import (
     style,
 )
 
-__all__ = ["DEFAULT_LISTENERS", "TRANSCRIPT_KINDS", "Listening", "Parsed", "Turn",
+__all__ = ["DEFAULT_LISTENERS", "TRANSCRIPT_KINDS", "Header", "Listening", "Parsed", "Turn",
            "choose_listeners", "guess_kind", "is_debrief", "is_listener", "listening_notices",
            "looks_like_transcript", "match_turn", "one_text", "parse_lines", "speakers_of",
-           "stamped_share", "turns_to_candidates", "untold"]
+           "stamped_share", "stray_askers", "take_header", "turns_to_candidates", "untold"]
 
-DEFAULT_LISTENERS = ("Interviewer", "Facilitator", "Moderator", "Q", "Host", "Researcher")
+DEFAULT_LISTENERS = ("Interviewer", "Facilitator", "Moderator", "Q", "Host", "Researcher",
+                     "Entrevistador", "Entrevistadora", "Intervieweur", "Intervieweuse",
+                     "Intervistatore", "Intervistatrice", "Interviewerin", "Entrevistador(a)",
+                     "인터뷰어", "면접자", "질문자", "采访者", "访谈者", "访问者", "主持人",
+                     "インタビュアー", "聞き手", "Интервьюер")
 TRANSCRIPT_KINDS = ("empathy-interview", "kiva-panel")
+MIN_LISTENER_SHARE = 0.25  # a listener has at least this share of the busiest other's turns
+MAX_TELLER_ASKS = 0.3  # tellers end at most this share of their turns on a question
+
+
+def speaker_key(name: str) -> str:
+    """A speaker name compared loosely in any script: case, spaces and punctuation ignored."""
+    return re.sub(r"[\W_]+", "_", str(name).casefold()).strip("_")
 
 
 def is_listener(speaker: str, listeners: list[str]) -> bool:
-    s = norm(speaker)
-    return any(s == norm(x) or s.startswith(norm(x) + "_") for x in listeners)
+    s = speaker_key(speaker)
+    return any(s == k or s.startswith(k + "_") for k in map(speaker_key, listeners) if k)
 
 
 def speakers_of(turns: list[Turn]) -> list[str]:
@@ -100,16 +113,33 @@ class Listening:
 
 def _stats(turns: list[Turn], speaker: str) -> tuple[int, int, float]:
     own = [t for t in turns if t.speaker == speaker and not is_backchannel(t.text)]
-    asks = sum(1 for t in own if "?" in t.text[-120:])  # the turn ends on a question
-    words = statistics.median(len(t.text.split()) for t in own) if own else 0.0
+    asks = sum(1 for t in own if "?" in t.text[-120:] or "？" in t.text[-120:])
+    words = statistics.median(_words(t.text) for t in own) if own else 0.0
     return len(own), asks, words
+
+
+def _words(text: str) -> int:
+    """Words of a turn (characters / 2 for scripts written without spaces)."""
+    n = len(text.split())
+    return max(n, len(text) // 4) if n <= 2 and len(text) > 12 else n
+
+
+def _following(turns: list[Turn], speaker: str) -> float:
+    """Median words of the turns that follow this speaker's turns (by someone else)."""
+    body = [t for t in turns if not is_backchannel(t.text)]
+    after = [_words(b.text) for a, b in pairwise(body)
+             if a.speaker == speaker and b.speaker != speaker]
+    return statistics.median(after) if after else 0.0
 
 
 def choose_listeners(turns: list[Turn], given: list[str]) -> Listening:
     """The listeners of ``turns``: the given names found among the speakers, else role names,
-    else the speaker who asks: whose turns end on a question most often (in a tenth of their
-    turns or more, and half again as often as anyone else's, or more often with turns shorter
-    by 40%). Backchannel turns are not counted."""
+    else the speaker who asks, guessed among those with at least two turns and a quarter of
+    the turns of the busiest other speaker (never a speaker heard once): whose turns end on a
+    question most often (in a tenth of their turns or more, and half again as often as anyone
+    else's, or more often with turns shorter by 40%), else whose short turns are followed by
+    answers at least three times as long (questions transcribed without ``?``). Backchannel
+    turns are not counted. Nobody found: ``how == "none"``."""
     body = [t for t in turns if not t.debrief]
     speakers = speakers_of(body)
     everyone = speakers_of(turns)
@@ -122,22 +152,33 @@ def choose_listeners(turns: list[Turn], given: list[str]) -> Listening:
     if len(speakers) < 2:
         return Listening([], "none", unmatched=unmatched)
     stats = {s: _stats(body, s) for s in speakers}
-    ratio = {s: (a / n if n else 0.0) for s, (n, a, _) in stats.items()}
-    best = max(speakers, key=lambda s: (ratio[s], -stats[s][2]))
-    if sum(1 for s in speakers if ratio[s] == ratio[best] and stats[s][2] == stats[best][2]) > 1:
+    busiest = {s: max(stats[o][0] for o in speakers if o != s) for s in speakers}
+    able = [s for s in speakers
+            if stats[s][0] >= 2 and stats[s][0] >= MIN_LISTENER_SHARE * busiest[s]]
+    if not able:
         return Listening([], "none", unmatched=unmatched)
+    ratio = {s: (a / n if n else 0.0) for s, (n, a, _) in stats.items()}
+    best = max(able, key=lambda s: (ratio[s], -stats[s][2]))
     others = [s for s in speakers if s != best]
     n, asks, words = stats[best]
     other_words = statistics.median(stats[s][2] for s in others)
     most = max(ratio[s] for s in others)
-    if asks == 0 or ratio[best] < 0.1 or not (
-            ratio[best] >= 1.5 * most or (ratio[best] > most and words <= 0.6 * other_words)):
-        return Listening([], "none", unmatched=unmatched)
+    tied = sum(1 for s in able if ratio[s] == ratio[best] and stats[s][2] == stats[best][2]) > 1
     other_n = sum(stats[s][0] for s in others)
     other_asks = sum(stats[s][1] for s in others)
-    evidence = (f"turns ending on a question: {asks} of {n}, median {words:g} words a turn;"
-                f" the others: {other_asks} of {other_n}, {other_words:g} words")
-    return Listening([best], "guessed", evidence, unmatched)
+    if not tied and asks and ratio[best] >= 0.1 and most <= MAX_TELLER_ASKS and (
+            ratio[best] >= 1.5 * most or (ratio[best] > most and words <= 0.6 * other_words)):
+        evidence = (f"turns ending on a question: {asks} of {n}, median {words:g} words a turn;"
+                    f" the others: {other_asks} of {other_n}, {other_words:g} words")
+        return Listening([best], "guessed", evidence, unmatched)
+    follow = {s: _following(body, s) for s in able}
+    short = [s for s in able if stats[s][2] and follow[s] >= 3 * stats[s][2]]
+    if len(short) == 1:
+        s = short[0]
+        evidence = (f"short turns before long ones: median {stats[s][2]:g} words a turn,"
+                    f" the answers after them {follow[s]:g}")
+        return Listening([s], "guessed", evidence, unmatched)
+    return Listening([], "none", unmatched=unmatched)
 
 
 def listening_notices(lis: Listening, speakers: list[str]) -> list[str]:
@@ -159,8 +200,18 @@ def listening_notices(lis: Listening, speakers: list[str]) -> list[str]:
 
 
 def guess_kind(turns: list[Turn], listeners: list[str]) -> str:
+    """One teller: an empathy interview; several: a kiva panel."""
     tellers = {t.speaker for t in turns if not t.debrief and not is_listener(t.speaker, listeners)}
     return "empathy-interview" if len(tellers) <= 1 else "kiva-panel"
+
+
+def stray_askers(turns: list[Turn], listeners: list[str]) -> list[str]:
+    """Speakers heard once, asking ("Can everyone hear me?"): read as listeners when the
+    listener was guessed, so a sound check is neither a story nor a second teller."""
+    counts = Counter(t.speaker for t in turns if not is_backchannel(t.text))
+    return [s for s, n in counts.items() if n == 1 and s != "Unknown"
+            and not is_listener(s, listeners)
+            and any(t.speaker == s and t.text.rstrip().endswith(("?", "？")) for t in turns)]
 
 
 @dataclass
@@ -262,3 +313,175 @@ def turns_to_candidates(
             c.consent = str(c.teller_answers.pop("consent"))
         out.append(c)
     return out, merged
+
+
+# -- the header of a transcript: title, interviewee, interviewer, date, place, copyright ---------
+HEADER_KEYS = {
+    "title", "interviewee", "interviewees", "narrator", "informant", "interviewer",
+    "interviewers", "date", "interview_date", "date_of_interview", "recorded", "recording_date",
+    "date_recorded", "place", "location", "venue", "place_of_interview", "interview_location",
+    "copyright", "rights", "transcriber", "transcribed_by", "transcription", "duration",
+    "length", "project", "collection", "series", "subject", "subjects", "topic", "topics",
+    "language", "source", "audio", "file", "keywords", "summary", "abstract", "participants",
+    "present", "time", "restrictions", "accession", "identifier", "editor", "edited_by",
+    "interview", "session",
+}
+TELLER_KEYS = {"interviewee", "interviewees", "narrator", "informant"}
+LISTENER_KEYS = {"interviewer", "interviewers"}
+DATE_KEYS = {"date", "interview_date", "date_of_interview", "recorded", "recording_date",
+             "date_recorded"}
+_COPYRIGHT = re.compile(r"^\s*(?:©|\(c\)\s*\d{4}|copyright\b)", re.I)
+HEADER_MAX_WORDS = 15
+
+
+@dataclass
+class Header:
+    """What the lines at the top of a transcript said about it, as front matter would."""
+
+    meta: dict[str, object] = field(default_factory=dict)  # title, date, teller
+    listeners: list[str] = field(default_factory=list)      # speakers the header names
+    names: list[str] = field(default_factory=list)          # people it names
+    provenance: dict[str, str] = field(default_factory=dict)  # place, copyright...
+    lines: int = 0
+
+    def notice(self) -> str | None:
+        if not self.lines:
+            return None
+        got = [f"{k}: {v}" for k, v in {**self.meta, **self.provenance}.items()]
+        return (f"{self.lines} header line(s) read as the transcript's details, not turns ("
+                + "; ".join(got) + ")")
+
+
+def _STAMP_OR_EVENT(line: str) -> bool:
+    return is_dropped(line) and not line.lstrip().startswith("#")
+
+
+def _header_turn(t: Turn, counts: Counter[str]) -> bool:
+    text = t.text
+    if "?" in text or "\n" in text.strip() or len(text.split()) > HEADER_MAX_WORDS:
+        return False
+    key = speaker_key(t.speaker)
+    if key in LISTENER_KEYS | TELLER_KEYS and counts[t.speaker] > 1:
+        return _names_only(text)  # "Interviewer: Jane Roe" above "Interviewer: So, ..."
+    return key in HEADER_KEYS or counts[t.speaker] == 1
+
+
+def _names_only(text: str) -> bool:
+    """Whether a header value is people's names (each word capitalised, or in a script
+    without case), not words someone said."""
+    words = [w for w in re.split(r"[\s,;&]+", text) if w and w.casefold() not in
+             ("and", "y", "und", "et", "de", "van", "von", "da", "del", "la")]
+    return 0 < len(words) <= 8 and not re.search(r"[.!?]$", text.strip()) and all(
+        not w[0].islower() for w in words)
+
+
+def _matches(speaker: str, person: str) -> bool:
+    """A speaker label that stands for a person the header names: the name, one of its
+    words (a surname in capitals) or its initials."""
+    s, words = speaker_key(speaker), [speaker_key(w) for w in person.split()]
+    initials = "".join(w[:1] for w in words if w)
+    return bool(s) and (s == speaker_key(person) or s in words or (len(s) >= 2 and s == initials))
+
+
+def take_header(parsed: Parsed, lines: list[tuple[int, str]]) -> Header:
+    """Take the header of a transcript out of its turns: a title line before the first turn,
+    then ``Key: value`` lines at the top (title, interviewee, interviewer, date, place...,
+    or any one-off short label) and copyright lines anywhere. They become the story's title,
+    date and teller, the listener's name, and provenance: never turns."""
+    h = Header()
+    turns = parsed.turns
+    if not turns:
+        return h
+    counts = Counter(t.speaker for t in turns)
+    first_at = turns[0].at
+    before = [s.strip().lstrip("#").strip() for n, s in lines if n < first_at and s.strip()
+              and not _STAMP_OR_EVENT(s)]
+    used = 0
+    if before and len(before) <= 3 and before[0][:1].isalpha() and \
+            len(before[0].split()) <= HEADER_MAX_WORDS and not _COPYRIGHT.match(before[0]):
+        h.meta["title"] = before[0]
+        used += 1
+    for s in before:
+        if _COPYRIGHT.match(s):
+            h.provenance["copyright"] = s
+            used += 1
+        elif s is not before[0] and "date" not in h.meta and header_date(s):
+            h.meta["date"] = header_date(s)  # Teams: the meeting's date under its title
+            used += 1
+    parsed.ignored_lines = max(0, parsed.ignored_lines - used)
+    h.lines += used
+    k = 0
+    while k < len(turns) - 2 and _header_turn(turns[k], counts):
+        k += 1
+    while k and speaker_key(turns[k - 1].speaker) not in HEADER_KEYS:
+        k -= 1  # a one-off label belongs to the header only above a known key
+    header, rest = turns[:k], turns[k:]
+    kept: list[Turn] = []
+    for t in rest:
+        if speaker_key(t.speaker) == "copyright" and "?" not in t.text:
+            header.append(t)
+            continue
+        body = [x for x in t.lines if not _COPYRIGHT.match(x)]
+        if len(body) != len(t.lines):
+            h.provenance["copyright"] = next(x.strip() for x in t.lines if _COPYRIGHT.match(x))
+            h.lines += len(t.lines) - len(body)
+            t.lines = body
+        kept.append(t)
+    speakers = {t.speaker for t in kept}
+    for t in header:
+        key, value = speaker_key(t.speaker), t.text.strip()
+        h.lines += 1
+        if not value:
+            continue
+        if key in TELLER_KEYS:
+            h.meta.setdefault("teller", value)
+            h.names.append(value)
+        elif key in LISTENER_KEYS:
+            for person in re.split(r"\s*(?:,|;|&|\band\b|\by\b|\bund\b|\bet\b)\s*", value):
+                if person:
+                    h.names.append(person)
+                    h.listeners += [s for s in speakers if _matches(s, person)]
+        elif key in DATE_KEYS:
+            h.meta.setdefault("date", header_date(value) or value)
+        elif key == "title":
+            h.meta["title"] = value
+        elif key in HEADER_KEYS:
+            h.provenance[t.speaker] = value
+        elif "title" not in h.meta and t is header[0]:
+            h.meta["title"] = f"{t.speaker}: {value}"
+        else:
+            h.provenance[t.speaker] = value
+    parsed.turns = [t for t in kept if t.text.strip()]
+    for i, t in enumerate(parsed.turns, 1):
+        t.locator = f"turn {i} ({t.locator.split('(', 1)[1]}" if "(" in t.locator else t.locator
+    return h
+
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), 1)}
+
+
+def header_date(value: str) -> str | None:
+    """A header's date as ISO: 2003-05-14, 5/14/2003, May 14, 2003 or 14 May 2003."""
+    from pni.ingest.readers.survey import iso_date
+
+    got = iso_date(value)
+    if got:
+        return got
+    words = re.findall(r"[A-Za-z]+|\d+", value)
+    month = next((_MONTHS[w.casefold()] for w in words if w.casefold() in _MONTHS), None)
+    if month is None:
+        month = next((i for m, i in _MONTHS.items() for w in words
+                      if len(w) >= 3 and m.startswith(w.casefold())), None)
+    nums = [int(w) for w in words if w.isdigit()]
+    year = next((n for n in nums if 1800 <= n <= 2200), None)
+    day = next((n for n in nums if 1 <= n <= 31), None)
+    if month is None or year is None or day is None:
+        return None
+    try:
+        import datetime as _dt
+
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None

@@ -24,6 +24,7 @@ TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"  # 0:03, 00:01:09, 00:00:01.240
 _STAMPED = re.compile(rf"^\s*[\[(]?{TS}[\])]?\s+(?P<text>\S.*)$")
 _STAMP_ONLY = re.compile(rf"^\s*[\[(]?{TS}[\])]?\s*$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_EVENT = re.compile(r"^\s*\S.{0,60}\s(?:started|stopped) (?:transcription|recording)\s*$")
 _DEBRIEF = re.compile(r"^\s*(?:#{1,6}\s*debrief\b.*|\[\s*debrief\s*\]|debrief\s*:?)\s*$", re.I)
 
 DEFAULT_STYLE = "Name: words"
@@ -53,6 +54,9 @@ class TurnStyle:
     opens: Callable[[str], tuple[str, str] | None]
     order: int = 50
     describe: Callable[[list[str]], str] | None = None
+    #: Evidence over the whole file: given the speakers of every line the style opens, whether
+    #: the file is in this layout (Markdown headings are speakers only when names repeat).
+    accepts: Callable[[list[str]], bool] | None = None
 
 
 _STYLES: dict[str, TurnStyle] = {}
@@ -92,8 +96,9 @@ def is_debrief(line: str) -> bool:
 
 
 def is_dropped(line: str) -> bool:
-    """A chapter heading or a time stamp alone: nobody's words."""
-    return bool(_HEADING.match(line) or _STAMP_ONLY.match(line))
+    """A chapter heading, a time stamp alone or a meeting event ("Jo Ng started
+    transcription"): nobody's words."""
+    return bool(_HEADING.match(line) or _STAMP_ONLY.match(line) or _EVENT.match(line))
 
 
 def is_stamped(line: str) -> bool:
@@ -106,17 +111,26 @@ def strip_stamp(line: str) -> str:
 
 
 def detect_style(lines: list[tuple[int, str]]) -> str:
-    """The registered style that opens the most lines (``Name: words`` when none does)."""
+    """The registered style that opens the most lines and whose evidence over the file holds
+    (``Name: words`` when none does). Every style judges every line, so a style that opens
+    fewer lines than another is never chosen by the order the styles are tried in."""
     counts: Counter[str] = Counter()
+    speakers: dict[str, list[str]] = {}
     known = styles()
     for _, line in lines:
-        if not line.strip() or is_dropped(line):
+        if not line.strip():
             continue
         for s in known:
-            if s.opens(line):
+            m = s.opens(line)
+            if m:
                 counts[s.name] += 1
-                break
-    return counts.most_common(1)[0][0] if counts else DEFAULT_STYLE
+                speakers.setdefault(s.name, []).append(m[0])
+    by_name = {s.name: s for s in known}
+    for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], by_name[kv[0]].order)):
+        st = by_name[name]
+        if st.accepts is None or st.accepts(speakers[name]):
+            return name
+    return DEFAULT_STYLE
 
 
 def parse_lines(lines: list[tuple[int, str]], unit: str = "line", style_name: str | None = None
@@ -131,10 +145,10 @@ def parse_lines(lines: list[tuple[int, str]], unit: str = "line", style_name: st
         if is_debrief(line):
             debrief, current = True, None
             continue
-        if is_dropped(line):
+        m = st.opens(line)
+        if m is None and is_dropped(line):
             out.dropped += 1
             continue
-        m = st.opens(line)
         if m:
             current = Turn(m[0], [m[1]] if m[1] else [],
                            f"turn {len(out.turns) + 1} ({unit} {n})", debrief, n)
@@ -147,7 +161,9 @@ def parse_lines(lines: list[tuple[int, str]], unit: str = "line", style_name: st
             out.ignored_lines += 1
     out.coverage = len(out.turns) / words_lines if words_lines else 0.0
     if st.describe and out.turns:
-        by_n = dict(lines)
+        by_n: dict[int, str] = {}
+        for n, line in lines:
+            by_n.setdefault(n, line)
         out.style = st.describe([by_n[t.at] for t in out.turns])
     return out
 

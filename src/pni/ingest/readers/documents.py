@@ -73,7 +73,8 @@ def read_docx(path: Path) -> Document:
                 paras.append(f"{cells[0]}: {cells[1]}")
     text = "\n".join(paras)
     meta, skip = split_front_matter(text, path, "paragraph")
-    lines = list(enumerate(paras, 1))[skip:]
+    # a paragraph may hold line breaks (Teams writes "Name   0:03" and the words in one)
+    lines = [(n, line) for n, p in enumerate(paras, 1) for line in p.split("\n")][skip:]
     return Document(meta, lines, "paragraph")
 
 

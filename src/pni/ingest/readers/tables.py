@@ -63,21 +63,42 @@ def _shape(header: list[str], locator: str, cells: list[Any], raw: str,
     return Row(locator, cells, raw)
 
 
+DELIMITERS = ",;\t|"
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter under which the first rows of ``sample`` have the same number of cells as
+    the header (most of them, and the most cells on a tie), read as Python's csv module reads
+    them: quotes doubled inside a quoted cell are always an escaped quote, so no row the csv
+    module reads is refused for a dialect guessed from a few rows. ``,`` when none fits."""
+    cut = sample.rfind("\n")
+    if 0 < cut < len(sample) - 1:
+        sample = sample[:cut]  # the last line may be cut short
+    best, best_score = ",", (0.0, 0)
+    for d in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=d)
+                    if any(c.strip() for c in r)][:200]
+        except csv.Error:
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        body = rows[1:] or rows
+        fit = sum(1 for r in body if len(r) == width) / len(body)
+        score = (round(fit, 2), width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
 def read_csv(path: Path, tsv: bool = False) -> list[Table]:
     with open(path, "rb") as fh:
         data = fh.read()
     text, notice = decode(data, path)
     sample = text[:65536]
-    if tsv:
-        dialect: Any = csv.excel_tab
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-            if dialect.delimiter not in ",;\t|":
-                dialect = csv.excel
-        except csv.Error:
-            dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    delimiter = "\t" if tsv else sniff_delimiter(sample)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header_cells = next(reader, None)
         while header_cells is not None and _is_blank_row(header_cells):
@@ -103,8 +124,8 @@ def read_csv(path: Path, tsv: bool = False) -> list[Table]:
     del physical
     if notice:
         notices.insert(0, notice)
-    if not tsv and dialect.delimiter != ",":
-        notices.append(f"delimiter {dialect.delimiter!r} (sniffed)")
+    if not tsv and delimiter != ",":
+        notices.append(f"delimiter {delimiter!r} (sniffed)")
     if padded[0]:
         notices.append(f"{padded[0]} row(s) had fewer cells than the header: padded with blanks")
     if blank:
