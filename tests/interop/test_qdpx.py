@@ -31,6 +31,17 @@ def _export(db: Store, path: Path, **kw: object) -> tuple[zipfile.ZipFile, ET.El
     return z, ET.fromstring(xml), xml
 
 
+def _note_text(z: zipfile.ZipFile, note: ET.Element) -> str:
+    """A note's text as QualCoder reads it: the file its ``plainTextPath`` names (in
+    ``sources/``); the schema allows that or inline content, never both."""
+    assert note.find("q:PlainTextContent", N) is None
+    path = note.get("plainTextPath", "")
+    assert path.startswith("internal://")
+    data = z.read("sources/" + path.split("internal:/")[1].lstrip("/"))
+    assert not data.startswith(b"\xef\xbb\xbf")
+    return data.decode("utf-8")
+
+
 def test_project_is_valid_against_the_refi_schema(project, tmp_path: Path, schema) -> None:
     db, *_ = project
     _, root, xml = _export(db, tmp_path / "p.qdpx")
@@ -89,9 +100,8 @@ def test_tellers_are_cases_and_answers_are_typed_variables(project, tmp_path: Pa
 def test_observations_outcomes_and_exemplars_are_notes(project, tmp_path: Path,
                                                         names: Path) -> None:
     db, *_ = project
-    _, root, _ = _export(db, tmp_path / "p.qdpx", names_file=names)
-    notes = {n.get("name"): n.find("q:PlainTextContent", N).text
-             for n in root.findall("q:Notes/q:Note", N)}
+    z, root, _ = _export(db, tmp_path / "p.qdpx", names_file=names)
+    notes = {n.get("name"): _note_text(z, n) for n in root.findall("q:Notes/q:Note", N)}
     assert "Competing interpretations" in notes["Observation 1 (pattern lens)"]
     outcome = next(v for k, v in notes.items() if k.startswith("Outcome"))
     assert "buddy bench" in outcome and "[name]" in outcome
@@ -160,3 +170,99 @@ def test_the_projects_consent_setting_is_used(project, tmp_path: Path) -> None:
     db, *_ = project
     save_settings(Settings(include_unknown_consent=True), settings_path(db.path))
     assert len(gather(db, ExportOptions()).stories) == 18
+
+
+def _story(store: Store, n: int, **kw: object) -> str:
+    from pni.models import Story
+    from pni.store import stories as q
+
+    text = str(kw.pop("text", f"Story number {n} about the garden gate."))
+    with store.transaction():
+        cid = q.ensure_collection(store, "c")
+        tid = q.teller_id_for(store, str(kw.pop("teller", f"teller {n}")))
+        q.ensure_teller(store, tid)
+        h = q.content_hash(text, str(n), "p")
+        st = Story(id=q.story_id_for(h), text=text, title=kw.pop("title", f"Story {n}"),  # type: ignore[arg-type]
+                   source_id=f"SRC-{n}", teller_id=tid, consent="yes", content_hash=h,
+                   source_kind="story-form", **kw)  # type: ignore[arg-type]
+        q.insert_story(store, st, collection_id=cid, import_id=None)
+    return st.id
+
+
+def test_source_names_are_unique_and_safe_as_file_names(store: Store, tmp_path: Path,
+                                                        schema) -> None:
+    for n, title in enumerate(["Lunch", "Lunch", "lunch", "Before/after: the bus?", "", " . ",
+                               "x" * 300]):
+        _story(store, n, title=title or None)
+    _, root, xml = _export(store, tmp_path / "p.qdpx")
+    schema.validate(io.BytesIO(xml))
+    names = [s.get("name") for s in root.findall("q:Sources/q:TextSource", N)]
+    assert len({n.casefold() for n in names}) == len(names) == 7
+    assert {"Lunch", "Before-after- the bus", "SRC-4", "SRC-5", "x" * 100} <= set(names)
+    assert len([n for n in names if n.casefold().startswith("lunch")]) == 3
+    assert all(not set('/\\:*?"<>|') & set(n) and n.strip() == n and len(n) <= 120
+               for n in names)
+
+
+def test_each_source_names_its_teller_in_a_variable(project, tmp_path: Path) -> None:
+    db, *_ = project
+    scope = gather(db, ExportOptions())
+    _, root, _ = _export(db, tmp_path / "p.qdpx")
+    var = next(v for v in root.findall("q:Variables/q:Variable", N)
+               if v.get("name") == "pni:teller")
+    assert var.get("typeOfVariable") == "Text"
+    tellers = {s.title: s.teller_id for s in scope.stories}
+    for src in root.findall("q:Sources/q:TextSource", N):
+        got = [vv.find("q:TextValue", N).text for vv in src.findall("q:VariableValue", N)
+               if vv.find("q:VariableRef", N).get("targetGUID") == var.get("guid")]
+        assert got == [tellers[src.get("name")]]
+
+
+def test_a_single_code_answer_is_one_code_never_its_characters(store: Store,
+                                                              tmp_path: Path) -> None:
+    from pni.models import Question
+    from pni.store import stories as q
+
+    a, b = _story(store, 1), _story(store, 2)
+    with store.transaction():
+        q.upsert_question(store, Question(id="codes", text="Codes", kind="choice",
+                                          about="annotation", options=["Barriers", "Hope"]))
+        q.set_answer(store, "codes", "Barriers", story_id=a)
+        q.set_answer(store, "codes", "Hope", story_id=b)
+    _, root, _ = _export(store, tmp_path / "p.qdpx")
+    assert sorted(c.get("name") for c in root.iter(f"{{{NS}}}Code")) == ["Barriers", "Hope"]
+    assert len(root.findall(".//q:Coding", N)) == 2
+
+
+def test_line_endings_are_lf_positions_on_the_written_text_and_no_bom(store: Store,
+                                                                      tmp_path: Path) -> None:
+    from pni.models import Question
+    from pni.store import stories as q
+
+    sid = _story(store, 1, text="\ufeffFirst line.\r\nSecond line.\rThird line.\r\n")
+    with store.transaction():
+        q.upsert_question(store, Question(id="codes", text="Codes", kind="multi-choice",
+                                          about="annotation", options=["Lines"]))
+        q.set_answer(store, "codes", ["Lines"], story_id=sid)
+    z, root, _ = _export(store, tmp_path / "p.qdpx")
+    src = root.find("q:Sources/q:TextSource", N)
+    data = z.read("sources/" + src.get("plainTextPath")[len("internal://"):])
+    assert data == b"First line.\nSecond line.\nThird line.\n"
+    sel = src.find("q:PlainTextSelection", N)
+    assert (sel.get("startPosition"), sel.get("endPosition")) == ("0", str(len(data)))
+
+
+def test_story_text_is_data_never_markup(store: Store, tmp_path: Path, schema) -> None:
+    text = 'She wrote <b>"no"</b> & left; ]]> <!-- not a comment --> \x01done.'
+    _story(store, 1, text=text, title="<i>Title</i> & \x0bmore", prompt="Say <why> & how")
+    z, root, xml = _export(store, tmp_path / "p.qdpx")
+    schema.validate(io.BytesIO(xml))
+    src = root.find("q:Sources/q:TextSource", N)
+    assert src.get("name") == "i-Title--i- & more"
+    assert src.find("q:Description", N).text == "Say <why> & how"
+    assert b"<b>" not in xml and b"&lt;b&gt;" not in xml  # the text is in its own file
+    assert z.read("sources/" + src.get("plainTextPath")[len("internal://"):]) == text.encode()
+    title = next(vv.find("q:TextValue", N).text for vv in src.findall("q:VariableValue", N)
+                 if vv.find("q:TextValue", N) is not None
+                 and vv.find("q:TextValue", N).text.startswith("<i>"))
+    assert title == "<i>Title</i> & more"

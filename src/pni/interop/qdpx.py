@@ -2,22 +2,28 @@
 
 What lands where (docs/interop.md):
 
-- each story: a ``TextSource`` whose plain text is ``sources/<guid>.txt`` (UTF-8, no BOM;
-  positions are counted in characters of that text); its answers are variables on the source,
-  and its title, prompt, date, consent, language, kind, collection and source id are variables
-  named ``pni:...``;
+- each story: a ``TextSource`` named by its title, unique and safe as a file name (QualCoder
+  copies each source to a file of that name), whose plain text is ``sources/<guid>.txt``
+  (UTF-8 without BOM, line breaks written as LF: QualCoder shifts every line after a CRLF;
+  positions are counted in characters of the text as written); its answers are variables on
+  the source, and its title, prompt, date, consent, language, kind, collection, source id and
+  teller are variables named ``pni:...``;
 - each teller: a ``Case`` (named by the teller's pseudonym) with the teller's answers as
-  variables and a reference to each of their stories;
+  variables and a reference to each of their stories (QualCoder's import ignores these
+  references: the ``pni:teller`` variable keeps the link there);
 - each pattern of the run: a code coding the whole story (nested codes when the run has a
   hierarchy), its keywords in the code's description, its exemplars in a note and a set;
-- the ``codes`` answers of stories collected from a QDA project: codes again;
+- the ``codes`` answers of stories collected from a QDA project: codes again (one code per
+  answer, whether the question is a choice or a multi-choice);
 - observations from `pni explore` and outcomes from `pni record`: notes (and sets of the stories
-  and patterns they name);
+  and patterns they name); a note's text is a file ``sources/<guid>.txt`` named by its
+  ``plainTextPath``, as QualCoder and NVivo read notes;
 - the consent and redaction policy: the project's description.
 """
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,19 +59,71 @@ class QdpxResult:
     policy: list[str]
 
 
+#: Characters XML 1.0 cannot hold (they would make the project unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters a file name may not hold on Windows, macOS or Linux.
+_NOT_PATH = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+MAX_NAME = 100
+
+
+def xml_safe(v: Any) -> str:
+    """A value as XML text: characters XML 1.0 cannot hold are dropped (the story text itself
+    travels in its own file, untouched)."""
+    return _NOT_XML.sub("", str(v))
+
+
+def plain_text(text: str) -> str:
+    """A story's text as written to its source file: line breaks as LF (QualCoder adds a space
+    after every line break of a CRLF file, and reads a lone CR as a line break too) and no
+    leading byte-order mark."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+
+
+def source_names(stories: Sequence[Story]) -> dict[str, str]:
+    """Each story's source name: its title (else source id), safe as a file name and unique
+    (case-insensitively), since QualCoder copies each source to ``documents/<name>.txt`` and
+    numbers a repeated name."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for s in stories:
+        base = _NOT_PATH.sub("-", xml_safe(s.title or s.source_id or s.id))
+        base = " ".join(base.split()).strip(" .-") or _NOT_PATH.sub("-", s.source_id or s.id)
+        if len(base) > MAX_NAME:
+            base = base[:MAX_NAME].rstrip(" .-")
+        name = base
+        if name.casefold() in taken:
+            name = f"{base} ({_NOT_PATH.sub('-', s.source_id or s.id)})"
+        n = 2
+        while name.casefold() in taken:
+            name, n = f"{base} ({n})", n + 1
+        taken.add(name.casefold())
+        out[s.id] = name
+    return out
+
+
+def code_values(v: Any) -> list[str]:
+    """The codes of a ``codes`` answer: one per item of a list, one for a single value (never one
+    per character of it)."""
+    if v is None or v == "":
+        return []
+    if isinstance(v, list | tuple):
+        return [str(x) for x in v if x is not None and str(x).strip()]
+    return [str(v)]
+
+
 def _el(parent: ET.Element, name: str, attrs: dict[str, Any] | None = None,
         text: str | None = None) -> ET.Element:
-    e = ET.SubElement(parent, tag(name), {k: str(v) for k, v in (attrs or {}).items()
+    e = ET.SubElement(parent, tag(name), {k: xml_safe(v) for k, v in (attrs or {}).items()
                                           if v is not None})
     if text is not None:
-        e.text = text
+        e.text = xml_safe(text)
     return e
 
 
 def _story_meta(s: Story) -> dict[str, Any]:
     return {"source id": s.source_id or s.id, "title": s.title, "prompt": s.prompt,
             "date": s.date, "consent": s.consent, "language": s.language,
-            "kind": s.source_kind, "collection": s.collection}
+            "kind": s.source_kind, "collection": s.collection, "teller": s.teller_id}
 
 
 class _Builder:
@@ -76,7 +134,9 @@ class _Builder:
             "name": name, "origin": f"pni {__version__}", "creatingUserGUID": self.user,
             "creationDateTime": now})
         self.sources = {s.id: guid("source", s.id) for s in scope.stories}
+        self.names = source_names(scope.stories)
         self.by_id = {s.id: s for s in scope.stories}
+        self.files: dict[str, str] = {}
         self.code_of_path: dict[str, str] = {}
         self.notes: list[ET.Element] = []
         self.sets: list[ET.Element] = []
@@ -117,8 +177,8 @@ class _Builder:
             if pid in by_id:
                 coded[sid].append(self.code_of_path[CODE_PATH_SEP.join(path_of(pid))])
         for story in s.stories:
-            for code in story.answers.get(CODES_QUESTION) or []:
-                g = add(str(code).split(CODE_PATH_SEP))
+            for code in code_values(story.answers.get(CODES_QUESTION)):
+                g = add(code.split(CODE_PATH_SEP))
                 if g not in coded[story.id]:
                     coded[story.id].append(g)
         if tree:
@@ -149,15 +209,16 @@ class _Builder:
     # -- notes and sets --------------------------------------------------------------------
     def note(self, name: str, text: str, key: tuple[Any, ...]) -> str:
         g = guid("note", *key)
-        n = ET.Element(tag("Note"), {"guid": g, "name": name, "creatingUser": self.user,
-                                     "creationDateTime": self.now})
-        _el(n, "PlainTextContent", text=text)
+        n = ET.Element(tag("Note"), {"guid": g, "name": xml_safe(name), "creatingUser": self.user,
+                                     "creationDateTime": self.now,
+                                     "plainTextPath": f"internal://{g}.txt"})
+        self.files[f"sources/{g}.txt"] = plain_text(text)
         self.notes.append(n)
         return g
 
     def set(self, name: str, description: str, *, sources: Sequence[str] = (),
             codes: Sequence[str] = (), notes: Sequence[str] = (), key: tuple[Any, ...]) -> None:
-        st = ET.Element(tag("Set"), {"guid": guid("set", *key), "name": name})
+        st = ET.Element(tag("Set"), {"guid": guid("set", *key), "name": xml_safe(name)})
         _el(st, "Description", text=description)
         for c in codes:
             _el(st, "MemberCode", {"targetGUID": c})
@@ -256,8 +317,9 @@ class _Builder:
         parent = _el(self.root, "Sources")
         for st in self.scope.stories:
             g = self.sources[st.id]
+            text = plain_text(st.text)
             src = _el(parent, "TextSource", {
-                "guid": g, "name": st.title or st.source_id or st.id,
+                "guid": g, "name": self.names[st.id],
                 "plainTextPath": f"internal://{g}.txt", "creatingUser": self.user,
                 "creationDateTime": self.now})
             if st.prompt:
@@ -265,14 +327,14 @@ class _Builder:
             for c in coded.get(st.id, []):
                 sel = _el(src, "PlainTextSelection", {
                     "guid": guid("selection", st.id, c), "name": "whole story",
-                    "startPosition": 0, "endPosition": len(st.text),
+                    "startPosition": 0, "endPosition": len(text),
                     "creatingUser": self.user, "creationDateTime": self.now})
                 coding = _el(sel, "Coding", {"guid": guid("coding", st.id, c),
                                              "creatingUser": self.user})
                 _el(coding, "CodeRef", {"targetGUID": c})
             meta = [(META_PREFIX + k, v) for k, v in _story_meta(st).items()]
             self.values(src, meta + list(st.answers.items()), variables)
-            files[f"sources/{g}.txt"] = st.text
+            files[f"sources/{g}.txt"] = text
         return files
 
 
@@ -288,6 +350,7 @@ def build_project(scope: Scope, name: str, now: str | None = None
     n_cases = b.cases(variables)
     files = b.sources_xml(coded, variables) if scope.stories else {}
     b.findings()
+    files.update(b.files)
     if b.notes:
         notes = _el(b.root, "Notes")
         notes.extend(b.notes)
@@ -305,7 +368,8 @@ def build_project(scope: Scope, name: str, now: str | None = None
     ET.register_namespace("", NS)
     ET.indent(b.root)
     xml = ET.tostring(b.root, encoding="utf-8", xml_declaration=True)
-    return xml, files, {"sources": len(files), "cases": n_cases, "codes": len(b.code_of_path),
+    return xml, files, {"sources": len(scope.stories), "cases": n_cases,
+                        "codes": len(b.code_of_path),
                         "notes": len(b.notes), "sets": len(b.sets)}
 
 

@@ -20,7 +20,8 @@ NS = "urn:QDA-XML:project:1.0"
 PNI_GUIDS = uuid.UUID("9a0c3f52-7d1e-4b8a-9c61-2f4e5d6b7a80")
 #: Source variables pni writes for story fields that are not answers.
 META_PREFIX = "pni:"
-META = ("source id", "title", "prompt", "date", "consent", "language", "kind", "collection")
+META = ("source id", "title", "prompt", "date", "consent", "language", "kind", "collection",
+        "teller")
 #: The multi-choice annotation question that carries the codes of a QDA project.
 CODES_QUESTION = "codes"
 CODE_PATH_SEP = " > "

@@ -4,8 +4,11 @@ Each text source becomes a story: its variables become answers about the story, 
 of its case answers about the teller (the case's name is the teller), and the codes applied to
 it (anywhere in it) answers to the multi-choice annotation question ``codes`` (nested codes as
 ``Parent > Child``). Sources that are not text are listed as skipped, with the reason. A project
-written by pni carries its question kinds and each story's prompt, date, consent and title in
-``pni:`` variables, so a round trip gives back the same stories and answers (docs/interop.md).
+written by pni carries its question kinds and each story's prompt, date, consent, title and
+teller in ``pni:`` variables, so a round trip gives back the same stories and answers, also
+through QualCoder, whose import drops the links from cases to sources (the ``pni:teller``
+variable names the case) and keeps each set as a variable whose value is its own name (such
+variables are not answers) (docs/interop.md).
 """
 
 from __future__ import annotations
@@ -86,14 +89,34 @@ def _questions(proj: QdaProject, ctx: ReadContext, about_of: dict[str, str]
 
 
 def _codes_question(proj: QdaProject, ctx: ReadContext) -> Question | None:
+    """The annotation question ``codes``: a multi-choice, or a choice where the store already
+    has it so (``pni annotate`` of one code a story) and no source holds two codes."""
     paths = list(dict.fromkeys(proj.codes.values()))
     if not paths:
         return None
     known = ctx.known.get(CODES_QUESTION)
-    if known is not None and known.kind == "multi-choice":
+    kind = "multi-choice"
+    if known is not None and known.kind in ("choice", "multi-choice"):
         paths = list(dict.fromkeys([*known.options, *paths]))
+        most = max((len({g for g in src.codes if g in proj.codes}) for src in proj.sources),
+                   default=0)
+        if known.kind == "choice" and most <= 1:
+            kind = "choice"
     return Question(id=CODES_QUESTION, text="Codes applied in the QDA project",
-                    kind="multi-choice", about="annotation", options=paths)
+                    kind=kind, about="annotation", options=paths)  # type: ignore[arg-type]
+
+
+def _set_variables(proj: QdaProject) -> set[str]:
+    """Variables that are QualCoder's record of a set: Text, no ``pni:`` line, and every value
+    the variable's own name (QualCoder's import turns each set into such a variable)."""
+    values: dict[str, list[Any]] = {}
+    for src in proj.sources:
+        for g, v in src.values.items():
+            values.setdefault(g, []).append(v)
+    return {g for g, var in proj.variables.items()
+            if var.type == "Text" and values.get(g) and parse_description(var.name,
+                                                                          var.description) is None
+            and all(str(v).strip() == var.name.strip() for v in values[g])}
 
 
 def _answers(values: dict[str, Any], questions: dict[str, Question]) -> dict[str, Any]:
@@ -108,9 +131,10 @@ def _answers(values: dict[str, Any], questions: dict[str, Question]) -> dict[str
 
 def candidates(proj: QdaProject, ctx: ReadContext) -> ReadResult:
     """Candidates for every text source of ``proj``, and the skipped sources with reasons."""
+    sets = _set_variables(proj)
     about_of: dict[str, str] = {}
     for src in proj.sources:
-        about_of.update({g: "story" for g in src.values})
+        about_of.update({g: "story" for g in src.values if g not in sets})
     for case in proj.cases:
         about_of.update({g: "teller" for g in case.values})
     questions, inferred = _questions(proj, ctx, about_of)
@@ -121,6 +145,8 @@ def candidates(proj: QdaProject, ctx: ReadContext) -> ReadResult:
     for case in proj.cases:
         for sg in case.sources:
             case_of.setdefault(sg, []).append(case)
+    case_named = {case.name: case for case in proj.cases}
+    by_variable = 0
     res = ReadResult(kind="other", inferred=inferred)
     multi = 0
     for i, src in enumerate(proj.sources, 1):
@@ -142,19 +168,26 @@ def candidates(proj: QdaProject, ctx: ReadContext) -> ReadResult:
         c.kind = kind if kind in SOURCE_KINDS else None
         cases = case_of.get(src.guid, [])
         multi += len(cases) > 1
+        teller = _opt(m.get("teller"))
+        if not cases and teller is not None:
+            by_variable += 1
+            if teller in case_named:
+                cases = [case_named[teller]]
         try:
-            c.answers = _answers({g: v for g, v in src.values.items() if g not in meta},
-                                 questions)
+            c.answers = _answers({g: v for g, v in src.values.items()
+                                  if g not in meta and g not in sets}, questions)
             if cases:
                 c.teller = cases[0].name
                 c.teller_answers = _answers(cases[0].values, questions)
-                if not cases[0].name.startswith("T-"):
-                    c.names.append(cases[0].name)
+            elif teller is not None:
+                c.teller = teller
+            if c.teller is not None and not c.teller.startswith("T-"):
+                c.names.append(c.teller)
         except ValueError as e:
             c.error = str(e)
-        applied = [proj.codes[g] for g in src.codes if g in proj.codes]
+        applied = list(dict.fromkeys(proj.codes[g] for g in src.codes if g in proj.codes))
         if applied and codes_q is not None:
-            c.answers[CODES_QUESTION] = list(dict.fromkeys(applied))
+            c.answers[CODES_QUESTION] = applied if codes_q.kind == "multi-choice" else applied[0]
         res.candidates.append(c)
     res.questions = {q.id: q for q in questions.values()}
     if codes_q is not None:
@@ -162,6 +195,14 @@ def candidates(proj: QdaProject, ctx: ReadContext) -> ReadResult:
     if multi:
         res.notices.append(f"{multi} source(s) belong to more than one case: the first case"
                            " is taken as the teller")
+    if by_variable:
+        res.notices.append(f"{by_variable} source(s) linked to their teller by the variable"
+                           f" {META_PREFIX}teller (the project's cases do not name them, as"
+                           " after QualCoder)")
+    if sets:
+        res.notices.append(f"{len(sets)} variable(s) holding only their own name read as sets"
+                           " (as QualCoder keeps sets), not as answers: "
+                           + ", ".join(repr(proj.variables[g].name) for g in sorted(sets)))
     if proj.n_notes or proj.n_sets:
         res.notices.append(f"{proj.n_notes} note(s) and {proj.n_sets} set(s) not collected"
                            " (pni keeps stories, answers and codes)")
