@@ -31,15 +31,16 @@ def test_a_group_of_three_tellers_is_in_no_output(store: Store, tmp_path: Path) 
     text = _everything(rep, tmp_path / "suppressed")
     assert SMALL not in text
     assert rep.params["min_cell"] == 5
-    assert "groups of fewer than 5 tellers are merged" in text
+    assert "no number describes fewer than 5 tellers" in text
     role = next(d for d in rep.voices.dimensions if d.id == "role")
     assert all(g.tellers is None or g.tellers >= 5 for g in role.groups if g.stories)
     with (tmp_path / "suppressed" / "csv" / "notes.csv").open(encoding="utf-8") as fh:
         notes = [r["note"] for r in csv.DictReader(fh)]
     assert any("fewer than 5 tellers" in n for n in notes)
     # the 6 stories without recorded consent are the 3 counselors': a group by their answer
-    assert any(n.startswith("Consent: the text of <5 stories is withheld") for n in notes)
-    assert None in rep.integrity.consent.values() and "consent" in rep.integrity.hidden
+    assert any(n.startswith("Consent: the text of stories from fewer than 5 tellers is "
+                            "withheld") for n in notes)
+    assert "unknown" not in rep.integrity.consent and len(rep.integrity.consent) == 1
     assert any(n.startswith("Consent: the text of 6 stories is withheld") for n in shown.notes)
 
 
@@ -50,7 +51,8 @@ def test_small_groups_merge_into_other_when_other_is_big_enough(store: Store) ->
                   answers={"feeling": "proud"}, teller_answers={"role": "coach"})
     rep = build_report(store, settings=Settings(min_cell=5))
     role = next(d for d in rep.voices.dimensions if d.id == "role")
-    other = next(g for g in role.groups if g.value == "other")
+    other = next(g for g in role.groups if g.merged)
+    assert other.value == "other answers (fewer than 5 tellers each)"
     assert (other.stories, other.tellers) == (8, 5)
     assert "coach" not in rep.model_dump_json()
 
@@ -63,8 +65,8 @@ def test_explore_cli_reads_the_threshold_from_pni_toml(store: Store, store_path:
     assert r.exit_code == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["params"]["min_cell"] == 4 and SMALL not in r.stdout
-    assert "groups of fewer than 4 tellers" in r.stderr
-    assert "Consent: the text of <4 stories is withheld" in r.stderr
+    assert "no number describes fewer than 4 tellers" in r.stderr
+    assert "Consent: the text of stories from fewer than 4 tellers is withheld" in r.stderr
 
 
 def _counts(rep: ExploreReport) -> list[tuple[str, int | None]]:
@@ -145,27 +147,30 @@ def test_no_cross_table_count_describes_fewer_than_n_tellers(store: Store,
     assert hm["counts"][0][lib] is None and hm["suppressed"][0][lib] is True
 
 
-def test_a_small_no_answer_row_is_hidden_with_a_second_group(store: Store,
-                                                              tmp_path: Path) -> None:
-    _school(store)  # the 3 counselors' role is left out: their 6 stories have no role answer
+def test_a_lone_small_group_is_merged_with_the_smallest_beside_it(store: Store,
+                                                                    tmp_path: Path) -> None:
+    _school(store)  # 3 counselors: alone too few, no story without a role to merge them with
     rep = build_report(store, settings=Settings(min_cell=5))
     role = next(d for d in rep.voices.dimensions if d.id == "role")
-    assert role.unanswered is None and role.unanswered_suppressed
-    hidden = [g for g in role.groups if g.suppressed]
-    assert len(hidden) == 1 and hidden[0].stories is None and hidden[0].share is None
-    for pm in rep.voices.patterns:  # the group's share of the whole would give it back
-        cell = next(c for c in pm.mix["role"] if c["value"] == hidden[0].value)
-        assert cell["whole_share"] is None and cell["ratio"] is None
+    assert not any(g.suppressed for g in role.groups)  # no group is hidden or written small
+    merged = [g for g in role.groups if g.merged]
+    assert len(merged) == 1 and merged[0].value.endswith(
+        ", or another answer held by fewer than 5 tellers")
+    open_role = {g.value: g for g in next(
+        d for d in build_report(store, settings=Settings(min_cell=1)).voices.dimensions
+        if d.id == "role").groups}
+    big = merged[0].value.split(",")[0]
+    assert merged[0].stories == open_role[big].stories + open_role[SMALL].stories
+    assert all(open_role[g.value].stories == g.stories for g in role.groups if not g.merged)
+    for pm in rep.voices.patterns:  # the whole run's shares are shown: the table's margins
+        assert all(c["whole_share"] is not None for c in pm.mix["role"])
     md = report_md.render(rep)
-    assert "| (no answer) | \\<5 |" in md
+    assert "counted together in a row that says so" in md
     report_csv.write(rep, tmp_path / "csv")
     with (tmp_path / "csv" / "voices.csv").open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh)
                 if r["dimension"] == "role" and r["pattern"] == "(all stories)"]
-    no_answer = next(r for r in rows if r["group"] == "(no answer)")
-    assert no_answer["stories"] == "" and no_answer["suppressed"] == "True"
-    open_rep = build_report(store, settings=Settings(min_cell=1))
-    assert next(d for d in open_rep.voices.dimensions if d.id == "role").unanswered == 0
+    assert [r["merged"] for r in rows].count("True") == 1 and SMALL not in str(rows)
 
 
 def test_no_statistic_of_a_table_with_a_hidden_cell(store: Store) -> None:

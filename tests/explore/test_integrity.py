@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pni.explore.cells import suppress_small
 from pni.explore.data import load
 from pni.explore.integrity import integrity
 from pni.store import Store
@@ -34,7 +33,7 @@ def test_flags_a_teller_who_answered_every_scale_the_same(
         populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
     _straight_liner_and_quiet(db)
-    rep = integrity(load(db))
+    rep = integrity(load(db, min_cell=1))
     assert rep.same_answer_tellers == 1
     assert any(f.startswith("1 teller(s) answered every scale the same") for f in rep.flags)
     assert "straight-liner" not in rep.model_dump_json()  # a count, never who
@@ -49,7 +48,7 @@ def test_unanswered_flag_says_which_sources_lack_the_answers(
     db, ids = populated
     db.execute("UPDATE stories SET source_kind = 'kiva-panel' WHERE id IN (?, ?)", ids[:2])
     db.execute("DELETE FROM answers WHERE question_id = 'belonging' AND story_id != ?", (ids[2],))
-    flags = integrity(load(db)).flags
+    flags = integrity(load(db, min_cell=1)).flags
     belonging = next(f for f in flags if "belonged" in f or "belong" in f)
     assert belonging.endswith(f": all 2 kiva-panel, {len(ids) - 3} of {len(ids) - 2} story-form")
 
@@ -58,33 +57,41 @@ def test_counts_of_fewer_than_min_cell_tellers_are_hidden(
         populated: tuple[Store, list[str]]) -> None:
     db, ids = populated
     _straight_liner_and_quiet(db)
-    data = load(db)
-    suppress_small(data, 5)
-    rep = integrity(data)
+    rep = integrity(load(db, min_cell=5))
     by = {q.id: q for q in rep.questions}
     b = by["belonging"]  # one teller answered 9 on a 1-5 scale
     assert b.out_of_range is None and b.maximum is None and b.minimum == 1
     assert {"out_of_range", "maximum"} <= set(b.hidden)
     assert any(f.startswith('<5 answers to "') for f in rep.flags)
-    lt = by["listened_to"]  # left unanswered by the 2 tellers' 4 stories
-    assert (lt.answered, lt.unanswered, lt.unanswered_rate) == (None, None, None)
-    assert b.answered == len(ids) + 4 and b.unanswered == 0  # no one left it: nothing to hide
-    assert by["feeling"].unanswered is None  # the one teller of "quiet" left it
+    # not answering is not an answer: the 4 stories the 2 tellers left unanswered are counted
+    lt = by["listened_to"]
+    assert (lt.answered, lt.unanswered) == (len(ids), 4)
+    assert b.answered == len(ids) + 4 and b.unanswered == 0
     assert rep.same_answer_tellers is None and "same_answer_tellers" in rep.hidden
     assert any(f.startswith("<5 teller(s) answered every scale the same") for f in rep.flags)
 
 
-def test_unanswered_per_source_kind_hides_small_cells(populated: tuple[Store, list[str]]) -> None:
+def test_a_small_answer_is_merged_and_no_count_is_false(
+        populated: tuple[Store, list[str]]) -> None:
+    db, ids = populated
+    for i in range(3):  # 3 tellers answered "bored": too few to show, counted with others
+        add_story(db, f"A bored afternoon {i}", teller=f"b-{i}", answers={"feeling": "bored"})
+    rep = integrity(load(db, min_cell=5))
+    f = next(q for q in rep.questions if q.id == "feeling")
+    assert "bored" not in rep.model_dump_json()
+    assert sum(v or 0 for v in f.counts.values()) == len(ids) + 3  # every story is counted
+    merged = [k for k in f.counts if "fewer than 5 tellers" in k]
+    assert len(merged) == 1 and f.counts[merged[0]] is not None
+    shown = {k: v for k, v in f.counts.items() if k not in merged}
+    opened = next(q for q in integrity(load(db, min_cell=1)).questions if q.id == "feeling")
+    assert all(opened.counts[k] == v for k, v in shown.items())  # true counts, not "<5"
+
+
+def test_unanswered_per_source_kind_is_counted_as_it_is(
+        populated: tuple[Store, list[str]]) -> None:
     db, ids = populated
     db.execute("DELETE FROM answers WHERE question_id = 'belonging' AND story_id NOT IN (?, ?)",
                ids[:2])
-    data = load(db)
-    suppress_small(data, 5)
-    flag = next(f for f in integrity(data).flags if "is unanswered for" in f)
-    # 2 stories answered (from 1 teller): both cells of story-form, and the totals, read <5
-    assert flag.endswith(f"is unanswered for <5 of {len(ids)} stories: <5 of {len(ids)} "
-                         "story-form")
-    data.min_cell = 1
-    flag = next(f for f in integrity(data).flags if "is unanswered for" in f)
+    flag = next(f for f in integrity(load(db, min_cell=5)).flags if "is unanswered for" in f)
     assert flag.endswith(f"{len(ids) - 2} of {len(ids)} stories: {len(ids) - 2} of {len(ids)} "
                          "story-form")

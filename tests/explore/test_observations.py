@@ -14,7 +14,7 @@ from pni.store import Store
 def test_every_observation_has_two_or_more_interpretations(
         with_run: tuple[Store, list[str], int]) -> None:
     db, ids, run_id = with_run
-    data = load(db, run_id)
+    data = load(db, run_id, min_cell=1)
     res = run_lenses(data, min_subset=10)
     obs = make_observations(res.tests, data, Templates.load())
     assert len(obs) >= 5
@@ -33,7 +33,7 @@ def test_every_observation_has_two_or_more_interpretations(
 
 def test_plain_words_for_a_teller_group(with_run: tuple[Store, list[str], int]) -> None:
     db, _, run_id = with_run
-    data = load(db, run_id)
+    data = load(db, run_id, min_cell=1)
     obs = make_observations(run_lenses(data).tests, data, Templates.load())
     ob = next(o for o in obs if o.test_id == "answer|listened_to|role")
     assert ob.text == ('Stories answered "no" to "Did someone listen?" come from tellers who '
@@ -49,7 +49,7 @@ def test_templates_are_topped_up_to_two(tmp_path: Path, with_run: tuple[Store, l
     p = tmp_path / "t.yaml"
     p.write_text("caution: careful\nkinds:\n  pattern_choice:\n    - Only {pattern}?\n"
                  "  generic:\n    - Could it be A?\n    - Or B?\n", encoding="utf-8")
-    data = load(db, run_id)
+    data = load(db, run_id, min_cell=1)
     obs = make_observations(run_lenses(data).tests, data, Templates.load(p))
     pc = next(o for o in obs if o.kind == "pattern_choice")
     assert pc.interpretations[0].startswith("Only ") and pc.interpretations[1] == "Could it be A?"

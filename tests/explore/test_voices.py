@@ -9,7 +9,7 @@ from pni.store import stories as q
 
 def test_groups_counts_and_pattern_mix(with_run: tuple[Store, list[str], int]) -> None:
     db, _, run_id = with_run
-    v = voices(load(db, run_id))
+    v = voices(load(db, run_id, min_cell=1))
     dims = {d.id: d for d in v.dimensions}
     assert set(dims) == {"role", "school", "grade_band", "collection", "source_kind"}
     role = {g.value: g for g in dims["role"].groups}

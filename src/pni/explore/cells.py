@@ -65,10 +65,13 @@ def hide_cells(counts: Sequence[Sequence[int]], who: pd.Series, masks: Sequence[
     return mask if any(any(r) for r in mask) else None
 
 
-def suppress_small(data: ExploreData, min_cell: int) -> list[str]:
-    """Merge or drop, in ``data`` (in memory only), the answers held by fewer than ``min_cell``
-    tellers; returns one line per question that changed (no answer is named)."""
+def suppress_small(data: ExploreData) -> list[str]:
+    """Merge or drop, in ``data`` (in memory only), the answers held by fewer than
+    ``data.min_cell`` tellers, before any test is run; returns one line per question that
+    changed (no answer is named). Counts of one question alone (integrity, voices) are taken
+    before this, by ``protect_distribution``, so no answer is ever counted as missing."""
     f = data.frame
+    min_cell = data.min_cell
     if f.empty or min_cell <= 1:
         return []
     who = list(tellers(f))
@@ -105,5 +108,4 @@ def suppress_small(data: ExploreData, min_cell: int) -> list[str]:
                                     "left out (too few tellers even together)."))
     if lines:
         data.refresh_variables()
-    data.min_cell = min_cell
     return lines

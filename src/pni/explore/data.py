@@ -80,6 +80,8 @@ class ExploreData:
     frame: pd.DataFrame
     questions: dict[str, Question]
     variables: list[Variable]
+    #: the project's small-cell threshold (``pni.toml``'s ``min_cell``): no default turns it off
+    min_cell: int
     run_id: int | None = None
     patterns: list[dict[str, Any]] = field(default_factory=list)
     lumps: list[Lump] = field(default_factory=list)
@@ -87,7 +89,12 @@ class ExploreData:
     #: small-cell suppression (``pni.explore.cells``): question id -> (answers merged away,
     #: whether an "other" was kept)
     merged: dict[str, tuple[set[str], bool]] = field(default_factory=dict)
-    min_cell: int = 1
+
+    def distribution(self, groups: Any, no_answer: Any, **kw: Any) -> Any:
+        """A one-way table under this data's threshold (``protect_distribution``)."""
+        from pni.privacy.cells import protect_distribution
+
+        return protect_distribution(groups, no_answer, self.min_cell, **kw)
 
     def variable(self, vid: str) -> Variable:
         for v in self.variables:
@@ -207,8 +214,10 @@ def _lumped_options(options: list[str], lumps: list[Lump]) -> list[str]:
     return options
 
 
-def load(db: Store, run_id: int | None = None, lumps: list[Lump] | None = None) -> ExploreData:
+def load(db: Store, run_id: int | None = None, lumps: list[Lump] | None = None, *,
+         min_cell: int | None = None) -> ExploreData:
     """Read stories, answers, teller answers and (with ``run_id``) patterns into one frame.
+    ``min_cell``: the small-cell threshold, else the project's (``pni.toml``).
 
     Question columns are named by question id and hold, per kind: choice -> str, boolean ->
     "yes"/"no" (booleans are treated as a choice), scale -> float, multi-choice -> list of str.
@@ -282,8 +291,12 @@ def load(db: Store, run_id: int | None = None, lumps: list[Lump] | None = None) 
             frame[column_for(q.id)] = frame[column_for(q.id)].astype(float)
 
     variables = _variables(frame, asked, lumps)
+    if min_cell is None:
+        from pni.privacy.policy import project_settings
+
+        min_cell = project_settings(db).min_cell
     return ExploreData(frame=frame, questions=questions, variables=variables, run_id=run_id,
-                       patterns=patterns, lumps=lumps, texts=texts)
+                       patterns=patterns, lumps=lumps, texts=texts, min_cell=max(1, min_cell))
 
 
 def column_for(qid: str) -> str:

@@ -1,14 +1,16 @@
 """Data integrity, looked at before any test: how many stories answered each question, how the
 scales are spread, and how many tellers' answers look mechanical (every scale answered the same).
 
-Small-cell rule: a scale answered by fewer than ``data.min_cell`` tellers shows no mean, median,
-spread, extremes or distribution (``suppressed`` says why); a bin of its distribution held by
-fewer tellers is hidden (``None``), with a second bin where the total would give it back. Every
-other count of tellers grouped by what they answered is hidden the same way (``None``, named in
-``hidden``): a question's answered/unanswered stories, answers outside a scale's range (and the
-extreme they set), unanswered stories per source kind, stories per consent value, and the
-number of tellers who answered every scale the same. No teller is ever named: a per-teller row
-(an id with its stories and scale means) is one teller's answers, worse than a small cell."""
+Small-cell rule: the answers of a choice question (and the consent values) are counted by
+``protect_distribution``: every answer of ``data.min_cell`` tellers or more exactly, smaller ones
+in a labelled merged row, "answered" and "unanswered" exactly unless a merged row holds both (then
+as bounds, "at least 95" / "at most 5"). A scale answered by fewer tellers shows no mean,
+median, spread, extremes or distribution (``suppressed`` says why); a bin of its distribution
+held by fewer tellers is hidden (``None``, why 'small'), with a second bin where the total would
+give it back (why 'complement'). Answers outside a scale's range (and the extreme they set) and
+the number of tellers who answered every scale the same are hidden when fewer tellers hold them
+(named in ``hidden``). No teller is ever named: a per-teller row (an id with its stories and
+scale means) is one teller's answers, worse than a small cell."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pni.explore.cells import n_tellers
 from pni.explore.cells import tellers as teller_keys
 from pni.explore.data import ExploreData, column_for
 from pni.explore.models import Integrity, QuestionIntegrity
-from pni.privacy.cells import hide_count, hide_counts, hide_table, is_small, shown_count
+from pni.privacy.cells import Distribution, hide_count, is_small, shown_count, table_reasons
 
 #: A teller is flagged only with at least this many scale answers, all the same.
 DEFAULT_MIN_SAME = 3
@@ -30,15 +32,35 @@ def _fmt(v: float) -> str:
 
 
 def consent_counts(data: ExploreData) -> dict[str, int | None]:
-    """Stories per consent value ("unknown" where none is recorded), each a group of tellers:
-    hidden (``None``) under the small-cell rule, with a second value where the total would give
-    it back."""
+    """Stories per consent value ("unknown" where none is recorded), each a group of tellers,
+    under the small-cell rule (values of fewer tellers in a labelled merged row)."""
     f = data.frame
     who = teller_keys(f)
     values = f["consent"].map(lambda c: c if isinstance(c, str) and c else "unknown")
-    counts = {str(k): int(v) for k, v in values.value_counts().items()}
-    held = {k: n_tellers(who, values == k) for k in counts}
-    return hide_counts(counts, held, data.min_cell)
+    order = [v for v in ("yes", "no", "unknown") if (values == v).any()]
+    order += sorted(str(v) for v in set(values) if v not in order)
+    groups = {k: (int((values == k).sum()), set(who[values == k])) for k in order}
+    return data.distribution(groups, (0, 0), noun="consent values").counts()
+
+
+def answer_table(data: ExploreData, qid: str) -> Distribution:
+    """Stories per answer of a choice, boolean or multi-choice question under the small-cell
+    rule, with its answered and unanswered stories."""
+    q = data.questions[qid]
+    s = data.frame[column_for(qid)]
+    who = teller_keys(data.frame)
+    multi = q.kind == "multi-choice"
+    answered = s.map(lambda v: bool(v)) if multi else s.notna()
+    picked: dict[str, list[int]] = {}
+    for i, v in enumerate(s):
+        for x in (v or []) if multi else ([] if v is None or v != v else [v]):
+            picked.setdefault(str(x), []).append(i)
+    declared = data.options_of(qid)
+    order = [*declared, *sorted((k for k in picked if k not in declared),
+                                key=lambda k: -len(picked[k]))]
+    groups = {k: (len(picked.get(k, [])), set(who.iloc[picked.get(k, [])])) for k in order}
+    return data.distribution(groups, (int((~answered).sum()), set(who[~answered])),
+                             partition=not multi)
 
 
 def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME) -> Integrity:
@@ -58,15 +80,10 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME) -> Integri
         s = f[col]
         answered_mask = s.map(lambda v: bool(v)) if q.kind == "multi-choice" else s.notna()
         answered = int(answered_mask.sum())
-        split = hide_counts({"answered": answered, "unanswered": n - answered},
-                            {"answered": n_tellers(who, answered_mask),
-                             "unanswered": n_tellers(who, ~answered_mask)}, mc)
         rate = round((n - answered) / n, 4) if n else 0.0
-        item = QuestionIntegrity(
-            id=q.id, text=q.text, kind=q.kind, about=q.about, answered=split["answered"],
-            unanswered=split["unanswered"],
-            unanswered_rate=None if split["unanswered"] is None else rate,
-            hidden=[k for k in ("answered", "unanswered") if split[k] is None])
+        item = QuestionIntegrity(id=q.id, text=q.text, kind=q.kind, about=q.about,
+                                 answered=answered, unanswered=n - answered,
+                                 unanswered_rate=rate)
         if q.kind == "scale":
             x = s.dropna().to_numpy(dtype=float)
             if x.size and is_small(n_tellers(who, s.notna()), mc):
@@ -83,7 +100,11 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME) -> Integri
                 dist = dict(sorted(dist.items(), key=lambda kv: float(kv[0])))
                 held = {k: n_tellers(who, s.map(lambda v, k=k: v == v and _fmt(v) == k))
                         for k in dist}
-                item.distribution = hide_counts(dist, held, mc)
+                keys = list(dist)
+                why = table_reasons([[dist[k] for k in keys]], [[held[k] for k in keys]], mc)[0]
+                item.distribution = {k: None if w else dist[k]
+                                     for k, w in zip(keys, why, strict=True)}
+                item.distribution_why = {k: w for k, w in zip(keys, why, strict=True) if w}
                 item.mean = round(float(x.mean()), 3)
                 item.median = round(float(np.median(x)), 3)
                 item.sd = round(float(x.std(ddof=1)), 3) if x.size > 1 else None
@@ -103,22 +124,26 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME) -> Integri
                     flags.append(f"{shown_count(item.out_of_range, mc)} answers to "
                                  f'"{q.text}" fall outside the scale {_fmt(lo)}-{_fmt(hi)}')
         else:
-            counts: Counter[str] = Counter()
-            if q.kind == "multi-choice":
-                for vs in s:
-                    counts.update(vs or [])
-            else:
-                counts.update(str(v) for v in s.dropna())
+            table = answer_table(data, q.id)
+            item.counts = {r.label: r.stories for r in table.rows if not r.no_answer}
+            if table.unanswered is None:
+                item.answered = item.unanswered = item.unanswered_rate = None
+                item.answered_at_least = table.answered_at_least
+                item.unanswered_at_most = table.unanswered_at_most
+                item.hidden += ["answered", "unanswered"]
+            if table.withheld:
+                item.suppressed = table.withheld
             declared = data.options_of(q.id)
-            item.counts = {o: counts.get(o, 0) for o in declared}
-            for k, v in counts.most_common():
-                if k not in item.counts:
-                    item.counts[k] = v
             if q.options:
-                item.undeclared = [k for k in counts if k not in declared]
+                item.undeclared = [k for r in table.rows for k in r.members
+                                   if k not in declared and not r.merged]
         if n and (n - answered) / n >= 0.5:
-            flags.append(f'"{q.text}" is unanswered for {shown_count(item.unanswered, mc)} of '
-                         f"{n} stories" + _where_unanswered(f, answered_mask, who, mc))
+            if item.unanswered is None:
+                flags.append(f'"{q.text}" is unanswered for at most {item.unanswered_at_most} '
+                             f"of {n} stories")
+            else:
+                flags.append(f'"{q.text}" is unanswered for {n - answered} of {n} stories'
+                             + _where_unanswered(f, answered_mask))
         qs.append(item)
 
     n_same = _same_answer(data, min_same)
@@ -139,22 +164,15 @@ def integrity(data: ExploreData, *, min_same: int = DEFAULT_MIN_SAME) -> Integri
         same_answer_tellers=same, flags=flags, hidden=hidden)
 
 
-def _where_unanswered(f: Any, answered: Any, who: Any, mc: int) -> str:
+def _where_unanswered(f: Any, answered: Any) -> str:
     """Which source kinds the unanswered stories come from: ': all 45 kiva-panel, 3 of 73
-    story-form' (transcripts usually carry no story questions, which this makes plain). A kind x
-    (unanswered, answered) table: its small cells read '<5 of 73 story-form'."""
-    groups = list(f.groupby("source_kind", sort=True).groups.items())
-    masks = [[f.index.isin(index) & ~answered, f.index.isin(index) & answered]
-             for _, index in groups]
-    counts = [[int(m.sum()) for m in row] for row in masks]
-    hide = hide_table(counts, [[n_tellers(who, m) for m in row] for row in masks], mc)
+    story-form' (transcripts usually carry no story questions, which this makes plain). Not
+    answering is not an answer, and source kinds are fieldwork: the counts are shown as they
+    are (only asked for where the question's own table shows "no answer" exactly)."""
     parts = []
-    for (kind, index), (missing, _), (h, _) in zip(groups, counts, hide, strict=True):
-        if not missing:
-            continue
-        if h:
-            parts.append(f"{shown_count(None, mc)} of {len(index)} {kind}")
-        else:
+    for kind, index in f.groupby("source_kind", sort=True).groups.items():
+        missing = int((f.index.isin(index) & ~answered).sum())
+        if missing:
             parts.append(f"all {missing} {kind}" if missing == len(index)
                          else f"{missing} of {len(index)} {kind}")
     return (": " + ", ".join(parts)) if parts else ""
@@ -204,6 +222,7 @@ def answer_rows(item: QuestionIntegrity) -> list[dict[str, Any]]:
     src: dict[str, int | None] = dict(item.distribution if item.kind == "scale" else item.counts)
     return [{"question": item.id, "kind": item.kind, "answer": k, "stories": v,
              "declared": item.kind == "scale" or k not in item.undeclared,
-             "suppressed": v is None}
+             "suppressed": v is None,
+             "why": item.distribution_why.get(k) or ("small" if v is None else None)}
             for k, v in src.items()]
 

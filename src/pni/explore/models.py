@@ -67,12 +67,18 @@ class QuestionIntegrity(BaseModel):
     text: str
     kind: str
     about: str
-    answered: int | None            # None: hidden by the small-cell rule (see ``hidden``)
+    answered: int | None            # None: a merged row holds answers and no answer (bounds)
     unanswered: int | None
     unanswered_rate: float | None
-    counts: dict[str, int] = Field(default_factory=dict)     # answer -> stories (choice kinds)
+    answered_at_least: int | None = None
+    unanswered_at_most: int | None = None
+    #: answer (or a labelled merge of answers under the threshold) -> stories (choice kinds);
+    #: None: a pool of fewer than min_cell tellers (multi-choice)
+    counts: dict[str, int | None] = Field(default_factory=dict)
     undeclared: list[str] = Field(default_factory=list)      # answers not among the options
     distribution: dict[str, int | None] = Field(default_factory=dict)  # value -> stories
+    #: why a hidden value of ``distribution`` is hidden: 'small' or 'complement'
+    distribution_why: dict[str, str] = Field(default_factory=dict)
     mean: float | None = None
     median: float | None = None
     sd: float | None = None
@@ -97,20 +103,34 @@ class Integrity(BaseModel):
 
 
 class VoiceGroup(BaseModel):
+    """A row of a dimension's table: one group, or a labelled merge of groups under the
+    small-cell threshold (``members`` lists what it holds; ``no_answer``: it holds the stories
+    without an answer). Every number shown is the true one."""
+
     value: str
     stories: int | None          # None (with tellers and share): hidden by the small-cell rule
     tellers: int | None
     share: float | None
     flag: str | None = None      # 'none' (declared, no stories) or 'few'
     suppressed: bool = False
+    why: str | None = None       # 'small' where hidden
+    #: the answers a row holds: for counting only, never printed (a small answer's name is
+    #: itself a disclosure: a free-text answer may name someone)
+    members: list[str] = Field(default_factory=list, exclude=True)
+    merged: bool = False
+    no_answer: bool = False
 
 
 class VoiceDimension(BaseModel):
     id: str
     label: str
+    #: rows in order, the "(no answer)" row (or a merged row holding it) among them
     groups: list[VoiceGroup] = Field(default_factory=list)
-    unanswered: int | None = 0   # the "(no answer)" row; None when hidden
-    unanswered_suppressed: bool = False
+    unanswered: int | None = 0   # stories with no answer; None when a merged row holds them
+    unanswered_at_most: int | None = None
+    #: what the threshold counts for this dimension: "tellers" (answers), "stories" (fieldwork)
+    unit: str = "tellers"
+    withheld: str | None = None  # why no row can be shown
 
 
 class PatternMix(BaseModel):
@@ -122,6 +142,8 @@ class PatternMix(BaseModel):
     title: str
     size: int
     suppressed: bool = False
+    #: dimension id -> one dict per group: value, stories, share, whole_share, ratio,
+    #: suppressed and why ('small' or 'complement') where hidden
     mix: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
 
 
@@ -152,6 +174,8 @@ class Heatmap(BaseModel):
     counts: list[list[int | None]]       # None: hidden by the small-cell rule
     residuals: list[list[float | None]]
     suppressed: list[list[bool]] = Field(default_factory=list)
+    #: why each hidden cell is hidden: 'small' (fewer than min_cell tellers) or 'complement'
+    why: list[list[str | None]] = Field(default_factory=list)
 
 
 class ExploreReport(BaseModel):

@@ -27,6 +27,7 @@ from pni.explore.models import ExploreReport, Heatmap, MapPoint
 from pni.explore.voices import DEFAULT_FEW
 
 if TYPE_CHECKING:
+    from pni.privacy.gate import Gate
     from pni.settings import Settings
     from pni.store import Store
 
@@ -82,18 +83,24 @@ def build_report(
     templates = Templates.load(interpretations)
     parsed = [lp if isinstance(lp, Lump) else Lump.parse(lp) for lp in lumps]
     rid = resolve(db, run_id, no_run=no_run)
-    data = load(db, rid, parsed)
+    from pni.privacy.gate import Gate
+
+    gate = Gate.open(db, settings, names_file=names_file, redact=redact)
+    settings = gate.settings
+    data = load(db, rid, parsed, min_cell=gate.min_cell)
     if data.frame.empty:
         from pni.errors import DataError
 
         raise DataError("the store holds no stories: run `pni collect` first")
     from pni.explore.cells import suppress_small
     from pni.privacy.cells import RULE_VERSION, small_cell_note
-    from pni.privacy.policy import project_settings
 
-    settings = project_settings(db, settings)
-    redaction = _redact(data, db, settings, names_file, redact)
-    merged = suppress_small(data, settings.min_cell)
+    redaction = _redact(data, gate)
+    # one question at a time first (true counts, small answers in labelled rows), then the
+    # answers of too few tellers merged away for the tests and cross-tables
+    integ = integrity(data)
+    vo = voices(data, few=few)
+    merged = suppress_small(data)
     notes: list[str] = []
     run_info: dict[str, Any] | None = None
     if rid is None:
@@ -122,8 +129,6 @@ def build_report(
     lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
-    integ = integrity(data)
-    vo = voices(data, few=few)
 
     shown = _shown(data)
     stories: dict[str, dict[str, str]] = {}
@@ -164,33 +169,26 @@ def _withheld(data: ExploreData) -> str:
     """How many stories' text the report withholds, and why (only consent "yes" is shown); the
     counts per consent value follow the small-cell rule (``consent_counts``)."""
     from pni.explore.integrity import consent_counts
-    from pni.privacy.cells import shown_count
 
     counts = consent_counts(data)
-    no = counts.pop("no", 0)
-    counts.pop("yes", None)
-    unknown: int | None = 0
-    for v in counts.values():
-        unknown = None if unknown is None or v is None else unknown + v
-    if no == 0 and unknown == 0:
+    if set(counts) <= {"yes"}:
         return "Consent: no story withheld."
-    mc = data.min_cell
-    total = None if no is None or unknown is None else no + unknown
-    parts = []
-    if no != 0:
-        parts.append(f"{shown_count(no, mc)} whose tellers said no to sharing")
-    if unknown != 0:
-        parts.append(f"{shown_count(unknown, mc)} with unrecorded consent")
-    return (f"Consent: the text of {shown_count(total, mc)} stories is withheld ("
-            + "; ".join(parts) + "); their answers still count in the statistics.")
+    words = {"no": "whose tellers said no to sharing", "unknown": "with unrecorded consent"}
+    if "yes" not in counts:  # consent no or unknown from too few tellers, merged with yes
+        return (f"Consent: the text of stories from fewer than {data.min_cell} tellers is "
+                "withheld (their consent is not yes); their answers still count in the "
+                "statistics.")
+    parts = [f"{v} {words.get(k, f'({k})')}" for k, v in counts.items() if k != "yes"]
+    return (f"Consent: the text of {sum(v or 0 for k, v in counts.items() if k != 'yes')} "
+            "stories is withheld (" + "; ".join(parts) + "); their answers still count in the "
+            "statistics.")
 
 
-def _redact(data: ExploreData, db: Store, settings: Settings,
-            names_file: str | Path | None, enabled: bool) -> str:
+def _redact(data: ExploreData, gate: Gate) -> str:
     """Redact the text the report shows (titles, first lines, pattern labels); say what was done."""
-    from pni.privacy.policy import project_redactor, redaction_note
+    from pni.privacy.policy import redaction_note
 
-    red = project_redactor(db, settings, names_file=names_file, enabled=enabled)
+    red, settings = gate.redactor, gate.settings
     if not red.enabled:
         return redaction_note(red, settings)
     for col in ("title", "first_line", "pattern"):
@@ -234,8 +232,9 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
     cells the small-cell rule hides (a pattern of too few tellers: its whole row) are None."""
     import numpy as np
 
-    from pni.explore.cells import hide_cells, tellers, too_few
+    from pni.explore.cells import n_tellers, tellers, too_few
     from pni.explore.stats import adjusted_residuals
+    from pni.privacy.cells import table_reasons
 
     rf = data.run_frame()
     if rf.empty or not data.patterns:
@@ -264,17 +263,20 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
         res = np.round(adjusted_residuals(t, exp), 2).tolist()
         whole: list[list[int]] = t.astype(int).tolist()
         counts: list[list[int | None]] = [list(r) for r in whole]
-        hide = hide_cells(whole, who, [[r & has[j] for j in keep] for r in rows],
-                          data.min_cell, hide_rows=small)
-        if hide is not None:
+        why = table_reasons(whole, [[n_tellers(who, r & has[j]) for j in keep] for r in rows],
+                            data.min_cell, hide_rows=small)
+        hide = [[w is not None for w in wr] for wr in why]
+        if any(any(h) for h in hide):
             counts = [[None if h else c for c, h in zip(cr, hr, strict=True)]
                       for cr, hr in zip(counts, hide, strict=True)]
             res = [[None if h else c for c, h in zip(cr, hr, strict=True)]
                    for cr, hr in zip(res, hide, strict=True)]
+        else:
+            hide, why = [], []
         out.append(Heatmap(variable=q.id, label=q.text,
                            rows=[str(p["title"]) for p in data.patterns],
                            cols=[opts[j] for j in keep], counts=counts, residuals=res,
-                           suppressed=hide or []))
+                           suppressed=hide, why=why))
     return out
 
 

@@ -62,29 +62,28 @@ def write(report: ExploreReport, folder: str | Path) -> list[Path]:
     for q in report.integrity.questions:
         for r in answer_rows(q):
             integ.append({**r, "text": q.text, "about": q.about, "answered": q.answered,
-                          "unanswered": q.unanswered,
+                          "unanswered": q.unanswered, "answered_at_least": q.answered_at_least,
+                          "unanswered_at_most": q.unanswered_at_most,
                           "suppressed": r["suppressed"] or q.answered is None})
     _write(paths[2], ["question", "text", "kind", "about", "answer", "stories", "declared",
-                      "answered", "unanswered", "suppressed", "note"], integ)
+                      "answered", "unanswered", "answered_at_least", "unanswered_at_most",
+                      "suppressed", "why", "note"], integ)
 
     voices: list[dict[str, Any]] = []
     for dim in report.voices.dimensions:
         for g in dim.groups:
             voices.append({"dimension": dim.id, "label": dim.label, "pattern": "(all stories)",
                            "group": g.value, "stories": g.stories, "tellers": g.tellers,
-                           "share": g.share, "flag": g.flag, "suppressed": g.suppressed})
-        if dim.unanswered != 0:
-            voices.append({"dimension": dim.id, "label": dim.label, "pattern": "(all stories)",
-                           "group": "(no answer)", "stories": dim.unanswered,
-                           "suppressed": dim.unanswered_suppressed})
+                           "share": g.share, "flag": g.flag, "suppressed": g.suppressed,
+                           "why": g.why, "merged": g.merged})
     for pm in report.voices.patterns:
         for dim_id, rows in pm.mix.items():
             for c in rows:
                 voices.append({"dimension": dim_id, "pattern": f"{pm.number}. {pm.title}",
                                "group": c["value"], "stories": c["stories"], "share": c["share"],
                                "whole_share": c["whole_share"], "ratio": c["ratio"],
-                               "suppressed": bool(c.get("suppressed"))})
-    _write(paths[3], ["dimension", "label", "pattern", "group", "stories", "tellers", "share",
-                      "whole_share", "ratio", "flag", "suppressed"], voices)
+                               "suppressed": bool(c.get("suppressed")), "why": c.get("why")})
+    _write(paths[3], ["dimension", "label", "pattern", "group", "merged", "stories", "tellers",
+                      "share", "whole_share", "ratio", "flag", "suppressed", "why"], voices)
     _write(paths[4], ["note"], [{"note": n} for n in report.notes])
     return paths

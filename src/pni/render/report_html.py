@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from pni.privacy.cells import hidden_text
+from pni.privacy.cells import cells_note, shown_count
+from pni.render.counts import (
+    answered_text,
+    answers_text,
+    integrity_note,
+    unanswered_text,
+    voice_note,
+)
 
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport, Heatmap, MapPoint
@@ -62,18 +69,20 @@ def svg_map(points: list[MapPoint], width: int = 760, height: int = 480) -> Mark
     return Markup("".join(parts))
 
 
-def svg_bars(counts: dict[str, int], width: int = 460, bar: int = 18) -> Markup:
-    """Horizontal bars, one per answer, with the count at the end."""
+def svg_bars(counts: dict[str, int | None], width: int = 460, bar: int = 18,
+             hidden: str = "") -> Markup:
+    """Horizontal bars, one per answer, with the count at the end (a hidden one: no bar)."""
     if not counts:
         return Markup("")
     label_w = 170
-    top = max(counts.values()) or 1
+    top = max((v for v in counts.values() if v is not None), default=0) or 1
     h = bar * len(counts) + 6
     parts = [f'<svg class="bars" viewBox="0 0 {width} {h}" width="{width}" height="{h}" '
              '>']
-    for i, (k, v) in enumerate(counts.items()):
+    for i, (k, count) in enumerate(counts.items()):
         y = 3 + i * bar
-        w = (width - label_w - 40) * v / top
+        w = (width - label_w - 40) * (count or 0) / top
+        v = escape(hidden if count is None else str(count))
         short = k if len(k) <= 26 else k[:25] + "…"
         parts.append(
             f'<text x="{label_w - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">{escape(short)}'
@@ -85,8 +94,9 @@ def svg_bars(counts: dict[str, int], width: int = 460, bar: int = 18) -> Markup:
 
 
 def svg_histogram(distribution: dict[str, int | None], width: int = 360, height: int = 140,
-                  hidden: str = "") -> Markup:
-    """Vertical bars for a scale's answers, one per value (a hidden count: no bar, ``hidden``)."""
+                  hidden: str = "", why: dict[str, str] | None = None) -> Markup:
+    """Vertical bars for a scale's answers, one per value (a hidden count: no bar, and its mark:
+    ``hidden``, or ``why[value]``'s)."""
     if not distribution:
         return Markup("")
     n = len(distribution)
@@ -98,7 +108,8 @@ def svg_histogram(distribution: dict[str, int | None], width: int = 360, height:
              f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" class="axis"/>']
     for i, (k, count) in enumerate(distribution.items()):
         x = 10 + i * bw
-        v = escape(hidden if count is None else str(count))
+        mark = "hidden" if (why or {}).get(k) == "complement" else hidden
+        v = escape(mark if count is None else str(count))
         bh = (base - 16) * (count or 0) / top
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - bh:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" '
@@ -122,7 +133,7 @@ def residual_colour(r: float) -> str:
 
 def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
     """Patterns x answers: counts in the cells, colour by adjusted residual; a hidden cell is grey
-    and reads ``hidden``."""
+    and reads ``hidden`` (fewer tellers) or "hidden" (it would give such a cell back)."""
     left = 190
     top = 80
     w = left + cell * len(hm.cols) + 80
@@ -145,7 +156,11 @@ def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
             n = hm.counts[i][j]
             x = left + j * cell
             if n is None or res is None:
-                fill, shown, what = "#eee", escape(hidden), "fewer tellers than the small-cell rule"
+                fill = "#eee"
+                if hm.why and hm.why[i][j] == "complement":
+                    shown, what = "hidden", "hidden so that a small group can't be worked out"
+                else:
+                    shown, what = escape(hidden), "fewer tellers than the small-cell rule"
             else:
                 fill, shown = residual_colour(res), escape(str(n))
                 what = f"{n} stories, adjusted residual {res:+.1f}"
@@ -191,11 +206,15 @@ def render(report: ExploreReport) -> str:
     env.filters["q"] = _fmt_q
     env.filters["num"] = _fmt_num
     env.filters["eq"] = _eq_q
+    mc = int(report.params["min_cell"])
     env.globals.update(svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
-                       svg_heatmap=svg_heatmap, colour=colour, noise=NOISE)
+                       svg_heatmap=svg_heatmap, colour=colour, noise=NOISE,
+                       answered_text=answered_text, unanswered_text=unanswered_text,
+                       answers_text=answers_text, integrity_note=integrity_note,
+                       voice_note=voice_note, cells_note=cells_note,
+                       shown=lambda v, why=None: shown_count(v, mc, why))
     tpl = env.get_template("report.html.j2")
-    return tpl.render(r=report,
-                      hidden=hidden_text(int(report.params.get("min_cell", 1))),
+    return tpl.render(r=report, mc=mc, hidden=shown_count(None, mc),
                       notable=sum(1 for t in report.tests if t.notable))
 
 

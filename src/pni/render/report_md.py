@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pni.privacy.cells import hidden_text, shown_count
+from pni.privacy.cells import cells_note, shown_count
+from pni.render.counts import (
+    answered_text,
+    answers_text,
+    integrity_note,
+    unanswered_text,
+    voice_note,
+)
 from pni.render.markdown import md_inline as md_escape
 
 if TYPE_CHECKING:
@@ -46,7 +53,7 @@ def render(report: ExploreReport) -> str:
              f"{r.generated_at} by pni {r.pni_version}.")
     L += [meta, ""]
     p = r.params
-    mc = int(p.get("min_cell", 1))
+    mc = int(p["min_cell"])
     L += [f"Settings: minimum subset {p['min_subset']} stories (answer lens), minimum pattern "
           f"{p['min_pattern']} stories (pattern lens), q <= {p['q_threshold']}"
           + (f"; lumped: {'; '.join(p['lumps'])}" if p.get("lumps") else "") + ".", ""]
@@ -63,14 +70,13 @@ def render(report: ExploreReport) -> str:
     L += [""]
     L += _table(["Question", "Kind", "About", "Answered", "Unanswered", "Mean", "Median", "SD",
                  "Answers"],
-                [[f"{q.text} ({q.id})", q.kind, q.about, shown_count(q.answered, mc),
-                  shown_count(q.unanswered, mc) if q.unanswered_rate is None
-                  else f"{q.unanswered} ({q.unanswered_rate:.0%})",
+                [[f"{q.text} ({q.id})", q.kind, q.about, answered_text(q),
+                  unanswered_text(q),
                   "" if q.mean is None else _n(q.mean), "" if q.median is None else _n(q.median),
-                  "" if q.sd is None else _n(q.sd),
-                  q.suppressed or ", ".join(f"{k}: {shown_count(v, mc)}" for k, v in (
-                      q.distribution if q.kind == "scale" else q.counts).items())]
+                  "" if q.sd is None else _n(q.sd), answers_text(q, mc)]
                  for q in ig.questions])
+    note = integrity_note(ig, mc)
+    L += [md_escape(note), ""] if note else []
 
     if r.patterns:
         L += ["## 2. Patterns", ""]
@@ -111,16 +117,17 @@ def render(report: ExploreReport) -> str:
 
     if r.heatmaps:
         L += ["## 4. Patterns x answers", "",
-              "Stories per pattern and answer (adjusted residual in brackets); "
-              f"{hidden_text(mc)}: fewer than {mc} tellers, or a cell that would give one back.",
-              ""]
+              "Stories per pattern and answer (adjusted residual in brackets).", ""]
         for h in r.heatmaps:
+            why = h.why or [[None] * len(h.cols) for _ in h.rows]
             L += [f"**{md_escape(h.label)}**", ""]
             L += _table(["Pattern", *h.cols],
-                        [[row, *[hidden_text(mc) if c is None or res is None else
-                                 f"{c} ({res:+.1f})" for c, res in
-                                 zip(h.counts[i], h.residuals[i], strict=True)]]
+                        [[row, *[shown_count(None, mc, w) if c is None or res is None else
+                                 f"{c} ({res:+.1f})" for c, res, w in
+                                 zip(h.counts[i], h.residuals[i], why[i], strict=True)]]
                          for i, row in enumerate(h.rows)])
+            note = cells_note(mc, {w for wr in why for w in wr})
+            L += [md_escape(note), ""] if note else []
 
     v = r.voices
     L += ["## 5. Voices", "",
@@ -129,23 +136,27 @@ def render(report: ExploreReport) -> str:
     for d in v.dimensions:
         L += [f"**{md_escape(d.label)}**", ""]
         L += _table(["Group", "Stories", "Tellers", "Share", "Flag"],
-                    [[g.value, shown_count(g.stories, mc), shown_count(g.tellers, mc),
+                    [[g.value, shown_count(g.stories, mc, g.why),
+                      "" if g.tellers is None else g.tellers,
                       "" if g.share is None else f"{g.share:.0%}", g.flag or ""]
-                     for g in d.groups]
-                    + ([["(no answer)", shown_count(d.unanswered, mc), "", "", ""]]
-                       if d.unanswered != 0 else []))
+                     for g in d.groups])
+        note = voice_note(d, mc)
+        L += [md_escape(note), ""] if note else []
     if v.patterns:
         L += ["Each pattern's teller mix (share of its stories; the whole run last):", ""]
         for d in v.dimensions:
-            if len(d.groups) < 2:
+            cols = [c["value"] for c in v.patterns[0].mix.get(d.id, [])]
+            if len(cols) < 2:
                 continue
             rows = [[f"{pm.number}. {pm.title}",
-                     *[hidden_text(mc) if c["share"] is None else f"{c['share']:.0%}"
-                       for c in pm.mix[d.id]]] for pm in v.patterns]
+                     *[shown_count(None, mc, c.get("why")) if c["share"] is None
+                       else f"{c['share']:.0%}" for c in pm.mix[d.id]]] for pm in v.patterns]
             rows.append(["all stories of the run",
-                         *[hidden_text(mc) if c["whole_share"] is None else
+                         *[shown_count(None, mc) if c["whole_share"] is None else
                            f"{c['whole_share']:.0%}" for c in v.patterns[0].mix[d.id]]])
-            L += _table([d.label, *[g.value for g in d.groups]], rows)
+            L += _table([d.label, *cols], rows)
+            note = cells_note(mc, {c.get("why") for pm in v.patterns for c in pm.mix[d.id]})
+            L += [md_escape(note), ""] if note else []
 
     L += ["## 6. Every test", "",
           f"{len(r.tests)} tests; Benjamini-Hochberg q-values across all of them; "

@@ -1,0 +1,168 @@
+"""The one gate every output passes: consent, redaction and the small-cell rule of the project's
+policy (``pni.toml`` beside the store), applied in one place.
+
+Reports, packets, exports and every command that prints story text or counts take what they
+show from a ``Gate``: its ``stories`` are the ones that may be printed (consent "no" never,
+"unknown" only where the policy or the caller includes it), already redacted; its
+``distribution`` and ``table`` apply the small-cell threshold, which has no default that turns
+it off (it is the project's ``min_cell``). No output module reads stories from the store, builds
+a redactor or filters consent itself: ``tests/privacy/test_gate.py`` fails when one does, and
+runs every registered command and renderer through the privacy probe.
+
+>>> from pni.store import Store
+>>> with Store.open(":memory:") as db:
+...     gate = Gate.open(db)
+...     (gate.min_cell, gate.redact("Call (617) 555-0143."), len(gate.stories().stories))
+(5, 'Call [phone].', 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pni.privacy import ConsentResult, Redactor, filter_consent
+from pni.privacy.cells import (
+    Distribution,
+    cells_note,
+    protect_distribution,
+    small_cell_note,
+    table_reasons,
+)
+
+if TYPE_CHECKING:
+    from pni.models import Story
+    from pni.settings import Settings
+    from pni.store import Store
+
+#: Every command of the CLI that prints or writes something, and how the gate covers it:
+#: "probe" (the privacy probe runs it and scans what it wrote), or why it shows no story text,
+#: no name and no count of tellers grouped by their answers. ``tests/privacy/test_gate.py``
+#: fails when a command is missing here.
+OUTPUTS: dict[str, str] = {
+    "prepare": "probe", "explore": "probe", "packet": "probe", "stories list": "probe",
+    "stories show": "probe", "stories export": "probe", "patterns show": "probe",
+    "patterns list": "probe", "patterns tree": "probe", "patterns assignments": "probe",
+    "export narrafirma": "probe", "export qdpx": "probe", "cluster": "probe",
+    "status": "probe",
+    "collect": "prints counts of records read per file and the rejects' places, no story text",
+    "imports list": "prints files and record counts, no story text",
+    "imports remove": "removes an import; prints how many stories went",
+    "runs list": "prints run ids, sizes and settings",
+    "runs show": "prints a run's settings and pattern count",
+    "record": "reads outcomes in; prints how many were stored",
+    "annotate": "reads a spreadsheet of codes in; prints how many were stored",
+}
+
+
+@dataclass
+class Release:
+    """Stories as they may leave the store: consent-filtered and redacted, with what was held
+    back and why."""
+
+    stories: list[Story]
+    consent: ConsentResult
+    withheld_no: int = 0
+    included_no: int = 0
+
+    def summary(self) -> str:
+        if self.included_no:
+            return (f"Includes {self.included_no} stories whose tellers said NO to sharing "
+                    "(asked for): do not pass this on.")
+        return self.consent.summary()
+
+
+@dataclass
+class Gate:
+    """The project's disclosure policy, bound to one store. Build it with ``Gate.open``."""
+
+    db: Store
+    settings: Settings
+    redactor: Redactor
+    include_unknown: bool
+    min_cell: int
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, db: Store, settings: Settings | None = None, *,
+             names_file: str | Path | None = None, redact: bool = True,
+             include_unknown: bool | None = None, extra_names: Sequence[str] = ()) -> Gate:
+        """The gate of ``db`` under its ``pni.toml`` (or ``settings``). ``redact=False`` and
+        ``include_unknown=True`` are a caller's explicit choice, said in ``notes``; the
+        small-cell threshold is always the policy's."""
+        from pni.privacy.policy import project_redactor, project_settings, redaction_note
+
+        s = project_settings(db, settings)
+        red = project_redactor(db, s, names_file=names_file, enabled=redact,
+                               extra_names=extra_names)
+        unknown = s.include_unknown_consent if include_unknown is None else include_unknown
+        return cls(db=db, settings=s, redactor=red, include_unknown=unknown,
+                   min_cell=max(1, int(s.min_cell)),
+                   notes=[redaction_note(red, s), small_cell_note(s.min_cell)])
+
+    # -- text -------------------------------------------------------------------------------
+    def redact(self, text: str | None) -> str | None:
+        """``text`` with names, e-mail addresses, phone numbers and web addresses replaced."""
+        return self.redactor.redact(text)
+
+    def redact_story(self, s: Story) -> Story:
+        return self.redactor.redact_story(s)
+
+    # -- stories ------------------------------------------------------------------------------
+    def stories(self, *, ids: Iterable[str] | None = None, collection: str | None = None,
+                source_kind: str | None = None, consent: str | None = None,
+                limit: int | None = None, with_answers: bool = True,
+                include_no: bool = False) -> Release:
+        """The stories that may be printed, redacted. ``include_no=True`` (an export's explicit
+        ``--all``) also releases stories whose tellers said no, and says so."""
+        from pni.store.stories import list_stories
+
+        every = list_stories(self.db, ids=None if ids is None else list(ids),
+                             collection=collection, source_kind=source_kind, consent=consent,
+                             with_answers=with_answers)
+        no = [s for s in every if s.consent == "no"]
+        kept = filter_consent([s for s in every if s.consent != "no"],
+                              include_unknown=self.include_unknown or include_no)
+        kept.excluded_no = 0 if include_no else len(no)
+        chosen = list(every) if include_no else list(kept.kept)
+        if limit is not None:
+            chosen = chosen[:limit]
+        return Release(stories=[self.redact_story(s) for s in chosen], consent=kept,
+                       withheld_no=0 if include_no else len(no),
+                       included_no=len(no) if include_no else 0)
+
+    def story(self, ref: str) -> tuple[Story, str | None]:
+        """One story by id or source id: redacted, and with its text withheld (and why) when
+        its consent does not allow printing it."""
+        from pni.store.stories import get_story
+
+        s = self.redact_story(get_story(self.db, ref))
+        if s.consent == "yes" or (s.consent != "no" and self.include_unknown):
+            return s, None
+        why = ("its teller said no to sharing" if s.consent == "no" else
+               "its consent is not recorded (include_unknown_consent in pni.toml to print it)")
+        return s.model_copy(update={"text": "", "title": None, "prompt": None,
+                                    "answers": {}, "teller_answers": {}}), why
+
+    def count_withheld(self) -> ConsentResult:
+        """How many stories of the store may not be printed, and why (counts only)."""
+        from pni.store.stories import list_stories
+
+        return filter_consent(list_stories(self.db, with_answers=False),
+                              include_unknown=self.include_unknown)
+
+    # -- counts -------------------------------------------------------------------------------
+    def distribution(self, groups: Mapping[str, tuple[int, int | Collection[str]]],
+                     no_answer: tuple[int, int | Collection[str]], **kw: Any) -> Distribution:
+        """A one-way table under the threshold (``pni.privacy.cells.protect_distribution``)."""
+        return protect_distribution(groups, no_answer, self.min_cell, **kw)
+
+    def table(self, counts: Sequence[Sequence[float]], tellers: Sequence[Sequence[int]], *,
+              hide_rows: Sequence[bool] = ()) -> list[list[str | None]]:
+        """Why each cell of a cross-table is hidden (``pni.privacy.cells.table_reasons``)."""
+        return table_reasons(counts, tellers, self.min_cell, hide_rows=hide_rows)
+
+    def cells_note(self, reasons: Collection[str | None]) -> str:
+        return cells_note(self.min_cell, reasons)
