@@ -149,3 +149,86 @@ def test_line_breaks_reach_qualcoder_unchanged_and_come_back(store: Store,
         with Store.open(tmp_path / f"back{endings}.db") as back:
             collect(back, [out])
             assert told in {s.text for s in q.list_stories(back)}
+
+
+def _nf_import(tmp_path: Path, scope: Scope) -> tuple[Any, list[dict[str, Any]]]:
+    from tests.interop import narrafirma_app as nf
+
+    write_narrafirma(scope, tmp_path / "nf")
+    form = nf.import_form((tmp_path / "nf" / "story_form.csv").read_text("utf-8"))
+    stories = nf.import_stories(form, (tmp_path / "nf" / "stories.csv").read_text("utf-8"))
+    return form, stories
+
+
+def test_narrafirma_imports_the_samples_as_told(sample: Store, tmp_path: Path) -> None:
+    """What NarraFirma keeps of pni's export (its import, modelled in narrafirma_app.py):
+    every story, no error, yes/no answers it can chart, sliders without a 'does not apply'
+    label, scale answers on its 0-100, eliciting questions by their short names."""
+    from pni.interop.narrafirma import to_nf_scale
+
+    scope = gather(sample, EVERYTHING)
+    form, stories = _nf_import(tmp_path, scope)
+    assert [x for x in form.log if x.startswith("ERROR")] == []
+    assert len(stories) == len(scope.stories)
+    by_text = {st["text"]: st for st in stories}
+    sliders = [x for x in form.questions if x.display_type == "slider"]
+    assert sliders and all(len(x.options) == 2 for x in sliders)
+    listened = next(x for x in form.questions if x.short == "listened_to")
+    assert (listened.display_type, listened.options) == ("select", ["yes", "no"])
+    shorts = {e["id"] for e in form.eliciting}
+    assert all(len(x.split()) <= 8 for x in shorts)
+    for s in scope.stories:
+        st = by_text[s.text.strip()]
+        got = st["answers"]
+        if "listened_to" in s.answers:
+            assert got["listened_to"] == ("yes" if s.answers["listened_to"] else "no")
+        if "belonging" in s.answers:
+            assert got["belonging"] == to_nf_scale(s.answers["belonging"], 1, 5)
+        if s.prompt:
+            assert st["eliciting"] in shorts
+        assert st["participant"] == s.teller_id
+
+
+def test_what_narrafirma_exports_comes_back(sample: Store, tmp_path: Path) -> None:
+    """NarraFirma's story export and either of its form exports, collected: texts as told
+    (its second quoting undone), answers, scales back on 1..5 with the 'for import' form (on
+    0-100 with the plain one), each story's question; tellers do not survive (NarraFirma's
+    export writes no participant column), and pni says so."""
+    from tests.interop import narrafirma_app as nf
+
+    scope = gather(sample, EVERYTHING)
+    form, stories = _nf_import(tmp_path, scope)
+    out = tmp_path / "from_nf"
+    out.mkdir()
+    (out / "export_story_collection.csv").write_text(nf.export_story_collection(form, stories),
+                                                     "utf-8")
+    assert '"""' in (out / "export_story_collection.csv").read_text("utf-8")
+    for name, text in (("plain", nf.export_story_form(form)),
+                       ("for_import", nf.export_story_form_for_import(form))):
+        (tmp_path / f"form_{name}.csv").write_text(text, "utf-8")
+        with Store.open(tmp_path / f"{name}.db") as back:
+            from pni.ingest import CollectOptions
+
+            rep = collect(back, [out / "export_story_collection.csv"],
+                          CollectOptions(form=tmp_path / f"form_{name}.csv"))
+            f = rep.files[0]
+            assert (f.stored, f.rejected) == (len(scope.stories), 0), (name, f.error)
+            assert any("no participant column" in n for n in f.notices)
+            got = {s.text: s for s in q.list_stories(back)}
+            assert set(got) == {s.text for s in scope.stories}
+            for s in scope.stories:
+                g = got[s.text]
+                assert (g.title, g.date) == (s.title, s.date)
+                want = {k: v for k, v in s.answers.items() if k not in ("codes",)}
+                if name == "plain" and "belonging" in want:
+                    from pni.interop.narrafirma import to_nf_scale
+
+                    want["belonging"] = to_nf_scale(want["belonging"], 1, 5)
+                    want["surprise"] = to_nf_scale(want["surprise"], 1, 5)
+                for k, v in want.items():
+                    gv = g.answers.get(k)
+                    assert (sorted(gv) if isinstance(gv, list) else gv) == (
+                        sorted(v) if isinstance(v, list) else v), (name, s.title, k)
+                assert g.teller_answers == s.teller_answers
+                if s.prompt:
+                    assert g.prompt and g.prompt.split()[0].isalpha()
