@@ -296,6 +296,19 @@ class _Batch:
         return tid
 
 
+MAX_UNREAD_NOTICES = 20  # answers left unanswered named one by one, then counted
+
+
+def unread_notices(cands: list[Candidate]) -> list[str]:
+    """Each answer a reader could not read (file place and reason), its story kept."""
+    unread = [(f"sheet {c.sheet!r}, " if c.sheet else "") + u for c in cands for u in c.unread]
+    out = unread[:MAX_UNREAD_NOTICES]
+    if len(unread) > MAX_UNREAD_NOTICES:
+        out.append(f"... and {len(unread) - MAX_UNREAD_NOTICES} more answer(s) left unanswered,"
+                   " their stories kept")
+    return out
+
+
 def seen_names(cands: list[Candidate], listeners: list[str]) -> list[str]:
     """Every person's name the candidates of one file carry: tellers (not source ids or
     e-mail addresses: see ``plausible_name``), speakers, listeners and recipients."""
@@ -457,7 +470,7 @@ def collect(db: Store, paths: list[Path], opts: CollectOptions | None = None,
             _fail(db, report, rep, e, file, options_json, progress)
             continue
         rep.kind = kind
-        rep.notices = res.notices + notices
+        rep.notices = res.notices + notices + unread_notices(cands)
         report.inferred.extend(inferred)
         report.skipped.extend(got.skipped)
         rep.read = len(cands)

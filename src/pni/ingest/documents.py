@@ -90,9 +90,10 @@ class _Answers:
                 self.built.questions[q.id] = q
             try:
                 v = coerce(q, value)
-            except ValueError as e:
-                c.error = f"front matter {key!r}: {e}"
-                return
+            except ValueError as e:  # one answer pni cannot read never costs the story
+                c.unread.append(f"{c.locator}, front matter {key!r}: {e}; left unanswered, the"
+                                " story is kept")
+                continue
             if q.about == "teller" or teller_only:
                 c.teller_answers[q.id] = v
             else:

@@ -94,9 +94,21 @@ def about_teller(name: str) -> bool:
     return 0 < len(words) <= 8 and any(w in TELLER_WORDS for w in words)
 
 
+SLUG_MAX = 60
+
+
 def slug(name: str) -> str:
-    s = norm(name)[:60].strip("_")
-    return s or "q"
+    """A question id from a column name: its words in lower case, ``_`` between. A name longer
+    than 60 characters (question texts used as headers) or written without Latin letters keeps
+    a short hash of the whole name, so two long questions that begin alike never share an id
+    and ``인터뷰`` is not ``q``."""
+    s = norm(name)
+    if len(s) <= SLUG_MAX and s:
+        return s
+    import hashlib
+
+    digest = hashlib.sha1(str(name).strip().casefold().encode()).hexdigest()[:8]
+    return f"{s[:SLUG_MAX - 9].strip('_') or 'q'}_{digest}"
 
 
 def parse_form(data: Any, path: Path | None = None) -> Form:
@@ -233,12 +245,14 @@ def _short(v: Any) -> str:
 
 
 # -- inference ------------------------------------------------------------------------------------
-def infer_question(column: str, values: list[Any], *, about: str | None = None
-                   ) -> tuple[Question, str]:
+def infer_question(column: str, values: list[Any], *, about: str | None = None,
+                   lists: bool = True, free_text: bool = False) -> tuple[Question, str]:
     """Guess a question's kind from its non-blank values; returns the question and the evidence.
 
-    yes/no only: boolean; all numbers: scale over the range seen; cells with ``;``: multi-choice;
-    few distinct short values that repeat: choice; anything else: text.
+    yes/no only: boolean; all numbers: scale over the range seen; cells with ``;`` whose parts
+    are short and recur: multi-choice (never with ``lists=False``, a platform's single-answer
+    column); few distinct short values that repeat: choice; anything else: text.
+    ``free_text`` (an open-ended question, as the platform says) is always text.
     """
     vals = [v for v in values if not blank(v)]
     qid = slug(column)
@@ -249,6 +263,8 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
 
     if not vals:
         return make("text"), "no answers yet"
+    if free_text:
+        return make("text"), "an open-ended question (as the export says)"
     if any(isinstance(v, list | tuple) for v in vals):
         opts = sorted({o for v in vals for o in split_multi(v)})
         return make("multi-choice", options=opts), f"lists of {len(opts)} distinct options"
@@ -269,7 +285,7 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
             q = make(kind, options=distinct if kind == "choice" else [])
             return q, f"years from {lo} to {hi} (not a scale)"
         return make("scale", scale_min=lo, scale_max=hi), f"numbers from {lo} to {hi}"
-    if any(";" in s for s in strs):
+    if lists and any(";" in s for s in strs) and _list_like(strs):
         opts = sorted({o for s in strs for o in split_multi(s)})
         if len(opts) <= 3 * MAX_CHOICES:
             return make("multi-choice", options=opts), f"';'-separated, {len(opts)} options"
@@ -278,6 +294,23 @@ def infer_question(column: str, values: list[Any], *, about: str | None = None
             and max(len(s) for s in distinct) <= 60):
         return make("choice", options=distinct), f"{len(distinct)} distinct values"
     return make("text"), f"{len(distinct)} distinct values of {len(strs)}"
+
+
+def _list_like(strs: list[str]) -> bool:
+    """``;``-joined choices, not prose with a semicolon: short parts (60 characters or fewer),
+    and when several cells hold lists, some part in two different cells."""
+    joined = [s for s in strs if ";" in s]
+    parts = [[p.strip() for p in s.split(";") if p.strip()] for s in joined]
+    if any(len(p) > 60 for ps in parts for p in ps):
+        return False
+    if len(set(joined)) < 2:
+        return True
+    homes: dict[str, set[str]] = {}
+    for s in strs:
+        for p in s.split(";"):
+            if p.strip():
+                homes.setdefault(p.strip().casefold(), set()).add(s)
+    return any(len(h) > 1 for h in homes.values())
 
 
 def infer_from_value(key: str, value: Any) -> tuple[Question, str]:

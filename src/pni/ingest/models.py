@@ -41,6 +41,8 @@ class Candidate:
     error: str | None = None
     names: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)  # platform metadata: provenance only
+    #: Answers that could not be read (place and reason): left out, the story kept and noticed.
+    unread: list[str] = field(default_factory=list)
     record_key: str | None = None  # what makes this record itself (a row's cells, a response id)
 
 

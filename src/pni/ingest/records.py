@@ -22,7 +22,14 @@ from pni.ingest.mapping import TableMapping, map_columns
 from pni.ingest.models import Candidate, InferredQuestion
 from pni.ingest.readers import base
 from pni.ingest.readers.base import Adapted, ReadContext, ReadResult, Table
-from pni.ingest.readers.survey import day_first, holds_dates, iso_date, mean_length
+from pni.ingest.readers.survey import (
+    day_first,
+    holds_dates,
+    identity_columns,
+    iso_date,
+    mean_length,
+    teller_of,
+)
 from pni.models import Question
 
 MIN_STORY_CHARS = 15  # a guessed story column's answers are at least this long on average
@@ -76,7 +83,8 @@ def tables_result(tables: list[Table], ctx: ReadContext) -> ReadResult:
             kept = [adapted.table.header[i] for i in adapted.metadata]
             if kept:
                 adapted.taken.append("kept as provenance, never answers: " + ", ".join(kept))
-            out.notices.append(f"{prefix}{how} as a {plat.label} export; "
+            article = "an" if plat.label[:1] in "AEIOU" else "a"
+            out.notices.append(f"{prefix}{how} as {article} {plat.label} export; "
                                + "; ".join(adapted.taken))
             t = adapted.table
             out.kind = ctx.settings.kind or adapted.kind
@@ -202,11 +210,13 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
     notices (story column guessed, date column refused)."""
     settings, file = ctx.settings, ctx.path
     form: Form | None = adapted.form if adapted and adapted.form else ctx.form
-    meta_cols = set(adapted.metadata) | set(adapted.personal) if adapted else set()
+    meta_cols = set(adapted.metadata) | set(adapted.personal) | set(adapted.ignored) \
+        if adapted else set()
     tm = map_columns(table.header, settings.mapping, file, table.sheet,
                      preset=adapted.fields if adapted else None, exclude=meta_cols,
                      require_text=False)
     notes: list[str] = []
+    ids = _identity(table, tm, ctx, notes)
     if "text" not in tm.fields:
         _story_column(table, tm, adapted, ctx, notes)
     if "consent" not in tm.fields:
@@ -229,7 +239,10 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
                 q = k
         if q is None:
             about = "teller" if idx in tellers or about_teller(texts.get(idx, col)) else None
-            q, evidence = infer_question(col, [r.cells[idx] for r in good], about=about)
+            free = adapted is not None and idx in adapted.text_candidates
+            q, evidence = infer_question(col, [r.cells[idx] for r in good], about=about,
+                                         free_text=free, lists=not (
+                                             adapted is not None and idx in adapted.no_lists))
             opts = adapted.group_options.get(col) if adapted else None
             if opts and q.kind == "multi-choice":
                 q = q.model_copy(update={"options": opts})
@@ -245,14 +258,37 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
             q = q.model_copy(update={"about": "teller"})
         used_ids.add(q.id)
         questions[idx] = q
-    out = [_candidate(row, table, tm, questions, ctx, form, adapted, dayfirst)
+    out = [_candidate(row, table, tm, questions, ctx, form, adapted, dayfirst, ids)
            for row in table.rows]
     return out, {q.id: q for q in questions.values()}, inferred, notes
 
 
+def _identity(table: Table, tm: TableMapping, ctx: ReadContext, notes: list[str]
+              ) -> tuple[list[int], Any]:
+    """Columns that identify the respondent (name, e-mail, phone) left among the answers:
+    taken out of them; their values are the teller when no teller column is mapped, and names
+    pni knows (redacted everywhere). ``--map teller=COLUMN`` or a form question keeps one."""
+    declared = {norm(c) for c in ctx.form.columns.values()} | {
+        norm(q.id) for q in ctx.form.questions} if ctx.form else set()
+    found = identity_columns([h if i in tm.answer_columns and norm(h) not in declared else ""
+                              for i, h in enumerate(table.header)])
+    cols = sorted(i for v in found.values() for i in v)
+    if not cols:
+        return [], None
+    for i in cols:
+        tm.answer_columns.remove(i)
+    teller = None
+    if "teller" not in tm.fields:
+        teller = teller_of({k: v for k, v in found.items() if k != "phone"})
+    names = ", ".join(repr(table.header[i]) for i in cols)
+    notes.append(f"identity column(s) {names}: " + ("the teller (pseudonymised)"
+                 if teller else "names pni knows") + ", never answers")
+    return cols, teller
+
+
 def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Question],
                ctx: ReadContext, form: Form | None, adapted: Adapted | None,
-               dayfirst: bool) -> Candidate:
+               dayfirst: bool, ids: tuple[list[int], Any] = ([], None)) -> Candidate:
     c = Candidate(locator=row.locator, raw=row.raw, sheet=table.sheet, kind=ctx.settings.kind,
                   error=row.error)
     if row.error is not None:
@@ -280,6 +316,10 @@ def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Qu
                   if i < len(cells) and not blank(cells[i])}
         c.names = [str(cells[i]) for i in adapted.personal  # recipients: redacted everywhere
                    if i < len(cells) and not blank(cells[i])]
+    id_cols, id_teller = ids
+    c.names += [str(cells[i]).strip() for i in id_cols if not blank(cells[i])]
+    if c.teller is None and id_teller is not None:
+        c.teller = id_teller(cells)
     c.record_key = "id:" + c.source_id if c.source_id else row.raw
     for idx, q in questions.items():
         v = cells[idx]
@@ -287,8 +327,9 @@ def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Qu
             continue
         try:
             val = coerce(q, v)
-        except ValueError as e:
-            c.error = f"{table.header[idx]!r}: {e}"
-            break
+        except ValueError as e:  # one answer pni cannot read never costs the story
+            c.unread.append(f"{row.locator}, column {table.header[idx]!r}: {e}; left"
+                            " unanswered, the story is kept")
+            continue
         (c.teller_answers if q.about == "teller" else c.answers)[q.id] = val
     return c

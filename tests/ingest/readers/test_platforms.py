@@ -125,7 +125,7 @@ def test_surveymonkey_two_header_rows_and_spread_choices(store: Store) -> None:
     choice = "which_activities_were_part_of_it_select_all_that_apply"
     assert a.answers == {choice: ["Canoeing", "Campfire"]}
     assert b.answers == {choice: ["Campfire"],
-                         "which_activities_were_part_of_it_select_all_that_apply_other": "singing"}
+                         "which_activities_were_part_of_it_select_all_that_ap_8f38f497": "singing"}
     assert a.teller_answers == {"what_is_your_age_group": "12-14"}
     assert a.teller_id is not None and b.teller_id is not None
     assert source_meta(store, a.id)["IP Address"] == "203.0.113.40"

@@ -135,7 +135,9 @@ class Adapted:
     question_texts: dict[int, str] = field(default_factory=dict)
     group_options: dict[str, list[str]] = field(default_factory=dict)
     teller_columns: list[int] = field(default_factory=list)
-    text_candidates: list[int] = field(default_factory=list)   # free-text questions
+    text_candidates: list[int] = field(default_factory=list)   # free-text questions: text
+    no_lists: list[int] = field(default_factory=list)          # one answer a cell: never split
+    ignored: list[int] = field(default_factory=list)           # read into another column
     form: Form | None = None
     kind: str = "story-form"
     notices: list[str] = field(default_factory=list)

@@ -40,6 +40,10 @@ class MicrosoftForms:
         cols.append(("Respondent", teller))
         a = Adapted(table=sv.rebuild(table, table.rows, cols), kind="story-form")
         a.metadata = meta
+        good = [r for r in table.rows if r.error is None]
+        # multiple answers always end with ";" ("Archives;Printing;"): other columns never split
+        a.no_lists = [i for i in range(len(header)) if i not in meta and not all(
+            str(r.cells[i]).rstrip().endswith(";") for r in good if not blank(r.cells[i]))]
         a.personal = [i for i in (email, name) if i is not None] + [len(cols) - 1]
         a.fields["teller"] = len(cols) - 1
         a.fields["id"] = 0

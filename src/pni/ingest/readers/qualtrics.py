@@ -5,7 +5,6 @@ question-text row gives the questions' texts; survey metadata is kept as provena
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from typing import Any
@@ -29,6 +28,24 @@ LEGACY_V = {"v1": "ResponseID", "v2": "ResponseSet", "v3": "Name", "v4": "Extern
             "v5": "EmailAddress", "v6": "IPAddress", "v7": "Status", "v8": "StartDate",
             "v9": "EndDate", "v10": "Finished"}
 _RID = re.compile(r"^R_[0-9A-Za-z]+$")
+# {"ImportId":"QID1"} (current) or {'ImportId': 'QID1', 'timeZone': ...} (2017-2018 exports)
+_IMPORT_ID = re.compile(r"""^\s*\{\s*['"]ImportId['"]\s*:""")
+_FLAG_ID = re.compile(r"^(QID\d+)_(\d+)$")
+
+
+def _import_id(cell: Any) -> str | None:
+    """The ImportId of a header cell, in double or single quotes."""
+    import ast
+
+    text = str(cell)
+    try:
+        got = json.loads(text)
+    except ValueError:
+        try:
+            got = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            return None
+    return str(got["ImportId"]) if isinstance(got, dict) and "ImportId" in got else None
 
 
 def _is_meta(name: str, import_id: str | None) -> bool:
@@ -68,10 +85,11 @@ class Qualtrics:
         while rows and len(dropped) < 2 and rows[0].error is None:
             cells = rows[0].cells
             nonblank = [c for c in cells if not blank(c)]
-            if nonblank and all(str(c).lstrip().startswith('{"ImportId"') for c in nonblank):
+            if nonblank and all(_IMPORT_ID.match(str(c)) for c in nonblank):
                 for i, c in enumerate(cells):
-                    with contextlib.suppress(ValueError, KeyError, TypeError):
-                        import_ids[i] = str(json.loads(str(c))["ImportId"])
+                    got = _import_id(c)
+                    if got is not None:
+                        import_ids[i] = got
                 dropped.append(f"{rows[0].locator} (ImportId row)")
             elif idc is not None and not _RID.match(str(cells[idc] or "").strip()):
                 texts = {i: str(c).strip() for i, c in enumerate(cells) if not blank(c)}
@@ -82,7 +100,14 @@ class Qualtrics:
         names = [LEGACY_V.get(norm(h), h) for h in header]
         meta = [i for i, h in enumerate(header) if _is_meta(h, import_ids.get(i))]
         free = [i for i, v in import_ids.items() if v.endswith("_TEXT") and i not in meta]
-        cols: list[tuple[str, Any]] = [(names[i], sv.column(i)) for i in range(len(header))]
+        cols: list[tuple[str, Any]] = [
+            (names[i], sv.column(i) if i in meta else sv.unless_missing(sv.column(i)))
+            for i in range(len(header))]
+        flags = _flag_groups(import_ids, texts, rows, meta)
+        for lead, (qtext, members) in flags.items():  # Q3_1, Q3_2 holding 1: one question
+            cols[lead] = (qtext, _flagged(members))
+            for j, _ in members[1:]:
+                cols[j] = (names[j], lambda cells: None)
         email = sv.find(names, "RecipientEmail", "EmailAddress")
         first, last = sv.find(names, "RecipientFirstName"), sv.find(names, "RecipientLastName")
         legacy_name = sv.find(names, "Name") if "v3" in {norm(h) for h in header} else None
@@ -95,7 +120,18 @@ class Qualtrics:
             recipient = len(cols) - 1
         a.table = sv.rebuild(table, rows, cols)
         a.metadata = [i for i in meta if i not in (email, first, last, legacy_name)]
-        a.question_texts = {i: t for i, t in texts.items() if i not in meta and t != header[i]}
+        a.question_texts = {i: t for i, t in texts.items() if i not in meta and t != header[i]
+                            and i not in flags}
+        for _lead, (qtext, members) in flags.items():
+            a.group_options[qtext] = [o for _, o in members]
+            a.ignored.extend(j for j, _ in members[1:])  # read into the first column
+        a.no_lists = [i for i in range(len(header)) if i not in meta and i not in flags]
+        if flags:
+            a.taken.append(f"{len(flags)} multiple-answer question(s) of 1-or-empty columns"
+                           " read as lists")
+        if any(str(c).strip() in sv.MISSING_CODES for r in rows if r.error is None
+               for c in r.cells):
+            a.taken.append("-99 / -98 (seen or not shown, not answered) read as no answer")
         if idc is not None:
             a.fields["id"] = idc
         if recipient is not None:
@@ -112,6 +148,35 @@ class Qualtrics:
             a.fields["language"] = lang
         a.text_candidates = free
         return a
+
+
+def _flag_groups(import_ids: dict[int, str], texts: dict[int, str], rows: list[Any],
+                 meta: list[int]) -> dict[int, tuple[str, list[tuple[int, str]]]]:
+    """Multiple-answer questions written one column per choice (``QID3_1``, ``QID3_2``: 1 when
+    chosen, empty or -99 when not): first column -> (question text, [(column, choice)])."""
+    by_q: dict[str, list[int]] = {}
+    for i, v in sorted(import_ids.items()):
+        m = _FLAG_ID.match(v)
+        if m and i not in meta:
+            by_q.setdefault(m.group(1), []).append(i)
+    out: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for qid, idx in by_q.items():
+        vals = {str(r.cells[i]).strip() for r in rows if r.error is None for i in idx
+                if not blank(r.cells[i])}
+        if len(idx) < 2 or not vals or not vals <= {"1", "-99", "-98", "1.0"}:
+            continue
+        parts = [texts.get(i, "").rpartition(" - ") for i in idx]
+        question = parts[0][0] if parts[0][1] else qid
+        out[idx[0]] = (question, [(i, p[2] if p[1] else import_ids[i])
+                                  for i, p in zip(idx, parts, strict=True)])
+    return out
+
+
+def _flagged(members: list[tuple[int, str]]) -> Any:
+    def get(cells: list[Any]) -> Any:
+        got = [o for i, o in members if str(cells[i]).strip() in ("1", "1.0")]
+        return got or None
+    return get
 
 
 register_platform(Qualtrics())

@@ -16,8 +16,10 @@ from pni.ingest.readers.base import Row, Table
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d",
                  "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$")
-_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?"
-                      r"(?:\s*([AaPp][Mm]))?)?$")
+_SLASHED = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})(?:,?[ T](\d{1,2}):(\d{2})"
+                      r"(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$")
+_ISO_ZONED = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+                        r"(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
 SAMPLE = 500  # values of a column judged when telling whether it holds dates
@@ -43,6 +45,9 @@ def iso_date(v: Any, day_first: bool = False) -> str | None:
     if blank(v):
         return None
     s = str(v).strip()
+    z = _ISO_ZONED.match(s)  # Kobo, ODK: 2026-03-02T09:21:41.123+01:00 (local time kept)
+    if z and not _ISO.match(s):
+        s = f"{z.group(1)} {z.group(2)}"
     m = _ISO.match(s)
     if m:
         try:
@@ -61,6 +66,8 @@ def iso_date(v: Any, day_first: bool = False) -> str | None:
     if not m:
         return None
     a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if len(m.group(3)) == 2:  # 8/25/22 15:47 (SurveyMonkey, Excel): this century
+        y += 2000
     day, month = (a, b) if day_first else (b, a)
     hour = int(m.group(4) or 0)
     if m.group(7):
@@ -173,4 +180,74 @@ def email_or_name(email: int | None, first: int | None, last: int | None
         if email is not None and not blank(cells[email]):
             return cells[email]
         return name(cells)
+    return get
+
+
+#: Codes survey tools write for "seen, not answered" and "not shown" (Qualtrics, SPSS habits).
+MISSING_CODES = frozenset({"-99", "-98", "-99.0", "-98.0"})
+
+
+def unless_missing(get: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
+    """A column function that reads -99 / -98 as no answer."""
+    def wrapped(cells: list[Any]) -> Any:
+        v = get(cells)
+        return None if v is not None and str(v).strip() in MISSING_CODES else v
+    return wrapped
+
+
+#: Column names (the last part of a group path, case and punctuation ignored) that identify the
+#: respondent: never answers, their values the teller's identity and names pni knows.
+IDENTITY_NAMES = {
+    "name", "full_name", "your_name", "first_name", "last_name", "firstname", "lastname",
+    "surname", "given_name", "family_name", "respondent_name", "participant_name",
+    "contact_name", "email", "e_mail", "email_address", "your_email", "your_email_address",
+    "e_mail_address", "correo", "correo_electronico", "phone", "phone_number", "telephone",
+    "mobile", "mobile_number", "nombre", "apellido", "apellidos", "nom", "prenom",
+}
+EMAIL_NAMES = {"email", "e_mail", "email_address", "your_email", "your_email_address",
+               "e_mail_address", "correo", "correo_electronico"}
+FIRST_NAMES = {"first_name", "firstname", "given_name", "nombre", "prenom"}
+LAST_NAMES = {"last_name", "lastname", "surname", "family_name", "apellido", "apellidos", "nom"}
+PHONE_NAMES = {"phone", "phone_number", "telephone", "mobile", "mobile_number"}
+
+
+def leaf(name: str) -> str:
+    """A column name without its group path (Kobo ``group_a/name``, ODK ``group_a-name``)."""
+    return norm(re.split(r"[/:]", str(name))[-1])
+
+
+def identity_columns(header: list[str], skip: Iterable[int] = ()) -> dict[str, list[int]]:
+    """Columns that identify the respondent, by kind: ``email``, ``first``, ``last``,
+    ``name`` (a whole name) and ``phone``."""
+    out: dict[str, list[int]] = {}
+    skipped = set(skip)
+    for i, h in enumerate(header):
+        k = leaf(h)
+        if i in skipped or k not in IDENTITY_NAMES:
+            continue
+        kind = ("email" if k in EMAIL_NAMES else "first" if k in FIRST_NAMES else
+                "last" if k in LAST_NAMES else "phone" if k in PHONE_NAMES else "name")
+        out.setdefault(kind, []).append(i)
+    return out
+
+
+def teller_of(ids: dict[str, list[int]]) -> Callable[[list[Any]], Any] | None:
+    """The respondent's identity from identity columns: e-mail, else first and last name,
+    else a whole name (``anonymous`` is no one)."""
+    email = ids.get("email", [])
+    first, last, whole = ids.get("first", []), ids.get("last", []), ids.get("name", [])
+    if not (email or first or last or whole):
+        return None
+
+    def get(cells: list[Any]) -> Any:
+        for i in email:
+            if not blank(cells[i]) and str(cells[i]).strip().casefold() != "anonymous":
+                return str(cells[i]).strip()
+        parts = [str(cells[i]).strip() for i in (*first[:1], *last[:1]) if not blank(cells[i])]
+        if parts:
+            return " ".join(parts)
+        for i in whole:
+            if not blank(cells[i]) and str(cells[i]).strip().casefold() != "anonymous":
+                return str(cells[i]).strip()
+        return None
     return get
