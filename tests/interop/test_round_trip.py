@@ -51,8 +51,10 @@ def _same(a: Store, scope: Scope, b: Store, codes: bool) -> None:
     together: dict[str | None, set[str | None]] = {}
     for s in scope.stories:
         g = got[s.text]
-        assert (g.title, g.prompt, g.date, g.consent) == (s.title, s.prompt, s.date, s.consent), \
-            s.title
+        assert (g.title, g.prompt, g.date, g.consent, g.language) == (
+            s.title, s.prompt, s.date, s.consent, s.language), s.title
+        if codes:
+            assert g.source_kind == s.source_kind
         assert g.teller_answers == s.teller_answers, s.title
         assert g.answers == _expected(s, scope, codes), s.title
         together.setdefault(g.teller_id, set()).add(s.teller_id)
@@ -218,7 +220,8 @@ def test_what_narrafirma_exports_comes_back(sample: Store, tmp_path: Path) -> No
             assert set(got) == {s.text for s in scope.stories}
             for s in scope.stories:
                 g = got[s.text]
-                assert (g.title, g.date) == (s.title, s.date)
+                assert (g.title, g.date, g.language, g.consent) == (s.title, s.date, s.language,
+                                                                    s.consent)
                 want = {k: v for k, v in s.answers.items() if k not in ("codes",)}
                 if name == "plain" and "belonging" in want:
                     from pni.interop.narrafirma import to_nf_scale

@@ -353,9 +353,9 @@ class NarraFirma:
                 cols.append((name, _cell(idx[0])))
                 used.add(idx[0])
         if "teller" not in a.fields:
-            a.taken.append(f"no participant column ({spec.fields['teller']!r}; NarraFirma's story"
-                           " export writes none): each story gets a teller of its own, though"
-                           " one participant may have told several")
+            a.taken.append(f"no participant column ({spec.fields['teller']!r}): each story gets a"
+                           " teller of its own, though one participant may have told several"
+                           " (NarraFirma's own story export writes no participant IDs)")
         whole = positions.get(PROMPT_AS_ASKED)
         if whole:
             used.add(whole[0])
