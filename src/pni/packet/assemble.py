@@ -20,11 +20,12 @@ from pni.packet.model import (
     OutcomeSheet,
     Packet,
     PatternSheet,
+    VoiceTable,
 )
 from pni.packet.prompts import fill
 from pni.privacy import ConsentResult, Redactor
-from pni.privacy.cells import DEFAULT_MIN_CELL, hide_table, shown_count
-from pni.privacy.mix import mix_lines, run_mixes
+from pni.privacy.cells import cells_note, shown_count, table_reasons
+from pni.privacy.mix import Mixes, Why, mix_lines
 
 CODES_SHOWN = 12
 
@@ -41,6 +42,9 @@ class Selection:
     questions: dict[str, Question]
     printable: set[str]
     consent: ConsentResult
+    #: the count of stories held back because their tellers said no, as it may be printed
+    #: (None: from fewer tellers than the small-cell threshold)
+    withheld_no: str | None = None
     ptitle: dict[int, str] = field(default_factory=dict)
 
 
@@ -68,8 +72,10 @@ class Book:
     paper: str
     groups: int
     teller_question: str | None
-    min_cell: int = DEFAULT_MIN_CELL
-    _mixes: dict[int, Any] | None = field(default=None, repr=False)
+    #: the project's threshold and the run's teller mixes under it, from the gate
+    min_cell: int
+    mixes: tuple[Mixes, Why]
+    voices: list[VoiceTable] = field(default_factory=list)
 
     def observations_for(self, codes: dict[str, str]) -> list[Observation]:
         out: list[Observation] = []
@@ -86,21 +92,10 @@ class Book:
 
     def mix(self, p: dict[str, Any]) -> list[str]:
         """A pattern's teller mix as lines, under the small-cell rule over all the run's
-        patterns (``pni.privacy.mix``): the facets the run stored, else the teller questions
-        its stories answered."""
-        sel = self.sel
-        if self._mixes is None:
-            members: dict[int, list[Story]] = {}
-            for sid, pid in sel.pattern_of.items():
-                if pid is not None and sid in sel.by_sid:
-                    members.setdefault(pid, []).append(sel.by_sid[sid])
-            facets = list(dict.fromkeys(f for x in sel.patterns for f in x["teller_mix"])) or [
-                q.id for q in sel.questions.values()
-                if q.about == "teller" and q.kind in ("choice", "boolean")
-                and any(s.teller_answers.get(q.id) not in (None, "") for s in sel.by_sid.values())]
-            self._mixes = run_mixes(members, facets, self.min_cell)
-        return mix_lines(self._mixes.get(p["id"]), {k: q.text for k, q in sel.questions.items()},
-                         self.min_cell)
+        patterns (``pni.privacy.mix``, through the gate)."""
+        mixes, why = self.mixes
+        return mix_lines(mixes.get(p["id"]), {k: q.text for k, q in self.sel.questions.items()},
+                         self.min_cell, why.get(p["id"]))
 
     def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
         sel, sheets = self.sel, []
@@ -146,12 +141,17 @@ class Book:
         all_codes = {c.id: c.code for c in self.cards}
         if self.groups <= 1:
             return [Packet(kind="full", cover=self.cover(), guide=self.guide,
+                           voices=self.voices,
                            observations=self.observations_for(all_codes),
                            patterns=self.pattern_sheets(self.cards), cards=self.cards, **base)]
         allocation, group_packets = self._deal(base)
         facilitator = Packet(
             kind="facilitator", cover=self.cover(self.labels.get("facilitator_packet", "")),
-            guide=self.guide, allocation=allocation,
+            guide=self.guide, allocation=allocation, voices=self.voices,
+            allocation_note=cells_note(self.min_cell, {
+                w for a in allocation for v in a.tellers.values()
+                for w in (("complement",) if v == "hidden" else ("small",) if v.startswith("<")
+                          else ())}),
             observations=self.observations_for(all_codes),
             **(base | {"exercises": [], "outcomes": [], "lenses": []}))
         return [facilitator, *group_packets]
@@ -165,10 +165,10 @@ class Book:
         counts = [[sum(keys[i][1] == v for i in idx) for v in values] for idx in dealt]
         held = [[len({who[i] for i in idx if keys[i][1] == v}) for v in values] for idx in dealt]
         mc = self.min_cell if self.teller_question else 1  # no teller groups: nothing to hide
-        hide = hide_table(counts, held, mc)
-        return [{v: shown_count(None if h else n, mc)
-                 for v, n, h in zip(values, cr, hr, strict=True) if n or h}
-                for cr, hr in zip(counts, hide, strict=True)]
+        why = table_reasons(counts, held, mc)
+        return [{v: shown_count(None if w else n, mc, w)
+                 for v, n, w in zip(values, cr, wr, strict=True) if n or w}
+                for cr, wr in zip(counts, why, strict=True)]
 
     def _deal(self, base: dict[str, Any]) -> tuple[list[AllocationRow], list[Packet]]:
         """Each group a balanced, different mix of patterns and teller groups."""

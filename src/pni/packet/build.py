@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -28,14 +28,18 @@ from pni.packet.model import (
     LensItem,
     OutcomeSheet,
     Packet,
+    VoiceTable,
 )
 from pni.packet.prompts import Prompts, fill, fill_all
-from pni.privacy import Redactor, filter_consent
+from pni.privacy import Redactor
 from pni.privacy.cells import small_cell_note
 from pni.privacy.metadata import card_question_ids
 from pni.store import Store
 from pni.store import runs as runq
 from pni.store import stories as storyq
+
+if TYPE_CHECKING:
+    from pni.privacy.gate import Gate
 
 DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "composite"]
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
@@ -202,14 +206,12 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     prompts = Prompts(opts.prompts_dir)
     labels = {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
     names, lens_raw = _check(prompts, opts)
-    from pni.privacy.policy import project_redactor, project_settings
+    from pni.privacy.gate import Gate
 
-    settings = project_settings(db, opts.settings)
-    include_unknown = (settings.include_unknown_consent if opts.include_unknown is None
-                       else opts.include_unknown)
-    sel = _select(db, opts, include_unknown)
-    red = project_redactor(db, settings, names_file=opts.names_file, enabled=opts.redact,
-                           extra_names=opts.extra_names)
+    gate = Gate.open(db, opts.settings, names_file=opts.names_file, redact=opts.redact,
+                     include_unknown=opts.include_unknown, extra_names=opts.extra_names)
+    settings, include_unknown, red = gate.settings, gate.include_unknown, gate.redactor
+    sel = _select(db, opts, gate)
     on_cards = card_question_ids(sel.questions, settings.card_questions
                                  if opts.card_questions is None else opts.card_questions)
     sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
@@ -235,7 +237,7 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     guide_raw = fill_all(guide_raw, values)
     labels = {k: fill(v, values) for k, v in labels.items()}
 
-    observations, stale = _observations(db, sel.run_id, settings.min_cell)
+    observations, stale = _observations(db, sel.run_id, gate.min_cell)
     return Book(
         sel=sel, cards=cards, labels=labels, red=red,
         guide=_guide(guide_raw, agenda, exercises), exercises=exercises,
@@ -249,8 +251,32 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         observations=observations, max_observations=opts.max_observations,
         cards_per_pattern=opts.cards_per_pattern, redact=opts.redact, paper=opts.paper,
         groups=opts.groups, teller_question=_teller_group_question(sel.questions),
-        min_cell=settings.min_cell,
+        min_cell=gate.min_cell, mixes=gate.mixes(sel.run_id),
+        voices=_voices(gate, sel, labels),
     ).packets()
+
+
+def _voices(gate: Gate, sel: Selection, labels: dict[str, str]) -> list[VoiceTable]:
+    """Whose stories the run holds, one protected table per teller question, collection and
+    source kind (``Gate.run_tables``)."""
+    from pni.privacy.cells import shown_count
+
+    names = {"collection": labels.get("collection", "Collection"),
+             "source_kind": labels.get("source_kind", "Source kind")}
+    out = []
+    for facet, table in gate.run_tables(sel.run_id):
+        q = sel.questions.get(facet)
+        rows = [(r.label, shown_count(r.stories, gate.min_cell, r.why)) for r in table.rows]
+        if len(rows) < 2 and not table.withheld:
+            continue
+        merged = any(r.merged for r in table.rows)
+        unit = "stories" if facet in names else "tellers"
+        note = (f"Groups of fewer than {gate.min_cell} {unit} are counted together in a row "
+                "that says so; every number is the true count." if merged else
+                gate.cells_note({r.why for r in table.rows}))
+        out.append(VoiceTable(label=q.text if q else names.get(facet, facet), rows=rows,
+                              note=table.withheld or note))
+    return out
 
 
 def _check(prompts: Prompts, opts: PacketOptions) -> tuple[list[str], dict[str, Any]]:
@@ -278,8 +304,9 @@ def _check(prompts: Prompts, opts: PacketOptions) -> tuple[list[str], dict[str, 
     return names, lens_raw
 
 
-def _select(db: Store, opts: PacketOptions, include_unknown: bool) -> Selection:
-    """The run, its (chosen) patterns, its stories and which of them may be printed."""
+def _select(db: Store, opts: PacketOptions, gate: Gate) -> Selection:
+    """The run, its (chosen) patterns, and those of its stories that may be printed (through
+    the gate: consent-filtered, redacted)."""
     run_id = runq.resolve_run(db, opts.run_id)
     all_patterns = runq.list_patterns(db, run_id)
     if opts.patterns is not None:
@@ -293,15 +320,15 @@ def _select(db: Store, opts: PacketOptions, include_unknown: bool) -> Selection:
     else:
         patterns = all_patterns
     assignments = runq.list_assignments(db, run_id)
-    every = storyq.list_stories(db, ids=[a["story_id"] for a in assignments])
-    consent = filter_consent(every, include_unknown=include_unknown)
+    release = gate.stories(ids=[a["story_id"] for a in assignments])
     sel = Selection(
         run_id=run_id, patterns=patterns,
         pattern_of={a["story_id"]: a["pattern_id"] for a in assignments},
         strength={a["story_id"]: a["strength"] or 0.0 for a in assignments},
-        by_sid={s.id: s for s in every},
+        by_sid={s.id: s for s in release.stories},
         questions={q.id: q for q in storyq.get_questions(db)},
-        printable={s.id for s in consent.kept}, consent=consent)
+        printable={s.id for s in release.stories}, consent=release.consent,
+        withheld_no=gate.withheld_no_text(release))
     return sel
 
 
@@ -372,7 +399,8 @@ def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) 
     """What the cover says about consent and redaction."""
     consent, out = sel.consent, []
     if consent.excluded_no:
-        out.append(fill(labels.get("consent_no", ""), {"n": consent.excluded_no}))
+        out.append(fill(labels.get("consent_no", ""), {"n": sel.withheld_no})
+                   if sel.withheld_no is not None else labels.get("consent_no_few", ""))
     if consent.excluded_unknown:
         out.append(fill(labels.get("consent_unknown_out", ""), {"n": consent.excluded_unknown}))
     if consent.included_unknown:

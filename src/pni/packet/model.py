@@ -137,6 +137,15 @@ class AllocationRow(BaseModel):
     tellers: dict[str, str] = Field(default_factory=dict)   # cards per teller group, "<5" hidden
 
 
+class VoiceTable(BaseModel):
+    """Stories of the run per group of one question (or collection, source kind), as printed:
+    each count true, groups of fewer tellers than the threshold in a row that says so."""
+
+    label: str
+    rows: list[tuple[str, str]] = Field(default_factory=list)   # group, count as printed
+    note: str = ""
+
+
 class Cover(BaseModel):
     title: str
     subtitle: str = ""
@@ -158,6 +167,9 @@ class Packet(BaseModel):
     cover: Cover
     guide: Guide | None = None
     allocation: list[AllocationRow] = Field(default_factory=list)
+    allocation_note: str = ""
+    #: whose stories the run holds (facilitator and full packets)
+    voices: list[VoiceTable] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     observations_note: str = ""
     patterns: list[PatternSheet] = Field(default_factory=list)

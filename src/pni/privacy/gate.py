@@ -34,6 +34,7 @@ from pni.privacy.cells import (
 
 if TYPE_CHECKING:
     from pni.models import Story
+    from pni.privacy.mix import Mixes, Why
     from pni.settings import Settings
     from pni.store import Store
 
@@ -66,6 +67,9 @@ class Release:
     consent: ConsentResult
     withheld_no: int = 0
     included_no: int = 0
+    #: how many tellers said no (a story without a teller counts as one): fewer than the
+    #: threshold and the count of their stories is not printed
+    no_tellers: int = 0
 
     def summary(self) -> str:
         if self.included_no:
@@ -131,7 +135,15 @@ class Gate:
             chosen = chosen[:limit]
         return Release(stories=[self.redact_story(s) for s in chosen], consent=kept,
                        withheld_no=0 if include_no else len(no),
-                       included_no=len(no) if include_no else 0)
+                       included_no=len(no) if include_no else 0,
+                       no_tellers=len({s.teller_id or s.id for s in no}))
+
+    def withheld_no_text(self, release: Release) -> str | None:
+        """How many stories were held back because their tellers said no, as it may be
+        printed: the count, or None when it comes from fewer tellers than the threshold."""
+        if 0 < release.no_tellers < self.min_cell:
+            return None
+        return str(release.withheld_no)
 
     def story(self, ref: str) -> tuple[Story, str | None]:
         """One story by id or source id: redacted, and with its text withheld (and why) when
@@ -166,3 +178,26 @@ class Gate:
 
     def cells_note(self, reasons: Collection[str | None]) -> str:
         return cells_note(self.min_cell, reasons)
+
+    def mixes(self, run_id: int) -> tuple[Mixes, Why]:
+        """Every pattern's teller mix of a run, and why each hidden cell is hidden
+        (``pni.privacy.mix.mixes_of_run``)."""
+        from pni.privacy.mix import mixes_of_run
+
+        return mixes_of_run(self.db, run_id, self.min_cell)
+
+    def run_tables(self, run_id: int) -> list[tuple[str, Distribution]]:
+        """Stories of a run per teller group, collection and source kind, each a protected
+        one-way table (``pni.privacy.mix.run_tables``)."""
+        from pni.privacy.mix import run_tables
+
+        return run_tables(self.db, run_id, self.min_cell)
+
+    def patterns(self, patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Pattern rows as they may be printed: titles and keywords redacted, teller mixes
+        under the threshold (``pni.privacy.mix.safe_patterns``)."""
+        from pni.privacy.mix import safe_patterns
+
+        return [{**p, "title": self.redact(p.get("title")),
+                 "keywords": [self.redact(k) for k in p.get("keywords") or []]}
+                for p in safe_patterns(self.db, patterns, self.min_cell)]

@@ -126,12 +126,23 @@ def render_md(p: Packet) -> str:
             out += [f"{i}. {esc(s)}" for i, s in enumerate(g.wrapup, 1)] + [""]
         out += [f"## {esc(L.get('after', 'After'))}", ""] + [f"- {esc(x)}" for x in g.after]
         out.append("")
+    if p.voices:
+        out += [f"# {esc(L.get('whose', 'Whose stories these are'))}", "",
+                f"*{esc(L.get('whose_intro', ''))}*", ""]
+        for vt in p.voices:
+            out += [f"**{esc(vt.label)}**", "", "| | |", "|---|---|"]
+            out += [f"| {esc(g)} | {esc(n)} |" for g, n in vt.rows] + [""]
+            out += [esc(vt.note), ""] if vt.note else []
     if p.allocation:
         out += [f"# {esc(L.get('allocation', 'Stories per group'))}", ""]
         for a in p.allocation:
             out += [f"- **{esc(L.get('group', 'Group'))} {a.group}** ({a.cards}): "
                     + esc(", ".join(a.codes))]
+            if a.tellers:
+                out += [f"  {esc(L.get('teller_mix', 'Who told them'))}: "
+                        + esc(", ".join(f"{k or '?'} × {v}" for k, v in a.tellers.items()))]
         out.append("")
+        out += [esc(p.allocation_note), ""] if p.allocation_note else []
     if p.observations:
         out += [f"# {esc(L.get('observations', 'Observations'))}", "",
                 f"*{esc(L.get('observations_intro', ''))}*", ""]
