@@ -1,10 +1,16 @@
-"""Collect every file in the shared real exports as a new user would: first with no options,
-then with the options the notices (or the error) suggest, then once more to show that
-re-collecting stores nothing new. Prints, per file, read = stored + duplicates + rejected and
-what was recognised. Last, the NarraFirma example makes the round trip NarraFirma CSV -> pni ->
-`pni export narrafirma` -> `pni collect`, and every answer that did not survive is listed.
+"""Every transcript layout and survey platform pni reads, one file each, collected as a new user
+would: pni's own fixtures in each layout (tests/fixtures/ingest) and the public files in
+../shared/real-exports (read from there, never copied into the repository). For each file it
+prints read = stored + duplicates + rejected and the speakers / turns / stories pni found beside
+the file's ground truth (counted by hand from the file, or, for the public Descript transcript,
+by a separate regular expression over its speaker lines), then `ok` or what differs.
 
-    python bench/real_exports.py [/work/shared/real-exports]
+    python bench/real_exports.py [/work/shared/real-exports] [--notices] [--suggested]
+
+``--notices`` prints every notice; ``--suggested`` also runs each public file again with the
+options its notices suggest, and once more to show that re-collecting stores nothing new.
+Last, the NarraFirma example makes the round trip NarraFirma CSV -> pni -> `pni export
+narrafirma` -> `pni collect`, and every answer that did not survive is listed.
 
 Nothing is copied into the repository; every run uses temporary stores.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 import re
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,161 @@ from pni.ingest.models import FileReport
 from pni.store import Store
 
 DEFAULT = Path("/work/shared/real-exports")
+FIX = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
+TX, PLAT = FIX / "transcripts", FIX / "platforms"
+
+
+@dataclass
+class Case:
+    """One file in one layout, the options a user would give, and what the file holds."""
+
+    layout: str
+    path: Path
+    opts: dict[str, Any] = field(default_factory=dict)
+    stories: int | None = None   # stories the file holds (None: not counted by hand)
+    speakers: int | None = None  # people speaking, listener included (transcripts)
+    turns: int | None = None     # speaker-labelled turns (transcripts)
+    rejected: int = 0            # records that must be refused
+    refused: bool = False        # the whole file must be refused, with the choice named
+    public: bool = False
+
+
+def cases(shared: Path) -> list[Case]:
+    nf = PLAT / "narrafirma"
+    out = [
+        Case("speaker-colon TXT (Rev)", TX / "rev.txt", stories=2, speakers=2, turns=7),
+        Case("speaker-colon, Korean labels", TX / "korean.txt", stories=3, speakers=2, turns=6),
+        Case("oral history: header + SURNAME:", TX / "oral_history.txt", stories=3, speakers=2,
+             turns=6),
+        Case("Markdown ### Speaker headings", TX / "headings.md", stories=3, speakers=2,
+             turns=6),
+        Case("Descript Markdown (own)", TX / "descript.md", stories=2, speakers=2, turns=7),
+        Case("Otter TXT (Name  0:03)", TX / "otter.txt", stories=2, speakers=2, turns=6),
+        Case("Otter TXT, one-turn speaker", TX / "otter_oneturn.txt", stories=3, speakers=3,
+             turns=7),
+        Case("Otter bold in Markdown", TX / "otter_bold.md", stories=3, speakers=2, turns=6),
+        Case("QualCoder [id1] focus group", TX / "focus_group.txt", refused=True, speakers=3,
+             turns=6),
+        Case("QualCoder, --kind kiva-panel", TX / "focus_group.txt", {"kind": "kiva-panel"},
+             stories=5, speakers=3, turns=6),
+        Case("time-stamped lines, no names", TX / "podcast.txt", stories=1, speakers=0,
+             turns=0),
+        Case("Zoom VTT (Name: cues)", TX / "zoom.vtt", stories=2, speakers=2, turns=6),
+        Case("Zoom VTT, two-person meeting", TX / "meeting.vtt", refused=True, speakers=2,
+             turns=8),
+        Case("VTT meeting, --kind other", TX / "meeting.vtt", {"kind": "other"}, stories=1,
+             speakers=2, turns=8),
+        Case("Teams VTT (<v Name>)", TX / "teams.vtt", stories=3, speakers=3, turns=6),
+        Case("Teams VTT, id voices", TX / "teams_ids.vtt", stories=3, speakers=3, turns=7),
+        Case("SRT Host:/Guest:", TX / "host_guest.srt", stories=2, speakers=2, turns=6),
+        Case("SRT without names", TX / "nospeakers.srt", stories=1, speakers=0, turns=0),
+        Case("Teams DOCX transcript", TX / "teams.docx", stories=3, speakers=2, turns=8),
+        Case("transcript table CSV", TX / "table.csv", stories=2, speakers=2, turns=6),
+        Case("Qualtrics current (3 rows)", PLAT / "qualtrics.csv", stories=3),
+        Case("Qualtrics legacy (V1..V10)", PLAT / "qualtrics_legacy.csv", stories=2),
+        Case("Qualtrics 2017 ('ImportId')", PLAT / "qualtrics_2017.csv", stories=2),
+        Case("Google Forms CSV", PLAT / "gforms.csv", stories=3, rejected=1),
+        Case("Microsoft Forms XLSX", PLAT / "msforms.xlsx", stories=3),
+        Case("Microsoft Forms quiz XLSX", PLAT / "msforms_quiz.xlsx", stories=3),
+        Case("SurveyMonkey expanded CSV", PLAT / "surveymonkey.csv", stories=2),
+        Case("SurveyMonkey contact block", PLAT / "surveymonkey_contact.csv", stories=3),
+        Case("KoboToolbox CSV (;)", PLAT / "kobo.csv", stories=3),
+        Case("ODK Central CSV", PLAT / "odk.csv", stories=2),
+        Case("Alchemer/SurveyGizmo CSV", PLAT / "alchemer.csv", stories=3),
+        Case("NarraFirma CSV + form", nf / "stories.csv", {"form": nf / "story_form.csv"},
+             stories=4),
+    ]
+    public = [
+        Case("Descript Markdown (public)", shared / "descript-md" / "audrow_ep4_descript.md",
+             speakers=2, turns=_labelled_turns(shared / "descript-md" /
+                                               "audrow_ep4_descript.md")),
+        Case("Google Forms TSV (public)", shared / "gforms-tsv" /
+             "learning_r_2018_es_form_responses_1.tsv", stories=163, rejected=132),
+        Case("NarraFirma example + form", shared / "nf-example" /
+             "narrafirma_example_stories.csv",
+             {"form": shared / "nf-example-form" / "narrafirma_example_story_form.csv"},
+             stories=80),
+        Case("Qualtrics sample (public)", shared / "qualtrics" / "qualtrics_sample.csv",
+             stories=1),
+        Case("DOCX paragraphs (QualCoder)", shared / "qualcoder-docx" / "ID1.docx", stories=1),
+    ]
+    for c in public:
+        c.public = True
+    return out + [c for c in public if c.path.exists()]
+
+
+def _labelled_turns(path: Path) -> int | None:
+    """Speaker-labelled paragraphs holding words in a Descript file, counted without pni's
+    parser."""
+    if not path.exists():
+        return None
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines()
+               if re.match(r"^\[\d{2}:\d{2}:\d{2}\] \*\*[^*]+:\*\*\s*\S", line))
+
+
+_SPEAKERS = re.compile(r"speakers: (.*)$")
+_TURNS = re.compile(r"\((\d+) turns?\)")
+
+
+def found(rep: FileReport) -> tuple[int | None, int | None]:
+    """Speakers and turns pni says it found (from the transcript notice)."""
+    for n in rep.notices:
+        m = _SPEAKERS.search(n)
+        if m:
+            if m.group(1) == "none":
+                return 0, 0
+            turns = [int(x) for x in _TURNS.findall(m.group(1))]
+            return len(turns), sum(turns)
+    m = _SPEAKERS.search(rep.error or "") or re.search(r"conversation: [^(]*\((.*)\); choose",
+                                                       rep.error or "")
+    if m:
+        turns = [int(x) for x in _TURNS.findall(m.group(1))]
+        return len(turns), sum(turns)
+    return None, None
+
+
+def table(shared: Path, notices: bool) -> int:
+    """The one-file-per-layout table; returns how many files differ from their truth."""
+    head = (f"{'layout':<33} {'read':>4} {'stored':>6} {'dup':>3} {'rej':>3}  "
+            f"{'speakers':>8} {'turns':>5} {'stories':>7}   truth: {'spk':>3} {'turns':>5}"
+            f" {'stories':>7}  check")
+    print(head)
+    print("-" * len(head))
+    bad = 0
+    for c in cases(shared):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Store.open(Path(tmp) / "pni.db", create=True)
+            try:
+                rep = collect(db, [c.path], CollectOptions(**c.opts)).files[0]
+            finally:
+                db.close()
+        spk, turns = found(rep)
+        problems = []
+        if c.refused != bool(rep.error):
+            problems.append(f"error: {rep.error}" if rep.error else "not refused")
+        if not rep.balanced:
+            problems.append("UNBALANCED")
+        checks = [("speakers", c.speakers, spk), ("turns", c.turns, turns)]
+        if not c.refused:
+            checks += [("stories", c.stories, rep.stored), ("rejected", c.rejected, rep.rejected)]
+        problems += [f"{what} {got} (want {want})" for what, want, got in checks
+                     if want is not None and want != got]
+        check = "ok" if not problems else "; ".join(problems)
+        if c.refused and not problems:
+            check = "refused, naming speakers and options"
+        bad += bool(problems)
+
+        def cell(v: int | None, w: int) -> str:
+            return f"{'-' if v is None else v:>{w}}"
+        print(f"{c.layout[:33]:<33} {rep.read:>4} {rep.stored:>6} {rep.duplicates:>3}"
+              f" {rep.rejected:>3}  {cell(spk, 8)} {cell(turns, 5)} {rep.stored:>7}   truth:"
+              f" {cell(c.speakers, 3)} {cell(c.turns, 5)} {cell(c.stories, 7)}  {check}")
+        if notices:
+            for n in [*rep.notices, *([rep.error] if rep.error else [])]:
+                print(f"    {n}")
+    print(f"\n{len(cases(shared))} files, {bad} differ from their ground truth")
+    return bad
+
 SUGGESTION = re.compile(r"(--map|--listener|--kind|--platform|--encoding|--consent-map|"
                         r"--teller-question|--form)[ =]('[^']*'|\"[^\"]*\"|[^\s;,)]+)")
 PLACEHOLDERS = {"NAME", "COLUMN", "FILE", "KEY=COLUMN", "text=COLUMN", "date=COLUMN",
@@ -159,10 +321,10 @@ def narrafirma_round_trip(root: Path) -> None:
         if got is None:
             lost.append(f"story {s.title!r}: not collected back")
             continue
-        for field in ("title", "prompt", "date", "language", "consent"):
-            if getattr(s, field) != getattr(got, field):
-                lost.append(f"story {s.title!r}: {field} {getattr(s, field)!r} ->"
-                            f" {getattr(got, field)!r}")
+        for attr in ("title", "prompt", "date", "language", "consent"):
+            if getattr(s, attr) != getattr(got, attr):
+                lost.append(f"story {s.title!r}: {attr} {getattr(s, attr)!r} ->"
+                            f" {getattr(got, attr)!r}")
         for which in ("answers", "teller_answers"):
             old, new = getattr(s, which), getattr(got, which)
             n_answers += len(old)
@@ -181,6 +343,11 @@ def narrafirma_round_trip(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    where = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    main(where)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    where = Path(args[0]) if args else DEFAULT
+    table(where, "--notices" in sys.argv)
+    if "--suggested" in sys.argv:
+        print()
+        main(where)
+    print()
     narrafirma_round_trip(where)
