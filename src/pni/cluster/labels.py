@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -115,7 +116,10 @@ def stop_words(langs: Iterable[str] = ("es",)) -> list[str]:
     return sorted(out)
 
 
-def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = ()) -> Callable[[str], list[str]]:
+def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = (),
+              seen: set[str] | None = None) -> Callable[[str], list[str]]:
+    """Terms of a document: unigrams and bigrams after stop words. ``seen`` collects every word
+    met, stop words included (what the lemmatiser checks its candidates against)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     stops = set(stop_words(langs)) | {w.lower() for w in exclude}
@@ -137,6 +141,8 @@ def _analyzer(exclude: Iterable[str] = (), langs: Iterable[str] = ()) -> Callabl
             w = memo.get(tok)
             if w is None:
                 w = memo[tok] = keep(tok)
+                if seen is not None:
+                    seen.add(tok.replace("’", "'"))
             if w:
                 words.append(w)
         grams = list(words)
@@ -181,20 +187,41 @@ def label_sample(groups: Sequence[int] | np.ndarray, cap: int = LABEL_SAMPLE,
     return np.sort(np.concatenate(keep))
 
 
+@dataclass
+class Terms:
+    """The counted terms of a collection, inflections folded (``pni.cluster.lemmas``).
+
+    ``matrix``: stories x terms counts, one column per lemma term (a unigram's key, or a
+    bigram's pair of keys); ``terms``: each column's most frequent surface form in all the
+    stories; ``surface`` and ``surface_terms``: the same counts per surface form, and
+    ``forms[j]``: the surface columns of term j (to show, per pattern, the form its own stories
+    use most); ``key``: word -> its lemma key."""
+
+    matrix: Any
+    terms: np.ndarray
+    surface: Any
+    surface_terms: np.ndarray
+    forms: list[np.ndarray]
+    key: Callable[[str], str]
+
+
 def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
                 langs: Iterable[str] | None = None,
-                rows: np.ndarray | None = None) -> tuple[Any, np.ndarray] | None:
-    """(stories x terms count matrix, terms): unigrams and bigrams after stop words, computed
-    once and shared by the labels of every level. None when no term is left. ``langs``: the
-    other languages whose function words to drop from every story (default: each story drops
-    those of the language it reads as, ``story_language``).
+                rows: np.ndarray | None = None) -> Terms | None:
+    """The stories' unigrams and bigrams after stop words, inflections of a word folded into
+    one term (``Terms``), computed once and shared by the labels of every level. None when no
+    term is left. ``langs``: the other languages whose function words to drop from every story
+    (default: each story drops those of the language it reads as, ``story_language``).
     ``rows`` (``label_sample``): count only these stories' words; the others' rows stay empty."""
     import scipy.sparse as sp
+
+    from pni.cluster.lemmas import Lemmatizer
 
     picked = list(texts) if rows is None else [texts[int(i)] for i in rows]
     # Each story drops the function words of the language it is told in (a Spanish story its
     # "la", "en"; an English one keeps "die"); ``langs`` given: those for every story.
-    shared = None if langs is None else _analyzer(exclude, langs)
+    seen: set[str] = set()
+    shared = None if langs is None else _analyzer(exclude, langs, seen)
     per_lang: dict[str, Callable[[str], list[str]]] = {}
     words = _function_words()
 
@@ -203,7 +230,7 @@ def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
             return shared(doc)
         lang = story_language(doc, words)
         if lang not in per_lang:
-            per_lang[lang] = _analyzer(exclude, [] if lang == "en" else [lang])
+            per_lang[lang] = _analyzer(exclude, [] if lang == "en" else [lang], seen)
         return per_lang[lang](doc)
 
     # CountVectorizer's counting without its alphabetical re-sort of the vocabulary (a third of
@@ -223,16 +250,33 @@ def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
         spread = sp.csr_matrix((np.ones(len(rows)), (np.asarray(rows), np.arange(len(rows)))),
                                shape=(len(texts), len(rows)))
         matrix = (spread @ matrix).tocsr()
-    return matrix, np.asarray(list(vocab), dtype=object)
+    surface_terms = np.asarray(list(vocab), dtype=object)
+    # inflections folded: "called", "calls", "call" count as one term, "wrote" with "write"
+    lem = Lemmatizer(seen)
+    keys: dict[str, int] = {}
+    col = np.fromiter((keys.setdefault(lem.term_key(t), len(keys)) for t in surface_terms),
+                      dtype=np.int64, count=len(surface_terms))
+    fold = sp.csr_matrix((np.ones(len(col)), (np.arange(len(col)), col)),
+                         shape=(len(col), len(keys)))
+    lemma_matrix = (matrix @ fold).tocsr()
+    lemma_matrix.data = lemma_matrix.data.astype(np.int64)
+    total = np.asarray(matrix.sum(axis=0)).ravel()
+    # each term's surface forms, the most used first (ties: alphabetical)
+    order = np.lexsort((surface_terms, -total, col))
+    bounds = np.searchsorted(col[order], np.arange(len(keys) + 1))
+    forms = [order[bounds[j]:bounds[j + 1]] for j in range(len(keys))]
+    display = np.asarray([surface_terms[f[0]] for f in forms], dtype=object)
+    return Terms(lemma_matrix, display, matrix, surface_terms, forms, lem.key)
 
 
 def class_tfidf(
     texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
-    exclude: Iterable[str] = (), terms: tuple[Any, np.ndarray] | None = None,
+    exclude: Iterable[str] = (), terms: Terms | None = None,
 ) -> dict[int, list[str]]:
-    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first; words in
-    ``exclude`` (people's names) never become terms. ``terms``: ``story_terms(texts, exclude)``
-    when already computed."""
+    """Top ``top_n`` terms (unigrams and bigrams) per label >= 0, best first, one per lemma
+    (each shown in the surface form the label's stories use most); words in ``exclude``
+    (people's names) never become terms. ``terms``: ``story_terms(texts, exclude)`` when
+    already computed."""
     lab = np.asarray(labels)
     classes = sorted(int(c) for c in set(lab.tolist()) if c >= 0)
     if not classes:
@@ -243,8 +287,9 @@ def class_tfidf(
     if terms is None:
         return {c: [] for c in classes}
     # one row per story: class counts are sums of rows, and stories sharing a term count
-    per_story = terms[0][np.concatenate(members)]
-    terms_ = terms[1]
+    picked = np.concatenate(members)
+    per_story = terms.matrix[picked]
+    terms_ = terms.terms
     rows = np.repeat(np.arange(len(classes)), [len(m) for m in members])
     import scipy.sparse as sp
 
@@ -257,6 +302,7 @@ def class_tfidf(
     freq = np.asarray(counts.sum(axis=0)).ravel()
     avg = float(words_per_class.mean())
     idf = np.log(1.0 + avg / np.maximum(freq, 1.0))
+    forms_per_class = (to_class @ terms.surface[picked]).tocsr()
     out: dict[int, list[str]] = {}
     for row, c in enumerate(classes):
         lo, hi = counts.indptr[row], counts.indptr[row + 1]
@@ -272,23 +318,38 @@ def class_tfidf(
             w = np.where(n_shared >= 2, w, w * 1e-3)
         # best first, ties broken by term, for determinism
         order = np.lexsort((terms_[cols], -w))
-        out[c] = [str(terms_[cols[j]]) for j in order[:top_n] if w[j] > 0]
+        lo, hi = forms_per_class.indptr[row], forms_per_class.indptr[row + 1]
+        used = dict(zip(forms_per_class.indices[lo:hi].tolist(),
+                        forms_per_class.data[lo:hi].tolist(), strict=True))
+        out[c] = [_form(terms, int(cols[j]), used) for j in order[:top_n] if w[j] > 0]
     return out
 
 
-def title_from(keywords: Sequence[str], max_parts: int = 2) -> str:
+def _form(terms: Terms, j: int, used: dict[int, float]) -> str:
+    """Term ``j`` as the surface form the class's stories use most (ties: the collection's)."""
+    forms = terms.forms[j]
+    if len(forms) == 1:
+        return str(terms.surface_terms[forms[0]])
+    best = max(range(len(forms)), key=lambda i: (used.get(int(forms[i]), 0.0), -i))
+    return str(terms.surface_terms[forms[best]])
+
+
+def title_from(keywords: Sequence[str], max_parts: int = 2,
+               key: Callable[[str], str] | None = None) -> str:
     """A short title: the best bigram with the next distinct term, else the top terms.
 
-    Terms whose words are already in the title are skipped (no "lunch · lunch table").
+    Terms whose words are already in the title are skipped (no "lunch · lunch table"); ``key``
+    (a word's lemma key) makes "lunch tables" count as "lunch table".
     """
     if not keywords:
         return "(untitled)"
+    same = key or (lambda w: w)
     parts: list[str] = []
     used: set[str] = set()
     bigrams = [k for k in keywords[:4] if " " in k]
     ordered = ([bigrams[0]] if bigrams else []) + [k for k in keywords if k not in bigrams[:1]]
     for k in ordered:
-        words = set(k.split())
+        words = {same(w) for w in k.split()}
         if words <= used:
             continue
         parts.append(k)
@@ -300,9 +361,32 @@ def title_from(keywords: Sequence[str], max_parts: int = 2) -> str:
 
 def label_patterns(
     texts: Sequence[str], labels: Sequence[int] | np.ndarray, top_n: int = 10,
-    exclude: Iterable[str] = (), terms: tuple[Any, np.ndarray] | None = None,
+    exclude: Iterable[str] = (), terms: Terms | None = None,
 ) -> dict[int, tuple[str, list[str]]]:
     """``{label: (title, keywords)}`` for every label >= 0 (``exclude``, ``terms``: see
     ``class_tfidf``)."""
+    if terms is None:
+        terms = story_terms(texts, exclude)
     kw = class_tfidf(texts, labels, top_n=top_n, exclude=exclude, terms=terms)
-    return {c: (title_from(k), k) for c, k in kw.items()}
+    key = None if terms is None else terms.key
+    return {c: (title_from(k, key=key), k) for c, k in kw.items()}
+
+
+#: A story title longer than this is cut (with an ellipsis) where it joins a pattern's title.
+STORY_TITLE_CHARS = 60
+
+
+def with_story_title(title: str, story_title: str | None) -> str:
+    """A pattern's keyword title with its most typical story's own title, where it has one.
+
+    >>> with_story_title("lunch table · friends", "  Nobody would sit with me ")
+    'lunch table · friends: “Nobody would sit with me”'
+    >>> with_story_title("lunch table · friends", None)
+    'lunch table · friends'
+    """
+    told = " ".join((story_title or "").split()).strip("\"'“”‘’ ")
+    if not told:
+        return title
+    if len(told) > STORY_TITLE_CHARS:
+        told = told[:STORY_TITLE_CHARS - 1].rstrip() + "…"
+    return f"{title}: “{told}”"

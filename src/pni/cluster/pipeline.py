@@ -27,7 +27,7 @@ import numpy as np
 
 from pni.cluster.exemplars import centroid, pick_exemplars, teller_mix
 from pni.cluster.hierarchy import default_min_size
-from pni.cluster.labels import label_patterns, label_sample, story_terms
+from pni.cluster.labels import label_patterns, label_sample, story_terms, with_story_title
 from pni.cluster.methods.base import Clusterer, ClusterOptions, check
 from pni.errors import DataError, UsageError
 from pni.progress import report
@@ -166,8 +166,8 @@ def cluster_vectors(
     Themes and sub-patterns nest above and below. ``eligible`` marks rows that may serve as
     exemplars;
     ``label_exclude``: words (people's names) never in titles and keywords; ``titles``: the
-    stories' own titles (None where a story has none): a pattern's title ends with that of its
-    most typical story.
+    stories' own titles (None where a story has none or may not be shown): a pattern's title
+    ends with that of its most typical story (its first exemplar) when it is ``eligible``.
     Deterministic for a given ``seed``.
     """
     from pni.cluster import graph as gr
@@ -227,6 +227,9 @@ def cluster_vectors(
         ex = pick_exemplars(x[rows], k=N_EXEMPLARS, center=c,
                             eligible=None if elig is None else elig[rows])
         title, keywords = names.get(number - 1, ("(untitled)", []))
+        typical = int(rows[ex[0]]) if len(ex) else -1  # the exemplar nearest the centroid
+        if titles is not None and typical >= 0 and (elig is None or elig[typical]):
+            title = with_story_title(title, titles[typical])  # its own title, where it has one
         found.append(FoundPattern(
             number, title, keywords, rows.tolist(), [int(rows[j]) for j in ex], c,
             stability=None if stab is None else round(float(stab[rows].mean()), 4),
@@ -309,6 +312,7 @@ def cluster_stories(
     from pni.cluster.methods.base import check
     from pni.embed import embed_stories
     from pni.privacy import name_words
+    from pni.privacy.contacts import redact_contacts
     from pni.privacy.known import name_index
     from pni.store import runs as runq
     from pni.store import stories as sq
@@ -327,7 +331,9 @@ def cluster_stories(
         res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
         eligible=[s.consent != "no" for s in stories],
         label_exclude=name_words(names), clusterer=clusterer,
-        titles=[index.redact(s.title) if s.title else None for s in stories],
+        # a story's title joins its pattern's only with the teller's yes (titles are printed)
+        titles=[redact_contacts(index.redact(s.title)) if s.title and s.consent == "yes"
+                else None for s in stories],
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked
