@@ -133,11 +133,10 @@ def prepare(
             task = _task(progress, "Loading the embedding model (the first use exports it once)")
             embedder = get_embedder()
             _done(progress, task)
-        from pni.privacy import filter_consent
-        from pni.store.stories import list_stories
+        from pni.privacy.gate import Gate
 
-        withheld = filter_consent(list_stories(db),
-                                  include_unknown=settings.include_unknown_consent).summary()
+        gate = Gate.open(db, settings)
+        withheld = gate.withheld_summary(gate.stories(with_answers=False))
         run = cluster_stories(db, embedder, seed=seed, n_patterns=n_patterns,
                               progress=progress,
                               names=settings_names(settings))

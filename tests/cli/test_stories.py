@@ -26,8 +26,10 @@ def test_list(tmp_path: Path) -> None:
     assert r.exit_code == 0
     rows = json.loads(r.stdout)["stories"]
     assert len(rows) == 6 and rows[0]["source_id"] == "R1"
+    assert "listed without their text" in r.stderr  # the gate: consent is not yes
     r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "no", "--json"])
-    assert [x["source_id"] for x in json.loads(r.stdout)["stories"]] == ["R3"]
+    [no] = json.loads(r.stdout)["stories"]
+    assert no["source_id"] == "R3" and no["text"] == "" and no["answers"] == {}
     r = runner.invoke(app, ["stories", "list", "--store", db, "--limit", "2"])
     assert r.exit_code == 0 and r.stderr == "" and "2 stories" in r.stdout
     r = runner.invoke(app, ["stories", "list", "--store", db, "--consent", "maybe"])
@@ -55,13 +57,18 @@ def test_export_csv_and_jsonl(tmp_path: Path) -> None:
     r = runner.invoke(app, ["stories", "export", "--store", db])
     assert r.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert len(rows) == 6 and rows[0]["source_id"] == "R1"
+    # the gate: consent no and unknown are left out by default, and the export says so
+    assert {row["consent"] for row in rows} == {"yes"} and rows[0]["source_id"] == "R1"
+    assert "who said no to sharing are withheld" in r.stderr  # 1 teller: no count
+    every = runner.invoke(app, ["stories", "export", "--store", db, "--all"])
+    assert len(list(csv.DictReader(io.StringIO(every.stdout)))) == 6
+    assert "said NO to sharing" in every.stderr
     assert rows[0]["answer.topics"] == "belonging; friends"
     assert rows[0]["teller.role"] == "student" and rows[0]["source_locator"] == "row 2"
     out = tmp_path / "s.jsonl"
     r = runner.invoke(app, ["stories", "export", "--format", "jsonl", "-o", str(out),
                             "--store", db])
-    assert r.exit_code == 0 and "6 stories" in r.stderr
+    assert r.exit_code == 0 and f"{len(rows)} stories" in r.stderr
     assert json.loads(out.read_text().splitlines()[0])["answer.belonging"] == 4
     r = runner.invoke(app, ["stories", "export", "--format", "xml", "--store", db])
     assert r.exit_code == 2
@@ -83,10 +90,13 @@ def test_export_redact_and_consent(tmp_path: Path) -> None:
     con.execute("UPDATE stories SET text = text || ' Zebulon QUARTZ''s mail: z@q.org'")
     con.commit()
     con.close()
-    r = runner.invoke(app, ["stories", "export", "--store", db, "--redact"])
-    assert r.exit_code == 0, r.stderr
-    assert "Zebulon" not in r.stdout and "QUARTZ" not in r.stdout and "z@q.org" not in r.stdout
-    assert "[name]'s mail: [email]" in r.stdout
+    for args in ([], ["--redact"]):  # redacted by default, as every output
+        r = runner.invoke(app, ["stories", "export", "--store", db, *args])
+        assert r.exit_code == 0, r.stderr
+        assert "Zebulon" not in r.stdout and "QUARTZ" not in r.stdout
+        assert "z@q.org" not in r.stdout and "[name]'s mail: [email]" in r.stdout
+    raw = runner.invoke(app, ["stories", "export", "--store", db, "--no-redact"])
+    assert "Zebulon QUARTZ" in raw.stdout and "Not redacted" in raw.stderr
     yes = runner.invoke(app, ["stories", "export", "--store", db, "--consent", "yes"])
     rows = list(csv.DictReader(io.StringIO(yes.stdout)))
     assert rows and all(row["consent"] == "yes" for row in rows) and len(rows) <= len(plain)

@@ -35,11 +35,16 @@ def _public(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def public_patterns(db: Any, pats: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
-    """Patterns as the machine formats print them: without centroids, the teller mix under the
-    small-cell rule (``pni.privacy.mix``; the table format shows no mix, so skips the work)."""
-    from pni.privacy.mix import safe_patterns
+    """Patterns as they print, through the project's gate: titles and keywords redacted,
+    without centroids, the teller mix under the small-cell rule (the table format shows no mix,
+    so skips that work)."""
+    from pni.privacy.gate import Gate
 
-    return [_public(p) for p in (pats if fmt is Format.table else safe_patterns(db, pats))]
+    gate = Gate.open(db)
+    if fmt is Format.table:
+        return [_public(p) | {"title": gate.redact(p["title"]),
+                              "keywords": [gate.redact(k) for k in p["keywords"]]} for p in pats]
+    return [_public(p) for p in gate.patterns(pats)]
 
 
 def _excerpt(text: str, n: int = EXCERPT) -> str:
@@ -102,24 +107,25 @@ def show(
 
     JSON: {"pattern": {..., "teller_mix": {facet: {group: stories}}, "suppressed", "min_cell",
     "exemplar_stories": [{"id", "source_id", "title", "excerpt"}]}}. Small-cell rule
-    (`min_cell` in pni.toml): a group of fewer tellers is merged into "other" or its count is
-    null (text: <5), and "suppressed" is true; a pattern told by fewer tellers has no mix (null).
+    (`min_cell` in pni.toml): groups of fewer tellers are counted together in a labelled
+    column; a cell of fewer tellers is null (text: <5), one hidden only so that it can't be
+    worked out from the totals is null too (text: hidden), "hidden" says which is which and
+    "suppressed" is true; a pattern told by fewer tellers has no mix (null). Titles, keywords
+    and exemplar excerpts are redacted; exemplars whose consent is not yes are left out.
     """
-    from pni.privacy.mix import safe_patterns
-    from pni.privacy.policy import project_settings
+    from pni.privacy.gate import Gate
     from pni.store import runs as runq
-    from pni.store.stories import list_stories
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        min_cell = project_settings(db).min_cell
-        [p] = safe_patterns(db, [runq.get_pattern(db, pattern_id)], min_cell)
-        found = {s.id: s for s in list_stories(db, ids=p["exemplars"], with_answers=False)}
+        gate = Gate.open(db)
+        [p] = gate.patterns([runq.get_pattern(db, pattern_id)])
+        found = {s.id: s for s in gate.stories(ids=p["exemplars"], with_answers=False).stories}
         _, n_assigned = runq.pattern_members(db, pattern_id)
     exemplars = [{"id": sid, "source_id": found[sid].source_id, "title": found[sid].title,
                   "excerpt": _excerpt(found[sid].text)}
                  for sid in p["exemplars"] if sid in found]
-    record = _public(p) | {"n_assigned": n_assigned, "min_cell": min_cell,
+    record = _public(p) | {"n_assigned": n_assigned, "min_cell": gate.min_cell,
                            "exemplar_stories": exemplars}
     emit(fmt, "pattern", record, show=lambda: _show(record))
 
@@ -137,7 +143,7 @@ def _show(p: dict[str, Any]) -> None:
                  else f"; stability {p['stability']:.2f} (how often its stories stay together"
                  " across seeded runs)"))
     con.print("Keywords: " + ", ".join(p["keywords"]), markup=False)
-    for line in mix_lines(p["teller_mix"], {}, p["min_cell"]):
+    for line in mix_lines(p["teller_mix"], {}, p["min_cell"], p.get("hidden")):
         con.print(line, markup=False)
     con.print()
     con.print("Exemplar stories", style="bold")

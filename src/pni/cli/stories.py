@@ -50,18 +50,25 @@ def list_(
     JSON: {"stories": [story, ...]}, each story with its answers. Example:
     `pni stories list --consent yes --format csv > stories.csv`.
     """
-    from pni.store.stories import list_stories
+    from pni.privacy.gate import Gate
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        stories = list_stories(db, collection=collection,
-                               consent=None if consent is None else consent.value,
-                               source_kind=None if kind is None else kind.value, limit=limit, with_answers=fmt is not Format.table)
+        gate = Gate.open(db)
+        release = gate.stories(
+            collection=collection, consent=None if consent is None else consent.value,
+            source_kind=None if kind is None else kind.value, limit=limit,
+            with_answers=fmt is not Format.table, masked=True)
+    stories = release.stories
+    held = sum(s.consent == "no" or (s.consent != "yes" and not gate.include_unknown)
+               for s in stories)
+    if held:
+        say(f"{held} of these stories are listed without their text (consent is not yes).")
     emit(fmt, "stories", [s.model_dump(mode="json") for s in stories], show=lambda: table(
         f"{len(stories)} stories", ["id", "source id", "kind", "collection", "teller", "consent",
                                     "story"],
         [[s.id, s.source_id, s.source_kind, s.collection, s.teller_id, s.consent,
-          _opening(s.text)] for s in stories]))
+          _opening(s.text) or "(text withheld)"] for s in stories]))
 
 
 def _opening(text: str, n: int = 60) -> str:
@@ -80,11 +87,13 @@ def show(
 
     JSON: {"story": {...}}. Example: `pni stories show SF-014 > story.txt`.
     """
-    from pni.store.stories import get_story
+    from pni.privacy.gate import Gate
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        s = get_story(db, ref)
+        s, why = Gate.open(db).story(ref)
+    if why:
+        say(f"{s.id}: text, title and answers withheld: {why}.")
     emit(fmt, "story", s.model_dump(mode="json"), show=lambda: _show(s))
 
 
@@ -134,31 +143,38 @@ def export(
     collection: Annotated[str | None, typer.Option("--collection", help="Only this collection.",
                                                    show_default=False)] = None,
     redact: Annotated[bool, typer.Option(
-        "--redact", help="Redact names, e-mails, phones and web addresses by the project's "
-        "policy (pni.toml), as printed outputs are.")] = False,
+        "--redact/--no-redact", help="Redact names, e-mails, phones and web addresses by the "
+        "project's policy (pni.toml), as every output is; --no-redact writes them as told "
+        "(do not pass such a file on).")] = True,
     consent: Annotated[str | None, typer.Option(
         "--consent", help="Only stories with this consent: yes, no or unknown.",
         show_default=False)] = None,
+    all_stories: Annotated[bool, typer.Option(
+        "--all", help="Also stories whose tellers said no to sharing (a researcher's own copy: "
+        "do not pass it on).")] = False,
 ) -> None:
-    """Export every story with provenance and answers as columns (join back by source_id).
+    """Export the stories that may be shared, with provenance and answers as columns (join back
+    by source_id).
 
     Unlike `stories list`, every answer becomes its own column (answer.Q, teller.Q), ready for a
-    spreadsheet. Example: `pni stories export -o stories.csv`.
+    spreadsheet. As every output: consent "no" left out (unless --all), consent unknown as
+    pni.toml says, text redacted (unless --no-redact). Example: `pni stories export -o
+    stories.csv`.
     """
     from pni.ingest.export import write_stories
-    from pni.store.stories import list_stories
+    from pni.privacy.gate import Gate
 
     if consent is not None and consent not in ("yes", "no", "unknown"):
         from pni.errors import UsageError
 
         raise UsageError(f"must be yes, no or unknown (got {consent!r})", param="consent")
     with open_store(store) as db:
-        stories = list_stories(db, collection=collection, consent=consent)
-        if redact:
-            from pni.privacy.policy import project_redactor
-
-            red = project_redactor(db)
-            stories = [red.redact_story(s) for s in stories]
+        gate = Gate.open(db, redact=redact, include_unknown=True if all_stories else None)
+        release = gate.stories(collection=collection, consent=consent, include_no=all_stories)
+    stories = release.stories
+    say(gate.withheld_summary(release))
+    if not redact:
+        say("Not redacted: names, e-mail addresses and phone numbers are written as told.")
     if output is None:
         write_stories(stories, format_.value, sys.stdout)
         sys.stdout.flush()

@@ -5,18 +5,21 @@ Consent, as for packets: stories whose tellers said "no" are left out unless ``a
 (``--all``), which the exported project states; consent "unknown" only with
 ``include_unknown`` or the project's ``include_unknown_consent`` (pni.toml). Redaction, as
 for every output: the project's policy (``pni.privacy.policy``) in every text that leaves the
-store.
+store. All of it through the project's gate (``pni.privacy.gate``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pni.models import Question, Story
-from pni.privacy import Redactor, filter_consent
+from pni.privacy import Redactor
 from pni.store import Store
+
+if TYPE_CHECKING:
+    from pni.privacy.gate import Gate
 
 NO_PATTERN = "fits no pattern"
 
@@ -95,39 +98,37 @@ class Scope:
         return [*lines, *([self.stale] if self.stale else [])]
 
 
-def redactor(db: Store, opts: ExportOptions) -> Redactor:
-    """The redactor every interop export uses: the project's policy (pni.privacy.policy)."""
-    from pni.privacy.policy import project_redactor
+def gate(db: Store, opts: ExportOptions) -> Gate:
+    """The gate every interop export passes: the project's policy (``pni.privacy.gate``) with
+    this export's choices (redaction, consent unknown)."""
+    from pni.privacy.gate import Gate
 
-    return project_redactor(db, names_file=opts.names_file, enabled=opts.redact)
+    unknown = True if (opts.include_unknown or opts.all_stories) else None
+    return Gate.open(db, names_file=opts.names_file, redact=opts.redact,
+                     include_unknown=unknown)
 
 
 def gather(db: Store, opts: ExportOptions) -> Scope:
     """The stories, questions, patterns, observations and outcomes an export may carry."""
-    from pni.privacy.policy import project_settings
     from pni.store import outcomes as outq
     from pni.store import runs as runq
     from pni.store import stories as storyq
 
-    every = storyq.list_stories(db, collection=opts.collection)
-    no = [s for s in every if s.consent == "no"]
-    unknown = (opts.include_unknown or opts.all_stories
-               or project_settings(db).include_unknown_consent)
-    kept = filter_consent([s for s in every if s.consent != "no"], include_unknown=unknown)
-    chosen: list[Story] = list(every) if opts.all_stories else list(kept.kept)
-    red = redactor(db, opts)
-    stories = [red.redact_story(s) for s in chosen]
+    g = gate(db, opts)
+    release = g.stories(collection=opts.collection, include_no=opts.all_stories)
+    red = g.redactor
+    stories = release.stories
     used = {k for s in stories for k in (*s.answers, *s.teller_answers)}
     questions = [q.model_copy(update={"text": red.redact(q.text) or q.text})
                  for q in storyq.get_questions(db) if q.id in used]
     scope = Scope(stories=stories, questions=questions, redacted=opts.redact,
-                  withheld_no=0 if opts.all_stories else len(no),
-                  included_no=len(no) if opts.all_stories else 0,
-                  withheld_unknown=kept.excluded_unknown, included_unknown=kept.included_unknown)
+                  withheld_no=release.withheld_no, included_no=release.included_no,
+                  withheld_unknown=release.consent.excluded_unknown,
+                  included_unknown=release.consent.included_unknown)
     ids = {s.id for s in stories}
     run_id = opts.run_id if opts.run_id is not None else runq.latest_run_id(db, kind=None)
     if run_id is not None:
-        _add_run(db, scope, runq.resolve_run(db, run_id), ids, red)
+        _add_run(db, scope, runq.resolve_run(db, run_id), ids, red, g.min_cell)
     pattern_ids = {p.id for p in scope.patterns}
     for o in outq.list_outcomes(db):
         scope.outcomes.append({
@@ -137,16 +138,16 @@ def gather(db: Store, opts: ExportOptions) -> Scope:
     return scope
 
 
-def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor) -> None:
+def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor,
+             min_cell: int) -> None:
     from pni.privacy.cells import stale_observations
-    from pni.privacy.policy import project_settings
     from pni.store import observations as obsq
     from pni.store import runs as runq
 
     scope.run_id = run_id
     ex = obsq.latest_exploration(db, run_id)
     if ex is not None:
-        scope.stale = stale_observations(ex["params"], project_settings(db).min_cell)
+        scope.stale = stale_observations(ex["params"], min_cell)
     for p in runq.list_patterns(db, run_id):
         scope.patterns.append(PatternInfo(
             id=p["id"], number=p["number"], title=red.redact(p["title"]) or "",

@@ -58,6 +58,13 @@ OUTPUTS: dict[str, str] = {
 }
 
 
+def _withhold(s: Story) -> Story:
+    """A story as a listing may show it when its consent does not allow printing it: who,
+    where and when, no text, title, prompt or answers."""
+    return s.model_copy(update={"text": "", "title": None, "prompt": None, "answers": {},
+                                "teller_answers": {}})
+
+
 @dataclass
 class Release:
     """Stories as they may leave the store: consent-filtered and redacted, with what was held
@@ -118,9 +125,11 @@ class Gate:
     def stories(self, *, ids: Iterable[str] | None = None, collection: str | None = None,
                 source_kind: str | None = None, consent: str | None = None,
                 limit: int | None = None, with_answers: bool = True,
-                include_no: bool = False) -> Release:
+                include_no: bool = False, masked: bool = False) -> Release:
         """The stories that may be printed, redacted. ``include_no=True`` (an export's explicit
-        ``--all``) also releases stories whose tellers said no, and says so."""
+        ``--all``) also releases stories whose tellers said no, and says so; ``masked=True``
+        lists the others too, with their text, title, prompt and answers withheld (a listing
+        of what the store holds)."""
         from pni.store.stories import list_stories
 
         every = list_stories(self.db, ids=None if ids is None else list(ids),
@@ -130,13 +139,29 @@ class Gate:
         kept = filter_consent([s for s in every if s.consent != "no"],
                               include_unknown=self.include_unknown or include_no)
         kept.excluded_no = 0 if include_no else len(no)
-        chosen = list(every) if include_no else list(kept.kept)
+        printable = {s.id for s in kept.kept}
+        if include_no:
+            chosen = list(every)
+        elif masked:
+            chosen = [s if s.id in printable else _withhold(s) for s in every]
+        else:
+            chosen = list(kept.kept)
         if limit is not None:
             chosen = chosen[:limit]
         return Release(stories=[self.redact_story(s) for s in chosen], consent=kept,
                        withheld_no=0 if include_no else len(no),
                        included_no=len(no) if include_no else 0,
                        no_tellers=len({s.teller_id or s.id for s in no}))
+
+    def withheld_summary(self, release: Release) -> str:
+        """One line on what was held back, with the count of consent-no stories left out
+        when fewer tellers than the threshold said no."""
+        if not release.included_no and self.withheld_no_text(release) is None:
+            unknown = release.consent.excluded_unknown
+            return (f"Stories of fewer than {self.min_cell} tellers who said no to sharing are "
+                    "withheld" + (f"; {unknown} with unrecorded consent too." if unknown
+                                  else "."))
+        return release.summary()
 
     def withheld_no_text(self, release: Release) -> str | None:
         """How many stories were held back because their tellers said no, as it may be
@@ -155,8 +180,7 @@ class Gate:
             return s, None
         why = ("its teller said no to sharing" if s.consent == "no" else
                "its consent is not recorded (include_unknown_consent in pni.toml to print it)")
-        return s.model_copy(update={"text": "", "title": None, "prompt": None,
-                                    "answers": {}, "teller_answers": {}}), why
+        return _withhold(s), why
 
     def count_withheld(self) -> ConsentResult:
         """How many stories of the store may not be printed, and why (counts only)."""
