@@ -193,16 +193,20 @@ class Terms:
 
     ``matrix``: stories x terms counts, one column per lemma term (a unigram's key, or a
     bigram's pair of keys); ``terms``: each column's most frequent surface form in all the
-    stories; ``surface`` and ``surface_terms``: the same counts per surface form, and
-    ``forms[j]``: the surface columns of term j (to show, per pattern, the form its own stories
-    use most); ``key``: word -> its lemma key."""
+    stories; ``surface`` and ``surface_terms``: the same counts per surface form;
+    ``forms(j)``: the surface columns of term j, the most used first (to show, per pattern, the
+    form its own stories use most); ``key``: word -> its lemma key."""
 
     matrix: Any
     terms: np.ndarray
     surface: Any
     surface_terms: np.ndarray
-    forms: list[np.ndarray]
+    order: np.ndarray  # surface columns grouped by term, the most used first
+    bounds: np.ndarray  # term j's surface columns: order[bounds[j]:bounds[j + 1]]
     key: Callable[[str], str]
+
+    def forms(self, j: int) -> np.ndarray:
+        return self.order[self.bounds[j]:self.bounds[j + 1]]
 
 
 def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
@@ -253,20 +257,30 @@ def story_terms(texts: Sequence[str], exclude: Iterable[str] = (),
     surface_terms = np.asarray(list(vocab), dtype=object)
     # inflections folded: "called", "calls", "call" count as one term, "wrote" with "write"
     lem = Lemmatizer(seen)
+    changed = {w: k for w in vocab if " " not in w and (k := lem.key(w)) != w}
+
+    def term_key(t: str) -> str:  # a bigram's words are unigram terms too
+        if " " not in t:
+            return changed.get(t, t)
+        a, b = t.split(" ", 1)
+        return f"{changed.get(a, a)} {changed.get(b, b)}" if a in changed or b in changed else t
+
     keys: dict[str, int] = {}
-    col = np.fromiter((keys.setdefault(lem.term_key(t), len(keys)) for t in surface_terms),
-                      dtype=np.int64, count=len(surface_terms))
-    fold = sp.csr_matrix((np.ones(len(col)), (np.arange(len(col)), col)),
-                         shape=(len(col), len(keys)))
-    lemma_matrix = (matrix @ fold).tocsr()
-    lemma_matrix.data = lemma_matrix.data.astype(np.int64)
+    col = np.fromiter((keys.setdefault(term_key(t), len(keys)) for t in vocab), dtype=np.int64,
+                      count=len(vocab))
     total = np.asarray(matrix.sum(axis=0)).ravel()
-    # each term's surface forms, the most used first (ties: alphabetical)
-    order = np.lexsort((surface_terms, -total, col))
+    # each term's surface forms, the most used first (ties: the first met)
+    order = np.lexsort((-total, col))
     bounds = np.searchsorted(col[order], np.arange(len(keys) + 1))
-    forms = [order[bounds[j]:bounds[j + 1]] for j in range(len(keys))]
-    display = np.asarray([surface_terms[f[0]] for f in forms], dtype=object)
-    return Terms(lemma_matrix, display, matrix, surface_terms, forms, lem.key)
+    display = surface_terms[order[bounds[:-1]]]
+    if len(keys) == len(vocab):  # nothing to fold
+        lemma_matrix = matrix
+    else:
+        fold = sp.csr_matrix((np.ones(len(col)), (np.arange(len(col)), col)),
+                             shape=(len(col), len(keys)))
+        lemma_matrix = (matrix @ fold).tocsr()
+        lemma_matrix.data = lemma_matrix.data.astype(np.int64)
+    return Terms(lemma_matrix, display, matrix, surface_terms, order, bounds, lem.key)
 
 
 def class_tfidf(
@@ -327,7 +341,7 @@ def class_tfidf(
 
 def _form(terms: Terms, j: int, used: dict[int, float]) -> str:
     """Term ``j`` as the surface form the class's stories use most (ties: the collection's)."""
-    forms = terms.forms[j]
+    forms = terms.forms(j)
     if len(forms) == 1:
         return str(terms.surface_terms[forms[0]])
     best = max(range(len(forms)), key=lambda i: (used.get(int(forms[i]), 0.0), -i))
