@@ -97,10 +97,28 @@ def write_fixture(folder: Path, n: int = 24) -> Path:
     return folder
 
 
-def _cli(*args: str) -> None:
+#: the commands (as ``pni.privacy.gate.OUTPUTS`` names them) the last ``make_outputs`` ran
+RAN: set[str] = set()
+#: outputs of commands that print counts of tellers' groups (pattern mixes, status)
+CLI_AGGREGATES = ("patterns show JSON", "patterns show table", "patterns list JSON",
+                  "cluster JSON", "status table")
+
+
+def _cli(*args: str, out: Path | None = None) -> None:
+    """Run ``pni ARGS`` (recorded in ``RAN``); with ``out``, keep what it printed on stdout."""
     result = CliRunner().invoke(app, list(args))
     if result.exit_code != 0:
         raise RuntimeError(f"pni {' '.join(args)} failed: {result.stderr or result.output}")
+    words = [a for a in args if not a.startswith("-")]
+    RAN.add(" ".join(words[:2]) if len(words) > 1 and f"{words[0]} {words[1]}" in _GROUPED
+            else words[0])
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result.stdout, "utf-8")
+
+
+_GROUPED = {"stories list", "stories show", "stories export", "patterns list", "patterns show",
+            "patterns tree", "patterns assignments", "export narrafirma", "export qdpx"}
 
 
 def small_cells(text: str) -> int:
@@ -114,6 +132,7 @@ def make_outputs(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool 
     """Every printed output of the fixture, by the CLI (fake embedder); format -> path.
     ``min_cell`` sets the project's threshold (default: pni's)."""
     out.mkdir(parents=True, exist_ok=True)
+    RAN.clear()
     (out / "pni.toml").write_text('[privacy]\nphone_region = "US,FR"\n'
                                   + (f"min_cell = {min_cell}\n" if min_cell else ""), "utf-8")
     _cli("prepare", str(fieldwork), "-o", str(out), "--fake-embedder", "--to", "md")
@@ -136,6 +155,35 @@ def make_outputs(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool 
         paths["export narrafirma"] = out / "narrafirma"
         _cli("export", "qdpx", "--store", store, "-o", str(out / "project.qdpx"))
         paths["export qdpx"] = out / "project.qdpx"
+        paths |= _terminal_outputs(store, out / "cli")
+    return paths
+
+
+def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
+    """What the commands that print story text or counts show at a terminal and to scripts."""
+    import sqlite3
+
+    con = sqlite3.connect(store)
+    first = con.execute("SELECT id FROM stories WHERE consent = 'yes' ORDER BY rowid").fetchone()
+    pattern = con.execute("SELECT id FROM patterns ORDER BY id").fetchone()
+    con.close()
+    runs: dict[str, list[str]] = {
+        "stories list table": ["stories", "list"], "stories list JSON": ["stories", "list", "--json"],
+        "stories show table": ["stories", "show", first[0]],
+        "stories show JSON": ["stories", "show", first[0], "--json"],
+        "patterns list table": ["patterns", "list"], "patterns list JSON": ["patterns", "list", "--json"],
+        "patterns show table": ["patterns", "show", str(pattern[0])],
+        "patterns show JSON": ["patterns", "show", str(pattern[0]), "--json"],
+        "patterns tree table": ["patterns", "tree"],
+        "patterns assignments CSV": ["patterns", "assignments", "--format", "csv"],
+        "cluster JSON": ["cluster", "--fake-embedder", "--json"], "status table": ["status"],
+        "explore JSON": ["explore", "--json", "--no-save"],
+    }
+    paths = {}
+    for name, args in runs.items():
+        path = folder / (name.replace(" ", "_") + ".txt")
+        _cli(*args, "--store", store, out=path)
+        paths[name] = path
     return paths
 
 
@@ -219,7 +267,7 @@ def probe(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool = True,
     for name, path in paths.items():
         text, markup = read_output(name, path)
         found = scan(text, markup)
-        if name in AGGREGATES:
+        if name in AGGREGATES or name in CLI_AGGREGATES:
             found["small_cells"] = small_cells(text)
         results[name] = found
         if log:

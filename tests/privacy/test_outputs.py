@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pni.privacy.gate import OUTPUTS
+from pni.render.base import formats
 from tests.privacy.probe import (
     AGGREGATES,
     INNOCENT,
+    RAN,
     probe,
     read_output,
     scan,
@@ -40,6 +43,11 @@ def test_no_output_leaks_and_innocent_strings_survive(tmp_path: Path) -> None:
     assert all(r is None or r["small_cells"] == 0 for n, r in results.items() if n in AGGREGATES)
     printed = [name for name, r in results.items() if r and r["prints_stories"]]
     assert "packet MD" in printed and "packet HTML" in printed
+    # the probe covers every command the gate lists as probed, and every renderer
+    probed = {c for c, how in OUTPUTS.items() if how == "probe"}
+    assert probed <= RAN, f"not run by the probe: {probed - RAN}"
+    for kind in ("report", "packet"):
+        assert {f"{kind} {fmt.upper()}" for fmt in formats(kind)} <= set(results)
 
 
 def test_the_scanner_sees_small_cells_when_the_rule_is_off(tmp_path: Path) -> None:
