@@ -301,3 +301,28 @@ def test_eliciting_questions_are_short_and_long_from_what_the_listener_asked(
     assert first[h.index("Prompt as asked")] == turn
     other = by_title[next(s.title for s in q.list_stories(store, ids=[ids[2]]))]
     assert other[h.index("Prompt as asked")] == ""
+
+
+def test_a_choice_of_yes_and_no_stays_a_choice(store: Store, tmp_path: Path) -> None:
+    """pni writes its yes/no questions as a single choice of yes and no, and reads such a choice
+    back as yes/no; a question that was a choice says so in its options (NarraFirma ignores
+    them)."""
+    from pni.ingest.collect import collect
+    from pni.models import Question
+    from pni.store import stories as q
+    from tests.helpers import populate
+
+    ids = populate(store, 4)
+    with store.transaction():
+        q.upsert_question(store, Question(id="again", text="Would you go again?",
+                                          kind="choice", options=["Yes", "No"]))
+        q.set_answer(store, "again", "No", story_id=ids[0])
+    res = write_narrafirma(gather(store, ExportOptions(all_stories=True)), tmp_path / "nf")
+    _, items = _form(res.form)
+    opts = {it["Data column name"]: it["Options"] for it in items if it["About"] != "import"}
+    assert (opts["again"], opts["listened_to"]) == ("pniKind=choice", "")
+    with Store.open(tmp_path / "new.db") as new:
+        collect(new, [tmp_path / "nf"])
+        kinds = {x.id: x.kind for x in q.get_questions(new)}
+        assert (kinds["again"], kinds["listened_to"]) == ("choice", "boolean")
+        assert "No" in {s.answers.get("again") for s in q.list_stories(new)}

@@ -23,7 +23,8 @@ multi-choice -> ``Multi-choice multi-column texts``, boolean -> ``Single choice`
 ``Scale`` with its two labels only (a third cell would be its "does not apply" label); the values
 keep their range through the form's ``Scale range`` row, or, when scales differ in range, are
 written on NarraFirma's own 0-100 scale with the range in the question's options
-(``pniRange=1..5``, ignored by NarraFirma, read back by pni); text -> ``Text``. Consent travels as
+(``pniRange=1..5``, ignored by NarraFirma, read back by pni); text -> ``Text``; a choice
+of exactly yes and no says ``pniKind=choice`` in its options so it comes back a choice. Consent travels as
 the story question ``Consent`` (yes, no, unknown).
 """
 
@@ -50,8 +51,10 @@ PATTERN = "Pattern"
 YES_NO = ["yes", "no"]
 #: NarraFirma keeps every scale answer as a whole number from 0 to 100.
 NF_SCALE = (0, 100)
-#: The part of a question's Options cell that carries its range (NarraFirma ignores it).
+#: The parts of a question's Options cell that carry its range and its kind where NarraFirma's
+#: type does not (NarraFirma ignores them).
 RANGE_OPTION = "pniRange="
+KIND_OPTION = "pniKind="
 TYPES = {"choice": "Single choice", "multi-choice": "Multi-choice multi-column texts",
          "scale": "Scale", "boolean": "Single choice", "text": "Text"}
 ABOUT = {"story": "story", "teller": "participant", "annotation": "annotation"}
@@ -215,7 +218,10 @@ def _column(q: Question, values: list[Any]) -> _Column:
     if kind == "boolean":
         return _Column(q, TYPES[kind], list(YES_NO))
     if kind in ("choice", "multi-choice"):
-        return _Column(q, TYPES[kind], _options(q, values))
+        col = _Column(q, TYPES[kind], _options(q, values))
+        if kind == "choice" and sorted(o.casefold() for o in col.answers) == ["no", "yes"]:
+            col.options = KIND_OPTION + "choice"  # else read back as a yes/no question
+        return col
     return _Column(q, TYPES.get(kind, "Text"), [])
 
 

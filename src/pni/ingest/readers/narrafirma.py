@@ -57,6 +57,7 @@ PROMPT_AS_ASKED = "prompt as asked"
 #: NarraFirma keeps scale answers on 0-100.
 NF_SCALE = (0, 100)
 RANGE_OPTION = "pnirange="
+KIND_OPTION = "pnikind="
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
@@ -212,18 +213,23 @@ def _scale_cells(answers: list[str], path: Path, n: int) -> dict[str, Any]:
     return kw
 
 
+def _option(options: str, name: str) -> str | None:
+    """The value of ``name=`` among a question's ``|``-separated options."""
+    for part in options.split("|"):
+        key, _, val = part.strip().partition("=")
+        if key.casefold() + "=" == name:
+            return val.strip()
+    return None
+
+
 def _range_option(options: str) -> tuple[float, float] | None:
     """pni's ``pniRange=1..5`` among a question's options: the range of values written on
     NarraFirma's 0-100."""
-    for part in options.split("|"):
-        key, _, val = part.strip().partition("=")
-        if key.casefold() + "=" == RANGE_OPTION:
-            lo, _, hi = val.partition("..")
-            try:
-                return float(lo), float(hi)
-            except ValueError:
-                return None
-    return None
+    lo, _, hi = (_option(options, RANGE_OPTION) or "").partition("..")
+    try:
+        return float(lo), float(hi)
+    except ValueError:
+        return None
 
 
 def _column(name: str, typ: str, about: str, short: str, long: str, options: str,
@@ -254,7 +260,8 @@ def _column(name: str, typ: str, about: str, short: str, long: str, options: str
         kind = "multi-choice"
     elif t.startswith("single choice") or t == "radiobuttons":
         kind = "choice"
-        if sorted(o.casefold() for o in shown) == ["no", "yes"] and "indexed" not in t:
+        if sorted(o.casefold() for o in shown) == ["no", "yes"] and "indexed" not in t \
+                and _option(options, KIND_OPTION) != "choice":
             kind = "boolean"
     elif t in ("boolean", "checkbox"):
         kind = "boolean"
