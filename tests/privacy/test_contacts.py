@@ -72,8 +72,13 @@ def test_probe(text: str, expected: str) -> None:
 
 
 def test_national_numbers_need_their_region() -> None:
-    assert redact_contacts("06 12 34 56 78", "US") == "06 12 34 56 78"
+    # written like a national number and valid in some region: a phone whatever the region
+    assert redact_contacts("06 12 34 56 78", "US") == "[phone]"
+    assert redact_contacts("Ruf mich an: 030 1234 5678.", "US") == "Ruf mich an: [phone]."
     assert redact_contacts("06 12 34 56 78", "FR") == "[phone]"
+    # not phones in any region: a postcode, plain groups of scores, a date
+    for keep in ("zip 02139-4307", "scored 10 12 14 15 16", "on 01.02.2023"):
+        assert redact_contacts(keep, "US") == keep
     assert redact_contacts("020 7946 0958 or 06 12 34 56 78", "GB,FR") == "[phone] or [phone]"
     assert regions_of(" us, fr ") == ["US", "FR"] and regions_of("") == ["US"]
 

@@ -10,7 +10,10 @@ postcodes and record ids are left alone:
   "phone" or "tel";
 - a number libphonenumber holds possible but not valid for the region is kept only when it is
   written like a phone (with ``+``, brackets, dashes or dots), never as space-separated groups
-  ("scores 10 12 14 15 16").
+  ("scores 10 12 14 15 16");
+- a number written the way national numbers are (a leading trunk ``0``, in three groups or more:
+  "06 12 34 56 78", "030 1234 5678") is a phone when it is valid in any region, whatever
+  ``region`` says: a story told in English may quote a French mobile.
 
 >>> redact_contacts("Call +49 30 1234567 or mail a@b.org; see https://x.example/p?q=1 at 08:15.")
 'Call [phone] or mail [email]; see [url] at 08:15.'
@@ -35,6 +38,10 @@ _URL = re.compile(
     r"|(?<![\w:/])//[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s<>\"'`]*"
 )
 _TRAILING = ".,;:!?)]}'\""
+#: how national numbers are written: a trunk 0 (or "(0"), then groups split by one space, dot
+#: or dash; three groups or more, so that "02139-4307" (a postcode) is not one
+_NATIONAL = re.compile(r"(?<![\w.+/-])\(?0\d{1,4}\)?(?:[ .-]\d{1,5}){2,6}(?![\w/])")
+_DATE = re.compile(r"\d{1,2}([ .-])\d{1,2}\1\d{2,4}")
 _CUE = re.compile(r"(?i)(?:phone|tel|telephone|call|cell|mobile|text|whatsapp|fax|number|no\.|#)"
                   r"\s*[:.]?\s*$")
 
@@ -91,6 +98,9 @@ def find_phones(text: str, region: str | Sequence[str] = DEFAULT_REGION) -> list
         for m in pn.PhoneNumberMatcher(text, reg, leniency=pn.Leniency.POSSIBLE):
             if _is_phone(text, m.start, m.end, m.raw_string, (m.start, m.end) in valid):
                 spans.append((m.start, m.end))
+    if not _REGIONS:
+        _REGIONS.extend(_regions())
+    spans += _national_anywhere(text)
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -98,6 +108,38 @@ def find_phones(text: str, region: str | Sequence[str] = DEFAULT_REGION) -> list
         else:
             merged.append((start, end))
     return merged
+
+
+def _national_anywhere(text: str) -> list[tuple[int, int]]:
+    """Spans of numbers written like national phone numbers that are valid in some region."""
+    import phonenumbers as pn
+
+    out = []
+    for m in _NATIONAL.finditer(text):
+        raw = m.group(0)
+        if not 8 <= sum(c.isdigit() for c in raw) <= 15 or _DATE.fullmatch(raw):
+            continue
+        if not _is_phone(text, m.start(), m.end(), raw, True):
+            continue
+        for reg in _REGIONS:
+            try:
+                if pn.is_valid_number(pn.parse(raw, reg)):
+                    out.append((m.start(), m.end()))
+                    break
+            except pn.NumberParseException:
+                continue
+    return out
+
+
+def _regions() -> list[str]:
+    try:
+        import phonenumbers as pn
+    except ImportError:  # pragma: no cover - a dependency
+        return []
+    return sorted(pn.SUPPORTED_REGIONS)
+
+
+_REGIONS: list[str] = []
 
 
 def redact_contacts(text: str, region: str | Sequence[str] = DEFAULT_REGION, *, urls: bool = True) -> str:
