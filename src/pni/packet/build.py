@@ -92,7 +92,10 @@ def format_answer(q: Question | None, value: Any, labels: dict[str, str]) -> str
 
 
 def _answer_lines(values: dict[str, Any], questions: dict[str, Question], allowed: set[str],
-                  labels: dict[str, str], red: Redactor) -> list[AnswerLine]:
+                  labels: dict[str, str], red: Redactor,
+                  withheld: set[str] = frozenset()) -> list[AnswerLine]:  # type: ignore[assignment]
+    """A card's answer lines; an answer in ``withheld`` (the small-cell rule per card) reads as
+    the label ``answer_withheld`` instead of its value."""
     out = []
     order = {qid: i for i, qid in enumerate(questions)}
     for qid in sorted(values, key=lambda k: (order.get(k, 10**6), k)):
@@ -100,8 +103,12 @@ def _answer_lines(values: dict[str, Any], questions: dict[str, Question], allowe
         if qid not in allowed:
             continue
         text = format_answer(q, values[qid], labels)
+        if text and qid in withheld:
+            text = labels.get("answer_withheld", "not shown (too few tellers share it)")
+        elif text:
+            text = red.redact(text) or ""
         if text:
-            out.append(AnswerLine(question=q.text if q else qid, value=red.redact(text) or ""))
+            out.append(AnswerLine(question=q.text if q else qid, value=text))
     return out
 
 
@@ -216,7 +223,11 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
                                  if opts.card_questions is None else opts.card_questions)
     sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
                   f"{red.redact(p['title'])}" for p in sel.patterns}
-    cards = _cards(sel, _card_order(sel, opts), labels, red, on_cards)
+    order = _card_order(sel, opts)
+    teller_qs = [q for q in on_cards if q in sel.questions and sel.questions[q].about == "teller"]
+    withheld = gate.card_withheld([sel.by_sid[sid] for _, sids in order for sid in sids],
+                                  teller_qs)
+    cards = _cards(sel, order, labels, red, on_cards, withheld)
     if not cards:
         raise DataError("the packet would hold no story cards: " + sel.consent.summary()
                         + ("" if include_unknown or not sel.consent.excluded_unknown else
@@ -350,8 +361,10 @@ def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, l
 
 
 def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: dict[str, str],
-           red: Redactor, on_cards: set[str]) -> list[Card]:
+           red: Redactor, on_cards: set[str],
+           withheld: dict[str, set[str]] | None = None) -> list[Card]:
     cards: list[Card] = []
+    withheld = withheld or {}
     for pid, sids in order:
         for sid in sids:
             s = sel.by_sid[sid]
@@ -360,7 +373,8 @@ def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: di
                 title=red.redact(s.title) or "", text=red.redact(s.text) or "",
                 prompt=red.redact(s.prompt) or "",
                 answers=_answer_lines(s.answers, sel.questions, on_cards, labels, red),
-                teller=_answer_lines(s.teller_answers, sel.questions, on_cards, labels, red),
+                teller=_answer_lines(s.teller_answers, sel.questions, on_cards, labels, red,
+                                     withheld.get(s.id, set())),
                 pattern_id=pid,
                 pattern=sel.ptitle[pid] if pid is not None else labels.get("no_pattern", ""),
                 consent=s.consent,

@@ -347,6 +347,8 @@ def small_cell_note(min_cell: int) -> str:
     return (f"Small-cell rule: no number describes fewer than {min_cell} tellers. Answers given "
             f"by fewer tellers are counted together in a row that says so (every number shown "
             f"is the true count); in cross-tables a cell from fewer tellers reads "
-            f"{hidden_text(min_cell)}, and a cell hidden only so that it can't be worked out "
-            f"from the totals reads {COMPLEMENT_TEXT}; no statistic is shown over fewer than "
+            f"{hidden_text(min_cell)} ({hidden_text(min_cell)}: fewer than {min_cell} tellers), "
+            f"and a cell hidden so that a group under {min_cell} "
+            f"tellers can't be worked out from the totals reads {COMPLEMENT_TEXT}; no "
+            f"statistic is shown over fewer than "
             f"{min_cell} tellers or of a table with such a cell.")

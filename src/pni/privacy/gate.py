@@ -210,6 +210,46 @@ class Gate:
 
         return mixes_of_run(self.db, run_id, self.min_cell)
 
+    def card_withheld(self, stories: Sequence[Story], questions: Sequence[str]) -> dict[str,
+                                                                                    set[str]]:
+        """For each story, the teller answers (of ``questions``) its card may not print: as long
+        as the answers printed together are shared by fewer than ``min_cell`` tellers of the
+        store, the rarest of them is withheld (k-anonymity by suppression), so that no card
+        singles out the one coach, or the one K-2 parent of a small school."""
+        from pni.store.stories import list_stories
+
+        if self.min_cell <= 1 or not questions:
+            return {}
+        everyone = list_stories(self.db)
+        cache: dict[tuple[str, ...], dict[tuple[str, ...], set[str]]] = {}
+
+        def value(s: Story, q: str) -> str | None:
+            v = (s.teller_answers or {}).get(q)
+            if isinstance(v, list):
+                v = ", ".join(map(str, v))
+            return None if v in (None, "") else str(v)
+
+        def held(qs: tuple[str, ...], s: Story) -> int:
+            if qs not in cache:
+                table: dict[tuple[str, ...], set[str]] = {}
+                for o in everyone:
+                    key = tuple(value(o, q) or "" for q in qs)
+                    table.setdefault(key, set()).add(o.teller_id or o.id)
+                cache[qs] = table
+            return len(cache[qs].get(tuple(value(s, q) or "" for q in qs), ()))
+
+        out: dict[str, set[str]] = {}
+        for s in stories:
+            shown = tuple(q for q in questions if value(s, q) is not None)
+            dropped: set[str] = set()
+            while shown and held(shown, s) < self.min_cell:
+                rarest = min(shown, key=lambda q: (held((q,), s), q))
+                dropped.add(rarest)
+                shown = tuple(q for q in shown if q != rarest)
+            if dropped:
+                out[s.id] = dropped
+        return out
+
     def run_tables(self, run_id: int) -> list[tuple[str, Distribution]]:
         """Stories of a run per teller group, collection and source kind, each a protected
         one-way table (``pni.privacy.mix.run_tables``)."""
