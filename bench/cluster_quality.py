@@ -6,6 +6,9 @@ the true number of groups, BERTopic's defaults and TF-IDF -> LSA -> k-means.
     .venv/bin/python bench/cluster_quality.py --only quality  # per-corpus tables only
     .venv/bin/python bench/cluster_quality.py --only scale    # synthetic runs only
     .venv/bin/python bench/cluster_quality.py --variants      # also the settings tried for the default
+    .venv/bin/python bench/cluster_quality.py --only backends --backend static
+        # pni's default and k-means (true k) on MiniLM (onnx-int8) vectors and on the named
+        # backend's, side by side, with each backend's embedding time (static needs model2vec)
 
 Leave-one-corpus-out (``--only loco``): every candidate (Leiden on the cosine kNN graph at
 several k and resolutions; EVoC's defaults) is scored on all five corpora, each score the mean of
@@ -468,11 +471,53 @@ def stability(backend: str | None, k: int = 5) -> None:
                  "loose share", "coverage", "wall s"], rows)
 
 
+def backends(other: str, seeds: tuple[int, ...] = SEEDS) -> None:
+    """pni's default (mean of ``seeds``) and k-means told the true number of groups on MiniLM
+    (onnx-int8) vectors and on ``other``'s, per corpus; texts/s of each backend's embedding
+    (all of the corpus, once, through a fresh cache: same process, one after the other)."""
+    from pni.cluster import cluster_vectors
+
+    rows = []
+    speed = []
+    for name in CORPORA:
+        truth = None
+        got: dict[str, list[Any]] = {}
+        for backend in ("onnx-int8", other):
+            fresh = not (CACHE / f"{name}-{backend}.npy").exists()
+            t = time.perf_counter()
+            vec, txt = corpus_vectors(name, backend)
+            secs = time.perf_counter() - t
+            data = json.loads(txt.read_text(encoding="utf-8"))
+            truth = data["labels"]
+            v, texts = np.load(vec), data["texts"]
+            if fresh:
+                speed.append([name, backend, len(texts), secs, len(texts) / secs])
+            runs = [score((cluster_vectors(v, texts, seed=s).pattern - 1).tolist(), truth)
+                    for s in seeds]
+            km = score(_kmeans(v, len(set(truth))).tolist(), truth)
+            mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
+            got[backend] = [mean["ari"], mean["nmi"], mean["coverage"], mean["k"], km["ari"]]
+            print(f"  {name}: {backend} done", file=sys.stderr)
+        a, b = got["onnx-int8"], got[other]
+        rows.append([name, len(truth or []), a[0], b[0], a[1], b[1], a[2], b[2],
+                     round(a[3], 1), round(b[3], 1), a[4], b[4],
+                     b[0] / a[0] if a[0] else float("nan")])
+    print_table(f"pni default (mean of {len(seeds)} seeds) and k-means (true k): MiniLM onnx-int8"
+                f" vs {other} vectors",
+                ["corpus", "stories", "ARI MiniLM", f"ARI {other}", "NMI MiniLM", f"NMI {other}",
+                 "coverage MiniLM", f"coverage {other}", "patterns MiniLM", f"patterns {other}",
+                 "k-means ARI MiniLM", f"k-means ARI {other}", f"ARI {other} / MiniLM"], rows)
+    if speed:
+        print_table("embedding each whole corpus once (a child process each, model already"
+                    " loaded or exported; includes the process start and the cache writes)",
+                    ["corpus", "backend", "texts", "seconds", "texts/s"], speed)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--embed", help=argparse.SUPPRESS)
-    ap.add_argument("--only", choices=["loco", "quality", "scale", "stability"])
+    ap.add_argument("--only", choices=["loco", "quality", "scale", "stability", "backends"])
     ap.add_argument("--corpora", help="comma-separated subset of " + ",".join(CORPORA))
     ap.add_argument("--variants", action="store_true", help="also the settings tried")
     ap.add_argument("--backend", default=None, help="embedding backend (default: pni's)")
@@ -501,6 +546,8 @@ def main() -> None:
         stability(a.backend)
     if a.only in (None, "scale"):
         scale(a.backend)
+    if a.only == "backends":
+        backends(a.backend or "static")
 
 
 if __name__ == "__main__":

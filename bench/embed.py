@@ -13,6 +13,11 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
 
     .venv/bin/python bench/embed.py                  # 256 texts of each eval corpus, 3 rounds
     .venv/bin/python bench/embed.py --n 0 --rounds 1 # every text
+    .venv/bin/python bench/embed.py --static         # encode, torch, onnx-int8 and static only
+
+``--static`` adds the distilled static model (``--backend static``, needs model2vec); its vectors
+live in another (256-d) space, so its cosine to the torch vectors is not defined ("n/a") and its
+agreement is measured by how much of the torch vectors' neighbourhoods it keeps instead.
 """
 
 from __future__ import annotations
@@ -74,6 +79,21 @@ def export_time() -> float:
         return time.perf_counter() - t
 
 
+def _shared_neighbours(v: np.ndarray, ref: np.ndarray, k: int = 10) -> float:
+    """Mean share of each text's ``k`` nearest texts (cosine) under ``v`` that are also among
+    its ``k`` nearest under ``ref``."""
+    if len(v) <= k:
+        return float("nan")
+
+    def top(x: np.ndarray) -> np.ndarray:
+        s = x @ x.T
+        np.fill_diagonal(s, -np.inf)
+        return np.argsort(-s, axis=1)[:, :k]
+
+    a, b = top(v), top(ref)
+    return float(np.mean([len(set(a[i]) & set(b[i])) / k for i in range(len(v))]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=256, help="texts per corpus (0: all)")
@@ -81,6 +101,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--corpus", choices=[*CORPORA, "all"], default="all")
     ap.add_argument("--no-cold", action="store_true", help="skip cold-start and export timings")
+    ap.add_argument("--static", action="store_true",
+                    help="the static backend beside encode, torch and onnx-int8 (needs model2vec)")
     args = ap.parse_args()
 
     from pni.embed import get_embedder
@@ -88,8 +110,6 @@ def main() -> None:
     from pni.embed.torch_backend import TorchEmbedder
 
     onnx = get_embedder(backend="onnx-int8")  # exports first if not cached
-    fp32 = get_embedder(backend="onnx-fp32")
-    auto = get_embedder(backend="auto")  # calibrates first if this CPU has no record
     torch_e = get_embedder(backend="torch")
     assert isinstance(torch_e, TorchEmbedder)
     st = torch_e.model
@@ -97,9 +117,15 @@ def main() -> None:
         "st.encode (baseline)": lambda ts: np.asarray(st.encode(ts)),
         "pni torch": lambda ts: torch_e.embed(ts),
         "pni onnx-int8 (batch 4)": lambda ts: onnx.embed(ts),
-        "pni onnx-fp32 (batch 4)": lambda ts: fp32.embed(ts),
-        f"pni auto ({auto.backend})": lambda ts: auto.embed(ts),
     }
+    if args.static:
+        static = get_embedder(backend="static")  # distils once if not cached
+        methods["pni static"] = lambda ts: static.embed(ts)
+    else:
+        fp32 = get_embedder(backend="onnx-fp32")
+        auto = get_embedder(backend="auto")  # calibrates first if this CPU has no record
+        methods["pni onnx-fp32 (batch 4)"] = lambda ts: fp32.embed(ts)
+        methods[f"pni auto ({auto.backend})"] = lambda ts: auto.embed(ts)
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     from pni.embed.calibrate import calibration_file, load, summary
     from pni.embed.cpu import describe
@@ -128,14 +154,21 @@ def main() -> None:
                 times[m].append(time.perf_counter() - t)
         ref = vecs["pni torch"]
         base = statistics.median(times["st.encode (baseline)"])
+        int8 = statistics.median(times["pni onnx-int8 (batch 4)"])
         for m in methods:
             v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
+            med = statistics.median(times[m])
+            if v.shape[1] != ref.shape[1]:  # another space: neighbourhoods kept instead
+                rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}",
+                             f"{base / med:.2f}x", f"{int8 / med:.1f}x", "n/a", "n/a",
+                             f"{_shared_neighbours(v, ref):.3f}"])
+                continue
             cos = (v * ref).sum(1)
             if m == "st.encode (baseline)":
                 cos = cos[fits]  # encode truncates long texts; compare where both see all
-            med = statistics.median(times[m])
             rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{base / med:.2f}x",
-                         f"{cos.mean():.4f}", f"{cos.min():.4f}"])
+                         f"{int8 / med:.2f}x", f"{cos.mean():.4f}", f"{cos.min():.4f}",
+                         f"{_shared_neighbours(v, ref):.3f}"])
         cut = sum(min(c, torch_e.max_tokens) for c in tokens)
         windowed = sum(
             e - s + N_SPECIAL
@@ -145,18 +178,20 @@ def main() -> None:
               f" {int((~fits).sum())} longer than {torch_e.max_tokens} (chunked by pni);"
               f" tokens run: encode {cut}, pni {windowed} ({windowed / cut:.2f}x the work)")
 
-    head = ["corpus", "method", "texts", "texts/s", "vs baseline", "cos mean", "cos min"]
+    head = ["corpus", "method", "texts", "texts/s", "vs baseline", "vs onnx-int8", "cos mean",
+            "cos min", "top-10 neighbours shared with torch"]
     print()
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
     print("\ncos: to pni torch vectors (baseline row: texts within the 256-token window only)")
+    print(f"# CPU: {describe()}; load average at end: {os.getloadavg()[0]:.1f}")
 
     if not args.no_cold:
         print("\n| backend | cold start (s), load + first text | torch imported |")
         print("|---|---|---|")
-        for b in ("auto", "onnx-int8", "torch"):
+        for b in ("auto", "onnx-int8", "torch", *(["static"] if args.static else [])):
             secs, loaded = cold_start(b)
             print(f"| {b} | {secs:.2f} | {loaded} |")
         print(f"\nonnx-int8 export (torch load + export + fuse + quantize): {export_time():.1f} s")
