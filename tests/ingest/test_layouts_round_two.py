@@ -212,3 +212,34 @@ def test_teams_docx_transcript(store: Store) -> None:
     assert {(s.title, s.date) for s in list_stories(store)} == {
         ("Tenant check-in, Linden Court", "2026-01-15")}
     assert not any("transcription" in text for _, _, text in rows)
+
+
+def test_headings_with_the_options_a_user_gives(store: Store) -> None:
+    f, rows = _collect(store, TX / "headings.md", kind="empathy-interview",
+                       listeners=["Interviewer"])
+    assert [(p, t) for p, t, _ in rows][0] == (
+        "What did your first week on nights look like?", "Nurse")
+    assert f.read == 3 and not any("Interviewer" in text for _, _, text in rows)
+    _has(f, "listener: Interviewer (given)")
+
+
+def test_long_answers_are_still_turns(store: Store, tmp_path: Path) -> None:
+    answer = "\n".join(f"Line {i} of a long answer about the harbour." for i in range(12))
+    body = "".join(f"Ana Silva: Question {i}, what happened then?\n\nJoão Costa: {answer}\n\n"
+                   for i in range(5))
+    p = tmp_path / "long.txt"
+    p.write_text(body)
+    f, rows = _collect(store, p)
+    assert (f.kind, f.read) == ("empathy-interview", 5)
+    assert all(t == "João Costa" for _, t, _ in rows)
+
+
+def test_a_story_quoting_a_dialogue_says_so(store: Store, tmp_path: Path) -> None:
+    p = tmp_path / "story.txt"
+    p.write_text("We argued all the way home.\n\nMom: Where were you?\nMe: At the library.\n\n"
+                 "Then she laughed, and the whole week felt lighter. The library was the only"
+                 " warm place\nin town that winter, and the librarian let us stay until nine.\n"
+                 "Nobody else knew.\nI still go back.\nIt is smaller now.\nThe chairs are new.\n")
+    f, rows = _collect(store, p)
+    assert (f.kind, f.read) == ("other", 1)
+    _has(f, "look like turns", "Mom, Me", "kept as ONE story", "--kind empathy-interview")

@@ -150,6 +150,13 @@ def document_candidates(doc: Document, path: Path, label: str, settings: FileSet
         return out
     answers = _Answers(built, form, known, label)
     built.kind = kind or "other"
+    voices = speakers_of(parsed.turns)
+    if not settings.split and len(voices) >= 2 and kind is None:
+        built.notices.append(  # never silently one story: say what looked like turns
+            f"{len(parsed.turns)} line(s) look like turns ({parsed.style}) by "
+            + ", ".join(voices[:6]) + ("..." if len(voices) > 6 else "")
+            + ": too few to be a transcript, kept as ONE story; if it is an interview:"
+            " --kind empathy-interview --listener NAME")
     body = [(n, line) for n, line in doc.lines]
     title = None
     first = next(((n, s) for n, s in body if s.strip()), None)

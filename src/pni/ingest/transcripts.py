@@ -72,8 +72,13 @@ def looks_like_transcript(parsed: Parsed, listeners: list[str]) -> bool:
     speakers = speakers_of(parsed.turns)
     if len(parsed.turns) < 2 or len(speakers) < 2:
         return False
+    counts = Counter(t.speaker for t in parsed.turns)
     return any(is_listener(s, listeners) for s in speakers) or (
-        len(parsed.turns) >= 3 and parsed.coverage >= 0.2)
+        len(parsed.turns) >= 3 and parsed.coverage >= 0.2) or (
+        sum(1 for n in counts.values() if n >= MANY_TURNS) >= 2)  # long answers, many turns
+
+
+MANY_TURNS = 5  # two speakers with this many turns each: a transcript, however long the turns
 
 
 def untold(lines: list[tuple[int, str]], parsed: Parsed) -> bool:
