@@ -217,7 +217,7 @@ def test_teams_docx_transcript(store: Store) -> None:
 def test_headings_with_the_options_a_user_gives(store: Store) -> None:
     f, rows = _collect(store, TX / "headings.md", kind="empathy-interview",
                        listeners=["Interviewer"])
-    assert [(p, t) for p, t, _ in rows][0] == (
+    assert next((p, t) for p, t, _ in rows) == (
         "What did your first week on nights look like?", "Nurse")
     assert f.read == 3 and not any("Interviewer" in text for _, _, text in rows)
     _has(f, "listener: Interviewer (given)")
@@ -240,6 +240,6 @@ def test_a_story_quoting_a_dialogue_says_so(store: Store, tmp_path: Path) -> Non
                  "Then she laughed, and the whole week felt lighter. The library was the only"
                  " warm place\nin town that winter, and the librarian let us stay until nine.\n"
                  "Nobody else knew.\nI still go back.\nIt is smaller now.\nThe chairs are new.\n")
-    f, rows = _collect(store, p)
+    f, _rows = _collect(store, p)
     assert (f.kind, f.read) == ("other", 1)
     _has(f, "look like turns", "Mom, Me", "kept as ONE story", "--kind empathy-interview")
