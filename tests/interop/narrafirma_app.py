@@ -53,6 +53,7 @@ class Questionnaire:
     columns: dict[str, str] = field(default_factory=dict)
     scale_min: str = ""
     scale_max: str = ""
+    ignored: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
 
 
@@ -125,6 +126,8 @@ def import_form(text: str) -> Questionnaire:
                 form.columns[key] = answers[0]
             elif typ == "Scale range":
                 form.scale_min, form.scale_max = answers[0], answers[1]
+            elif typ == "Data columns to ignore":
+                form.ignored = list(answers)
     return form
 
 
@@ -201,6 +204,8 @@ def import_stories(form: Questionnaire, text: str) -> list[dict[str, Any]]:
                         form.log.append(f"ERROR: {q.short}: no answer {value!r}")
                         continue
                     a.setdefault(q.short, {})[q.options[idx]] = True
+            elif name not in form.ignored:
+                form.log.append(f"LOG: no question for data column {name!r}")
         if st.get("text"):
             st.setdefault("eliciting", form.eliciting[0]["id"] if form.eliciting else None)
             stories.append(st)

@@ -171,6 +171,9 @@ def test_narrafirma_imports_the_samples_as_told(sample: Store, tmp_path: Path) -
     scope = gather(sample, EVERYTHING)
     form, stories = _nf_import(tmp_path, scope)
     assert [x for x in form.log if x.startswith("ERROR")] == []
+    assert "Prompt as asked" in form.ignored
+    assert {x for x in form.log if x.startswith("LOG")} <= {
+        "LOG: no question for data column 'codes'", "LOG: no question for data column 'Pattern'"}
     assert len(stories) == len(scope.stories)
     by_text = {st["text"]: st for st in stories}
     sliders = [x for x in form.questions if x.display_type == "slider"]

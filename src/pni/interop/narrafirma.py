@@ -12,8 +12,8 @@ CSV" reads them back:
   ``Scale range``;
 - ``stories.csv``: one header row, then a ``;`` comment row (NarraFirma skips it) naming the
   option under each column of a multi-column multi-choice question, then one row per story;
-  a ``Prompt as asked`` column (NarraFirma ignores it) keeps the listener's whole turn where it
-  says more than the question;
+  a ``Prompt as asked`` column (named in the form's ``Data columns to ignore``, so NarraFirma
+  skips it) keeps the listener's whole turn where it says more than the question;
 - ``annotations.csv`` (when there is a cluster run): NarraFirma's annotation import (story
   title, story text, then ``Pattern``), for the annotation question ``Pattern``.
 
@@ -319,6 +319,8 @@ def form_rows(scope: Scope, cols: list[_Column], eliciting: Eliciting,
         rows.append(["", name, "import", "", "", "", column])
     if common is not None:
         rows.append(["", "Scale range", "import", "", "", "", str(common[0]), str(common[1])])
+    if any(eliciting.says_more(s.prompt) for s in scope.stories):
+        rows.append(["", "Data columns to ignore", "import", "", "", "", PROMPT_AS_ASKED])
     return _pad(rows)
 
 
