@@ -216,7 +216,7 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
                      preset=adapted.fields if adapted else None, exclude=meta_cols,
                      require_text=False)
     notes: list[str] = []
-    ids = _identity(table, tm, ctx, notes)
+    ids = _identity(table, tm, form, notes)
     if "text" not in tm.fields:
         _story_column(table, tm, adapted, ctx, notes)
     if "consent" not in tm.fields:
@@ -263,13 +263,13 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
     return out, {q.id: q for q in questions.values()}, inferred, notes
 
 
-def _identity(table: Table, tm: TableMapping, ctx: ReadContext, notes: list[str]
+def _identity(table: Table, tm: TableMapping, form: Form | None, notes: list[str]
               ) -> tuple[list[int], Any]:
     """Columns that identify the respondent (name, e-mail, phone) left among the answers:
     taken out of them; their values are the teller when no teller column is mapped, and names
     pni knows (redacted everywhere). ``--map teller=COLUMN`` or a form question keeps one."""
-    declared = {norm(c) for c in ctx.form.columns.values()} | {
-        norm(q.id) for q in ctx.form.questions} if ctx.form else set()
+    declared = {norm(c) for c in form.columns.values()} | {
+        norm(q.id) for q in form.questions} if form else set()
     found = identity_columns([h if i in tm.answer_columns and norm(h) not in declared else ""
                               for i, h in enumerate(table.header)])
     cols = sorted(i for v in found.values() for i in v)
