@@ -23,6 +23,7 @@ from pni.ingest.models import Candidate, InferredQuestion
 from pni.ingest.readers import base
 from pni.ingest.readers.base import Adapted, ReadContext, ReadResult, Table
 from pni.ingest.readers.survey import (
+    MISSING_CODES,
     day_first,
     holds_dates,
     identity_columns,
@@ -240,7 +241,8 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
         if q is None:
             about = "teller" if idx in tellers or about_teller(texts.get(idx, col)) else None
             free = adapted is not None and idx in adapted.text_candidates
-            q, evidence = infer_question(col, [r.cells[idx] for r in good], about=about,
+            q, evidence = infer_question(col, [_answer(r.cells[idx], adapted) for r in good],
+                                         about=about,
                                          free_text=free, lists=not (
                                              adapted is not None and idx in adapted.no_lists))
             opts = adapted.group_options.get(col) if adapted else None
@@ -261,6 +263,14 @@ def table_candidates(table: Table, ctx: ReadContext, adapted: Adapted | None = N
     out = [_candidate(row, table, tm, questions, ctx, form, adapted, dayfirst, ids)
            for row in table.rows]
     return out, {q.id: q for q in questions.values()}, inferred, notes
+
+
+def _answer(v: Any, adapted: Adapted | None) -> Any:
+    """A cell as an answer: in a survey platform's export the missing-value codes -99 and -98
+    ("seen, not answered", "not shown") are no answer."""
+    if adapted is not None and v is not None and str(v).strip() in MISSING_CODES:
+        return None
+    return v
 
 
 def _identity(table: Table, tm: TableMapping, form: Form | None, notes: list[str]
@@ -322,7 +332,7 @@ def _candidate(row: Any, table: Table, tm: TableMapping, questions: dict[int, Qu
         c.teller = id_teller(cells)
     c.record_key = "id:" + c.source_id if c.source_id else row.raw
     for idx, q in questions.items():
-        v = cells[idx]
+        v = _answer(cells[idx], adapted)
         if blank(v):
             continue
         try:

@@ -173,3 +173,17 @@ def test_identity_columns_of_a_plain_table_are_the_teller(store: Store, tmp_path
     assert teller_names(store)[a.teller_id or ""] == "ana@example.org"
     assert a.answers == {} and a.teller_answers == {"your_role": "parent"}
     assert any("identity column(s) 'Email': the teller" in n for n in f.notices)
+
+
+def test_missing_codes_are_no_answer_on_every_platform(store: Store, tmp_path: Path) -> None:
+    p = tmp_path / "a.csv"
+    p.write_text('"Response ID","Time Started","Date Submitted","Status","Story","Years here"\n'
+                 '"1","2023-06-01 18:02:11","2023-06-01 18:09:47","Complete",'
+                 '"The caretaker fixed our door at midnight.","3"\n'
+                 '"2","2023-06-02 18:02:11","2023-06-02 18:09:47","Complete",'
+                 '"A neighbour fed the cat all August.","-99"\n')
+    f = run(store, p).files[0]
+    assert f.platform == "alchemer"
+    assert [s.answers for s in list_stories(store)] == [{"years_here": 3}, {}]
+    q = next(q for q in get_questions(store) if q.id == "years_here")
+    assert (q.scale_min, q.scale_max) == (3, 3)
