@@ -1,11 +1,13 @@
 """Speaker turns from the lines of a text transcript, in the layouts transcription tools write.
 
 Each layout is a :class:`TurnStyle`, one module in :mod:`pni.ingest.readers` that registers it
-with :func:`register_style` (``speaker_colon``: ``Name: words`` with Rev's and Descript's time
-stamps and bold; ``otter``: ``Name  0:03``; ``qualcoder``: ``[id1] words``). A style recognises
-the line that opens a turn; the lines after it, up to the next opening line, continue the turn.
-The style that opens the most lines is the file's style, so a line of an Otter file that happens
-to read ``Note: ...`` is not taken for a turn.
+with :func:`register_style` (``speaker_colon``: ``Name: words`` in any script, with Rev's and
+Descript's time stamps and bold; ``otter``: ``Name  0:03``, also bold and in Teams DOCX;
+``headings``: ``### Name``; ``qualcoder``: ``[id1] words``). A style recognises the line that
+opens a turn; the lines after it, up to the next opening line, continue the turn. Every style
+judges every line, and the style that opens the most lines, and whose evidence over the whole
+file holds (``accepts``), is the file's style, so a line of an Otter file that happens to read
+``Note: ...`` is not taken for a turn, nor chapter headings for speakers.
 
 Markdown headings (Descript's ``## [00:08:52] Chapter``) and lines holding only a time stamp
 are nobody's words: they are dropped. Time-stamped lines without names (``[00:01:23] words``)
