@@ -326,3 +326,25 @@ def test_a_choice_of_yes_and_no_stays_a_choice(store: Store, tmp_path: Path) -> 
         kinds = {x.id: x.kind for x in q.get_questions(new)}
         assert (kinds["again"], kinds["listened_to"]) == ("choice", "boolean")
         assert "No" in {s.answers.get("again") for s in q.list_stories(new)}
+
+
+def test_the_question_asked_is_found_in_the_listeners_turn() -> None:
+    from pni.interop.narrafirma import asked
+
+    cases = {
+        "Thanks for making time. To start, tell me a little about your family.":
+            "Tell me a little about your family.",
+        "Thank you, panel. Now, adults who were listening: what did you hear that surprised you?":
+            "What did you hear that surprised you?",
+        "How did that feel, being told no?": "How did that feel, being told no?",
+        "Welcome, everybody. There are no right answers. First question: tell us about a time"
+        " you felt proud.": "Tell us about a time you felt proud.",
+        "Tell us about a moment when an adult made a difference. It can be for better or for"
+        " worse.": "Tell us about a moment when an adult made a difference. It can be for better"
+                   " or for worse.",
+        "Last question before we turn to the adults. If the adults could see one moment, which"
+        " one would you show them?": "If the adults could see one moment, which one would you"
+                                     " show them?",
+    }
+    for turn, question in cases.items():
+        assert asked(turn) == question, turn

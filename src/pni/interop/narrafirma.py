@@ -120,11 +120,18 @@ def asked(prompt: str) -> str:
 
 
 def _strip_lead(sentence: str) -> str:
+    """A sentence without what leads up to its request: "Next: tell us..." -> "tell us...",
+    "To start, tell me..." -> "tell me..." (a lead that asks itself, "How did that feel,
+    being told no?", stays)."""
     s = sentence.strip()
     for _ in range(3):
         if ": " in s:
             head, _, tail = s.rpartition(": ")
             if _asks(tail) and len(head.split()) <= 8:
+                s = tail.strip()
+        if ", " in s:
+            head, _, tail = s.partition(", ")
+            if len(head.split()) <= 4 and not _asks(head) and _asks(tail):
                 s = tail.strip()
         s = _LEAD.sub("", s).strip()
     return s
