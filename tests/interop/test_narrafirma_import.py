@@ -37,6 +37,7 @@ def test_restore_text_undoes_narrafirmas_second_quoting() -> None:
     assert restore_text('"A "b"\nc"', story_text=True) == 'A "b"\nc'
     assert restore_text('"A, ""b""\nc"') == 'A, "b"\nc'   # an answer: quoted twice, no wrap
     assert restore_text("one line, as told") is None
+    assert restore_text('"A, b\rc"', story_text=True) == "A, b\rc"  # a CR: quoted once
     assert restore_text('"Quoted", she said.\nThen, "more"', story_text=True) is None
 
 

@@ -298,7 +298,7 @@ def restore_text(v: str, delimiter: str = ",", *, story_text: bool = False) -> s
     if "\n" not in v and "\r" not in v:
         return None
     out: str | None = v
-    if delimiter in v:
+    if delimiter in v and "\n" in v:  # quoted for the delimiter, then again for the break
         out = _unquote(v)
     if out is not None and story_text:
         out = out[1:-1] if len(out) >= 2 and out[0] == '"' and out[-1] == '"' else None
