@@ -2,7 +2,7 @@
 a words column, usually a time column too (``timestamp,speaker,words``; ``start,end,speaker,
 text``). Rows by the same speaker in a row are one turn; the words of one turn's rows are
 joined by a space. A table is read so when it has a ``speaker`` column and a words column, and
-either a time column or nothing else; ``--map text=COLUMN`` (or ``--platform``) reads it as a
+either a time column or nothing else (then each speaker heard twice on average); ``--map text=COLUMN`` (or ``--platform``) reads it as a
 table of stories instead."""
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ def columns(table: Table) -> tuple[int, int, list[int]] | None:
     good = [r for r in table.rows if r.error is None]
     names = {str(r.cells[speaker]).strip() for r in good if not blank(r.cells[speaker])}
     if len(good) < 3 or not 1 <= len(names) <= MAX_SPEAKERS or (not times and rest):
+        return None
+    if not times and len(good) < 2 * len(names):  # each speaker heard once: a story table
         return None
     return speaker, words, times
 
