@@ -138,7 +138,8 @@ def _story_column(table: Table, tm: TableMapping, adapted: Adapted | None, ctx: 
     pool = declared or tm.answer_columns
     texts = {i: [r.cells[i] for r in good if isinstance(r.cells[i], str) and r.cells[i].strip()]
              for i in pool}
-    free = [i for i in pool if not _choice_like(texts[i])]
+    free = [i for i in pool if not _choice_like(texts[i])
+            and any(" " in v.strip() for v in texts[i])]  # a uuid is no story, however long
     best = max(free or pool, key=lambda i: sum(len(v) for v in texts[i]), default=None)
     name = table.header[best] if best is not None else None
     mean = mean_length(texts[best]) if best is not None else 0.0

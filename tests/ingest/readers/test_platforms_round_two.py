@@ -187,3 +187,12 @@ def test_missing_codes_are_no_answer_on_every_platform(store: Store, tmp_path: P
     assert [s.answers for s in list_stories(store)] == [{"years_here": 3}, {}]
     q = next(q for q in get_questions(store) if q.id == "years_here")
     assert (q.scale_min, q.scale_max) == (3, 3)
+
+
+def test_an_id_column_is_never_suggested_as_the_story(store: Store, tmp_path: Path) -> None:
+    p = tmp_path / "plain.csv"
+    p.write_text("_uuid,_id,tale\n6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f,1,We walked.\n"
+                 "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d,2,Rain came.\n")
+    rep = collect(store, [p], CollectOptions(platform="none"))
+    err = rep.files[0].error or ""
+    assert "--map text='tale'" in err and "_uuid" not in err.split("most text")[1]
