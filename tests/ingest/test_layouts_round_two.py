@@ -243,3 +243,22 @@ def test_a_story_quoting_a_dialogue_says_so(store: Store, tmp_path: Path) -> Non
     f, _rows = _collect(store, p)
     assert (f.kind, f.read) == ("other", 1)
     _has(f, "look like turns", "Mom, Me", "kept as ONE story", "--kind empathy-interview")
+
+
+def test_docx_table_with_a_time_column(store: Store, tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    t = d.add_table(rows=0, cols=3)
+    for at, who, words in [("00:01", "Interviewer", "Who taught you to swim?"),
+                           ("00:04", "Kemal", "My uncle, in the reservoir, with a rope."),
+                           ("00:09", "Interviewer", "Were you scared?"),
+                           ("00:11", "Kemal", "Only of the fish.")]:
+        cells = t.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = at, who, words
+    d.save(str(tmp_path / "table.docx"))
+    f, rows = _collect(store, tmp_path / "table.docx")
+    assert f.kind == "empathy-interview"
+    assert rows == [("Who taught you to swim?", "Kemal",
+                     "My uncle, in the reservoir, with a rope."),
+                    ("Were you scared?", "Kemal", "Only of the fish.")]

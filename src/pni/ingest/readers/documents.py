@@ -14,6 +14,7 @@ from pni.ingest.detect import read_text
 from pni.ingest.documents import document_candidates
 from pni.ingest.readers.base import Document, ReadContext, ReadResult, register
 
+_TIME_CELL = re.compile(r"^[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?$")
 _FM = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
@@ -66,9 +67,11 @@ def read_docx(path: Path) -> Document:
     except Exception as e:  # python-docx raises its own PackageNotFoundError and others
         raise DataError(f"cannot open as DOCX: {type(e).__name__}: {e}", file=path) from e
     paras = [p.text for p in d.paragraphs]
-    for t in d.tables:  # transcripts are sometimes laid out as a speaker | words table
+    for t in d.tables:  # transcripts laid out as a speaker | words (or time | speaker | words)
         for row in t.rows:
             cells = [c.text.strip() for c in row.cells]
+            if len(cells) >= 3 and _TIME_CELL.match(cells[0]):
+                cells = cells[1:]
             if len(cells) >= 2 and cells[0] and cells[1]:
                 paras.append(f"{cells[0]}: {cells[1]}")
     text = "\n".join(paras)
