@@ -49,6 +49,30 @@ def test_show(sdb: Path) -> None:
     assert bad.exit_code == 1 and "no pattern with id 99" in bad.stderr
 
 
+def test_show_redacts_exemplars_and_leaves_out_consent_no(tmp_path: Path) -> None:
+    p = tmp_path / "r.db"
+    with Store.open(p) as db:
+        ids = populate(db, 20)
+        fake_run(db, ids)
+        ex = json.loads(runner.invoke(app, ["patterns", "show", "1", "--store", str(p),
+                                            "--json"]).stdout)["pattern"]["exemplar_stories"]
+        first, second = ex[0]["id"], ex[1]["id"]
+        db.execute("UPDATE stories SET text = 'Mrs. Quintero said call 617-555-0143. ' || text "
+                   "WHERE id = ?", (first,))
+        db.execute("UPDATE stories SET consent = 'no' WHERE id = ?", (second,))
+    (tmp_path / "names.txt").write_text("Marisol Quintero\n", "utf-8")
+    for fmt in ("table", "json"):
+        r = runner.invoke(app, ["patterns", "show", "1", "--store", str(p), "--format", fmt])
+        assert r.exit_code == 0, r.stderr
+        assert "Quintero" not in r.stdout and "555-0143" not in r.stdout
+        assert "Mrs. [name] said call [phone]." in r.stdout
+        if fmt == "json":  # consent no: not an exemplar anyone reads
+            shown = json.loads(r.stdout)["pattern"]["exemplar_stories"]
+            assert [e["id"] for e in shown] == [e["id"] for e in ex if e["id"] != second]
+        else:
+            assert second not in r.stdout
+
+
 def test_show_escapes_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = tmp_path / "m.db"
     with Store.open(p) as db:

@@ -94,8 +94,10 @@ class Book:
         """A pattern's teller mix as lines, under the small-cell rule over all the run's
         patterns (``pni.privacy.mix``, through the gate)."""
         mixes, why = self.mixes
-        return mix_lines(mixes.get(p["id"]), {k: q.text for k, q in self.sel.questions.items()},
-                         self.min_cell, why.get(p["id"]))
+        names = {"collection": self.labels.get("collection", "Collection"),
+                 "source_kind": self.labels.get("source_kind", "Source kind"),
+                 **{k: q.text for k, q in self.sel.questions.items()}}
+        return mix_lines(mixes.get(p["id"]), names, self.min_cell, why.get(p["id"]))
 
     def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
         sel, sheets = self.sel, []
