@@ -77,6 +77,13 @@ def test_speaker_labels_in_any_script(store: Store) -> None:
     _has(f, "listener: 인터뷰어 (known by the name")
 
 
+def test_korean_listener_given_is_a_speaker(store: Store) -> None:
+    f, rows = _collect(store, TX / "korean.txt", listeners=["인터뷰어"])
+    assert f.read == 3 and {t for _, t, _ in rows} == {"참여자"}
+    _has(f, "listener: 인터뷰어 (given)")
+    assert not any("none of the speakers" in n for n in f.notices)
+
+
 def test_listener_named_in_another_script_is_a_speaker(store: Store, tmp_path: Path) -> None:
     p = tmp_path / "zh.txt"
     p.write_text("访谈人：你第一次来图书馆是什么时候？\n读者：小学三年级，老师带我们来的。\n"
