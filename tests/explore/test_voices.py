@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pni.explore.data import load
 from pni.explore.voices import voices
 from pni.models import Question
@@ -34,3 +36,20 @@ def test_declared_groups_with_no_or_few_stories_are_flagged(
     assert role["teacher"].flag == "few" and role["student"].flag is None
     assert 'Role: no stories from "counselor"' in v.flags
     assert v.patterns == []  # no run
+
+
+def test_the_samples_list_every_source_kind_with_its_counts(tmp_path: Path) -> None:
+    """Source kinds are how stories were gathered: listed with their true counts, however few
+    tellers told them (the 29 interview stories come from 4 people)."""
+    from pni.ingest.collect import collect
+
+    root = Path(__file__).resolve().parents[2]
+    with Store.open(tmp_path / "pni.db") as db:
+        collect(db, [root / "sample_stories"])
+        v = voices(load(db))
+    kinds = {g.value: (g.stories, g.tellers) for d in v.dimensions if d.id == "source_kind"
+             for g in d.groups}
+    assert kinds == {"empathy-interview": (29, 4), "kiva-panel": (45, 9), "reflection": (12, 9),
+                     "story-form": (79, 79)}
+    schools = {g.value: g.stories for d in v.dimensions if d.id == "school" for g in d.groups}
+    assert schools["Birchwood Elementary"] == 32 and schools["Alder Middle School"] == 59
