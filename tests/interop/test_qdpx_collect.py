@@ -165,3 +165,43 @@ def test_damaged_projects_are_one_file_error_each(tmp_path: Path, store: Store) 
     rep = collect(store, sorted(tmp_path.glob("*.qdpx")))
     assert [f.stored for f in rep.files] == [0, 0, 0, 0]
     assert all(f.error for f in rep.files), [f.error for f in rep.files]
+
+
+QC = Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "qualcoder"
+
+
+def test_a_project_qualcoder_wrote_back_gives_every_story_teller_answer_and_code(
+        store: Store) -> None:
+    """``garden_after_qualcoder.qdpx``: eight fictional stories that `pni export qdpx` wrote
+    (one with CRLF line breaks and a '/' in its title, two with the same title, single-code
+    answers), imported into QualCoder and exported again by QualCoder itself (its RefiImport
+    and RefiExport, main at c3204641, run headless): cases without source references, variables
+    Text or Float, source files with a BOM, sets turned into variables, notes as journals.
+    ``garden_expected.json`` is what the stories were in pni."""
+    import json
+
+    expected = json.loads((QC / "garden_expected.json").read_text("utf-8"))
+    rep = collect(store, [QC / "garden_after_qualcoder.qdpx"])
+    f = rep.files[0]
+    assert (f.read, f.stored, f.rejected, f.error) == (8, 8, 0, None)
+    assert any("linked to their teller by the variable pni:teller" in n for n in f.notices)
+    assert any("read as sets" in n for n in f.notices)
+    got = {s.text: s for s in q.list_stories(store)}
+    assert set(got) == {e["text"] for e in expected}
+    tellers: dict[str | None, set[str]] = {}
+    for e in expected:
+        g = got[e["text"]]
+        assert (g.title, g.source_id, g.prompt, g.date, g.consent) == (
+            e["title"], e["source_id"], e["prompt"], e["date"], e["consent"])
+        answers = dict(e["answers"])
+        codes = [c for c in [e["pattern"]] if c not in (None, NO_PATTERN)]
+        codes += [answers.pop("codes")] if "codes" in answers else []
+        if codes:
+            answers["codes"] = codes
+        assert g.answers == answers, e["title"]
+        assert g.teller_answers == e["teller_answers"]
+        tellers.setdefault(g.teller_id, set()).add(e["teller"])
+    assert all(len(v) == 1 for v in tellers.values()) and len(tellers) == 4
+    kinds = {x.id: x.kind for x in q.get_questions(store)}
+    assert (kinds["listened_to"], kinds["belonging"], kinds["topics"]) == (
+        "boolean", "scale", "multi-choice")
