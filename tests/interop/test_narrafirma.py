@@ -348,3 +348,29 @@ def test_the_question_asked_is_found_in_the_listeners_turn() -> None:
     }
     for turn, question in cases.items():
         assert asked(turn) == question, turn
+
+
+def test_a_story_without_a_prompt_is_not_given_someone_elses_question(store: Store,
+                                                                      tmp_path: Path) -> None:
+    """NarraFirma gives a story with no eliciting question its form's first one; pni writes
+    'No question recorded' for it instead, and reads that back as no prompt."""
+    from pni.ingest.collect import collect
+    from pni.store import stories as q
+    from tests.helpers import populate
+    from tests.interop import narrafirma_app as nf
+
+    ids = populate(store, 4)
+    with store.transaction():
+        store.execute("UPDATE stories SET prompt = NULL WHERE id = ?", (ids[0],))
+    res = write_narrafirma(gather(store, ExportOptions(all_stories=True)), tmp_path / "nf")
+    form = nf.import_form(res.form.read_text("utf-8"))
+    told = nf.import_stories(form, res.stories.read_text("utf-8"))
+    untold = next(s for s in q.list_stories(store) if not s.prompt)
+    assert {st["eliciting"] for st in told if st["text"] == untold.text} == {
+        "No question recorded"}
+    assert {st["eliciting"] for st in told if st["text"] != untold.text} == {"A time"}
+    with Store.open(tmp_path / "new.db") as new:
+        collect(new, [tmp_path / "nf"])
+        back = {s.text: s.prompt for s in q.list_stories(new)}
+        assert back[untold.text] is None
+        assert {p for t, p in back.items() if t != untold.text} == {"Tell us about a time..."}

@@ -46,6 +46,9 @@ TITLE, TEXT, ELICITING, DATE, LANGUAGE, PARTICIPANT = (
     "Participant ID")
 #: The listener's whole turn, where it says more than the question (NarraFirma ignores it).
 PROMPT_AS_ASKED = "Prompt as asked"
+#: The eliciting question of stories without a prompt (pni's reader reads it as none).
+NO_PROMPT = "No question recorded"
+NO_PROMPT_TEXT = "No question was recorded for this story."
 CONSENT = "Consent"
 PATTERN = "Pattern"
 YES_NO = ["yes", "no"]
@@ -156,8 +159,13 @@ class Eliciting:
     question: dict[str, str] = field(default_factory=dict)  # short name -> question
 
     @classmethod
-    def of(cls, prompts: list[str]) -> Eliciting:
+    def of(cls, prompts: list[str], *, none_recorded: bool = False) -> Eliciting:
+        """The eliciting questions of ``prompts``; with ``none_recorded``, one more for stories
+        without a prompt (NarraFirma gives a story with no eliciting question its first)."""
         e = cls()
+        if none_recorded:
+            e.short[""] = NO_PROMPT
+            e.question[NO_PROMPT] = NO_PROMPT_TEXT
         by_question: dict[str, str] = {}
         for p in prompts:
             q = clean(asked(p))
@@ -342,7 +350,7 @@ def story_rows(scope: Scope, cols: list[_Column], eliciting: Eliciting) -> list[
         comment += c.answers if c.type.startswith("Multi-choice") else [""]
     rows = [header, comment]
     for s in scope.stories:
-        row = [clean(s.title), s.text.strip(), eliciting.short.get(s.prompt or "", ""),
+        row = [clean(s.title), s.text.strip(), eliciting.short.get(s.prompt or "", NO_PROMPT),
                clean(s.date), clean(s.language), clean(s.teller_id)]
         if whole:
             row.append((s.prompt or "").strip() if eliciting.says_more(s.prompt) else "")
@@ -371,7 +379,8 @@ def write_narrafirma(scope: Scope, out_dir: Path) -> NarraFirmaResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     cols = _columns(scope)
     common = _settle_scales(cols)
-    eliciting = Eliciting.of(list(dict.fromkeys(s.prompt for s in scope.stories if s.prompt)))
+    eliciting = Eliciting.of(list(dict.fromkeys(s.prompt for s in scope.stories if s.prompt)),
+                             none_recorded=any(not s.prompt for s in scope.stories))
     form, stories = out_dir / "story_form.csv", out_dir / "stories.csv"
     _write(form, form_rows(scope, cols, eliciting, common))
     _write(stories, story_rows(scope, cols, eliciting))

@@ -52,8 +52,10 @@ DEFAULT_FIELDS = {"text": "Story text", "title": "Story title", "teller": "Parti
 #: quoted twice).
 NF_EXPORT_HEADER = ["story title", "story text", "collection date", "language",
                     "eliciting question"]
-#: pni's column for the listener's whole turn (see pni.interop.narrafirma).
+#: pni's column for the listener's whole turn, and its eliciting question for stories without
+#: a prompt (see pni.interop.narrafirma).
 PROMPT_AS_ASKED = "prompt as asked"
+NO_PROMPT = "no question recorded"
 #: NarraFirma keeps scale answers on 0-100.
 NF_SCALE = (0, 100)
 RANGE_OPTION = "pnirange="
@@ -510,7 +512,7 @@ def _eliciting(i: int | None, names: dict[str, str], whole: int | None) -> Any:
         if i is None or i >= len(cells) or blank(cells[i]):
             return None
         v = str(cells[i]).strip()
-        return names.get(v.casefold(), v)
+        return None if v.casefold() == NO_PROMPT else names.get(v.casefold(), v)
     return get
 
 
