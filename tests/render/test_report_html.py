@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import csv
+import html as html_lib
+import json
 import os
 import re
 import subprocess
@@ -16,12 +18,15 @@ from tests.helpers import fake_run, populate
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCRIPT = "<script>alert(1)</script>"
+NASTY = "</script><!-- <script>alert(2)</script> \u2028 & \u2029 ]]>"
 SECTIONS = ("integrity", "map", "observations", "heatmaps", "voices", "tests")
 
 
 @pytest.fixture
 def report_file(store: Store, tmp_path: Path) -> Path:
     ids = populate(store, 60)
+    ids.append(add_story(store, f"{NASTY} was said.\nAnd then {SCRIPT}.", teller="trudy",
+                         title="Nasty", answers={"belonging": 3}))
     ids.append(add_story(store, f"{SCRIPT} was written on the board.\nSecond line.",
                          teller="mallory", title=f"Title {SCRIPT}",
                          answers={"feeling": SCRIPT, "belonging": 2, "listened_to": False,
@@ -45,15 +50,72 @@ def test_story_text_is_escaped(report_file: Path) -> None:
     html = report_file.read_text("utf-8")
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    # our own two inline scripts are the only script elements
-    assert len(re.findall(r"<script>", html)) == 2
+    # our own three inline scripts are the only script elements, and the story browser's data
+    # is one JSON block that no story text can end or turn into markup
+    assert len(re.findall(r"<script>", html)) == 3
+    blocks = re.findall(r'<script type="application/json" id="sb-data">(.*?)</script>', html,
+                        re.S)
+    assert len(blocks) == 1
+    data = blocks[0]
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert "\u2028" not in data and "\u2029" not in data
+    stories = {s["id"]: s for s in json.loads(data)["stories"]}
+    nasty = next(s for s in stories.values() if s["title"] == "Nasty")
+    assert nasty["text"].startswith(NASTY)
+
+
+def _heat_rects(html: str) -> list[str]:
+    heat = "".join(re.findall(r'<svg class="heat".*?</svg>', html, re.S))
+    return re.findall(r"<rect [^>]*>", heat)
+
+
+def test_hidden_cells_select_nothing(report_file: Path) -> None:
+    """A heat-map cell, histogram bin or bar the small-cell rule hides has no data-selects:
+    listing its stories would give its count back. Every shown one selects its stories."""
+    html = report_file.read_text("utf-8")
+    rects = _heat_rects(html)
+    hidden = [r for r in rects if 'fill="#eee"' in r]
+    shown = [r for r in rects if 'fill="#eee"' not in r]
+    assert hidden and shown
+    assert not any("data-selects" in r for r in hidden)
+    assert all("data-selects" in r for r in shown)
+    for r in shown:
+        flt = json.loads(html_lib.unescape(re.search(r'data-selects="([^"]*)"', r).group(1)))
+        assert set(flt) == {"pattern", "question", "answer"}
+    bins = re.findall(r'<rect ([^>]*class="bar"[^>]*)><title>([^<]*)</title>', html)
+    small = [a for a, t in bins if t.endswith((": &lt;5", ": hidden"))]
+    assert not any("data-selects" in a for a in small)
+    assert all("data-selects" in a for a, t in bins if not t.endswith((": &lt;5", ": hidden")))
+
+
+def test_marks_of_hidden_counts_select_nothing() -> None:
+    """The chart functions on their own: a count the small-cell rule hides gives no mark."""
+    from pni.explore.models import Heatmap
+
+    hist = str(report_html.svg_histogram({"1": 7, "2": None, "3": None}, hidden="<5",
+                                         why={"2": "small", "3": "complement"},
+                                         question="belonging"))
+    assert hist.count("data-selects") == 1 and "&#34;answer&#34;:1.0" in hist
+    bars = str(report_html.svg_bars({"a": 9, "b": None, "other answers (fewer than 5)": 6},
+                                    hidden="<5", question="q", answers={"a", "b"}))
+    assert bars.count("data-selects") == 1 and "&#34;answer&#34;:&#34;a&#34;" in bars
+    hm = Heatmap(variable="q", label="Q", rows=["one", "two"], numbers=[1, 2],
+                 cols=["a", "b"], counts=[[6, None], [None, 9]],
+                 residuals=[[0.5, None], [None, 1.0]],
+                 suppressed=[[False, True], [True, False]],
+                 why=[[None, "small"], ["complement", None]])
+    heat = str(report_html.svg_heatmap(hm, hidden="<5", question="q", answers={"a", "b"}))
+    assert heat.count("data-selects") == 2
+    assert "&#34;pattern&#34;:2,&#34;question&#34;:&#34;q&#34;,&#34;answer&#34;:&#34;b&#34;" in heat
 
 
 def test_sections_and_charts(report_file: Path) -> None:
     html = report_file.read_text("utf-8")
     for s in SECTIONS:
         assert f'id="{s}"' in html
-    assert html.count("<circle") == 61
+    assert html.count("<circle") == 62
+    assert html.count('data-selects="{&#34;story&#34;') == 62
+    assert 'id="story-browser"' in html
     assert 'class="bars"' in html and 'class="hist"' in html and 'class="heat"' in html
     assert html.count('class="obs"') >= 5
     assert "What might this mean?" in html

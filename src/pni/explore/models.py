@@ -170,12 +170,86 @@ class Heatmap(BaseModel):
     variable: str
     label: str
     rows: list[str]
+    #: the pattern number of each row (what a cell selects in the story browser)
+    numbers: list[int] = Field(default_factory=list)
     cols: list[str]
     counts: list[list[int | None]]       # None: hidden by the small-cell rule
     residuals: list[list[float | None]]
     suppressed: list[list[bool]] = Field(default_factory=list)
     #: why each hidden cell is hidden: 'small' (fewer than min_cell tellers) or 'complement'
     why: list[list[str | None]] = Field(default_factory=list)
+
+
+class BrowserStory(BaseModel):
+    """A printable story as the report's story browser lists it (consent allows printing; text
+    redacted): its pattern and its answers keyed by facet (a teller answer its card would
+    withhold is left out, as on a story card)."""
+
+    id: str
+    title: str = ""
+    text: str = ""
+    pattern: int | None = None
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class Facet(BaseModel):
+    """Something the story browser filters by: the pattern, a question, a collection."""
+
+    key: str                         # "pattern", a question's frame column, "collection", ...
+    label: str
+    kind: str                        # pattern, choice, multi, scale
+    about: str = "story"             # story, teller, attribute
+    values: list[Any] = Field(default_factory=list)
+    labels: list[str] = Field(default_factory=list)
+
+
+class StoryBrowser(BaseModel):
+    """The stories a report may print, for its story browser, with the facets to filter by."""
+
+    stories: list[BrowserStory] = Field(default_factory=list)
+    facets: list[Facet] = Field(default_factory=list)
+    #: stories whose text is withheld (not listed), and teller answers left out by the card rule
+    withheld: int = 0
+    answers_withheld: int = 0
+
+
+class CuratedInterpretation(BaseModel):
+    name: str = ""
+    text: str = ""
+
+
+class CuratedObservation(BaseModel):
+    """An observation as the catalyst keeps it (``catalysis.yaml``), ready to print."""
+
+    id: str
+    title: str = ""
+    text: str = ""
+    strength: int | None = None
+    perspective: str | None = None
+    interpretations: list[CuratedInterpretation] = Field(default_factory=list)
+    story_ids: list[str] = Field(default_factory=list)
+    test_id: str | None = None
+    q: float | None = None
+    effect: float | None = None
+    effect_name: str | None = None
+    magnitude: str | None = None
+
+
+class Curation(BaseModel):
+    """What the catalyst's ``catalysis.yaml`` changed in this report."""
+
+    path: str
+    observations: list[CuratedObservation] = Field(default_factory=list)
+    #: perspective name -> its description (in the file's order)
+    perspectives: dict[str, str] = Field(default_factory=dict)
+    themes: list[dict[str, Any]] = Field(default_factory=list)
+    #: pattern number -> "yes", "no", "maybe" or "redundant"
+    remarkable: dict[int, str] = Field(default_factory=dict)
+    hidden: int = 0
+    #: what in the file no longer matches the run (reported, never dropped from the file)
+    unmatched: list[str] = Field(default_factory=list)
+    #: candidate observations of this run the file does not hold yet
+    new: list[int] = Field(default_factory=list)
 
 
 class ExploreReport(BaseModel):
@@ -198,3 +272,6 @@ class ExploreReport(BaseModel):
     map_points: list[MapPoint] = Field(default_factory=list)
     heatmaps: list[Heatmap] = Field(default_factory=list)
     stories: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> title, first_line
+    #: for the HTML report only (not in JSON: the stories are printed by `stories export`)
+    browser: StoryBrowser | None = Field(default=None, exclude=True)
+    curation: Curation | None = None

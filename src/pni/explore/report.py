@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pni.explore.data import ExploreData, Lump, column_for, load
+from pni.explore.data import ATTRIBUTES, ExploreData, Lump, column_for, load
 from pni.explore.lenses import DEFAULT_MIN_PATTERN, DEFAULT_MIN_SUBSET, run_lenses
-from pni.explore.models import ExploreReport, Heatmap, MapPoint
+from pni.explore.models import ExploreReport, Heatmap, MapPoint, StoryBrowser
 from pni.explore.voices import DEFAULT_FEW
 
 if TYPE_CHECKING:
@@ -162,6 +162,7 @@ def build_report(
         map_points=_map_points(data, shown),
         heatmaps=_heatmaps(data),
         stories=stories,
+        browser=_browser(data, gate),
     )
 
 
@@ -208,6 +209,82 @@ def _shown(data: ExploreData) -> dict[str, dict[str, str]]:
         else:
             out[str(r.story_id)] = {"title": "", "first_line": WITHHELD}
     return out
+
+
+#: the most of a story's text the story browser carries
+BROWSER_TEXT = 4000
+
+
+def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
+    """The stories the report may print (consent "yes", as its other story lists; redacted),
+    each with its pattern and its answers after the small-cell merge, for the story browser.
+    A teller answer that the story's card would withhold (``Gate.card_withheld``) is left out
+    here too, so no row singles out a teller."""
+    import pandas as pd
+
+    from pni.explore.models import BrowserStory, Facet
+
+    f = data.frame
+    red = gate.redactor
+    asked = [q for q in data.questions.values()
+             if q.kind != "text" and q.about in ("story", "teller")]
+    facets: list[Facet] = []
+    if data.patterns:
+        facets.append(Facet(key="pattern", label="Pattern", kind="pattern",
+                            values=[int(p["number"]) for p in data.patterns] + [None],
+                            labels=[f"{p['number']}. {p['title']}" for p in data.patterns]
+                            + ["no pattern"]))
+    for q in sorted(asked, key=lambda q: q.about != "story"):
+        col = column_for(q.id)
+        if q.kind == "scale":
+            vals: list[Any] = sorted({float(v) for v in f[col].dropna()})
+            facets.append(Facet(key=col, label=q.text, kind="scale", about=q.about, values=vals,
+                                labels=[f"{v:g}" for v in vals]))
+            continue
+        opts = data.options_of(q.id)
+        for v in f[col].dropna():
+            for x in (v if isinstance(v, list) else [v]):
+                if x not in opts:
+                    opts.append(x)
+        facets.append(Facet(key=col, label=q.text, about=q.about, values=list(opts),
+                            labels=[str(o) for o in opts],
+                            kind="multi" if q.kind == "multi-choice" else "choice"))
+    for col, label in ATTRIBUTES.items():
+        vals = sorted({str(v) for v in f[col].dropna()})
+        if vals:
+            facets.append(Facet(key=col, label=label, kind="choice", about="attribute",
+                                values=vals, labels=vals))
+
+    printable = f[f["consent"] == "yes"]
+    teller_qs = [q.id for q in asked if q.about == "teller"]
+    release = gate.stories(ids=list(printable["story_id"]), with_answers=True)
+    withheld = gate.card_withheld(release.stories, teller_qs)
+    out: list[BrowserStory] = []
+    for _, r in printable.iterrows():
+        sid = str(r["story_id"])
+        answers: dict[str, Any] = {}
+        for q in asked:
+            if q.id in withheld.get(sid, ()):
+                continue
+            v = r[column_for(q.id)]
+            if isinstance(v, list):
+                if v:
+                    answers[column_for(q.id)] = [str(x) for x in v]
+            elif v is not None and not pd.isna(v):
+                answers[column_for(q.id)] = float(v) if q.kind == "scale" else str(v)
+        for col in ATTRIBUTES:
+            if isinstance(r[col], str) and r[col]:
+                answers[col] = r[col]
+        text = data.texts.get(sid, "")
+        text = (red.redact(text) or "") if red.enabled else text
+        if len(text) > BROWSER_TEXT:
+            text = text[: BROWSER_TEXT - 1].rstrip() + "…"
+        num = r["pattern_number"]
+        out.append(BrowserStory(id=sid, title=str(r["title"] or ""), text=text,
+                                pattern=None if pd.isna(num) or not r["in_run"] else int(num),
+                                answers=answers))
+    return StoryBrowser(stories=out, facets=facets, withheld=len(f) - len(printable),
+                        answers_withheld=len(withheld))
 
 
 def _map_points(data: ExploreData, shown: dict[str, dict[str, str]]) -> list[MapPoint]:
@@ -275,6 +352,7 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
             hide, why = [], []
         out.append(Heatmap(variable=q.id, label=q.text,
                            rows=[str(p["title"]) for p in data.patterns],
+                           numbers=[int(p["number"]) for p in data.patterns],
                            cols=[opts[j] for j in keep], counts=counts, residuals=res,
                            suppressed=hide, why=why))
     return out

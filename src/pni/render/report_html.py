@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,26 @@ def _f(x: float) -> str:
     return f"{x:.1f}"
 
 
+def selects(flt: dict[str, Any] | None) -> Markup:
+    """The ``data-selects`` attribute of a chart mark: the JSON filter the story browser applies
+    when the mark is clicked (``{"pattern": 3}``, ``{"question": "school", "answer": "..."}``);
+    nothing for None (a mark that must not select: a cell the small-cell rule hides)."""
+    if flt is None:
+        return Markup("")
+    return Markup(' data-selects="{}"').format(
+        json.dumps(flt, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_json(obj: Any) -> Markup:
+    """``obj`` as JSON that is safe inside an inline ``<script>``: ``<``, ``>`` and ``&`` (so no
+    ``</script>`` or ``<!--`` in story text can end or change the script) and the line
+    separators U+2028/U+2029 are written as ``\\u`` escapes."""
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch in ("<", ">", "&", "\u2028", "\u2029"):
+        s = s.replace(ch, f"\\u{ord(ch):04x}")
+    return Markup(s)
+
+
 def svg_map(points: list[MapPoint], width: int = 760, height: int = 480) -> Markup:
     """The 2-D story map: one circle per story, coloured by pattern; hovering shows the title and
     first line (an SVG <title>, so it works without JS)."""
@@ -64,14 +85,17 @@ def svg_map(points: list[MapPoint], width: int = 760, height: int = 480) -> Mark
         group = "none" if p.pattern_number is None else str(p.pattern_number)
         parts.append(
             f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="5" fill="{colour(p.pattern_number)}" '
-            f'data-pattern="{group}"><title>{escape(tip)}</title></circle>')
+            f'data-pattern="{group}"{selects({"story": p.story_id})}>'
+            f'<title>{escape(tip)}</title></circle>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def svg_bars(counts: dict[str, int | None], width: int = 460, bar: int = 18,
-             hidden: str = "") -> Markup:
-    """Horizontal bars, one per answer, with the count at the end (a hidden one: no bar)."""
+             hidden: str = "", question: str | None = None,
+             answers: Any = ()) -> Markup:
+    """Horizontal bars, one per answer, with the count at the end (a hidden one: no bar). A bar
+    of one of ``answers`` (real answers of ``question``, not a merged row) selects its stories."""
     if not counts:
         return Markup("")
     label_w = 170
@@ -84,19 +108,23 @@ def svg_bars(counts: dict[str, int | None], width: int = 460, bar: int = 18,
         w = (width - label_w - 40) * (count or 0) / top
         v = escape(hidden if count is None else str(count))
         short = k if len(k) <= 26 else k[:25] + "…"
+        pick = ({"question": question, "answer": k}
+                if question and count is not None and k in answers else None)
         parts.append(
             f'<text x="{label_w - 6}" y="{y + bar * 0.7:.1f}" text-anchor="end">{escape(short)}'
             f'<title>{escape(k)}</title></text>'
-            f'<rect x="{label_w}" y="{y + 2}" width="{_f(w)}" height="{bar - 5}" class="bar"/>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{_f(w)}" height="{bar - 5}" class="bar"'
+            f'{selects(pick)}/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + bar * 0.7:.1f}">{v}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def svg_histogram(distribution: dict[str, int | None], width: int = 360, height: int = 140,
-                  hidden: str = "", why: dict[str, str] | None = None) -> Markup:
+                  hidden: str = "", why: dict[str, str] | None = None,
+                  question: str | None = None) -> Markup:
     """Vertical bars for a scale's answers, one per value (a hidden count: no bar, and its mark:
-    ``hidden``, or ``why[value]``'s)."""
+    ``hidden``, or ``why[value]``'s); a shown bin of ``question`` selects its stories."""
     if not distribution:
         return Markup("")
     n = len(distribution)
@@ -111,9 +139,15 @@ def svg_histogram(distribution: dict[str, int | None], width: int = 360, height:
         mark = "hidden" if (why or {}).get(k) == "complement" else hidden
         v = escape(mark if count is None else str(count))
         bh = (base - 16) * (count or 0) / top
+        pick = None
+        if question and count is not None and not (why or {}).get(k):
+            try:
+                pick = {"question": question, "answer": float(k)}
+            except ValueError:
+                pick = None
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - bh:.1f}" width="{bw - 4:.1f}" height="{bh:.1f}" '
-            f'class="bar"><title>{escape(k)}: {v}</title></rect>'
+            f'class="bar"{selects(pick)}><title>{escape(k)}: {v}</title></rect>'
             f'<text x="{x + bw / 2:.1f}" y="{base + 14}" text-anchor="middle">{escape(k)}</text>'
             f'<text x="{x + bw / 2:.1f}" y="{base - bh - 3:.1f}" text-anchor="middle" '
             f'class="small">{v}</text>')
@@ -131,9 +165,12 @@ def residual_colour(r: float) -> str:
     return f"rgb({int(255 - 175 * t)},{int(255 - 110 * t)},255)"
 
 
-def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
+def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "", question: str | None = None,
+                answers: Any = ()) -> Markup:
     """Patterns x answers: counts in the cells, colour by adjusted residual; a hidden cell is grey
-    and reads ``hidden`` (fewer tellers) or "hidden" (it would give such a cell back)."""
+    and reads ``hidden`` (fewer tellers) or "hidden" (it would give such a cell back). A shown
+    cell selects its stories (pattern and answer); a hidden one selects nothing: listing its
+    stories would give its count back."""
     left = 190
     top = 80
     w = left + cell * len(hm.cols) + 80
@@ -155,6 +192,7 @@ def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
             res = hm.residuals[i][j]
             n = hm.counts[i][j]
             x = left + j * cell
+            pick = None
             if n is None or res is None:
                 fill = "#eee"
                 if hm.why and hm.why[i][j] == "complement":
@@ -164,12 +202,15 @@ def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "") -> Markup:
             else:
                 fill, shown = residual_colour(res), escape(str(n))
                 what = f"{n} stories, adjusted residual {res:+.1f}"
+                if question and hm.numbers and hm.cols[j] in answers:
+                    pick = {"pattern": hm.numbers[i], "question": question,
+                            "answer": hm.cols[j]}
             parts.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
-                f'fill="{fill}"><title>{escape(r)} / {escape(hm.cols[j])}: '
+                f'fill="{fill}"{selects(pick)}><title>{escape(r)} / {escape(hm.cols[j])}: '
                 f'{what}</title></rect>'
                 f'<text x="{x + cell / 2 - 1:.1f}" y="{y + ch * 0.62:.1f}" '
-                f'text-anchor="middle">{shown}</text>')
+                f'text-anchor="middle" class="cell">{shown}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -207,14 +248,25 @@ def render(report: ExploreReport) -> str:
     env.filters["num"] = _fmt_num
     env.filters["eq"] = _eq_q
     mc = int(report.params["min_cell"])
-    env.globals.update(svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
+    from pni.explore.data import column_for
+
+    facets = {f.key: f for f in (report.browser.facets if report.browser else [])}
+
+    def fvals(key: str) -> set[Any]:
+        f = facets.get(key)
+        return set() if f is None else {v for v in f.values if v is not None}
+
+    browser = None
+    if report.browser is not None:
+        browser = script_json(report.browser.model_dump(mode="json"))
+    env.globals.update(fkey=column_for, fvals=fvals, selects=selects, svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
                        svg_heatmap=svg_heatmap, colour=colour, noise=NOISE,
                        answered_text=answered_text, unanswered_text=unanswered_text,
                        answers_text=answers_text, integrity_note=integrity_note,
                        voice_note=voice_note, cells_note=cells_note,
                        shown=lambda v, why=None: shown_count(v, mc, why))
     tpl = env.get_template("report.html.j2")
-    return tpl.render(r=report, mc=mc, hidden=shown_count(None, mc),
+    return tpl.render(r=report, mc=mc, hidden=shown_count(None, mc), browser=browser,
                       notable=sum(1 for t in report.tests if t.notable))
 
 
