@@ -29,7 +29,9 @@ class Variable:
 
 _DECLARED = (
     Variable("PNI_STORE", "./pni.db",
-             "The project's SQLite store, for every command's --store (prepare: OUTPUT/pni.db)."),
+             "The project's store, for every command's --store (prepare: OUTPUT/pni.db): a"
+             " SQLite file, or a postgresql:// URL for a team's shared PostgreSQL database"
+             " (password from the URL, PGPASSFILE or PGPASSWORD; never printed)."),
     Variable("PNI_HOME", "the user data folder (platformdirs)",
              "Where pni keeps derived files: exported embedding models and caches."),
     Variable("PNI_PROMPTS", "prompts/ of the checkout, else the installed copy",

@@ -1,4 +1,5 @@
-"""Where pni keeps things: the store file and the data directory (model exports, caches)."""
+"""Where pni keeps things: the store (a file, or a ``postgresql://`` URL) and the data directory
+(model exports, caches)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ DEFAULT_STORE = "pni.db"
 
 
 def resolve_store(path: str | os.PathLike[str] | None = None) -> Path:
-    """The store file: ``--store PATH``, else ``$PNI_STORE``, else ``./pni.db``."""
-    if path:
-        return Path(path)
-    env = get(STORE_ENV)
-    if env:
-        return Path(env)
+    """The store: ``--store PATH``, else ``$PNI_STORE``, else ``./pni.db``. A ``postgresql://``
+    URL comes back as a :class:`pni.store.url.StoreURL` (never a folder named ``postgresql:``);
+    its ``parent`` is the working directory, where the project's ``pni.toml`` is read."""
+    from pni.store.url import parse_store
+
+    for value in (path, get(STORE_ENV)):
+        found = parse_store(value) if value else None
+        if found is not None:
+            return found
     return Path.cwd() / DEFAULT_STORE
 
 

@@ -74,6 +74,13 @@ class Settings(BaseModel):
 
 
 def settings_path(store_path: Path) -> Path:
+    """``pni.toml`` beside the store file; for a PostgreSQL store, in the working directory."""
+    from pni.store.url import StoreURL, is_url
+
+    if isinstance(store_path, StoreURL):
+        return store_path.folder / SETTINGS_FILE
+    if is_url(str(store_path)):
+        return Path.cwd() / SETTINGS_FILE
     return Path(store_path).parent / SETTINGS_FILE
 
 

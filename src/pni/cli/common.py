@@ -46,13 +46,21 @@ class Consent(StrEnum):
     unknown = "unknown"
 
 
+def _store_value(value: str | None) -> Path | None:
+    from pni.store.url import parse_store
+
+    return parse_store(value)
+
+
 StoreOpt = Annotated[
     Path | None,
     typer.Option(
         "--store",
         envvar="PNI_STORE",
-        help="The project's SQLite store (default: $PNI_STORE, else ./pni.db).",
+        help="The project's store: a SQLite file, or a postgresql:// URL (default: $PNI_STORE,"
+        " else ./pni.db).",
         show_default=False,
+        parser=_store_value,
     ),
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same result.")]

@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import typer
 
-from pni.cli.common import FormatOpt, JsonOpt, SeedOpt, emit, output_format, progress, say
+from pni.cli.common import (
+    FormatOpt,
+    JsonOpt,
+    SeedOpt,
+    _store_value,
+    emit,
+    output_format,
+    progress,
+    say,
+)
 from pni.cli.output import Format, out
 from pni.cli.packet import DocFormat
 
@@ -21,8 +30,9 @@ def prepare(
     output: Annotated[Path, typer.Option("-o", "--output", help="Output folder.",
                                          file_okay=False)] = Path("out"),
     store: Annotated[Path | None, typer.Option(
-        "--store", envvar="PNI_STORE", show_default=False,
-        help="The project's SQLite store (default: $PNI_STORE, else OUTPUT/pni.db).")] = None,
+        "--store", envvar="PNI_STORE", show_default=False, parser=_store_value,
+        help="The project's store: a SQLite file or a postgresql:// URL (default: $PNI_STORE,"
+        " else OUTPUT/pni.db).")] = None,
     names: Annotated[Path | None, typer.Option(
         "--names", help="Names to redact, one per line (default: names.txt in an input folder);"
         " written into OUTPUT's pni.toml for every later command.",

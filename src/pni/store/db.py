@@ -1,4 +1,6 @@
-"""The SQLite store: one file per project, WAL, foreign keys, ordered named migrations.
+"""The store: one project's database, a SQLite file (WAL, foreign keys) or a PostgreSQL database
+(a ``postgresql://`` URL, for a team), with the same ordered, named migrations on both
+(``pni.store.dialect`` translates the little that differs).
 
 >>> from pni.store import Store
 >>> with Store.open(":memory:") as db:
@@ -9,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from pni.errors import StoreError
+from pni.store.dialect import PG, SQLITE, Dialect, row_factory
+from pni.store.url import StoreURL, is_url, mask, real_url
 
 BUSY_SECONDS = 60.0  # how long a writer waits for another pni to finish (PNI_BUSY_TIMEOUT)
 
@@ -43,11 +48,34 @@ def migration_sql(name: str) -> str:
 
 
 class Store:
-    """A connection to one project's store. Use ``Store.open(path)``; it migrates on open."""
+    """A connection to one project's store. Use ``Store.open(path)``; it migrates on open.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None):
+    ``path`` is the SQLite file (``None`` in memory); for a PostgreSQL store it is a
+    :class:`~pni.store.url.StoreURL`, which prints with its password masked and whose ``parent``
+    is the project's folder (the working directory)."""
+
+    def __init__(self, conn: Any, path: Path | None, dialect: Dialect = SQLITE):
         self.conn = conn
         self.path = path
+        self.dialect = dialect
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.dialect.name
+
+    @property
+    def location(self) -> str:
+        """The store as it may be shown: the file, or the URL with its password masked."""
+        return ":memory:" if self.path is None else str(self.path)
+
+    @property
+    def in_transaction(self) -> bool:
+        if self.dialect is SQLITE:
+            return bool(self.conn.in_transaction)
+        from psycopg import pq
+
+        return bool(self.conn.info.transaction_status != pq.TransactionStatus.IDLE)
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -59,7 +87,13 @@ class Store:
         ``upto`` stops after the named migration (used to test upgrades of older stores).
         ``create=False`` raises ``StoreError`` when the file does not exist yet. Another pni
         writing at the same time is waited for (``busy_seconds()``, then "busy").
+        ``path`` may be a ``postgresql://`` URL (a string or a ``StoreURL``).
         """
+        if is_url(path):
+            db = cls._open_postgres(StoreURL(real_url(path)), create=create)
+            if migrate:
+                db.migrate(upto=upto)
+            return db
         memory = str(path) == ":memory:"
         p = None if memory else Path(path)
         if p is not None:
@@ -99,6 +133,42 @@ class Store:
             db.migrate(upto=upto)
         return db
 
+    @classmethod
+    def _open_postgres(cls, where: StoreURL, *, create: bool) -> Store:
+        try:
+            import psycopg
+        except ImportError as e:
+            raise StoreError("a PostgreSQL store needs psycopg: pip install 'pni[postgresql]'",
+                             file=where) from e
+        url = where.url
+        extra: dict[str, Any] = {"application_name": "pni"}
+        if "sslmode" not in url and not os.environ.get("PGSSLMODE"):
+            extra["sslmode"] = "prefer"  # TLS whenever the server offers it
+        if "connect_timeout" not in url and not os.environ.get("PGCONNECT_TIMEOUT"):
+            extra["connect_timeout"] = 15
+        try:
+            conn = psycopg.connect(url, autocommit=True, row_factory=row_factory, **extra)
+        except psycopg.Error as e:
+            raise StoreError(mask(f"cannot connect to the PostgreSQL store: {_first_line(e)}",
+                                  url), file=where) from None
+        db = cls(conn, where, PG)
+        try:
+            conn.execute(f"SET lock_timeout = {int(busy_seconds() * 1000)}")
+            names = db.table_names()
+        except psycopg.Error as e:
+            conn.close()
+            raise db.explain(e) from None
+        if names and "migrations" not in names:
+            conn.close()
+            shown = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+            raise StoreError(f"not a pni store: this database (schema) holds other tables"
+                             f" ({shown}); pni will not write to it", file=where)
+        if not names and not create:
+            conn.close()
+            raise StoreError("no pni project in this database yet: run `pni collect` first",
+                             file=where)
+        return db
+
     def close(self) -> None:
         self.conn.close()
 
@@ -110,6 +180,10 @@ class Store:
 
     # -- migrations ----------------------------------------------------------------------------
     def applied_migrations(self) -> list[str]:
+        if self.dialect is PG:
+            if "migrations" not in self.table_names():
+                return []
+            return [r[0] for r in self.execute("SELECT name FROM migrations ORDER BY name")]
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS migrations ("
             " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL"
@@ -122,6 +196,8 @@ class Store:
         pni processes opening a new store at once migrate it exactly once. Returns those applied
         by this call."""
         known = migration_names()
+        if self.dialect is PG:
+            return self._migrate_postgres(known, upto)
         try:
             applied = set(self.applied_migrations())
         except sqlite3.OperationalError as e:
@@ -154,6 +230,36 @@ class Store:
             raise StoreError(f"migration {current} failed: {e}", file=self.path) from e
         return done
 
+    def _migrate_postgres(self, known: list[str], upto: str | None) -> list[str]:
+        """PostgreSQL runs DDL in transactions too: every pending migration under the store's
+        write lock, all or nothing."""
+        wanted = known if upto is None else known[: known.index(upto) + 1]
+        applied = set(self.applied_migrations())
+        self._check_known(applied, known)
+        if not [n for n in wanted if n not in applied]:
+            return []
+        done: list[str] = []
+        with self.transaction():
+            self.execute(self.dialect.ddl(
+                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT"
+                " NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))) STRICT"))
+            applied = set(self.applied_migrations())
+            self._check_known(applied, known)
+            for name in wanted:
+                if name in applied:
+                    continue
+                for statement in _statements(migration_sql(name)):
+                    try:
+                        self.execute(self.dialect.ddl(statement))
+                    except Exception as e:
+                        if isinstance(e, StoreError):
+                            raise
+                        raise StoreError(mask(f"migration {name} failed: {_first_line(e)}"),
+                                         file=self.path) from e
+                self.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
+                done.append(name)
+        return done
+
     def _check_known(self, applied: set[str], known: list[str]) -> None:
         unknown = applied - set(known)
         if unknown:
@@ -167,8 +273,12 @@ class Store:
     def transaction(self) -> Iterator[Store]:
         """One atomic unit of work: commits on success, rolls back on any exception. The write
         lock is taken at the start (waiting up to ``busy_seconds()`` for another writer)."""
-        if self.conn.in_transaction:  # nested: join the outer transaction
+        if self.in_transaction:  # nested: join the outer transaction
             yield self
+            return
+        if self.dialect is PG:
+            with self._pg_transaction():
+                yield self
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -190,37 +300,131 @@ class Store:
                     self.conn.execute("ROLLBACK")
                 raise explain(e, self.path) from e
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+    @contextmanager
+    def _pg_transaction(self) -> Iterator[None]:
+        """BEGIN, then the project's write lock: a transaction-scoped advisory lock, so writers
+        take turns as they do on SQLite, and the server drops it when the transaction ends or
+        the connection does (a killed pni leaves no lock behind). Unique keys still hold on
+        their own; the lock keeps the per-file accounting exact and upserts free of deadlocks."""
+        import psycopg
 
-    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
-        return self.conn.executemany(sql, rows)
+        try:
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('pni:' ||"
+                              " current_database() || ':' || current_schema()))")
+        except psycopg.Error as e:
+            self._pg_rollback()
+            raise self.explain(e) from None
+        try:
+            yield
+        except BaseException as e:
+            self._pg_rollback()
+            if isinstance(e, psycopg.Error) and is_fault(e):
+                raise self.explain(e) from None
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except psycopg.Error as e:
+                self._pg_rollback()
+                raise self.explain(e) from None
+
+    def _pg_rollback(self) -> None:
+        try:
+            if self.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except Exception:  # the connection is gone: the server rolled back already
+            pass
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        """Run one statement; returns the driver's cursor (iterate it, ``fetchone``,
+        ``rowcount``)."""
+        if self.dialect is SQLITE:
+            return self.conn.execute(sql, params)
+        try:
+            return self.conn.execute(self.dialect.sql(sql), params)
+        except Exception as e:
+            raise self._pg_fault(e) from None
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        if self.dialect is SQLITE:
+            return self.conn.executemany(sql, rows)
+        rows = list(rows)
+        cur = self.conn.cursor()
+        if not rows:
+            return cur
+        try:
+            cur.executemany(self.dialect.sql(sql), rows)
+        except Exception as e:
+            raise self._pg_fault(e) from None
+        return cur
+
+    def insert(self, sql: str, params: Sequence[Any] = ()) -> int | None:
+        """Run an ``INSERT`` into a table with an integer ``id``; returns the new row's id, or
+        None when nothing was inserted (``ON CONFLICT DO NOTHING``)."""
+        if self.dialect is SQLITE:
+            cur = self.conn.execute(sql, params)
+            return int(cur.lastrowid) if cur.rowcount and cur.lastrowid is not None else None
+        row = self.execute(sql + " RETURNING id", params).fetchone()
+        return None if row is None else int(row[0])
+
+    def _pg_fault(self, e: Exception) -> Exception:
+        """A fault of the server or the connection as a ``StoreError``; pni's own SQL errors
+        (and unique-key conflicts) as they are."""
+        return self.explain(e) if is_fault(e) else e
+
+    def explain(self, e: BaseException) -> StoreError:
+        """One line naming the real cause of a database error on this store."""
+        if self.dialect is SQLITE:
+            return explain(e, self.path)  # type: ignore[arg-type]
+        return explain_postgres(e, self.path)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        return [dict(r) for r in self.conn.execute(sql, params)]
+        return [dict(r) for r in self.execute(sql, params)]
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return None if row is None else dict(row)
 
     def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        row = self.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
+    def table_names(self) -> list[str]:
+        """pni's tables (every table of the file, or of the PostgreSQL schema in use), by name."""
+        if self.dialect is PG:
+            sql = ("SELECT table_name FROM information_schema.tables WHERE table_schema ="
+                   " current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name")
+        else:
+            sql = ("SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE"
+                   " 'sqlite_%' ORDER BY name")
+        return [str(r[0]) for r in self.execute(sql)]
+
     def has_table(self, name: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?",
-                                 (name,)).fetchone() is not None
+        return name in self.table_names()
 
     def table_counts(self) -> dict[str, int]:
         """Rows in every pni table (for ``pni status``)."""
-        names = [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                " ORDER BY name"
-            )
-        ]
-        return {n: int(self.scalar(f'SELECT count(*) FROM "{n}"')) for n in names}
+        return {n: int(self.scalar(f'SELECT count(*) FROM "{n}"')) for n in self.table_names()}
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns in order, without PostgreSQL's ``rowid`` (the insertion order
+        SQLite keeps by itself)."""
+        if self.dialect is PG:
+            rows = self.execute("SELECT column_name FROM information_schema.columns WHERE"
+                                " table_schema = current_schema() AND table_name = ?"
+                                " ORDER BY ordinal_position", (table,))
+            return [str(r[0]) for r in rows if r[0] != "rowid"]
+        return [str(r[1]) for r in self.execute(f'PRAGMA table_info("{table}")')]
+
+    def order_key(self, table: str) -> str:
+        """The column that orders a table's rows as they were inserted."""
+        if self.dialect is PG and "rowid" not in {
+                r[0] for r in self.execute("SELECT column_name FROM information_schema.columns"
+                                           " WHERE table_schema = current_schema() AND"
+                                           " table_name = ?", (table,))}:
+            return "id"
+        return "rowid"
 
     # -- meta ----------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -248,7 +452,10 @@ class Store:
 
 
 def is_fault(e: BaseException) -> bool:
-    """An SQLite error about the lock, the disk or permissions (not a bug in pni's SQL)."""
+    """A database error about the lock, the disk, permissions or the connection (not a bug in
+    pni's SQL)."""
+    if type(e).__module__.startswith("psycopg"):
+        return _pg_fault_kind(e) is not None
     if not isinstance(e, sqlite3.OperationalError | sqlite3.DatabaseError) or isinstance(
             e, sqlite3.IntegrityError | sqlite3.ProgrammingError):
         return False
@@ -292,6 +499,50 @@ def explain(e: sqlite3.Error, path: Path | None) -> StoreError:
         return StoreError(f"the disk reported an error ({os.strerror(errno.EIO)}): the store"
                           " was left as it was before the last step", file=path)
     return StoreError(f"the store cannot be used: {msg}", file=path)
+
+
+def _pg_fault_kind(e: BaseException) -> str | None:
+    import psycopg
+
+    state = getattr(e, "sqlstate", None) or ""
+    if state == "55P03" or (state == "57014" and "lock timeout" in str(e)):
+        return "busy"
+    if state in ("53100",):
+        return "full"
+    if state in ("25006", "42501"):
+        return "readonly"
+    if state.startswith(("08", "57P")) or (isinstance(e, psycopg.OperationalError)
+                                            and not state):
+        return "connection"
+    if isinstance(e, psycopg.InterfaceError):
+        return "connection"
+    return None
+
+
+def explain_postgres(e: BaseException, where: Path | None) -> StoreError:
+    """One line for a PostgreSQL fault, with every password masked."""
+    url = where.url if isinstance(where, StoreURL) else None
+    kind = _pg_fault_kind(e)
+    detail = _first_line(e)
+    if kind == "busy":
+        msg = (f"busy: another pni is writing to this store (waited {busy_seconds():g} s; set"
+               " PNI_BUSY_TIMEOUT to wait longer)")
+    elif kind == "full":
+        msg = "the database server's disk is full: nothing of the last step was written"
+    elif kind == "readonly":
+        msg = (f"pni may not write to this database ({detail}): ask its administrator for"
+               " write access")
+    elif kind == "connection":
+        msg = (f"lost the connection to the PostgreSQL server ({detail}): the last step was"
+               " rolled back")
+    else:
+        msg = f"the store cannot be used: {detail}"
+    return StoreError(mask(msg, url), file=where)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 def _foreign_check(conn: sqlite3.Connection, path: Path | None) -> None:

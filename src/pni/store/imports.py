@@ -48,7 +48,7 @@ class Removal:
 
 
 def _ids(values: Iterable[Any]) -> str:
-    """A JSON array for ``IN (SELECT value FROM json_each(?))``: any number of ids, one parameter."""
+    """A JSON array for ``db.dialect.in_ids()``: any number of ids, one parameter."""
     return json.dumps(list(values))
 
 
@@ -95,7 +95,7 @@ def stories_of(db: Store, import_ids: Iterable[int]) -> list[dict[str, Any]]:
     return db.query(
         "SELECT s.id, s.content_hash, s.source_id, c.name AS collection FROM stories s"
         " LEFT JOIN collections c ON c.id = s.collection_id"
-        " WHERE s.import_id IN (SELECT value FROM json_each(?)) ORDER BY s.rowid",
+        f" WHERE s.import_id {db.dialect.in_ids('int')} ORDER BY s.rowid",
         (_ids(import_ids),))
 
 
@@ -127,14 +127,15 @@ def _remove_stories(db: Store, rm: Removal, text_hash: Callable[[str], str]) -> 
     if not rows:
         return
     ids = _ids(r["id"] for r in rows)
-    inside = "IN (SELECT value FROM json_each(?))"
+    inside = db.dialect.in_ids()
     rm.stale_runs = {int(r[0]): int(r[1]) for r in db.execute(
         f"SELECT run_id, count(*) FROM assignments WHERE story_id {inside} GROUP BY run_id"
         " ORDER BY run_id", (ids,))}
     rm.outcome_links = int(db.scalar(
         f"SELECT count(*) FROM outcome_stories WHERE story_id {inside}", (ids,)))
-    rm.story_answers, rm.annotations = (int(v or 0) for v in db.conn.execute(
-        f"SELECT count(*), sum(import_id IS NOT NULL) FROM answers WHERE story_id {inside}",
+    rm.story_answers, rm.annotations = (int(v or 0) for v in db.execute(
+        "SELECT count(*), sum(CASE WHEN import_id IS NOT NULL THEN 1 ELSE 0 END) FROM answers"
+        f" WHERE story_id {inside}",
         (ids,)).fetchone())
     answered = [r[0] for r in db.execute(
         f"SELECT DISTINCT question_id FROM answers WHERE story_id {inside}", (ids,))]
@@ -144,7 +145,7 @@ def _remove_stories(db: Store, rm: Removal, text_hash: Callable[[str], str]) -> 
         db.execute("UPDATE runs SET stale = COALESCE(stale || '; ', '') || ? WHERE id = ?",
                    (note, run_id))
     tellers = _ids({r["teller_id"] for r in rows if r["teller_id"]})
-    orphan = ("id IN (SELECT value FROM json_each(?)) AND NOT EXISTS"
+    orphan = (f"id {inside} AND NOT EXISTS"
               " (SELECT 1 FROM stories s WHERE s.teller_id = tellers.id)")
     rm.teller_answers = int(db.scalar(
         f"SELECT count(*) FROM answers WHERE teller_id IN (SELECT id FROM tellers WHERE {orphan})",
@@ -152,7 +153,7 @@ def _remove_stories(db: Store, rm: Removal, text_hash: Callable[[str], str]) -> 
     rm.tellers = db.execute(f"DELETE FROM tellers WHERE {orphan}", (tellers,)).rowcount
     rm.questions = _drop_unanswered(db, answered, inferred_only=True)
     rm.collections = db.execute(
-        "DELETE FROM collections WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS"
+        f"DELETE FROM collections WHERE id {db.dialect.in_ids('int')} AND NOT EXISTS"
         " (SELECT 1 FROM stories s WHERE s.collection_id = collections.id)",
         (_ids({r["collection_id"] for r in rows if r["collection_id"] is not None}),)).rowcount
     gone = {text_hash(r["text"]) for r in rows}
@@ -162,7 +163,7 @@ def _remove_stories(db: Store, rm: Removal, text_hash: Callable[[str], str]) -> 
         gone.discard(text_hash(text))
     if gone:
         rm.vectors = db.execute(
-            "DELETE FROM embeddings WHERE text_hash IN (SELECT value FROM json_each(?))",
+            f"DELETE FROM embeddings WHERE text_hash {inside}",
             (_ids(sorted(gone)),)).rowcount
 
 
@@ -188,7 +189,7 @@ def _drop_unanswered(db: Store, question_ids: list[str], *, inferred_only: bool,
     cond = "inferred = 1" if inferred_only else "about = ?"
     params: list[Any] = [_ids(question_ids)] + ([] if inferred_only else [about])
     return db.execute(
-        f"DELETE FROM questions WHERE id IN (SELECT value FROM json_each(?)) AND {cond}"
+        f"DELETE FROM questions WHERE id {db.dialect.in_ids()} AND {cond}"
         " AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.question_id = questions.id)"
         " AND NOT EXISTS (SELECT 1 FROM replaced_answers r WHERE r.question_id = questions.id)",
         params).rowcount
@@ -225,7 +226,7 @@ def story_answers_of(db: Store, story_ids: Iterable[str]) -> dict[tuple[str, str
     """``(story id, question id) -> value`` of the stories' answers."""
     return {(r[0], r[1]): loads(r[2]) for r in db.execute(
         "SELECT story_id, question_id, value FROM answers"
-        " WHERE story_id IN (SELECT value FROM json_each(?))", (_ids(story_ids),))}
+        f" WHERE story_id {db.dialect.in_ids()}", (_ids(story_ids),))}
 
 
 def add_annotations(db: Store, import_id: int, added: list[tuple[str, str, Any]],
@@ -236,9 +237,9 @@ def add_annotations(db: Store, import_id: int, added: list[tuple[str, str, Any]]
         "INSERT INTO answers(story_id, question_id, value, import_id) VALUES (?,?,?,?)",
         [(s, qid, dumps(v), import_id) for s, qid, v in added])
     db.executemany(
-        "INSERT OR IGNORE INTO replaced_answers(import_id, story_id, question_id, value,"
+        "INSERT INTO replaced_answers(import_id, story_id, question_id, value,"
         " was_import) SELECT ?, story_id, question_id, value, import_id FROM answers"
-        " WHERE story_id = ? AND question_id = ?",
+        " WHERE story_id = ? AND question_id = ? ON CONFLICT DO NOTHING",
         [(import_id, s, qid) for s, qid, _ in replaced])
     db.executemany(
         "UPDATE answers SET value = ?, import_id = ? WHERE story_id = ? AND question_id = ?",

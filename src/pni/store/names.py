@@ -15,7 +15,8 @@ def add_name_rows(db: Store, rows: Iterable[tuple[str, int, int, str]]) -> None:
     db.executemany(
         "INSERT INTO known_names(digest, words, capitalised_only, source) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(digest) DO UPDATE SET capitalised_only ="
-        " min(known_names.capitalised_only, excluded.capitalised_only)", list(rows))
+        " CASE WHEN excluded.capitalised_only < known_names.capitalised_only"
+        " THEN excluded.capitalised_only ELSE known_names.capitalised_only END", list(rows))
 
 
 def name_rows(db: Store) -> list[dict[str, Any]]:

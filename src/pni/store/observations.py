@@ -32,12 +32,10 @@ def save_observations(
     position, 1-based). Earlier explorations are kept; ``list_observations`` reads the latest.
     """
     with db.transaction():
-        cur = db.execute(
+        eid = int(db.insert(
             "INSERT INTO explorations(run_id, params, n_stories, n_tests, n_observations)"
             " VALUES (?,?,?,?,?)",
-            (run_id, dumps(params or {}), n_stories, n_tests, len(observations)),
-        )
-        eid = int(cur.lastrowid or 0)
+            (run_id, dumps(params or {}), n_stories, n_tests, len(observations))) or 0)
         db.executemany(
             "INSERT INTO observations(exploration_id, rank, lens, kind, text, numbers, story_ids,"
             " interpretations, q, effect, effect_name) VALUES (?,?,?,?,?,?,?,?,?,?,?)",

@@ -9,19 +9,18 @@ from pni.store.db import Store
 
 def insert_outcome(db: Store, rec: dict[str, Any]) -> bool:
     """Store one outcome with its story and pattern links. ``False``: it was already recorded."""
-    cur = db.execute(
+    oid = db.insert(
         "INSERT INTO outcomes(key, session, group_name, exercise, kind, text, source_file,"
         " source_line) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
         (rec["key"], rec.get("session"), rec.get("group"), rec.get("exercise"), rec["kind"],
          rec["text"], rec["file"], rec.get("line")),
     )
-    if cur.rowcount == 0:
+    if oid is None:
         return False
-    oid = int(cur.lastrowid or 0)
-    db.executemany("INSERT OR IGNORE INTO outcome_stories(outcome_id, story_id) VALUES (?,?)",
-                   [(oid, s) for s in rec.get("story_ids", [])])
-    db.executemany("INSERT OR IGNORE INTO outcome_patterns(outcome_id, pattern_id) VALUES (?,?)",
-                   [(oid, p) for p in rec.get("pattern_ids", [])])
+    db.executemany("INSERT INTO outcome_stories(outcome_id, story_id) VALUES (?,?)"
+                   " ON CONFLICT DO NOTHING", [(oid, s) for s in rec.get("story_ids", [])])
+    db.executemany("INSERT INTO outcome_patterns(outcome_id, pattern_id) VALUES (?,?)"
+                   " ON CONFLICT DO NOTHING", [(oid, p) for p in rec.get("pattern_ids", [])])
     return True
 
 
@@ -33,7 +32,7 @@ def add_outcome_reject(db: Store, file: str, line: int | None, reason: str,
                        raw: str | None) -> None:
     db.execute(
         "INSERT INTO outcome_rejects(file, line, reason, raw) VALUES (?,?,?,?)"
-        " ON CONFLICT DO UPDATE SET raw = excluded.raw",
+        " ON CONFLICT (file, COALESCE(line, -1), reason) DO UPDATE SET raw = excluded.raw",
         (file, line, reason, raw),
     )
 

@@ -34,26 +34,24 @@ def save_run(
     with db.transaction():
         n_stories = len(assignments)
         clustered = sum(1 for a in assignments if a.get("pattern") is not None)
-        cur = db.execute(
+        run_id = int(db.insert(
             "INSERT INTO runs(kind, parent_run, seed, params, versions, timings, metrics,"
             " n_stories, n_patterns, coverage) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (kind, parent_run, seed, dumps(params), dumps(versions), dumps(timings),
              dumps(metrics), n_stories, len(patterns),
              (clustered / n_stories) if n_stories else None),
-        )
-        run_id = int(cur.lastrowid or 0)
+        ) or 0)
         ids: dict[int, int] = {}
         for p in patterns:
             c = p.get("centroid")
             blob = None if c is None else np.asarray(c, dtype="<f4").tobytes()
-            cur = db.execute(
+            ids[p["number"]] = int(db.insert(
                 "INSERT INTO patterns(run_id, number, title, keywords, size, exemplars,"
                 " teller_mix, centroid, stability, theme, n_loose) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (run_id, p["number"], p["title"], dumps(p.get("keywords", [])), p["size"],
                  dumps(p.get("exemplars", [])), dumps(p.get("teller_mix", {})), blob,
                  p.get("stability"), p.get("theme"), int(p.get("n_loose") or 0)),
-            )
-            ids[p["number"]] = int(cur.lastrowid or 0)
+            ) or 0)
         db.executemany(
             "INSERT INTO assignments(run_id, story_id, pattern_id, strength, assigned, x, y,"
             " loose, sub) VALUES (?,?,?,?,?,?,?,?,?)",

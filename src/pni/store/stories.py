@@ -51,10 +51,8 @@ def ensure_collection(db: Store, name: str, description: str | None = None) -> i
     row = db.one("SELECT id FROM collections WHERE name = ?", (name,))
     if row:
         return int(row["id"])
-    cur = db.execute(
-        "INSERT INTO collections(name, description) VALUES (?, ?)", (name, description)
-    )
-    return int(cur.lastrowid or 0)
+    return int(db.insert(
+        "INSERT INTO collections(name, description) VALUES (?, ?)", (name, description)) or 0)
 
 
 def teller_id_for(db: Store, key: str) -> str:
@@ -200,7 +198,7 @@ def list_stories(
         params.append(source_kind)
     if ids is not None:
         idl = list(ids)
-        where.append(f"s.id IN ({','.join('?' * len(idl))})" if idl else "0")
+        where.append(f"s.id IN ({','.join('?' * len(idl))})" if idl else "1 = 0")
         params.extend(idl)
     sql = _STORY_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.rowid"
     if limit is not None:
@@ -264,17 +262,15 @@ def collection_summary(db: Store) -> list[dict[str, Any]]:
     """Stories per collection and source kind, and how many of them said consent 'no'."""
     return db.query(
         "SELECT c.name AS collection, s.source_kind AS kind, count(*) AS stories,"
-        " sum(s.consent = 'no') AS consent_no FROM stories s"
+        " sum(CASE WHEN s.consent = 'no' THEN 1 ELSE 0 END) AS consent_no FROM stories s"
         " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2")
 
 
 # -- imports and rejects ----------------------------------------------------------------------
 def start_import(db: Store, rec: ImportRecord) -> int:
-    cur = db.execute(
+    return int(db.insert(
         "INSERT INTO imports(batch, file, started_at, options, kind) VALUES (?,?,?,?,?)",
-        (rec.batch, rec.file, now(), dumps(rec.options), rec.kind),
-    )
-    return int(cur.lastrowid or 0)
+        (rec.batch, rec.file, now(), dumps(rec.options), rec.kind)) or 0)
 
 
 def finish_import(db: Store, import_id: int, *, read: int, stored: int, duplicates: int,
@@ -285,10 +281,14 @@ def finish_import(db: Store, import_id: int, *, read: int, stored: int, duplicat
     )
 
 
+#: the unique index ``rejects_once`` (PostgreSQL names the conflict it updates on)
+_REJECT_CONFLICT = "ON CONFLICT (file, COALESCE(locator, ''), reason)"
+
+
 def add_reject(db: Store, rej: Reject) -> None:
     db.execute(
         "INSERT INTO rejects(import_id, file, locator, reason, raw) VALUES (?,?,?,?,?)"
-        " ON CONFLICT DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
+        f" {_REJECT_CONFLICT} DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
         (rej.import_id, rej.file, rej.locator, rej.reason, rej.raw),
     )
 
@@ -306,7 +306,7 @@ def list_rejects(db: Store, *, batch: str | None = None) -> list[Reject]:
 # -- bulk writes and lookups for `pni collect` ---------------------------------------------------
 def existing_hashes(db: Store) -> set[str]:
     """Every content hash in the store (one query, so collect needs no per-row SELECT)."""
-    return {r[0] for r in db.conn.execute("SELECT content_hash FROM stories")}
+    return {r[0] for r in db.execute("SELECT content_hash FROM stories")}
 
 
 def hashes_among(db: Store, hashes: list[str]) -> set[str]:
@@ -315,7 +315,7 @@ def hashes_among(db: Store, hashes: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(hashes), 500):
         part = hashes[i:i + 500]
-        found.update(r[0] for r in db.conn.execute(
+        found.update(r[0] for r in db.execute(
             f"SELECT content_hash FROM stories WHERE content_hash IN ({','.join('?' * len(part))})",
             part))
     return found
@@ -323,7 +323,7 @@ def hashes_among(db: Store, hashes: list[str]) -> set[str]:
 
 def source_ids(db: Store, collection: str) -> dict[str, tuple[str, str]]:
     """``source_id -> (story id, content hash)`` for one collection (by name)."""
-    rows = db.conn.execute(
+    rows = db.execute(
         "SELECT s.source_id, s.id, s.content_hash FROM stories s JOIN collections c"
         " ON c.id = s.collection_id WHERE c.name = ? AND s.source_id IS NOT NULL", (collection,))
     return {r[0]: (r[1], r[2]) for r in rows}
@@ -390,11 +390,11 @@ def _insert_answers_many(db: Store, stories: list[Story]) -> None:
 def add_rejects_many(db: Store, rejects: Iterable[Reject]) -> None:
     db.executemany(
         "INSERT INTO rejects(import_id, file, locator, reason, raw) VALUES (?,?,?,?,?)"
-        " ON CONFLICT DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
+        f" {_REJECT_CONFLICT} DO UPDATE SET import_id = excluded.import_id, raw = excluded.raw",
         [(r.import_id, r.file, r.locator, r.reason, r.raw) for r in rejects])
 
 
 def teller_names(db: Store) -> dict[str, str]:
     """Real names kept with ``--keep-names`` (teller id -> name)."""
-    return {r[0]: r[1] for r in db.conn.execute(
+    return {r[0]: r[1] for r in db.execute(
         "SELECT id, name FROM tellers WHERE name IS NOT NULL")}

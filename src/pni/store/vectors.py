@@ -54,8 +54,8 @@ def put_vectors(
         for key, model, backend, text_hash, vec, chunks in rows
     ]
     db.executemany(
-        "INSERT OR IGNORE INTO embeddings(key, model, backend, text_hash, dim, chunks, vector)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO embeddings(key, model, backend, text_hash, dim, chunks, vector)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         data,
     )
     return len(data)
