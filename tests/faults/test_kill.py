@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 FILES, ROWS = 6, 400
@@ -40,12 +41,21 @@ def make_fieldwork(folder: Path, files: int = FILES, rows: int = ROWS) -> int:
     return files * rows
 
 
-def check_store(store: Path) -> dict[str, int]:
+def check_store(store: Path | str) -> dict[str, int]:
     """Integrity, and every import all-or-none: an import row exists only with all its stories
-    and rejects (they are written in one transaction), and its counts balance."""
-    con = sqlite3.connect(store)
-    try:
+    and rejects (they are written in one transaction), and its counts balance. ``store``: a
+    SQLite file or a PostgreSQL URL."""
+    from pni.store import Store
+
+    if isinstance(store, str) and store.startswith("postgresql://"):
+        con: Any = Store.open(store, migrate=False)
+        if not con.has_table("imports"):  # killed before its first migration committed
+            con.close()
+            return {"stories": 0, "embeddings": 0}
+    else:
+        con = sqlite3.connect(store)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    try:
         for imp, read, stored, dup, rej, fin in con.execute(
                 "SELECT id, read, stored, duplicates, rejected, finished_at FROM imports"):
             assert fin is not None, f"import {imp} left unfinished"
@@ -81,17 +91,18 @@ def run(args: list[str]) -> dict:
     return json.loads(res.stdout)
 
 
-def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int = 0
-                  ) -> dict[str, int]:
-    """The campaign the test and bench/faults.py run; returns what it counted."""
+def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int = 0,
+                  store: Path | str | None = None) -> dict[str, int]:
+    """The campaign the test and bench/faults.py run; returns what it counted. ``store``: a
+    SQLite file (default ``tmp/pni.db``) or a PostgreSQL URL."""
     rng = random.Random(seed)
     n = make_fieldwork(tmp / "fieldwork")
-    store = tmp / "pni.db"
+    store = tmp / "pni.db" if store is None else store
     killed = 0
     for _ in range(collect_kills):
         killed += kill_at_random(["collect", str(tmp / "fieldwork"), "--store", str(store)],
                                  rng, 0.6, 2.5)
-        if store.exists():
+        if not isinstance(store, Path) or store.exists():
             check_store(store)
     report = run(["collect", str(tmp / "fieldwork"), "--store", str(store)])
     counts = check_store(store)
@@ -118,3 +129,13 @@ def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int =
 def test_kill_collect_and_cluster_at_random_points(tmp_path: Path) -> None:
     got = kill_campaign(tmp_path, collect_kills=12, cluster_kills=8)
     assert got["kills"] >= 20 and got["rows_lost"] == 0
+
+
+def test_kill_collect_and_cluster_on_postgresql(tmp_path: Path) -> None:
+    """The same on a PostgreSQL project (fewer kills: the server side is the same transaction
+    and the same unique keys whatever the point of the kill)."""
+    from tests.store.postgres import location_for
+
+    got = kill_campaign(tmp_path, collect_kills=6, cluster_kills=3,
+                        store=location_for("postgresql", tmp_path))
+    assert got["kills"] >= 9 and got["rows_lost"] == 0

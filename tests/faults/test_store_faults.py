@@ -14,6 +14,7 @@ import pytest
 from pni.errors import StoreError
 from pni.store import Store
 from pni.store.db import explain
+from tests.store.postgres import location_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -31,7 +32,7 @@ def _stories(path: Path, prefix: str, n: int) -> Path:
     return path
 
 
-def _collect_all(store: Path, files: list[Path], **env: str) -> list[tuple[int, dict, str]]:
+def _collect_all(store: Path | str, files: list[Path], **env: str) -> list[tuple[int, dict, str]]:
     procs = [subprocess.Popen([sys.executable, "-m", "pni", "collect", str(f), "--store",
                                str(store), "--json"], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=_env(**env), cwd=REPO)
@@ -43,11 +44,12 @@ def _collect_all(store: Path, files: list[Path], **env: str) -> list[tuple[int, 
     return out
 
 
-def test_four_collects_at_once(tmp_path: Path) -> None:
+def test_four_collects_at_once(tmp_path: Path, engine: str) -> None:
     """A new store, the same file four times, then four different files: every process ends
-    with exit 0 and together they account for every row exactly once."""
+    with exit 0 and together they account for every row exactly once (on SQLite and on a
+    PostgreSQL database, which four processes also migrate at once)."""
     same = _stories(tmp_path / "same.csv", "S", 300)
-    store = tmp_path / "new.db"
+    store = tmp_path / "new.db" if engine == "sqlite" else location_for(engine, tmp_path)
     results = _collect_all(store, [same] * 4)
     assert [r[0] for r in results] == [0, 0, 0, 0], [r[2][-300:] for r in results]
     totals = [r[1]["totals"] for r in results]
@@ -62,7 +64,13 @@ def test_four_collects_at_once(tmp_path: Path) -> None:
         assert db.scalar("SELECT count(*) FROM stories") == 1100
         assert db.scalar("SELECT count(*) FROM migrations") == len(
             __import__("pni.store", fromlist=["migration_names"]).migration_names())
-        assert db.scalar("PRAGMA integrity_check") == "ok"
+        if engine == "sqlite":
+            assert db.scalar("PRAGMA integrity_check") == "ok"
+        assert db.scalar("SELECT count(DISTINCT content_hash) FROM stories") == 1100
+        imports = db.query("SELECT read, stored, duplicates, rejected, finished_at FROM imports")
+        assert len(imports) == 8 and all(i["finished_at"] for i in imports)
+        assert sum(i["stored"] for i in imports) == 1100
+        assert all(i["read"] == i["stored"] + i["duplicates"] + i["rejected"] for i in imports)
         # one salt, so "Teller 3" has one pseudonym whichever process met it first
         assert db.scalar("SELECT count(*) FROM tellers") == 5
 
@@ -123,3 +131,26 @@ def test_read_only_store_names_the_cause(tmp_path: Path) -> None:
     path.chmod(0o444)
     with pytest.raises(StoreError, match="read-only"), Store.open(path) as db, db.transaction():
         db.set_meta("a", "b")
+
+
+def test_busy_postgresql_store_waits_then_says_busy(tmp_path: Path) -> None:
+    """Another writer holding the project's write lock: collect waits PNI_BUSY_TIMEOUT, then says
+    busy in one line, and stores nothing."""
+    import psycopg
+
+    url = location_for("postgresql", tmp_path)
+    Store.open(url).close()
+    holder = psycopg.connect(url, autocommit=True)
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(hashtext('pni:' || current_database() || ':'"
+                   " || current_schema()))")
+    try:
+        [(code, _, err)] = _collect_all(url, [_stories(tmp_path / "a.csv", "A", 3)],  # type: ignore[list-item]
+                                        PNI_BUSY_TIMEOUT="1")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 1
+    assert "busy: another pni is writing to this store" in err and "Internal" not in err
+    with Store.open(url) as db:
+        assert db.scalar("SELECT count(*) FROM stories") == 0

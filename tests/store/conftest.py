@@ -11,16 +11,7 @@ from pathlib import Path
 import pytest
 
 from pni.store import Store
-from tests.store.postgres import server
-
-ENGINES = ["sqlite", "postgresql"]
-
-
-def location_for(engine: str, tmp_path: Path) -> str:
-    """A new, empty store's location on ``engine``."""
-    if engine == "postgresql":
-        return server().new_database()
-    return str(tmp_path / "pni.db")
+from tests.store.postgres import ENGINES, location_for
 
 
 @pytest.fixture(params=ENGINES)

@@ -112,3 +112,13 @@ def server() -> Server:
         unavailable(_FAILED or "unknown")
     assert _SERVER is not None
     return _SERVER
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
+def location_for(engine: str, tmp_path: Path) -> str:
+    """A new, empty store's location on ``engine``: a file in ``tmp_path``, or a new database."""
+    if engine == "postgresql":
+        return server().new_database()
+    return str(tmp_path / "pni.db")

@@ -16,8 +16,7 @@ from pni.paths import resolve_store
 from pni.store import Store, migration_names
 from pni.store import vectors as vq
 from pni.store.url import StoreURL, mask, parse_store
-from tests.store.conftest import location_for
-from tests.store.postgres import server
+from tests.store.postgres import location_for, server
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "pa55-w0rd-xyz"
