@@ -27,6 +27,6 @@ def test_a_script_can_run_the_pipeline(tmp_path: Path) -> None:
         run = fake_run(db, ids)
         report = pni.build_report(db, run_id=run)
         assert report.observations
-        packets = pni.build_packets(db, pni.PacketOptions(run_id=run))
+        packets = pni.build_packets(db, pni.PacketOptions(groups=1, cards=500, run_id=run))
     paths = pni.write_packets(packets, tmp_path / "packet.md", "md")
     assert paths[0].read_text("utf-8").startswith("#")

@@ -80,14 +80,16 @@ def prepare(
     embedder: Any = None,
     seed: int = 0,
     fmt: str = "pdf",
-    groups: int = 1,
+    groups: int = 3,
+    cards: int = 30,
     include_unknown: bool | None = None,
     n_patterns: int | None = None,
     progress: Any = None,
 ) -> PrepareResult:
     """Collect ``paths`` into ``store`` (default ``out/pni.db``), cluster (about ``n_patterns``
-    patterns when given), explore and print a packet. Nothing is sent anywhere; every file lands
-    in ``out``.
+    patterns when given), explore and print packets: a facilitator file and one packet of
+    ``cards`` story cards for each of ``groups`` small groups. Nothing is sent anywhere; every
+    file lands in ``out``.
 
     The project's policy is the ``pni.toml`` beside the store (created with the defaults): a
     names file given (or a ``names.txt`` in an input folder) and ``include_unknown`` are written
@@ -145,7 +147,7 @@ def prepare(
         html = write_report(report, out / "report.html", "html")[0]
         md = write_report(report, out / "report.md", "md")[0]
         packets = build_packets(db, PacketOptions(run_id=run.run_id, groups=groups,
-                                                  settings=settings))
+                                                  cards=cards, settings=settings))
         written = write_packets(packets, out / f"packet.{fmt}", fmt)
     if names_file is None:
         notes.append("no names file (names.txt): the names pni met in the files, e-mail "

@@ -15,7 +15,8 @@ def test_packet_md_and_html(with_run: tuple[Store, list[str], int], store_path: 
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
     out = tmp_path / "out" / "packet.md"
-    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out), "--names", str(names), "--exercise", "all"])
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out), "--names",
+                            str(names), "--exercise", "all", "--groups", "1"])
     assert r.exit_code == 0, r.stderr
     assert r.stdout.strip() == str(out)
     assert "not printed" in r.stderr and "[name]" in r.stderr
@@ -35,6 +36,11 @@ def test_packet_groups_json(with_run: tuple[Store, list[str], int], store_path: 
         "packet-facilitator.html", "packet-group-1.html", "packet-group-2.html"]
     assert all(Path(p).is_file() for p in data["paths"])
     assert data["packets"][1]["group"] == 1
+    kinds = [p["kind"] for p in data["packets"]]
+    assert kinds == ["facilitator", "group", "group"]
+    fac, g1, g2 = data["packets"]
+    assert sorted(fac["codes"]) == sorted(g1["codes"] + g2["codes"])  # each card dealt once
+    assert all(c[0].isalpha() and c[1:].isdigit() for c in fac["codes"])
 
 
 def test_packet_pdf(with_run: tuple[Store, list[str], int], store_path: Path,
@@ -42,7 +48,7 @@ def test_packet_pdf(with_run: tuple[Store, list[str], int], store_path: Path,
     out = tmp_path / "s.pdf"
     r = runner.invoke(app, ["packet", "--store", str(store_path), "-o", str(out),
                             "--exercise", "landscape", "--axes", "feeling,belonging",
-                            "--lens", "cynefin", "--patterns", "1,2"])
+                            "--lens", "cynefin", "--patterns", "1,2", "--groups", "1"])
     assert r.exit_code == 0, r.stderr
     assert out.read_bytes().startswith(b"%PDF")
 
@@ -70,12 +76,13 @@ def test_names_txt_beside_the_store_is_used(with_run: tuple[Store, list[str], in
     db.execute("UPDATE stories SET text = text || ' Then Jordan Quill helped me.'")
     (store_path.parent / "names.txt").write_text("Jordan Quill\n", "utf-8")
     out = tmp_path / "p.md"
-    r = runner.invoke(app, ["packet", "--store", str(store_path), "--to", "md", "-o", str(out)])
+    r = runner.invoke(app, ["packet", "--store", str(store_path), "--to", "md", "-o", str(out),
+                            "--groups", "1"])
     assert r.exit_code == 0, r.stderr
     assert "names.txt" in r.stderr
     text = out.read_text("utf-8")
     assert "Quill" not in text and "Jordan" not in text and "name\\]" in text
     raw = runner.invoke(app, ["packet", "--store", str(store_path), "--to", "md", "-o",
-                              str(out), "--no-redact"])
+                              str(out), "--no-redact", "--groups", "1"])
     assert raw.exit_code == 0 and "names.txt" not in raw.stderr
     assert "Quill" in out.read_text("utf-8")

@@ -18,11 +18,14 @@ def _text(packet: object) -> str:
 
 def test_full_packet_has_guide_patterns_cards_exercises_outcomes(with_run: Run) -> None:
     db, ids, _ = with_run
-    [p] = build_packets(db, PacketOptions(exercises=["all"], lenses=["cynefin", "value-cycles"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], lenses=["cynefin", "value-cycles"]))
     assert p.kind == "full" and p.guide is not None
     assert [e.name for e in p.exercises] == ["encounter", "ranking", "remindings", "twice-told",
                                              "timeline", "landscape", "elements", "composite"]
-    assert len(p.patterns) == 4 and all(3 <= len(s.cards) <= 7 for s in p.patterns)
+    assert len(p.patterns) == 4 and all(s.codes for s in p.patterns)
+    # a pattern sheet names its cards by code: no card is printed twice
+    assert sorted(c for s in p.patterns for c in s.codes) == sorted(
+        c.code for c in p.cards if c.pattern_id is not None)
     assert [o.kind for o in p.outcomes] == ["discovery", "dilemma", "idea", "question",
                                             "opportunity"]
     assert [lens.name for lens in p.lenses] == ["cynefin", "value-cycles"]
@@ -42,7 +45,7 @@ def test_full_packet_has_guide_patterns_cards_exercises_outcomes(with_run: Run) 
 def test_privacy_in_the_packet(with_run: Run, tmp_path: Path) -> None:
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
-    [p] = build_packets(db, PacketOptions(exercises=["all"], names_file=names))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], names_file=names))
     text = _text(p)
     for bad in forbidden():
         assert bad not in text, bad
@@ -57,7 +60,7 @@ def test_privacy_in_the_packet(with_run: Run, tmp_path: Path) -> None:
 def test_unknown_consent_on_request_and_no_redact(with_run: Run, tmp_path: Path) -> None:
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
-    [p] = build_packets(db, PacketOptions(include_unknown=True, redact=False, names_file=names))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, include_unknown=True, redact=False, names_file=names))
     assert ids[2] in {c.id for c in p.cards}
     assert any("ARE printed" in x for x in p.cover.privacy)
     assert "NOT REDACTED" in p.cover.warning
@@ -68,53 +71,55 @@ def test_unknown_consent_on_request_and_no_redact(with_run: Run, tmp_path: Path)
 
 def test_landscape_axes(with_run: Run) -> None:
     db, _, _ = with_run
-    [p] = build_packets(db, PacketOptions(exercises=["landscape"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["landscape"]))
     grid = p.exercises[0].worksheet[0]
     assert grid.kind == "grid" and grid.axes[0] == "How much did you belong?"
     assert grid.ends[:2] == ["1", "5"]
-    [p] = build_packets(db, PacketOptions(exercises=["landscape"], axes=["feeling", "belonging"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["landscape"], axes=["feeling", "belonging"]))
     grid = p.exercises[0].worksheet[0]
     assert grid.axes == ["How did you feel?", "How much did you belong?"]
     assert "How did you feel?" in p.guide.exercises[0].facilitator_steps[0]  # type: ignore[union-attr]
     with pytest.raises(UsageError, match="no question nope"):
-        build_packets(db, PacketOptions(axes=["nope", "feeling"]))
+        build_packets(db, PacketOptions(groups=1, cards=500, axes=["nope", "feeling"]))
 
 
 def test_bad_choices_are_usage_errors(with_run: Run) -> None:
     db, _, _ = with_run
     with pytest.raises(UsageError, match="no exercise"):
-        build_packets(db, PacketOptions(exercises=["dance"]))
+        build_packets(db, PacketOptions(groups=1, cards=500, exercises=["dance"]))
     with pytest.raises(UsageError, match="no lens"):
-        build_packets(db, PacketOptions(lenses=["astrology"]))
+        build_packets(db, PacketOptions(groups=1, cards=500, lenses=["astrology"]))
     with pytest.raises(UsageError, match="no pattern 99"):
-        build_packets(db, PacketOptions(patterns=[99]))
+        build_packets(db, PacketOptions(groups=1, cards=500, patterns=[99]))
 
 
 def test_chosen_patterns_only(with_run: Run) -> None:
     db, _, _ = with_run
-    [p] = build_packets(db, PacketOptions(patterns=[2], cards_per_pattern=3))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, patterns=[2]))
     assert [s.id for s in p.patterns] == [2]
     assert {c.pattern_id for c in p.cards} == {2}
-    assert len(p.patterns[0].cards) == 3
+    assert sorted(p.patterns[0].codes) == sorted(c.code for c in p.cards)
 
 
 def test_observations_with_interpretations(with_run: Run) -> None:
     db, ids, run = with_run
-    [p] = build_packets(db, PacketOptions())
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500))
     assert p.observations == []
     obs = [{"lens": "pattern", "kind": "pattern_choice", "text": "Belonging stories feel hurt.",
             "story_ids": [ids[0], ids[9]], "interpretations": ["Students are lonely.",
                                                                "Only lonely students wrote."]}]
     save_observations(db, run, obs)  # as a pni from before cross-table cells were hidden
-    [p] = build_packets(db, PacketOptions())
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500))
     assert p.observations == [] and "run `pni explore` again" in p.cover.privacy[-1]
-    [p] = build_packets(db, PacketOptions(settings=Settings(min_cell=1)))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, settings=Settings(min_cell=1)))
     assert len(p.observations) == 1
     save_observations(db, run, obs, params={"min_cell": 5, "small_cell_rule": 3})
-    [p] = build_packets(db, PacketOptions())
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500))
     [o] = p.observations
     assert o.interpretations == ["Students are lonely.", "Only lonely students wrote."]
-    assert o.cards == ["SYN-000"] and o.others == 1  # the consent-no story is not named
+    code = next(c.code for c in p.cards if c.id == ids[0])
+    assert o.cards == [code] and o.others == 1  # the consent-no story is not named
+    assert code == "F1"  # one short code: a letter for how it was gathered and a number
 
 
 def test_groups_get_balanced_disjoint_decks(with_run: Run) -> None:
@@ -122,6 +127,11 @@ def test_groups_get_balanced_disjoint_decks(with_run: Run) -> None:
     packets = build_packets(db, PacketOptions(groups=3))
     fac, *groups = packets
     assert fac.kind == "facilitator" and fac.guide is not None and not fac.cards
+    # the facilitator file holds the patterns and observations; groups get cards, worksheets
+    assert fac.patterns and not any(g.patterns or g.observations for g in groups)
+    for g in groups:
+        assert [c.code for c in g.cards] == sorted((c.code for c in g.cards),
+                                                   key=lambda x: (x[0], int(x[1:])))
     assert [g.group for g in groups] == [1, 2, 3]
     decks = [{c.id for c in g.cards} for g in groups]
     assert sum(len(d) for d in decks) == len(set().union(*decks))  # no story twice
@@ -142,7 +152,7 @@ def test_prompts_override_by_file_and_key(with_run: Run, tmp_path: Path) -> None
     (tmp_path / "exercises" / "walk.yaml").write_text(
         "title: Story walk\nminutes: 15\norder: 0\nworksheet:\n  - kind: lines\n    lines: 3\n",
         "utf-8")
-    [p] = build_packets(db, PacketOptions(prompts_dir=tmp_path, exercises=["walk", "timeline"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, prompts_dir=tmp_path, exercises=["walk", "timeline"]))
     assert p.labels["cards"] == "Geschichten"
     assert p.labels["card"] == "Card"  # keys left out keep the default wording
     assert [e.title for e in p.exercises] == ["Story walk", "Zeitleiste"]
@@ -151,7 +161,7 @@ def test_prompts_override_by_file_and_key(with_run: Run, tmp_path: Path) -> None
 
 def test_pattern_sheets_say_how_firm(with_run: Run) -> None:
     db, _, _ = with_run
-    [p] = build_packets(db, PacketOptions())
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500))
     first = p.patterns[0]
     assert "95%" in first.firmness and "loosely" in first.firmness
     from pni.render.packet_md import render_md
@@ -171,15 +181,15 @@ def test_teller_mix_and_deal_hide_small_groups(store: Store, tmp_path: Path) -> 
     from tests.helpers import LIBRARIAN, small_groups
 
     small_groups(store, cross=True)
-    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=1)))
+    [p] = build_packets(store, PacketOptions(groups=1, cards=500, settings=Settings(min_cell=1)))
     one = next(s for s in p.patterns if s.number == 1)
     assert any(f"{LIBRARIAN} 3" in m for m in one.teller_mix)  # min_cell = 1: as told
 
     fac, *_ = build_packets(store, PacketOptions(groups=3, settings=Settings(min_cell=5)))
-    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=5)))
+    [p] = build_packets(store, PacketOptions(groups=1, cards=500, settings=Settings(min_cell=5)))
     sheets = {s.number: s for s in p.patterns}
     assert sheets[5].teller_mix == ["Not shown: fewer than 5 tellers told this pattern's stories."]
-    assert sheets[5].cards  # its stories still print
+    assert sheets[5].codes  # its stories still print
     # the 3 counselors of the run are counted with the librarians, in a column that says so
     assert any(f"{LIBRARIAN}, or another answer held by fewer than 5 tellers" in m
                for m in sheets[1].teller_mix)

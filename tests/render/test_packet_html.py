@@ -11,7 +11,7 @@ def test_html_escapes_and_is_self_contained(with_run: tuple[Store, list[str], in
                                             tmp_path: Path) -> None:
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
-    [p] = build_packets(db, PacketOptions(exercises=["all"], names_file=names))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], names_file=names))
     html = render_html(p)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -14,7 +14,7 @@ def test_escape_keeps_text_literal() -> None:
 def test_markdown_packet(with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
-    [p] = build_packets(db, PacketOptions(exercises=["all"], names_file=names,
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], names_file=names,
                                           lenses=["nested-communities"]))
     md = render_md(p)
     assert "<script>" not in md and r"\<script\>alert(1)\</script\>" in md

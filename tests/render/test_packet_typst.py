@@ -26,7 +26,7 @@ def test_pdf_prints_stories_literally_and_hides_what_it_must(
         with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
     db, ids, _ = with_run
     names = make_hostile(db, ids, tmp_path)
-    [p] = build_packets(db, PacketOptions(exercises=["all"], lenses=["cop-stages"],
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], lenses=["cop-stages"],
                                           names_file=names))
     pdf = render_pdf(p)
     assert pdf.startswith(b"%PDF")
@@ -47,14 +47,14 @@ def test_pdf_prints_stories_literally_and_hides_what_it_must(
 def test_no_redact_is_stated_on_the_cover(with_run: tuple[Store, list[str], int],
                                           tmp_path: Path) -> None:
     db, _, _ = with_run
-    [p] = build_packets(db, PacketOptions(redact=False, exercises=["encounter"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, redact=False, exercises=["encounter"]))
     text = _pdf_text(render_pdf(p), tmp_path)
     assert "NOT REDACTED" in text.split("Contents")[0]
 
 
 def test_letter_paper(with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
     db, _, _ = with_run
-    [p] = build_packets(db, PacketOptions(paper="us-letter", exercises=["encounter"]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, paper="us-letter", exercises=["encounter"]))
     f = tmp_path / "l.pdf"
     f.write_bytes(render_pdf(p))
     info = subprocess.run(["pdfinfo", str(f)], capture_output=True, text=True).stdout
@@ -69,7 +69,7 @@ def test_pdf_shows_small_groups_as_hidden(store: Store, tmp_path: Path) -> None:
 
     small_groups(store, cross=True)
     fac, *_ = build_packets(store, PacketOptions(groups=3, settings=Settings(min_cell=5)))
-    [p] = build_packets(store, PacketOptions(settings=Settings(min_cell=5)))
+    [p] = build_packets(store, PacketOptions(groups=1, cards=500, settings=Settings(min_cell=5)))
     text = _pdf_text(render_pdf(p), tmp_path) + _pdf_text(render_pdf(fac), tmp_path)
     assert "fewer than 5 tellers told this pattern's stories" in text and "<5" in text
     assert f"{LIBRARIAN} 3" not in text

@@ -20,6 +20,7 @@ from pni.cli.common import (
     say,
 )
 from pni.cli.output import Format
+from pni.packet.build import DEFAULT_CARDS, DEFAULT_GROUPS
 
 
 class DocFormat(StrEnum):
@@ -63,8 +64,13 @@ def packet(
     exercises: Annotated[str | None, typer.Option(
         "--exercise", help="Exercises, e.g. landscape,timeline, or 'all' (default: encounter,"
         " twice-told, timeline, landscape, composite).", show_default=False)] = None,
-    groups: Annotated[int, typer.Option("--groups", help="Small groups: each gets its own packet"
-                                        " with a different, balanced mix of stories.")] = 1,
+    groups: Annotated[int, typer.Option("--groups", min=1, help="Small groups: a facilitator "
+                                        "file and one packet per group, each a different, "
+                                        "balanced deck of stories (1: one packet with "
+                                        "everything).")] = DEFAULT_GROUPS,
+    cards: Annotated[int, typer.Option("--cards", min=1, max=500, help="Story cards per group, "
+                                       "chosen for a diversity of patterns, voices and answers "
+                                       "(25-35 fit a 3.5-hour session).")] = DEFAULT_CARDS,
     to: Annotated[DocFormat | None, typer.Option(
         "--to", help="Document format (default: from the output's suffix, else pdf).",
         show_default=False)] = None,
@@ -92,8 +98,6 @@ def packet(
         "--axes", help="Two question ids for the landscape grid, e.g. belonging,how_common"
         " (default: two scale questions).", show_default=False)] = None,
     paper: Annotated[Paper, typer.Option("--paper", help="Paper size.")] = Paper.a4,
-    cards_per_pattern: Annotated[int, typer.Option(
-        "--cards-per-pattern", help="Story cards on each pattern worksheet (3-7 advised).")] = 5,
     observations: Annotated[int, typer.Option(
         "--observations", help="Print the N most notable observations from `pni explore`.")] = 10,
     title: Annotated[str | None, typer.Option("--title", help="Title on the cover.",
@@ -101,11 +105,14 @@ def packet(
     format_: FormatOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Print a sensemaking packet: facilitator guide, pattern worksheets, story cards, exercise
-    worksheets, observations, lenses and outcome sheets. Stories with consent 'no' never print.
+    """Print sensemaking packets sized for the room: a facilitator file (guide and agenda, whose
+    stories these are, the deal, pattern sheets, observations, lenses) and one packet per small
+    group (its story cards, sorted by card code, exercise worksheets and the capture sheet).
+    Stories with consent 'no' never print.
 
-    On stdout: the files written. JSON: {"paths": [...], "packets": [{"path", "kind", "group",
-    "cards", "patterns", "exercises"}, ...]}. Example: `pni packet --groups 3 -o packets/`.
+    On stdout: the files written. JSON: {"paths": [...], "packets": [{"path", "kind"
+    (facilitator, group or full), "group", "cards", "codes" (the card codes it prints or deals),
+    "patterns", "exercises"}, ...]}. Example: `pni packet --groups 4 --cards 28 -o packets/`.
     """
     from pni.errors import UsageError
     from pni.packet import PacketOptions, build_packets
@@ -126,7 +133,7 @@ def packet(
         redact=not no_redact,
         include_unknown=include_unknown or None,
         card_questions=_csv(card_questions), prompts_dir=prompts, axes=_csv(axes), paper=paper.value,
-        cards_per_pattern=cards_per_pattern, max_observations=observations, title=title,
+        cards=cards, max_observations=observations, title=title,
     )
     with open_store(store) as db:
         packets = build_packets(db, opts)
@@ -141,6 +148,7 @@ def packet(
         for p in packets[0].cover.privacy:
             say(escape(p))
     rows = [{"path": str(path), "kind": p.kind, "group": p.group, "cards": len(p.cards),
+             "codes": [c.code for c in p.cards] or [code for a in p.allocation for code in a.codes],
              "patterns": len(p.patterns), "exercises": [e.name for e in p.exercises]}
             for p, path in zip(packets, paths, strict=True)]
     def show() -> None:

@@ -38,7 +38,11 @@ def prepare(
         " written into OUTPUT's pni.toml for every later command.",
         dir_okay=False, show_default=False)] = None,
     to: Annotated[DocFormat, typer.Option("--to", help="Packet document format.")] = DocFormat.pdf,
-    groups: Annotated[int, typer.Option("--groups", min=1, help="Packets for N groups.")] = 1,
+    groups: Annotated[int, typer.Option("--groups", min=1, help="Small groups: a facilitator "
+                                        "file and one packet per group (1: one packet).")] = 3,
+    cards: Annotated[int, typer.Option("--cards", min=1, max=500, help="Story cards per group, "
+                                       "chosen for diversity (25-35 fit a 3.5-hour session).")
+                     ] = 30,
     include_unknown: Annotated[bool, typer.Option(
         "--include-unknown-consent",
         help="Also print stories without recorded consent (written into pni.toml). Consent "
@@ -76,7 +80,8 @@ def prepare(
         embedder = get_embedder(backend="fake")
     with progress(transient=True) as bar:  # --store also reads $PNI_STORE (StoreOpt)
         result = run_prepare(paths, output, store=store, names_file=names, embedder=embedder,
-                             seed=seed, fmt=to.value, groups=groups, n_patterns=patterns,
+                             seed=seed, fmt=to.value, groups=groups, cards=cards,
+                             n_patterns=patterns,
                              progress=bar, include_unknown=include_unknown or None)
     doc = result.model_dump(mode="json")
     packets = doc.pop("packets")

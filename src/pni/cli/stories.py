@@ -59,16 +59,18 @@ def list_(
             collection=collection, consent=None if consent is None else consent.value,
             source_kind=None if kind is None else kind.value, limit=limit,
             with_answers=fmt is not Format.table, masked=True)
+        codes = gate.codes(s.id for s in release.stories)
     stories = release.stories
     held = sum(s.consent == "no" or (s.consent != "yes" and not gate.include_unknown)
                for s in stories)
     if held:
         say(f"{held} of these stories are listed without their text (consent is not yes).")
-    emit(fmt, "stories", [s.model_dump(mode="json") for s in stories], show=lambda: table(
-        f"{len(stories)} stories", ["id", "source id", "kind", "collection", "teller", "consent",
-                                    "story"],
-        [[s.id, s.source_id, s.source_kind, s.collection, s.teller_id, s.consent,
-          _opening(s.text) or "(text withheld)"] for s in stories]))
+    emit(fmt, "stories", [{"code": codes.get(s.id), **s.model_dump(mode="json")}
+                          for s in stories], show=lambda: table(
+        f"{len(stories)} stories", ["code", "id", "source id", "kind", "collection", "teller",
+                                    "consent", "story"],
+        [[codes.get(s.id, ""), s.id, s.source_id, s.source_kind, s.collection, s.teller_id,
+          s.consent, _opening(s.text) or "(text withheld)"] for s in stories]))
 
 
 def _opening(text: str, n: int = 60) -> str:
@@ -78,7 +80,8 @@ def _opening(text: str, n: int = 60) -> str:
 
 @stories_app.command("show")
 def show(
-    ref: Annotated[str, typer.Argument(metavar="ID", help="A pni story id or the source's id.")],
+    ref: Annotated[str, typer.Argument(metavar="ID", help="A card code (K12, any case), a pni "
+                                       "story id or the source's id.")],
     store: StoreOpt = None,
     format_: FormatOpt = None,
     json_: JsonOpt = False,
@@ -91,17 +94,23 @@ def show(
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        s, why = Gate.open(db).story(ref)
+        gate = Gate.open(db)
+        s, why = gate.story(ref)
+        code = gate.codes([s.id]).get(s.id)
     if why:
         say(f"{s.id}: text, title and answers withheld: {why}.")
-    emit(fmt, "story", s.model_dump(mode="json"), show=lambda: _show(s))
+    emit(fmt, "story", {"code": code, **s.model_dump(mode="json")},
+         show=lambda: _show(s, code))
 
 
-def _show(s: Any) -> None:
+def _show(s: Any, code: str | None = None) -> None:
     prov = s.provenance
     where = ", ".join(x for x in (prov.file, prov.sheet, prov.locator) if x) if prov else ""
     con = out()
-    con.print(f"[bold]{s.id}[/bold]  {s.title or ''}", highlight=False)
+    con.print(f"[bold]{code or s.id}[/bold]  ", end="", highlight=False)
+    con.print(s.title or "", markup=False, highlight=False)
+    if code:
+        con.print(f"id: {s.id}", markup=False, highlight=False)
     for label, value in (("source id", s.source_id), ("collection", s.collection),
                          ("kind", s.source_kind), ("teller", s.teller_id), ("date", s.date),
                          ("consent", s.consent), ("from", where), ("prompt", s.prompt)):

@@ -67,7 +67,6 @@ class Book:
     subtitle: str
     observations: list[dict[str, Any]]
     max_observations: int
-    cards_per_pattern: int
     redact: bool
     paper: str
     groups: int
@@ -110,7 +109,7 @@ class Book:
                 keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
                 printed=len(mine), teller_mix=self.mix(p),
                 firmness=firmness(p, self.labels),
-                cards=mine[:self.cards_per_pattern], reflection=self.reflection))
+                codes=[c.code for c in mine], reflection=self.reflection))
         return sheets
 
     def cover(self, group: str = "", deck: list[Card] | None = None) -> Cover:
@@ -145,7 +144,8 @@ class Book:
             return [Packet(kind="full", cover=self.cover(), guide=self.guide,
                            voices=self.voices,
                            observations=self.observations_for(all_codes),
-                           patterns=self.pattern_sheets(self.cards), cards=self.cards, **base)]
+                           patterns=self.pattern_sheets(self.cards),
+                           cards=by_code(self.cards), **base)]
         allocation, group_packets = self._deal(base)
         facilitator = Packet(
             kind="facilitator", cover=self.cover(self.labels.get("facilitator_packet", "")),
@@ -155,7 +155,8 @@ class Book:
                 for w in (("complement",) if v == "hidden" else ("small",) if v.startswith("<")
                           else ())}),
             observations=self.observations_for(all_codes),
-            **(base | {"exercises": [], "outcomes": [], "lenses": []}))
+            patterns=self.pattern_sheets(self.cards),
+            **(base | {"exercises": [], "outcomes": []}))
         return [facilitator, *group_packets]
 
     def _teller_counts(self, keys: list[tuple[int, str]],
@@ -183,6 +184,7 @@ class Book:
         for g, (idx, tellers) in enumerate(zip(dealt, self._teller_counts(keys, dealt),
                                                strict=True), start=1):
             deck = [cards[i] for i in idx]
+            deck = by_code(deck)
             allocation.append(AllocationRow(
                 group=g, cards=len(deck), codes=[c.code for c in deck],
                 patterns=dict(Counter(str(c.pattern_id) if c.pattern_id is not None else "-"
@@ -190,10 +192,19 @@ class Book:
                 tellers=tellers))
             label = f"{self.labels.get('group', 'Group')} {g}"
             packets.append(Packet(
-                kind="group", group=g, cover=self.cover(label, deck),
-                observations=self.observations_for({c.id: c.code for c in deck}),
-                patterns=self.pattern_sheets(deck), cards=deck, **base))
+                kind="group", group=g, cover=self.cover(label, deck), cards=deck,
+                **(base | {"lenses": []})))
         return allocation, packets
+
+
+def code_key(code: str) -> tuple[str, int, str]:
+    """Cards in code order: by letter, then number (K2 before K10)."""
+    digits = "".join(ch for ch in code[1:] if ch.isdigit())
+    return (code[:1], int(digits) if digits else 0, code)
+
+
+def by_code(cards: list[Card]) -> list[Card]:
+    return sorted(cards, key=lambda c: code_key(c.code))
 
 
 def firmness(p: dict[str, Any], labels: dict[str, str]) -> str:

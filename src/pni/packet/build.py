@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,10 @@ DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "compos
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
 OUTCOME_KINDS = ["discovery", "dilemma", "idea", "question", "opportunity"]
 BREAK_AFTER_MINUTES = 80
+#: a room of 9 to 15 people in groups of three to five, each group with a deck it can read in
+#: the time an exercise gives (25 to 35 cards)
+DEFAULT_GROUPS = 3
+DEFAULT_CARDS = 30
 
 
 class PacketOptions(BaseModel):
@@ -54,7 +59,8 @@ class PacketOptions(BaseModel):
     run_id: int | None = None
     patterns: list[int] | None = None
     exercises: list[str] | None = None
-    groups: int = 1
+    groups: int = DEFAULT_GROUPS
+    cards: int = DEFAULT_CARDS  # story cards per small group (per packet, with one group)
     lenses: list[str] = Field(default_factory=list)
     names_file: Path | None = None
     extra_names: list[str] = Field(default_factory=list)
@@ -65,7 +71,6 @@ class PacketOptions(BaseModel):
     prompts_dir: Path | None = None
     axes: list[str] | None = None
     paper: str = "a4"
-    cards_per_pattern: int = 5
     max_observations: int = 10
     title: str | None = None
 
@@ -181,7 +186,11 @@ def _clock(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise]) -> tuple[list[AgendaItem], int]:
+def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise],
+            slots: Sequence[str] = ()) -> tuple[list[AgendaItem], int]:
+    """The session's agenda: welcome, the exercises (a break when one is due), one slot for
+    each other printed section named in ``slots`` (``patterns_slot``, ``lenses_slot`` of the
+    guide), the wrap-up with the capture sheet, the end."""
     items: list[AgendaItem] = []
     t = 0
     welcome = guide_raw.get("welcome") or {}
@@ -199,6 +208,11 @@ def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise]) -> tuple[list[
         items.append(AgendaItem(start=_clock(t), minutes=ex.minutes, title=ex.title))
         t += ex.minutes
         since_break += ex.minutes
+    for slot in slots:
+        raw = guide_raw.get(slot) or {}
+        items.append(AgendaItem(start=_clock(t), minutes=int(raw.get("minutes", 15)),
+                                title=str(raw.get("title", slot))))
+        t += items[-1].minutes
     wrap = guide_raw.get("wrapup") or {}
     items.append(AgendaItem(start=_clock(t), minutes=int(wrap.get("minutes", 20)),
                             title=str(wrap.get("title", "Wrap-up"))))
@@ -223,11 +237,13 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
                                  if opts.card_questions is None else opts.card_questions)
     sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
                   f"{red.redact(p['title'])}" for p in sel.patterns}
-    order = _card_order(sel, opts)
+    tq = _teller_group_question(sel.questions)
+    order = _choose(sel, _card_order(sel, opts), max(1, opts.groups) * opts.cards, tq)
     teller_qs = [q for q in on_cards if q in sel.questions and sel.questions[q].about == "teller"]
     withheld = gate.card_withheld([sel.by_sid[sid] for _, sids in order for sid in sids],
                                   teller_qs)
-    cards = _cards(sel, order, labels, red, on_cards, withheld)
+    codes = gate.codes(sel.by_sid)
+    cards = _cards(sel, order, labels, red, on_cards, withheld, codes)
     if not cards:
         raise DataError("the packet would hold no story cards: " + sel.consent.summary()
                         + ("" if include_unknown or not sel.consent.excluded_unknown else
@@ -243,12 +259,14 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     exercises = sorted((_exercise(prompts, n, values, axes, ends) for n in names),
                        key=lambda e: names.index(e.name))
     guide_raw = prompts.load("guide.yaml")
-    agenda, total = _agenda(guide_raw, exercises)
+    observations, stale = _observations(db, sel.run_id, gate.min_cell)
+    slots = [*(["patterns_slot"] if sel.patterns or observations else []),
+             *(["lenses_slot"] if opts.lenses else [])]
+    agenda, total = _agenda(guide_raw, exercises, slots)
     values |= {"total_minutes": total, "n_exercises": len(exercises)}
     guide_raw = fill_all(guide_raw, values)
     labels = {k: fill(v, values) for k, v in labels.items()}
 
-    observations, stale = _observations(db, sel.run_id, gate.min_cell)
     return Book(
         sel=sel, cards=cards, labels=labels, red=red,
         guide=_guide(guide_raw, agenda, exercises), exercises=exercises,
@@ -260,7 +278,7 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
         title=opts.title or str(guide_raw.get("title", "Sensemaking packet")),
         subtitle=str(guide_raw.get("subtitle", "")),
         observations=observations, max_observations=opts.max_observations,
-        cards_per_pattern=opts.cards_per_pattern, redact=opts.redact, paper=opts.paper,
+        redact=opts.redact, paper=opts.paper,
         groups=opts.groups, teller_question=_teller_group_question(sel.questions),
         min_cell=gate.min_cell, mixes=gate.mixes(sel.run_id),
         voices=_voices(gate, sel, labels),
@@ -310,8 +328,8 @@ def _check(prompts: Prompts, opts: PacketOptions) -> tuple[list[str], dict[str, 
                          param="lenses")
     if opts.groups < 1:
         raise UsageError(f"must be at least 1 (got {opts.groups})", param="groups")
-    if not 1 <= opts.cards_per_pattern <= 50:
-        raise UsageError("must be between 1 and 50", param="cards_per_pattern")
+    if not 1 <= opts.cards <= 500:
+        raise UsageError(f"must be between 1 and 500 (got {opts.cards})", param="cards")
     return names, lens_raw
 
 
@@ -360,16 +378,42 @@ def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, l
     return order
 
 
+def _choose(sel: Selection, order: list[tuple[int | None, list[str]]], total: int,
+            teller_question: str | None) -> list[tuple[int | None, list[str]]]:
+    """At most ``total`` stories of ``order``, chosen for diversity: patterns in turn, and
+    within a pattern its teller groups in turn, each in its preferred order (exemplars first,
+    then the most typical). Returns ``order``'s shape with the chosen stories only."""
+    if sum(len(sids) for _, sids in order) <= total:
+        return order
+    queues: list[list[list[str]]] = []
+    for _, sids in order:
+        strata: dict[str, list[str]] = {}
+        for sid in sids:
+            group = (sel.by_sid[sid].teller_answers or {}).get(teller_question or "", "")
+            strata.setdefault(str(group), []).append(sid)
+        queues.append(list(strata.values()))
+    chosen: set[str] = set()
+    turn = [0] * len(queues)
+    while len(chosen) < total and any(any(q) for q in queues):
+        for i, queue in enumerate(queues):
+            live = [q for q in queue if q]
+            if not live or len(chosen) >= total:
+                continue
+            q = live[turn[i] % len(live)]
+            chosen.add(q.pop(0))
+            turn[i] += 1
+    return [(pid, [sid for sid in sids if sid in chosen]) for pid, sids in order]
+
+
 def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: dict[str, str],
-           red: Redactor, on_cards: set[str],
-           withheld: dict[str, set[str]] | None = None) -> list[Card]:
+           red: Redactor, on_cards: set[str], withheld: dict[str, set[str]],
+           codes: dict[str, str]) -> list[Card]:
     cards: list[Card] = []
-    withheld = withheld or {}
     for pid, sids in order:
         for sid in sids:
             s = sel.by_sid[sid]
             cards.append(Card(
-                number=len(cards) + 1, id=s.id, code=s.source_id or s.id,
+                number=len(cards) + 1, id=s.id, code=codes.get(s.id) or s.source_id or s.id,
                 title=red.redact(s.title) or "", text=red.redact(s.text) or "",
                 prompt=red.redact(s.prompt) or "",
                 answers=_answer_lines(s.answers, sel.questions, on_cards, labels, red),

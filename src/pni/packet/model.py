@@ -59,7 +59,7 @@ class Card(BaseModel):
 
     number: int
     id: str
-    code: str  # what a group writes down to name the story: its source id, else its pni id
+    code: str  # the story's card code (K12): printed large, the one name a group writes down
     title: str = ""
     text: str
     prompt: str = ""
@@ -79,7 +79,7 @@ class PatternSheet(BaseModel):
     printed: int = 0
     teller_mix: list[str] = Field(default_factory=list)
     firmness: str = ""  # how stable the pattern is and how many stories only loosely belong
-    cards: list[Card] = Field(default_factory=list)
+    codes: list[str] = Field(default_factory=list)  # its cards in this packet, by code
     reflection: list[str] = Field(default_factory=list)
 
 

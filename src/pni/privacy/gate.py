@@ -171,16 +171,31 @@ class Gate:
         return str(release.withheld_no)
 
     def story(self, ref: str) -> tuple[Story, str | None]:
-        """One story by id or source id: redacted, and with its text withheld (and why) when
-        its consent does not allow printing it."""
+        """One story by card code (any case), id or source id: redacted, and with its text
+        withheld (and why) when its consent does not allow printing it."""
+        from pni.errors import NotFoundError
+        from pni.store.codes import story_for_code
         from pni.store.stories import get_story
 
-        s = self.redact_story(get_story(self.db, ref))
+        try:
+            raw = get_story(self.db, ref)
+        except NotFoundError:
+            sid = story_for_code(self.db, ref)
+            if sid is None:
+                raise
+            raw = get_story(self.db, sid)
+        s = self.redact_story(raw)
         if s.consent == "yes" or (s.consent != "no" and self.include_unknown):
             return s, None
         why = ("its teller said no to sharing" if s.consent == "no" else
                "its consent is not recorded (include_unknown_consent in pni.toml to print it)")
         return _withhold(s), why
+
+    def codes(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Story id -> card code (``K12``), the one identifier every output prints."""
+        from pni.store.codes import story_codes
+
+        return story_codes(self.db, ids)
 
     def count_withheld(self) -> ConsentResult:
         """How many stories of the store may not be printed, and why (counts only)."""

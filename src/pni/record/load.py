@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pni.record.read import RawRecord, read_records
 from pni.store import Store
 from pni.store import outcomes as oq
+from pni.store.codes import normalize_code
 from pni.store.stories import normalize_text
 
 KINDS = ("discovery", "dilemma", "idea", "question", "opportunity", "story", "other")
@@ -66,26 +67,36 @@ def _opt(value: Any) -> str | None:
 
 class _Resolver:
     def __init__(self, db: Store):
+        from pni.store.codes import story_codes
         from pni.store.runs import pattern_ids
         from pni.store.stories import story_refs
 
         refs = story_refs(db)
         self.ids = {sid for sid, _ in refs}
+        self.codes = {code: sid for sid, code in story_codes(db).items()}
         self.by_source: dict[str, list[str]] = {}
+        self.exact: dict[str, list[str]] = {}
         for sid, source_id in refs:
             if source_id is not None:
                 self.by_source.setdefault(source_id.casefold(), []).append(sid)
+                self.exact.setdefault(source_id, []).append(sid)
         self.patterns = pattern_ids(db)
 
     def story(self, ref: str) -> str:
         if ref in self.ids:
             return ref
+        exact = self.exact.get(ref, [])
+        if len(exact) == 1:
+            return exact[0]
+        by_code = self.codes.get(normalize_code(ref) or "")
+        if by_code is not None:
+            return by_code
         found = self.by_source.get(ref.casefold(), [])
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
             raise ValueError(f"story {ref!r} names {len(found)} stories: use its pni id")
-        raise ValueError(f"unknown story {ref!r}")
+        raise ValueError(f"unknown story {ref!r} (a card code looks like K12)")
 
     def pattern(self, ref: str) -> int:
         s = ref.strip().lstrip("#")

@@ -15,7 +15,7 @@ def _lines(n: int) -> list[str]:
 
 def _card(c: Card, L: dict[str, str]) -> list[str]:
     title = f" · {esc(c.title)}" if c.title else ""
-    out = [f"#### {esc(L.get('card', 'Card'))} {c.number}{title} ({esc(c.code)})", ""]
+    out = [f"#### {esc(c.code)}{title}", ""]
     if c.pattern:
         out += [f"*{esc(c.pattern)}*", ""]
     for para in c.text.split("\n"):
@@ -161,9 +161,9 @@ def render_md(p: Packet) -> str:
                 f" {esc(L.get('printed', 'printed'))})"]
         if s.firmness:
             out += [f"- {esc(L.get('stability', 'How firm'))}: {esc(s.firmness)}"]
-        out += [f"- {esc(m)}" for m in s.teller_mix] + [""]
-        for card in s.cards:
-            out += _card(card, L)
+        out += [f"- {esc(m)}" for m in s.teller_mix]
+        out += [f"- {esc(L.get('pattern_cards', 'Its cards in this packet'))}: "
+                f"{esc(', '.join(s.codes))}", ""]
         out += [f"## {esc(L.get('reflection', 'Talk about it'))}", ""]
         for r in s.reflection:
             out += [esc(r), *_lines(2)]
