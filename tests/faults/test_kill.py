@@ -71,9 +71,10 @@ def check_store(store: Path | str) -> dict[str, int]:
         con.close()
 
 
-def kill_at_random(args: list[str], rng: random.Random, low: float, high: float) -> bool:
+def kill_at_random(args: list[str], rng: random.Random, low: float, high: float,
+                   cwd: Path | None = None) -> bool:
     """Start ``pni ARGS``, SIGKILL it after a random delay; True if it was killed running."""
-    p = subprocess.Popen([sys.executable, "-m", "pni", *args], env=_env(),
+    p = subprocess.Popen([sys.executable, "-m", "pni", *args], env=_env(), cwd=cwd,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         p.wait(timeout=rng.uniform(low, high))
@@ -84,8 +85,8 @@ def kill_at_random(args: list[str], rng: random.Random, low: float, high: float)
         return True
 
 
-def run(args: list[str]) -> dict:
-    res = subprocess.run([sys.executable, "-m", "pni", *args, "--json"], env=_env(),
+def run(args: list[str], cwd: Path | None = None) -> dict:
+    res = subprocess.run([sys.executable, "-m", "pni", *args, "--json"], env=_env(), cwd=cwd,
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr[-2000:]
     return json.loads(res.stdout)
@@ -101,10 +102,10 @@ def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int =
     killed = 0
     for _ in range(collect_kills):
         killed += kill_at_random(["collect", str(tmp / "fieldwork"), "--store", str(store)],
-                                 rng, 0.6, 2.5)
+                                 rng, 0.6, 2.5, cwd=tmp)
         if not isinstance(store, Path) or store.exists():
             check_store(store)
-    report = run(["collect", str(tmp / "fieldwork"), "--store", str(store)])
+    report = run(["collect", str(tmp / "fieldwork"), "--store", str(store)], cwd=tmp)
     counts = check_store(store)
     lost = n - counts["stories"]
     assert lost == 0 and report["totals"]["read"] == n
@@ -112,15 +113,15 @@ def kill_campaign(tmp: Path, collect_kills: int, cluster_kills: int, seed: int =
     before = counts["embeddings"]
     for _ in range(cluster_kills):
         killed += kill_at_random(["cluster", "--store", str(store), "--min-size", "20"],
-                                 rng, 0.6, 3.5)
+                                 rng, 0.6, 3.5, cwd=tmp)
         now = check_store(store)["embeddings"]
         assert now >= before, "embeddings were lost"
         before = now
-    final = run(["cluster", "--store", str(store), "--min-size", "20"])
+    final = run(["cluster", "--store", str(store), "--min-size", "20"], cwd=tmp)
     emb = final["embedding"]
     assert emb["n_cached"] == before and emb["n_embedded"] == n - before
     assert check_store(store)["embeddings"] == n
-    again = run(["collect", str(tmp / "fieldwork"), "--store", str(store)])
+    again = run(["collect", str(tmp / "fieldwork"), "--store", str(store)], cwd=tmp)
     assert again["totals"]["stored"] == 0 and again["totals"]["duplicates"] == n
     return {"kills": collect_kills + cluster_kills, "killed_running": killed, "rows_lost": lost,
             "embeddings_resumed": before}

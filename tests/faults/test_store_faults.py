@@ -35,7 +35,8 @@ def _stories(path: Path, prefix: str, n: int) -> Path:
 def _collect_all(store: Path | str, files: list[Path], **env: str) -> list[tuple[int, dict, str]]:
     procs = [subprocess.Popen([sys.executable, "-m", "pni", "collect", str(f), "--store",
                                str(store), "--json"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=_env(**env), cwd=REPO)
+                              stderr=subprocess.PIPE, text=True, env=_env(**env),
+                              cwd=files[0].parent)
              for f in files]
     out = []
     for p in procs:

@@ -55,6 +55,8 @@ OUTPUTS: dict[str, str] = {
     "runs show": "prints a run's settings and pattern count",
     "record": "reads outcomes in; prints how many were stored",
     "annotate": "reads a spreadsheet of codes in; prints how many were stored",
+    "store copy": "copies a store to another; prints table names, row counts and hashes, no"
+                  " story text",
 }
 
 

@@ -417,12 +417,27 @@ class Store:
             return [str(r[0]) for r in rows if r[0] != "rowid"]
         return [str(r[1]) for r in self.execute(f'PRAGMA table_info("{table}")')]
 
+    def reset_ids(self, table: str) -> None:
+        """After rows were inserted with their ids (``pni store copy``): PostgreSQL's identity
+        columns continue after the largest id (SQLite does so by itself)."""
+        if self.dialect is not PG:
+            return
+        identity = [str(r[0]) for r in self.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ? AND is_identity = 'YES'", (table,))]
+        for column in identity:
+            self.execute(f"SELECT setval(pg_get_serial_sequence(?, ?), COALESCE((SELECT"
+                         f' max("{column}") FROM "{table}"), 0) + 1, false)',
+                         (f'"{table}"', column))
+
+    def _pg_columns(self, table: str) -> set[str]:
+        return {str(r[0]) for r in self.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema ="
+            " current_schema() AND table_name = ?", (table,))}
+
     def order_key(self, table: str) -> str:
         """The column that orders a table's rows as they were inserted."""
-        if self.dialect is PG and "rowid" not in {
-                r[0] for r in self.execute("SELECT column_name FROM information_schema.columns"
-                                           " WHERE table_schema = current_schema() AND"
-                                           " table_name = ?", (table,))}:
+        if self.dialect is PG and "rowid" not in self._pg_columns(table):
             return "id"
         return "rowid"
 
