@@ -186,8 +186,9 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
         f" {unclustered} {'story' if unclustered == 1 else 'stories'} ({share:.0%})"
         f" {'fits' if unclustered == 1 else 'fit'} no pattern"
         + (f"; {m['n_loose']} {'is' if m['n_loose'] == 1 else 'are'} only loosely held by"
-           " theirs (few of their nearest stories"
-           " share it, or the seeded runs disagree)" if m.get("n_loose") else "") + ".")
+           " theirs (few of their nearest stories share it"
+           + ("" if m.get("seed_stability") is None else ", or the seeded runs disagree")
+           + ")" if m.get("n_loose") else "") + ".")
     if m.get("stability"):
         st = m["stability"]
         sd = m.get("seed_ari")
