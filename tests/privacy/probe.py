@@ -118,7 +118,8 @@ def _cli(*args: str, out: Path | None = None) -> None:
 
 
 _GROUPED = {"stories list", "stories show", "stories export", "patterns list", "patterns show",
-            "patterns tree", "patterns assignments", "export narrafirma", "export qdpx"}
+            "patterns tree", "patterns assignments", "export narrafirma", "export qdpx",
+            "curate init", "curate show"}
 
 
 def small_cells(text: str) -> int:
@@ -178,12 +179,17 @@ def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
         "patterns assignments CSV": ["patterns", "assignments", "--format", "csv"],
         "cluster JSON": ["cluster", "--fake-embedder", "--json"], "status table": ["status"],
         "explore JSON": ["explore", "--json", "--no-save"],
+        "curate init JSON": ["curate", "init", "-o", str(folder / "catalysis.yaml"), "--json"],
+        "curate show table": ["curate", "show", "--file", str(folder / "catalysis.yaml")],
+        "curate show JSON": ["curate", "show", "--file", str(folder / "catalysis.yaml"),
+                             "--json"],
     }
     paths = {}
     for name, args in runs.items():
         path = folder / (name.replace(" ", "_") + ".txt")
         _cli(*args, "--store", store, out=path)
         paths[name] = path
+    paths["curate file"] = folder / "catalysis.yaml"
     return paths
 
 

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "imports": ("imports", "List the imports (files read into the store) and undo one."),
     "cluster": ("cluster", "Embed the stories and find candidate patterns."),
     "explore": ("explore", "Integrity, pattern and answer lenses, observations, voices."),
+    "curate": ("curate", "Keep the catalyst's work: pattern names, observations, perspectives."),
     "packet": ("packet", "Print sensemaking packets: guide, worksheets, story cards."),
     "record": ("record", "Store what sensemaking groups produced."),
     "export": ("export", "Export stories, answers and patterns for NarraFirma or QDA tools."),

@@ -136,9 +136,20 @@ def _summary(report: Any) -> None:
         line(f"[yellow]Note:[/yellow] {escape(n)}")
     for f in r.integrity.flags + r.voices.flags:
         line(f"[yellow]Flag:[/yellow] {escape(f)}")
+    if r.curation is not None:
+        from pni.explore.curation import group
+
+        for persp, items in group(r.curation):
+            line(f"\n[bold]{escape(persp or 'Not yet in a perspective')}[/bold]")
+            for co in items:
+                line(f"  [bold]{escape(co.title or co.id)}[/bold]: {escape(co.text)}")
+                for ci in co.interpretations:
+                    line(f"   - {escape(ci.name + ': ' if ci.name else '')}{escape(ci.text)}")
+        line(f"\n[dim]{escape(r.caution)}[/dim]")
+        return
     for o in r.observations[:5]:
         line(f"\n[bold]#{o.rank}[/bold] {escape(o.text)}")
-        line(f"   q = {o.q:.3g}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
+        line(f"   q {_q(o.q)}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
             f"{len(o.story_ids)} stories")
         for i in o.interpretations:
             line(f"   - {escape(i)}")
@@ -146,3 +157,10 @@ def _summary(report: Any) -> None:
         line(f"\n… and {len(r.observations) - 5} more observations (see --html, --md or"
              " --format json).")
     line(f"\n[dim]{escape(r.caution)}[/dim]")
+
+
+def _q(q: float | None) -> str:
+    """``= 0.012`` or ``< 0.001``: a q-value is never printed as 0."""
+    if q is None:
+        return "= ?"
+    return "< 0.001" if q < 0.001 else f"= {q:.3f}"

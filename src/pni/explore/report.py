@@ -60,6 +60,7 @@ def build_report(
     names_file: str | Path | None = None,
     redact: bool = True,
     settings: Settings | None = None,
+    catalysis: str | Path | bool = True,
 ) -> ExploreReport:
     """Explore the store's stories: against the patterns of ``run_id`` (default: the latest run;
     none with ``no_run``) and against each other. Reads only; ``save_report`` stores the result.
@@ -67,6 +68,10 @@ def build_report(
     Story titles, first lines and pattern labels are redacted as in packets (the project's
     policy: ``settings``, else the store's ``pni.toml``; ``names_file`` replaces its names file)
     unless ``redact`` is off.
+
+    ``catalysis``: the catalyst's file (``pni.curate``) to apply: True, the store's
+    ``catalysis.yaml`` whenever it exists; False, none; or a path. Its pattern titles are used
+    throughout, and its observations are shown (grouped by perspective, hidden ones never).
     """
     import pni
     from pni.errors import UsageError
@@ -96,6 +101,14 @@ def build_report(
     from pni.privacy.cells import RULE_VERSION, small_cell_note
 
     redaction = _redact(data, gate)
+    cat_path = _catalysis_path(db, catalysis)
+    cat = match = None
+    if cat_path is not None:
+        from pni.curate.io import load as load_catalysis
+        from pni.explore.curation import apply_patterns
+
+        cat = load_catalysis(cat_path)
+        match = apply_patterns(data, cat, gate.redactor)
     # one question at a time first (true counts, small answers in labelled rows), then the
     # answers of too few tellers merged away for the tests and cross-tables
     integ = integrity(data)
@@ -130,11 +143,31 @@ def build_report(
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
 
+    curated = None
+    if cat is not None and cat_path is not None and match is not None:
+        from pni.explore.curation import curation
+
+        curated = curation(cat, cat_path, match, observations, lens.tests, gate.redactor,
+                           gate.min_cell, rid)
+        notes.append(f"Catalyst's work applied from {cat_path.name}: "
+                     f"{len(curated.observations)} observations shown"
+                     + (f", {curated.hidden} hidden" if curated.hidden else "")
+                     + (f", {len(curated.new)} new candidates not in the file yet"
+                        if curated.new else "") + ".")
+        notes.extend(curated.unmatched)
+
     shown = _shown(data)
     stories: dict[str, dict[str, str]] = {}
-    for ob in observations:
-        for sid in ob.story_ids:
-            stories.setdefault(sid, shown.get(sid, {"title": "", "first_line": WITHHELD}))
+    for sid in [sid for ob in observations for sid in ob.story_ids] + [
+            sid for co in (curated.observations if curated else []) for sid in co.story_ids]:
+        if sid in shown:
+            stories.setdefault(sid, shown[sid])
+        elif curated is None or sid in data.texts:
+            stories.setdefault(sid, {"title": "", "first_line": WITHHELD})
+    rf = data.run_frame()
+    members = {int(p["number"]): [str(s) for s in
+                                  rf.loc[rf["pattern_number"] == p["number"], "story_id"]]
+               for p in data.patterns}
 
     return ExploreReport(
         generated_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -163,7 +196,20 @@ def build_report(
         heatmaps=_heatmaps(data),
         stories=stories,
         browser=_browser(data, gate),
+        pattern_stories=members,
+        curation=curated,
     )
+
+
+def _catalysis_path(db: Store, catalysis: str | Path | bool) -> Path | None:
+    """The catalyst's file to apply (see ``build_report``), or None."""
+    if catalysis is False:
+        return None
+    if catalysis is True:
+        from pni.curate.io import find
+
+        return find(db)
+    return Path(catalysis)
 
 
 def _withheld(data: ExploreData) -> str:

@@ -235,8 +235,11 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     sel = _select(db, opts, gate)
     on_cards = card_question_ids(sel.questions, settings.card_questions
                                  if opts.card_questions is None else opts.card_questions)
+    from pni.curate import curated_titles  # the catalyst's names (catalysis.yaml), if any
+
+    named = curated_titles(db, sel.pattern_of, run_id=sel.run_id)
     sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
-                  f"{red.redact(p['title'])}" for p in sel.patterns}
+                  f"{red.redact(named.get(p['id'], p['title']))}" for p in sel.patterns}
     tq = _teller_group_question(sel.questions)
     order = _choose(sel, _card_order(sel, opts), max(1, opts.groups) * opts.cards, tq)
     teller_qs = [q for q in on_cards if q in sel.questions and sel.questions[q].about == "teller"]
@@ -470,9 +473,16 @@ def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) 
 
 def _observations(db: Store, run_id: int,
                   min_cell: int) -> tuple[list[dict[str, Any]], str | None]:
-    """Observations from `pni explore` for this run, when that stage exists and has run; none,
-    and the line saying why, when they were made under a weaker small-cell rule."""
+    """The catalyst's observations (``catalysis.yaml`` beside the store: hidden ones never, in
+    perspective order), else those from `pni explore` for this run, when that stage exists and
+    has run; none, and the line saying why, when they were made under a weaker small-cell
+    rule."""
+    from pni.curate import packet_observations
     from pni.privacy.cells import stale_observations
+
+    curated = packet_observations(db, min_cell)
+    if curated is not None:
+        return curated
 
     try:
         from pni.store.observations import latest_exploration, list_observations

@@ -266,7 +266,11 @@ def render(report: ExploreReport) -> str:
                        voice_note=voice_note, cells_note=cells_note,
                        shown=lambda v, why=None: shown_count(v, mc, why))
     tpl = env.get_template("report.html.j2")
+    from pni.explore.curation import group
+
+    groups = group(report.curation) if report.curation else []
     return tpl.render(r=report, mc=mc, hidden=shown_count(None, mc), browser=browser,
+                      curated_groups=groups,
                       notable=sum(1 for t in report.tests if t.notable))
 
 

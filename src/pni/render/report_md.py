@@ -81,7 +81,7 @@ def render(report: ExploreReport) -> str:
     if r.patterns:
         L += ["## 2. Patterns", ""]
         L += _table(["#", "Pattern", "Stories", "Loosely held", "Stability", "Keywords"],
-                    [[x["number"], x["title"], x["size"], x.get("n_loose") or "",
+                    [[x["number"], x["title"] + _remark(r, x["number"]), x["size"], x.get("n_loose") or "",
                       "" if x.get("stability") is None else f"{x['stability']:.2f}",
                       ", ".join(x.get("keywords", []))] for x in r.patterns])
         L += ["Stability: how often a pattern's stories stayed together across the computer's"
@@ -89,31 +89,17 @@ def render(report: ExploreReport) -> str:
               " stories share their pattern, or that the re-runs put elsewhere.", ""]
         L += ["The story map is in the HTML report (`pni explore --html FILE`).", ""]
 
-    L += ["## 3. Observations", "",
-          f"Results with q <= {p['q_threshold']} and at least a small effect, ranked by q and "
-          "then effect size. The interpretations are questions for the group, not conclusions.",
-          ""]
-    if not r.observations:
-        L += ["No result passed the threshold.", ""]
-    for o in r.observations:
-        L += [f"### {o.rank}. {md_escape(o.text)}", "",
-              f"*{o.numbers.get('test')}; q {_q(o.q)}; p {_q(o.numbers.get('p'))}; "
-              f"{(o.effect_name or '').replace('_', ' ')} {_n(o.effect)} ({o.magnitude}); "
-              f"n {o.numbers.get('n')}; {o.lens} lens"
-              + (f"; {o.numbers['note']}" if o.numbers.get("note") else "")
-              + (f"; {o.numbers['related_tests']} related test(s)"
-                 if o.numbers.get("related_tests") else "") + "*", "",
-              "What might this mean?", ""]
-        L += [f"- {md_escape(i)}" for i in o.interpretations] + [""]
-        if o.story_ids:
-            L += [f"Stories behind it ({len(o.story_ids)}):", ""]
-            for sid in o.story_ids[:8]:
-                s = r.stories.get(sid, {})
-                L.append(f"- **{md_escape(s.get('title') or sid)}** ({sid}): "
-                         f"{md_escape(s.get('first_line', ''))}")
-            if len(o.story_ids) > 8:
-                L.append(f"- also: {', '.join(o.story_ids[8:])}")
-            L.append("")
+    L += ["## 3. Observations", ""]
+    if r.curation is not None:
+        L += _curated(r)
+    else:
+        L += [f"Results with q <= {p['q_threshold']} and at least a small effect, ranked by q "
+              "and then effect size. The interpretations are questions for the group, not "
+              "conclusions.", ""]
+        if not r.observations:
+            L += ["No result passed the threshold.", ""]
+        for o in r.observations:
+            L += _auto(r, o)
 
     if r.heatmaps:
         L += ["## 4. Patterns x answers", "",
@@ -180,3 +166,71 @@ def write(report: ExploreReport, path: str | Path) -> Path:
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_text(render(report), encoding="utf-8")
     return p
+
+
+def _behind(r: ExploreReport, ids: list[str]) -> list[str]:
+    if not ids:
+        return []
+    L = [f"Stories behind it ({len(ids)}):", ""]
+    for sid in ids[:8]:
+        s = r.stories.get(sid, {})
+        L.append(f"- **{md_escape(s.get('title') or sid)}** ({sid}): "
+                 f"{md_escape(s.get('first_line', ''))}")
+    if len(ids) > 8:
+        L.append(f"- also: {', '.join(ids[8:])}")
+    return [*L, ""]
+
+
+def _auto(r: ExploreReport, o: Any) -> list[str]:
+    """One of pni's observations: text, numbers, interpretations, stories."""
+    L = [f"### {o.rank}. {md_escape(o.text)}", "",
+         f"*{o.numbers.get('test')}; q {_q(o.q)}; p {_q(o.numbers.get('p'))}; "
+         f"{(o.effect_name or '').replace('_', ' ')} {_n(o.effect)} ({o.magnitude}); "
+         f"n {o.numbers.get('n')}; {o.lens} lens"
+         + (f"; {o.numbers['note']}" if o.numbers.get("note") else "")
+         + (f"; {o.numbers['related_tests']} related test(s)"
+            if o.numbers.get("related_tests") else "") + "*", "",
+         "What might this mean?", ""]
+    L += [f"- {md_escape(i)}" for i in o.interpretations] + [""]
+    return L + _behind(r, o.story_ids)
+
+
+def _curated(r: ExploreReport) -> list[str]:
+    """The catalyst's observations (catalysis.yaml), by perspective; new candidates after."""
+    from pni.explore.curation import group
+
+    c = r.curation
+    assert c is not None
+    name = Path(c.path).name
+    L = [f"The catalyst's observations, kept in `{name}` and grouped by perspective"
+         + (f" ({c.hidden} hidden by the catalyst, not shown)" if c.hidden else "")
+         + ". The interpretations are questions for the group, not conclusions.", ""]
+    L += [f"- {md_escape(u)}" for u in c.unmatched] + ([""] if c.unmatched else [])
+    for persp, items in group(c):
+        L += [f"### Perspective: {md_escape(persp)}" if persp else
+              "### Not yet in a perspective", ""]
+        if persp and c.perspectives.get(persp):
+            L += [f"*{md_escape(c.perspectives[persp])}*", ""]
+        for o in items:
+            L += [f"#### {md_escape(o.title or o.id)}", "", md_escape(o.text), ""]
+            nums = [f"strength {o.strength} of 3"] if o.strength else []
+            if o.test_id:
+                nums.append(f"q {_q(o.q)}; {(o.effect_name or '').replace('_', ' ')} "
+                            f"{_n(o.effect)} ({o.magnitude})")
+            else:
+                nums.append("written by the catalyst")
+            L += [f"*{'; '.join(nums)}*", "", "What might this mean?", ""]
+            L += [f"- **{md_escape(i.name)}:** {md_escape(i.text)}" if i.name else
+                  f"- {md_escape(i.text)}" for i in o.interpretations] + [""]
+            L += _behind(r, o.story_ids)
+    if c.new:
+        L += [f"### New candidates, not yet in `{name}`", ""]
+        for auto in r.observations:
+            if auto.rank in c.new:
+                L += _auto(r, auto)
+    return L
+
+
+def _remark(r: ExploreReport, number: int) -> str:
+    rm = r.curation.remarkable.get(number) if r.curation else None
+    return f" (remarkable: {rm})" if rm else ""
