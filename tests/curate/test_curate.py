@@ -55,7 +55,6 @@ def _edit(path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def curated(with_run: tuple[Store, list[str], int], store_path: Path) -> tuple[Path, dict]:
-    db, _, _ = with_run
     r = _cli("curate", "init", "--store", str(store_path), "--json")
     info = json.loads(r.stdout)
     path = store_path.parent / "catalysis.yaml"
