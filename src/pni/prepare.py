@@ -40,6 +40,7 @@ class PrepareResult(BaseModel):
     names_file: Path | None = None
     settings_file: Path | None = None
     withheld: str = ""
+    capture: Path | None = None  # the capture template `pni record` reads after the session
     notes: list[str] = Field(default_factory=list)
 
     @property
@@ -149,6 +150,9 @@ def prepare(
         packets = build_packets(db, PacketOptions(run_id=run.run_id, groups=groups,
                                                   cards=cards, settings=settings))
         written = write_packets(packets, out / f"packet.{fmt}", fmt)
+        from pni.packet import group_labels, write_capture_template
+
+        capture = write_capture_template(out, group_labels(packets))
     if names_file is None:
         notes.append("no names file (names.txt): the names pni met in the files, e-mail "
                      "addresses, phone numbers and web addresses were redacted")
@@ -157,5 +161,5 @@ def prepare(
         run_id=run.run_id, n_patterns=run.n_patterns, coverage=run.coverage,
         observations=len(report.observations), report_html=Path(html), report_md=Path(md),
         packets=written, rejects_file=rejects_file, names_file=names_file, notes=notes,
-        settings_file=settings.path, withheld=withheld,
+        settings_file=settings.path, withheld=withheld, capture=capture[0],
     )

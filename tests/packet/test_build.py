@@ -21,19 +21,24 @@ def test_full_packet_has_guide_patterns_cards_exercises_outcomes(with_run: Run) 
     [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["all"], lenses=["cynefin", "value-cycles"]))
     assert p.kind == "full" and p.guide is not None
     assert [e.name for e in p.exercises] == ["encounter", "ranking", "remindings", "twice-told",
-                                             "timeline", "landscape", "elements", "composite"]
+                                             "timeline", "landscape", "elements", "composite",
+                                             "capture"]  # the capture sheet last
     assert len(p.patterns) == 4 and all(s.codes for s in p.patterns)
     # a pattern sheet names its cards by code: no card is printed twice
     assert sorted(c for s in p.patterns for c in s.codes) == sorted(
         c.code for c in p.cards if c.pattern_id is not None)
-    assert [o.kind for o in p.outcomes] == ["discovery", "dilemma", "idea", "question",
-                                            "opportunity"]
+    capture = p.exercises[-1]
+    assert [b.label for b in capture.worksheet if b.kind == "table"] == [
+        "Stories that stood out", "Patterns that stood out", "What we built", "What we found"]
     assert [lens.name for lens in p.lenses] == ["cynefin", "value-cycles"]
     assert [i.name for i in p.lenses[0].items] == ["Clear", "Complicated", "Complex", "Chaotic"]
     # agenda: welcome, exercises (with breaks), wrap-up, end; times add up
     titles = [a.title for a in p.guide.agenda]
     assert titles[0].startswith("Welcome") and titles[-1] == "End"
-    assert all(e.title in titles for e in p.exercises)
+    assert all(e.title in titles for e in p.exercises if e.name != "capture")
+    assert any("capture sheet" in t for t in titles)  # the wrap-up fills in the capture sheet
+    assert any(t.startswith("What the computer noticed") for t in titles)  # patterns printed
+    assert any(t.startswith("Looking through a lens") for t in titles)  # lenses printed
     # every consent-yes story of the run is a card, consent-no ones are not
     consent = {r["id"]: r["consent"] for r in db.query("SELECT id, consent FROM stories")}
     assert {c.id for c in p.cards} == {i for i in ids if consent[i] == "yes"}
@@ -155,7 +160,7 @@ def test_prompts_override_by_file_and_key(with_run: Run, tmp_path: Path) -> None
     [p] = build_packets(db, PacketOptions(groups=1, cards=500, prompts_dir=tmp_path, exercises=["walk", "timeline"]))
     assert p.labels["cards"] == "Geschichten"
     assert p.labels["card"] == "Card"  # keys left out keep the default wording
-    assert [e.title for e in p.exercises] == ["Story walk", "Zeitleiste"]
+    assert [e.title for e in p.exercises][:2] == ["Story walk", "Zeitleiste"]
     assert p.exercises[1].minutes == 35  # the rest of timeline.yaml still applies
 
 

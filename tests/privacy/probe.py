@@ -136,16 +136,19 @@ def make_outputs(fieldwork: Path, out: Path, *, pdf: bool = True, exports: bool 
     RAN.clear()
     (out / "pni.toml").write_text('[privacy]\nphone_region = "US,FR"\n'
                                   + (f"min_cell = {min_cell}\n" if min_cell else ""), "utf-8")
-    _cli("prepare", str(fieldwork), "-o", str(out), "--fake-embedder", "--to", "md")
+    _cli("prepare", str(fieldwork), "-o", str(out), "--fake-embedder", "--to", "md",
+         "--groups", "1")
     store = str(out / "pni.db")
     paths = {"report HTML": out / "report.html", "report MD": out / "report.md",
              "packet MD": out / "packet.md"}
     _cli("explore", "--store", store, "--csv-dir", str(out / "csv"), "--no-save")
     paths["report CSV"] = out / "csv"
-    _cli("packet", "--store", store, "--to", "html", "-o", str(out / "packet.html"))
+    _cli("packet", "--store", store, "--to", "html", "-o", str(out / "packet.html"),
+         "--groups", "1")
     paths["packet HTML"] = out / "packet.html"
     if pdf:
-        _cli("packet", "--store", store, "--to", "pdf", "-o", str(out / "packet.pdf"))
+        _cli("packet", "--store", store, "--to", "pdf", "-o", str(out / "packet.pdf"),
+             "--groups", "1")
         paths["packet PDF"] = out / "packet.pdf"
     if exports:
         for fmt in ("csv", "jsonl"):

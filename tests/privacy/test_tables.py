@@ -55,12 +55,13 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("tables")
     fw, out = _fieldwork(root / "fw"), root / "out"
     runner = CliRunner()
-    r = runner.invoke(app, ["prepare", str(fw), "-o", str(out), "--fake-embedder", "--to", "md"])
+    r = runner.invoke(app, ["prepare", str(fw), "-o", str(out), "--fake-embedder", "--to", "md",
+                            "--groups", "1", "--cards", "100"])
     assert r.exit_code == 0, r.stderr
     store = str(out / "pni.db")
     for args in (["explore", "--csv-dir", str(out / "csv"), "--no-save"],
-                 ["packet", "--to", "html", "-o", str(out / "packet.html")],
-                 ["packet", "--to", "pdf", "-o", str(out / "packet.pdf")]):
+                 ["packet", "--to", "html", "-o", str(out / "packet.html"), "--groups", "1"],
+                 ["packet", "--to", "pdf", "-o", str(out / "packet.pdf"), "--groups", "1"]):
         r = runner.invoke(app, [*args, "--store", store])
         assert r.exit_code == 0, r.stderr
     texts = {"report HTML": (out / "report.html").read_text("utf-8"),

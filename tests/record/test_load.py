@@ -65,3 +65,75 @@ def test_markdown_and_yaml_record_the_same_way(with_run: tuple[Store, list[str],
     assert r.stored == 0 and r.duplicates == 1  # the same outcome, from another file
     kinds = [o["kind"] for o in list_outcomes(db)]
     assert kinds == ["question", "story"]
+
+
+def test_a_filled_capture_template_is_recorded_whole(with_run: tuple[Store, list[str], int],
+                                                     tmp_path: Path) -> None:
+    """The capture template `pni packet` writes, filled in as a room would: card codes in any
+    case, NarraFirma's section types, a timeline's order, a landscape's places, a composite
+    story; the template rows left empty are not records."""
+    from pni.packet.capture import capture_template
+    from pni.store.codes import story_codes
+
+    db, ids, _ = with_run
+    codes = story_codes(db)
+    a, b, c = (codes[i] for i in ids[:3])
+    template, _ = capture_template(["Group 1"], session="S1")
+    rows = template.splitlines()
+    filled = [rows[0],
+              f"S1,Group 1,resonant story,pivot,,,The day it turned,we all went quiet,"
+              f"{a.lower()},,",
+              f"S1,Group 1,construction,timeline,,first week to June,,,{c};card {a};{b},,",
+              f"S1,Group 1,construction,landscape,,our landscape,,,,,{a}@top left;{b}@centre",
+              f"S1,Group 1,construction,composite,Lunch,A story we built from three,,,"
+              f"{a};{b};{c},,",
+              f"S1,Group 1,outcome,learning,,Adults who notice matter most,,,{b},1,",
+              "S1,,reflection,facilitator,,The room was quiet at first,,,,,",
+              *rows[1:]]  # the empty template rows stay in the file
+    f = tmp_path / "capture.csv"
+    f.write_text("\n".join(filled) + "\n", "utf-8")
+    r = record_file(db, f)
+    assert (r.read, r.stored, r.rejected) == (6, 6, 0), r.rejects
+    by = {(o["section"], o["type"]): o for o in list_outcomes(db)}
+    story = by[("resonant story", "pivot")]
+    assert story["stories"] == [ids[0]] and story["why"] == "The day it turned"
+    assert story["said"] == "we all went quiet" and story["kind"] == "story"
+    assert by[("construction", "timeline")]["detail"]["order"] == [ids[2], ids[0], ids[1]]
+    assert by[("construction", "landscape")]["detail"]["placements"] == {
+        ids[0]: "top left", ids[1]: "centre"}
+    comp = by[("construction", "composite story")]
+    assert comp["name"] == "Lunch" and sorted(comp["stories"]) == sorted(ids[:3])
+    learning = by[("outcome", "learning")]
+    assert learning["kind"] == "other" and learning["patterns"] == [1]
+    assert by[("reflection", "facilitator")]["group"] is None
+    assert record_file(db, f).stored == 0  # recording it again adds nothing
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{rows[0]}\nS1,G,construction,poem,,x,,,,,\nS1,G,resonant story,voice,,"
+                   f"x,,,,,\nS1,G,construction,landscape,,x,,,,,{a}top\n", "utf-8")
+    reasons = [x.reason for x in record_file(db, bad).rejects]
+    assert reasons[0].startswith("unknown construction type 'poem'")
+    assert reasons[1].startswith("a resonant story names its card")
+    assert reasons[2].startswith(f"placement '{a}top' is not CARD@PLACE")
+
+
+def test_the_markdown_capture_template_reads_back(with_run: tuple[Store, list[str], int],
+                                                  tmp_path: Path) -> None:
+    from pni.packet.capture import capture_template
+    from pni.store.codes import story_codes
+
+    db, ids, _ = with_run
+    code = story_codes(db)[ids[3]]
+    _, md = capture_template(["Group 2"], session="S2")
+    md = md.replace("## Resonant stories\n", "## Resonant stories\n\n### voice\n\n"
+                    f"- A student we rarely hear (cards: {code}) (why: she named it)\n")
+    md = md.replace("## Outcomes\n", "## Outcomes\n\n### curiosity\n\n- Why January? "
+                    f"(cards: {code.lower()})\n")
+    f = tmp_path / "capture.md"
+    f.write_text(md, "utf-8")
+    r = record_file(db, f)
+    assert (r.stored, r.rejected) == (2, 0), r.rejects
+    recs = {o["section"]: o for o in list_outcomes(db)}
+    assert recs["resonant story"]["type"] == "voice" and recs["resonant story"]["group"] == "Group 2"
+    assert recs["resonant story"]["why"] == "she named it"
+    assert recs["outcome"]["type"] == "curiosity" and recs["outcome"]["stories"] == [ids[3]]
+    assert recs["outcome"]["session"] == "S2"

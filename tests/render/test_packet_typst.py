@@ -38,7 +38,8 @@ def test_pdf_prints_stories_literally_and_hides_what_it_must(
     assert "[name]" in text and "[email]" in text and "[phone]" in text
     for ex in p.exercises:  # every exercise has its worksheet
         assert ex.title in text, ex.title
-    for title in ("Facilitator guide", "Agenda", "Story cards", "Discoveries", "Opportunities",
+    for title in ("Facilitator guide", "Agenda", "Story cards", "Capture sheet",
+                  "Stories that stood out", "What we found",
                   "Stages of a community of practice", "How much did you belong?"):
         assert title in text, title
     assert "How did you feel? hurt" in text or "How did you feel? frustrated" in text

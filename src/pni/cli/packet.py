@@ -140,6 +140,10 @@ def packet(
     if not no_redact:
         announce_policy(store, names)
     paths = write_packets(packets, output, doc)
+    from pni.packet import group_labels, write_capture_template
+
+    capture = write_capture_template(paths[0].parent, group_labels(packets))
+    say(f"Capture template for `pni record` after the session: {capture[0]} (and {capture[1].name})")
     if fmt is Format.table:
         from rich.markup import escape
 
@@ -155,4 +159,5 @@ def packet(
         for path in paths:
             typer.echo(str(path))
 
-    emit(fmt, "packets", rows, meta={"paths": [str(p) for p in paths]}, show=show)
+    emit(fmt, "packets", rows, meta={"paths": [str(p) for p in paths],
+                                     "capture": [str(p) for p in capture]}, show=show)

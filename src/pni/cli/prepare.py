@@ -112,4 +112,7 @@ def _show(result: Any) -> None:
     line(f"Policy:  {result.settings_file}  (names, consent, card questions, small cells)")
     line(f"Report:  {result.report_html}  (and {result.report_md})")
     for p in result.packets:
-        line(f"[bold]Packet:[/bold]  {p}")
+        line(f"[bold]Packet:[/bold]  {escape(str(p))}")
+    if result.capture:
+        line(f"[bold]Capture:[/bold] {escape(str(result.capture))}  (fill in after the session,"
+             " then `pni record` it)")

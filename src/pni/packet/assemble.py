@@ -17,7 +17,6 @@ from pni.packet.model import (
     Guide,
     Lens,
     Observation,
-    OutcomeSheet,
     Packet,
     PatternSheet,
     VoiceTable,
@@ -59,8 +58,8 @@ class Book:
     red: Redactor
     guide: Guide
     exercises: list[Exercise]
+    capture: Exercise  # the capture sheet: what the room made, as `pni record` reads it
     lenses: list[Lens]
-    outcomes: list[OutcomeSheet]
     reflection: list[str]
     privacy: list[str]
     title: str
@@ -127,10 +126,8 @@ class Book:
     def _shared(self) -> dict[str, Any]:
         L = self.labels
         base: dict[str, Any] = dict(
-            paper=self.paper, labels=L, exercises=self.exercises, lenses=self.lenses,
-            outcomes=self.outcomes, cards_intro=L.get("cards_intro", ""),
-            outcome_header=[L.get("session", "Session"), L.get("group", "Group"),
-                            L.get("exercise", "Exercise")])
+            paper=self.paper, labels=L, exercises=[*self.exercises, self.capture],
+            lenses=self.lenses, cards_intro=L.get("cards_intro", ""))
         n_obs = len(self.observations)
         if n_obs > self.max_observations:
             base["observations_note"] = fill(L.get("observations_more", ""),
@@ -156,7 +153,7 @@ class Book:
                           else ())}),
             observations=self.observations_for(all_codes),
             patterns=self.pattern_sheets(self.cards),
-            **(base | {"exercises": [], "outcomes": []}))
+            **(base | {"exercises": []}))
         return [facilitator, *group_packets]
 
     def _teller_counts(self, keys: list[tuple[int, str]],

@@ -27,7 +27,6 @@ from pni.packet.model import (
     Guide,
     Lens,
     LensItem,
-    OutcomeSheet,
     Packet,
     VoiceTable,
 )
@@ -44,7 +43,6 @@ if TYPE_CHECKING:
 
 DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "composite"]
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
-OUTCOME_KINDS = ["discovery", "dilemma", "idea", "question", "opportunity"]
 BREAK_AFTER_MINUTES = 80
 #: a room of 9 to 15 people in groups of three to five, each group with a deck it can read in
 #: the time an exercise gives (25 to 35 cards)
@@ -166,8 +164,9 @@ def _axes(questions: dict[str, Question], stories: list[Story], asked: list[str]
 
 
 def _exercise(prompts: Prompts, name: str, values: dict[str, Any], axes: list[str],
-              ends: list[str]) -> Exercise:
-    raw = fill_all(prompts.load(f"exercises/{name}.yaml"), values)
+              ends: list[str], file: str | None = None) -> Exercise:
+    """An exercise's worksheet from ``exercises/NAME.yaml`` (or ``file``: the capture sheet)."""
+    raw = fill_all(prompts.load(file or f"exercises/{name}.yaml"), values)
     blocks = []
     for b in raw.get("worksheet") or []:
         block = Block.model_validate(b)
@@ -273,7 +272,8 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     return Book(
         sel=sel, cards=cards, labels=labels, red=red,
         guide=_guide(guide_raw, agenda, exercises), exercises=exercises,
-        lenses=_lenses(lens_raw, opts.lenses), outcomes=_outcome_sheets(prompts),
+        capture=_exercise(prompts, "capture", values, axes, ends, file="capture.yaml"),
+        lenses=_lenses(lens_raw, opts.lenses),
         reflection=[fill(str(r), values)
                     for r in prompts.load("reflection.yaml").get("prompts", [])],
         privacy=[*_privacy_lines(sel, opts, labels), small_cell_note(settings.min_cell),
@@ -447,13 +447,6 @@ def _lenses(raw: dict[str, Any], names: list[str]) -> list[Lens]:
                  intro=str(raw[n].get("intro", "")).strip(),
                  items=[LensItem.model_validate(i) for i in raw[n].get("items") or []])
             for n in names]
-
-
-def _outcome_sheets(prompts: Prompts) -> list[OutcomeSheet]:
-    raw = prompts.load("outcomes.yaml")
-    return [OutcomeSheet(kind=k, title=str(v.get("title", k)), prompt=str(v.get("prompt", "")),
-                         boxes=int(raw.get("boxes_per_page", 5)))
-            for k, v in (raw.get("kinds") or {}).items()]
 
 
 def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) -> list[str]:

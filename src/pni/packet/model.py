@@ -122,13 +122,6 @@ class Lens(BaseModel):
     items: list[LensItem] = Field(default_factory=list)
 
 
-class OutcomeSheet(BaseModel):
-    kind: str
-    title: str
-    prompt: str = ""
-    boxes: int = 5
-
-
 class AllocationRow(BaseModel):
     group: int
     cards: int
@@ -175,7 +168,5 @@ class Packet(BaseModel):
     patterns: list[PatternSheet] = Field(default_factory=list)
     exercises: list[Exercise] = Field(default_factory=list)
     lenses: list[Lens] = Field(default_factory=list)
-    outcomes: list[OutcomeSheet] = Field(default_factory=list)
-    outcome_header: list[str] = Field(default_factory=list)
     cards: list[Card] = Field(default_factory=list)
     cards_intro: str = ""

@@ -4,6 +4,7 @@ reason; every good record of the same file is kept. Recording a file twice adds 
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,35 @@ from pni.store import outcomes as oq
 from pni.store.codes import normalize_code
 from pni.store.stories import normalize_text
 
+#: pni's outcome kinds (the store's ``kind``; older files use them)
 KINDS = ("discovery", "dilemma", "idea", "question", "opportunity", "story", "other")
+#: NarraFirma's sixteen outcome types, with pni's question and story (a reminding)
+OUTCOME_TYPES = ("discovery", "learning", "perspective", "difference", "connection",
+                 "curiosity", "dilemma", "concern", "idea", "opportunity", "suggestion", "issue",
+                 "recommendation", "discussion", "priority", "question", "story", "other")
+#: what each section of a session record holds, and the types it takes (NarraFirma's)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "outcome": OUTCOME_TYPES,
+    "resonant story": ("pivot", "voice", "discovery", "other"),
+    "resonant pattern": ("pivot", "voice", "discovery", "other"),
+    "construction": ("timeline", "landscape", "story elements", "composite story", "other"),
+    "reflection": ("participants", "facilitator", "project", "interactions", "other"),
+    "session": ("name", "date", "place", "participants", "plan", "notes"),
+}
 _PLURALS = {"discoveries": "discovery", "dilemmas": "dilemma", "ideas": "idea",
             "questions": "question", "opportunities": "opportunity", "stories": "story",
-            "others": "other", "remindings": "story", "reminding": "story"}
+            "others": "other", "remindings": "story", "reminding": "story",
+            "learnings": "learning", "perspectives": "perspective", "differences": "difference",
+            "connections": "connection", "curiosities": "curiosity", "concerns": "concern",
+            "suggestions": "suggestion", "issues": "issue",
+            "recommendations": "recommendation", "discussions": "discussion",
+            "priorities": "priority", "composite": "composite story",
+            "composite stories": "composite story", "elements": "story elements",
+            "timelines": "timeline", "landscapes": "landscape", "pivots": "pivot",
+            "voices": "voice"}
+_SECTION_ALIASES = {"outcomes": "outcome", "resonant stories": "resonant story",
+                    "resonant patterns": "resonant pattern", "constructions": "construction",
+                    "reflections": "reflection", "resonant": "resonant story"}
 
 
 class RecordReject(BaseModel):
@@ -46,6 +72,23 @@ def normalize_kind(value: Any) -> str | None:
     k = " ".join(str(value or "").split()).lower()
     k = _PLURALS.get(k, k)
     return k if k in KINDS else None
+
+
+def normalize_section(value: Any) -> str | None:
+    k = " ".join(str(value or "outcome").replace("_", " ").split()).lower()
+    k = _SECTION_ALIASES.get(k, k)
+    return k if k in SECTIONS else None
+
+
+def normalize_type(section: str, value: Any) -> str | None:
+    k = " ".join(str(value or "").replace("_", " ").split()).lower()
+    k = _PLURALS.get(k, k)
+    return k if k in SECTIONS[section] else None
+
+
+def _ordered(value: Any) -> list[str]:
+    """References in the order written, each once."""
+    return list(dict.fromkeys(_split(value)))
 
 
 def _split(value: Any) -> list[str]:
@@ -110,30 +153,67 @@ class _Resolver:
 
 
 def check(rec: RawRecord, file: str, res: _Resolver) -> dict[str, Any]:
-    """The storable outcome for a raw record; raises ValueError with the reason."""
+    """The storable session record for a raw record; raises ValueError with the reason."""
     if rec.problem:
         raise ValueError(rec.problem)
     v = rec.values
-    text = " ".join(str(v.get("text") or "").split())
+    section = normalize_section(v.get("section"))
+    if section is None:
+        raise ValueError(f"unknown section {v.get('section')!r} (expected one of "
+                         f"{', '.join(SECTIONS)})")
+    got = v.get("type") or v.get("kind")
+    rtype = normalize_type(section, got)
+    if rtype is None:
+        what = "kind" if section == "outcome" and not v.get("type") else f"{section} type"
+        raise ValueError(f"unknown {what} {got!r} (expected one of {', '.join(SECTIONS[section])})"
+                         if got else f"no {what} (expected one of "
+                         f"{', '.join(SECTIONS[section])})")
+    name, why, said = _opt(v.get("name")), _opt(v.get("why")), _opt(v.get("said"))
+    text = " ".join(str(v.get("text") or "").split()) or why or name or ""
     if not text:
         raise ValueError("empty text")
-    kind = normalize_kind(v.get("kind"))
-    if kind is None:
-        got = v.get("kind")
-        raise ValueError(f"unknown kind {got!r} (expected one of {', '.join(KINDS)})" if got
-                         else f"no kind (expected one of {', '.join(KINDS)})")
-    stories = sorted({res.story(s) for s in _split(v.get("stories") or v.get("cards"))})
+    order = [res.story(x) for x in _ordered(v.get("stories") or v.get("cards"))]
+    stories = sorted(set(order))
     patterns = sorted({res.pattern(p) for p in _split(v.get("patterns"))})
+    if section == "resonant story" and not stories:
+        raise ValueError("a resonant story names its card (cards: K12)")
+    if section == "resonant pattern" and not patterns:
+        raise ValueError("a resonant pattern names its pattern (patterns: 3)")
+    detail: dict[str, Any] = {}
+    if len(order) > 1:
+        detail["order"] = order
+    placements = _placements(v.get("place"), res)
+    if placements:
+        detail["placements"] = placements
+    kind = (rtype if rtype in KINDS else "other") if section == "outcome" else (
+        "story" if section == "resonant story" else "other")
     out: dict[str, Any] = {"session": _opt(v.get("session")), "group": _opt(v.get("group")),
            "exercise": _opt(v.get("exercise")), "kind": kind, "text": text,
-           "story_ids": stories, "pattern_ids": patterns, "file": file, "line": rec.line}
+           "section": section, "type": rtype, "name": name, "why": why, "said": said,
+           "detail": detail, "story_ids": stories, "pattern_ids": patterns, "file": file,
+           "line": rec.line}
     h = hashlib.sha256()
     parts: list[str | None] = [out["session"], out["group"], out["exercise"], kind,
                  normalize_text(text).casefold(), ";".join(stories),
                  ";".join(str(p) for p in patterns)]
+    if section != "outcome" or rtype not in KINDS or name or why or said or detail:
+        parts += [section, rtype, name, why, said, json.dumps(detail, sort_keys=True)]
     for part in parts:
         h.update((part or "").encode("utf-8") + b"\x1f")
     out["key"] = h.hexdigest()
+    return out
+
+
+def _placements(value: Any, res: _Resolver) -> dict[str, str]:
+    """``"F3@top left; K7@2,4"`` -> story id -> where the group placed the card."""
+    out: dict[str, str] = {}
+    for item in str(value or "").split(";"):
+        ref, sep, where = item.partition("@")
+        if not item.strip():
+            continue
+        if not sep or not ref.strip() or not where.strip():
+            raise ValueError(f"placement {item.strip()!r} is not CARD@PLACE (K12@top left)")
+        out[res.story(ref.strip())] = " ".join(where.split())
     return out
 
 

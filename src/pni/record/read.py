@@ -25,7 +25,10 @@ from typing import Any
 
 from pni.errors import DataError, UsageError
 
-FIELDS = ("session", "group", "exercise", "kind", "text", "stories", "patterns")
+FIELDS = ("session", "group", "exercise", "section", "type", "kind", "name", "text", "why",
+          "said", "cards", "stories", "patterns", "place")
+#: the columns that hold what a row says; a row with none of them is a template row left empty
+CONTENT = ("text", "why", "name", "said", "cards", "stories", "patterns", "place")
 SUFFIXES = {".csv": "csv", ".tsv": "csv", ".yaml": "yaml", ".yml": "yaml", ".md": "md",
             ".markdown": "md"}
 
@@ -76,7 +79,8 @@ def _read_csv(path: Path, text: str) -> list[RawRecord]:
     except StopIteration:
         return []
     cols = [h.strip().lower() for h in header]
-    missing = [c for c in ("kind", "text") if c not in cols]
+    missing = [c for c, alts in (("kind", ("kind", "type")), ("text", ("text", "why", "name")))
+               if not any(x in cols for x in alts)]
     if missing:
         raise DataError(f"no column {' or '.join(missing)} in the header (columns: "
                         f"{', '.join(FIELDS)})", file=path, locator="line 1")
@@ -100,6 +104,8 @@ def _read_csv(path: Path, text: str) -> list[RawRecord]:
                                  f" {len(cols)} columns (a comma in the text needs quotes)"))
             continue
         values = {c: row[i].strip() for i, c in enumerate(cols) if i < len(row) and c}
+        if not any(values.get(c) for c in (*CONTENT, "kind", "type")):
+            continue  # a row of the capture template left empty
         out.append(RawRecord(line=start, values=values, raw=raw))
     return out
 
@@ -141,7 +147,13 @@ def _read_yaml(path: Path, text: str) -> list[RawRecord]:
 # -- Markdown -------------------------------------------------------------------------------------
 _ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
 _META = re.compile(r"^(session|group|exercise)\s*:\s*(.+)$", re.IGNORECASE)
-_LINKS = re.compile(r"\((stories|story|cards|patterns|pattern)\s*:\s*([^)]*)\)", re.IGNORECASE)
+_LINKS = re.compile(r"\((stories|story|cards|card|patterns|pattern|place|why|said)\s*:\s*([^)]*)\)",
+                    re.IGNORECASE)
+#: a level-2 heading that names a section of the capture sheet rather than a kind
+_SECTION_HEADINGS = {"outcomes": "outcome", "outcome": "outcome",
+                     "resonant stories": "resonant story", "resonant patterns": "resonant pattern",
+                     "constructions": "construction", "reflections": "reflection",
+                     "session": "session"}
 
 
 def _read_md(path: Path, text: str) -> list[RawRecord]:
@@ -163,7 +175,7 @@ def _read_md(path: Path, text: str) -> list[RawRecord]:
                             file=path, locator="line 2")
         for k, v in fm.items():
             key = str(k).lower()
-            if key not in ("session", "group", "exercise", "kind"):
+            if key not in ("session", "group", "exercise", "kind", "section"):
                 continue
             if isinstance(v, dict | list):
                 raise DataError(f"front matter {key!r} must be one value, not a"
@@ -183,7 +195,10 @@ def _read_md(path: Path, text: str) -> list[RawRecord]:
             title = stripped.lstrip("#").strip()
             if level == 1:
                 ctx["exercise"] = re.sub(r"^exercise\s*:\s*", "", title, flags=re.IGNORECASE)
-            elif level == 2:
+            elif level == 2 and title.lower() in _SECTION_HEADINGS:
+                ctx["section"] = _SECTION_HEADINGS[title.lower()]
+                ctx.pop("kind", None)
+            elif level in (2, 3):
                 ctx["kind"] = title
             continue
         if m_item:
@@ -202,7 +217,9 @@ def _read_md(path: Path, text: str) -> list[RawRecord]:
     for rec in out:
         text = str(rec.values.get("text", ""))
         for m in _LINKS.finditer(text):
-            key = "patterns" if m.group(1).lower().startswith("pattern") else "stories"
+            word = m.group(1).lower()
+            key = ("patterns" if word.startswith("pattern") else word if word in (
+                "place", "why", "said") else "stories")
             prev = rec.values.get(key)
             rec.values[key] = f"{prev};{m.group(2)}" if prev else m.group(2)
         rec.values["text"] = _LINKS.sub("", text).strip()

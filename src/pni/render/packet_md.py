@@ -34,6 +34,8 @@ def _card(c: Card, L: dict[str, str]) -> list[str]:
 
 def _block(b: Block, L: dict[str, str]) -> list[str]:
     out: list[str] = []
+    if b.kind == "table" and b.label:
+        out += [f"**{esc(b.label)}**", ""]
     if b.kind in ("table", "boxes", "criteria"):
         cols = b.columns if b.kind == "table" else b.items if b.kind == "boxes" else (
             [b.label] + [" "] * max(1, b.count))
@@ -179,11 +181,6 @@ def render_md(p: Packet) -> str:
             out += [f"- **{esc(it.name)}**: {esc(it.text)}"
                     + (f" *{esc(it.question)}*" if it.question else "")]
         out.append("")
-    for sheet in p.outcomes:
-        out += [f"# {esc(sheet.title)}", "", f"*{esc(sheet.prompt)}*", ""]
-        for i in range(sheet.boxes):
-            out += [f"{i + 1}. ", *_lines(2),
-                    f"   {esc(L.get('card_numbers', 'Cards'))}: \\_\\_\\_\\_", ""]
     if p.cards:
         out += [f"# {esc(L.get('cards', 'Story cards'))}", "", esc(p.cards_intro), ""]
         for card in p.cards:

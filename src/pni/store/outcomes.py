@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from pni.store.db import Store
+from pni.store.db import Store, dumps, loads
 
 
 def insert_outcome(db: Store, rec: dict[str, Any]) -> bool:
     """Store one outcome with its story and pattern links. ``False``: it was already recorded."""
     oid = db.insert(
         "INSERT INTO outcomes(key, session, group_name, exercise, kind, text, source_file,"
-        " source_line) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
+        " source_line, section, type, name, why, said, detail)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
         (rec["key"], rec.get("session"), rec.get("group"), rec.get("exercise"), rec["kind"],
-         rec["text"], rec["file"], rec.get("line")),
+         rec["text"], rec["file"], rec.get("line"), rec.get("section") or "outcome",
+         rec.get("type") or rec["kind"], rec.get("name"), rec.get("why"), rec.get("said"),
+         dumps(rec.get("detail") or {})),
     )
     if oid is None:
         return False
@@ -38,7 +41,9 @@ def add_outcome_reject(db: Store, file: str, line: int | None, reason: str,
 
 
 def list_outcomes(db: Store, *, session: str | None = None) -> list[dict[str, Any]]:
-    """Outcomes in recording order, each with ``stories`` and ``patterns`` (id lists)."""
+    """Session records in recording order (outcomes and, by ``section``, resonant stories and
+    patterns, constructions, reflections, session notes), each with ``stories`` and
+    ``patterns`` (id lists, in the order written) and ``detail`` (a dict)."""
     sql = "SELECT * FROM outcomes" + (" WHERE session = ?" if session else "") + " ORDER BY id"
     rows = db.query(sql, (session,) if session else ())
     links_s: dict[int, list[str]] = {}
@@ -51,6 +56,8 @@ def list_outcomes(db: Store, *, session: str | None = None) -> list[dict[str, An
         r["group"] = r.pop("group_name")
         r["stories"] = links_s.get(r["id"], [])
         r["patterns"] = links_p.get(r["id"], [])
+        r["detail"] = loads(r.get("detail")) or {}
+        r["type"] = r.get("type") or r["kind"]
     return rows
 
 
