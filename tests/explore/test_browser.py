@@ -96,6 +96,47 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     yield store, path
 
 
+EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval" / "counsel_chat" / "counsel_chat.csv"
+FORM = """
+[[questions]]
+id = "label"
+column = "label"
+text = "What is it about?"
+kind = "choice"
+about = "story"
+"""
+
+
+@pytest.fixture(scope="module")
+def eval_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """An eval corpus (counsel_chat: 662 questions, 15 topics as a choice question; every 11th
+    teller said no), collected, clustered with the fake embedder, and its report.html."""
+    if not EVAL.is_file():
+        pytest.skip(f"no eval corpus at {EVAL}")
+    import csv
+
+    d = tmp_path_factory.mktemp("eval")
+    with EVAL.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with (d / "stories.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "text", "label", "consent"])
+        for i, r in enumerate(rows):
+            w.writerow([r["id"], r["text"], r["label"], "no" if i % 11 == 0 else "yes"])
+    (d / "form.toml").write_text(FORM, "utf-8")
+    store = d / "pni.db"
+    env = {"PNI_HOME": str(d / "home")}
+    r = runner.invoke(app, ["collect", str(d / "stories.csv"), "--store", str(store), "--form",
+                            str(d / "form.toml"), "--map", "id=id", "--map", "text=text",
+                            "--map", "consent=consent"], env=env)
+    assert r.exit_code == 0, r.stderr
+    r = runner.invoke(app, ["cluster", "--store", str(store), "--fake-embedder"], env=env)
+    assert r.exit_code == 0, r.stderr
+    with Store.open(store) as db:
+        path = report_html.write(build_report(db), d / "report.html")
+    yield store, path
+
+
 @pytest.fixture(scope="module")
 def oracle(samples: tuple[Path, Path]) -> Oracle:
     with Store.open(samples[0]) as db:
@@ -172,6 +213,28 @@ def test_every_mark_lists_exactly_its_stories(page: Browser, oracle: Oracle) -> 
         assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
         checked += 1
     assert checked > 150
+
+
+def test_every_mark_of_an_eval_corpus(eval_corpus: tuple[Path, Path]) -> None:
+    """The same on 662 stories of another shape: no teller answers, one 15-answer question.
+    Every mark but the map's dots, and every 10th dot."""
+    with Store.open(eval_corpus[0]) as db:
+        oracle = Oracle(db)
+    for page in browser():
+        page.open(eval_corpus[1])
+        filters = page.page.eval_on_selector_all(
+            "[data-selects]", "els => els.map(e => e.getAttribute('data-selects'))")
+        dots = [f for f in filters if '"story"' in f]
+        marks = [f for f in dict.fromkeys(filters) if '"story"' not in f] + dots[::10]
+        assert len(dots) == 662 and len(marks) > 100
+        for raw in marks:
+            flt = json.loads(raw)
+            if flt.get("answer") == "other":
+                continue
+            page.page.evaluate("f => window.pniStoryBrowser.apply(f)", flt)
+            assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
+        assert page.blocked == [] and page.errors == []
+        assert len(oracle.stories) == 662 - 61
 
 
 def test_search_and_filters(page: Browser, oracle: Oracle) -> None:
