@@ -217,12 +217,14 @@ def _attach_answers(db: Store, stories: list[Story]) -> None:
     few = len(story_ids) <= 500
 
     def rows(column: str, ids: list[str]) -> list[dict[str, Any]]:
+        # in the order of SQLite's index on (column, question_id), on every engine
         sql = f"SELECT {column}, question_id, value FROM answers WHERE {column} IS NOT NULL"
+        order = f" ORDER BY {column}, question_id"
         if few:
             if not ids:
                 return []
-            return db.query(sql + f" AND {column} IN ({','.join('?' * len(ids))})", ids)
-        return db.query(sql)
+            return db.query(sql + f" AND {column} IN ({','.join('?' * len(ids))})" + order, ids)
+        return db.query(sql + order)
 
     by_story: dict[str, dict[str, Any]] = defaultdict(dict)
     for r in rows("story_id", story_ids):
