@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 DEFAULT_EXERCISES = ["encounter", "twice-told", "timeline", "landscape", "composite"]
 LENSES = ["cynefin", "value-cycles", "cop-stages", "nested-communities"]
-BREAK_AFTER_MINUTES = 80
+BREAK_AFTER_MINUTES = 100
 #: a room of 9 to 15 people in groups of three to five, each group with a deck it can read in
 #: the time an exercise gives (25 to 35 cards)
 DEFAULT_GROUPS = 3
