@@ -287,3 +287,72 @@ def test_samples_and_named_selections(page: Browser, oracle: Oracle) -> None:
     p.click("#sb-clear")
     p.click('#sb-saved li[data-selection="ten from pattern 1"] button:text("show")')
     assert sorted(page.listed()) == sorted(sample)
+
+
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def test_screenshots_for_the_walkthrough(samples: tuple[Path, Path], tmp_path: Path) -> None:
+    """The pictures in docs/explore.md, made from the samples with a catalyst's edits: written
+    to docs/img/ with PNI_WRITE_DOCS=1, else to a temporary folder (and checked either way)."""
+    import os
+
+    import yaml
+
+    d = tmp_path / "project"
+    d.mkdir()
+    for name in ("pni.db", "names.txt", "pni.toml"):
+        if (samples[0].parent / name).exists():
+            shutil.copy(samples[0].parent / name, d / name)
+    r = runner.invoke(app, ["curate", "init", "--store", str(d / "pni.db")])
+    assert r.exit_code == 0, r.stderr
+    cat = d / "catalysis.yaml"
+    doc = yaml.safe_load(cat.read_text("utf-8"))
+    doc["patterns"][0]["title"] = "Grades that say nothing"
+    doc["patterns"][0]["remarkable"] = "yes"
+    doc["perspectives"] = [{"name": "Being heard", "text": "What listening does to belonging"}]
+    doc["observations"][0].update(title="Belonging rises when someone listens",
+                                  perspective="Being heard", strength=3)
+    doc["observations"][0]["interpretations"] = [
+        {"name": "Listening makes belonging", "text": "Could being listened to be what makes a "
+         "student feel they belong?"},
+        {"name": "Belonging gets you heard", "text": "Or do those who already belong find "
+         "someone who listens?"}]
+    cat.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), "utf-8")
+    with Store.open(d / "pni.db") as db:
+        report = report_html.write(build_report(db), d / "report.html")
+    out = DOCS_IMG if os.environ.get("PNI_WRITE_DOCS") else tmp_path / "img"
+    out.mkdir(parents=True, exist_ok=True)
+    shots = []
+    for page in browser(viewport=(1400, 900)):
+        p = page.page
+        page.open(report)
+        p.eval_on_selector("#map", "e => e.scrollIntoView()")
+        p.click('.legend span[data-selects="{\\"pattern\\":1}"]')
+        p.eval_on_selector("#map", "e => e.scrollIntoView()")
+        shots.append(out / "explore-pattern.png")
+        p.screenshot(path=str(shots[-1]))
+        p.click("#story-browser .sb-close")
+        p.eval_on_selector("#heatmaps", "e => e.scrollIntoView()")
+        el, _ = _mark(page, "svg.heat rect[data-selects]",
+                      lambda f: f == {"pattern": 2, "question": "role", "answer": "student"})
+        el.click()
+        p.eval_on_selector("#heatmaps", "e => e.scrollIntoView()")
+        shots.append(out / "explore-heatmap.png")
+        p.screenshot(path=str(shots[-1]))
+        p.click("#story-browser .sb-close")
+        p.eval_on_selector("#observations", "e => e.scrollIntoView()")
+        shots.append(out / "explore-observations.png")
+        p.screenshot(path=str(shots[-1]))
+        p.eval_on_selector("#browse", "e => e.scrollIntoView()")
+        p.click("#sb-clear")
+        p.eval_on_selector(".sb-filters", "e => e.open = true")
+        p.select_option('select[data-facet="listened_to"]', value=json.dumps("no"))
+        p.click('button[data-sample="10"]')
+        p.eval_on_selector("#sb-list details", "e => e.open = true")
+        p.eval_on_selector("#browse", "e => e.scrollIntoView()")
+        shots.append(out / "explore-browser.png")
+        p.screenshot(path=str(shots[-1]))
+        assert page.blocked == [] and page.errors == []
+    for shot in shots:
+        assert shot.stat().st_size > 30_000, shot
