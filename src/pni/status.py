@@ -10,6 +10,9 @@ _COUNTED = ["stories", "tellers", "collections", "questions", "answers", "import
 
 
 def summarize(db: Store) -> dict[str, Any]:
+    """The project's state for a person (``state``: sentences; ``next``: what to do next) and
+    for scripts (``counts`` per table, ``collections``, ``sections``). Counts of tellers grouped
+    by an answer (consent "no") pass the small-cell rule through the gate."""
     counts = db.table_counts()
     info: dict[str, Any] = {
         "store": str(db.path) if db.path else ":memory:",
@@ -21,19 +24,87 @@ def summarize(db: Store) -> dict[str, Any]:
     from pni.store.stories import collection_summary
 
     rows = collection_summary(db)
-    info["collections"] = rows
+    info["collections"] = [{k: v for k, v in r.items() if k != "consent_no"} for r in rows]
     if rows:
         info["sections"].append({
             "title": "Stories by collection",
-            "columns": ["collection", "kind", "stories", "consent no"],
-            "rows": [[r["collection"], r["kind"], r["stories"], r["consent_no"]] for r in rows],
+            "columns": ["collection", "kind", "stories"],
+            "rows": [[r["collection"], r["kind"], r["stories"]] for r in rows],
         })
     info["sections"].append(_policy(db))
     for extra in _extra_sections():
         section = extra(db)
         if section:
             info["sections"].append(section)
+    info["state"], info["next"] = _state(db, counts, counts.get("collections", 0))
     return info
+
+
+def _state(db: Store, counts: dict[str, int], n_collections: int) -> tuple[list[str], list[str]]:
+    """Sentences on where the project stands, and the next steps in the PNI cycle."""
+    from pni.privacy.gate import Gate
+    from pni.store import runs as runq
+
+    stories = counts.get("stories", 0)
+    if not stories:
+        return (["No stories yet."],
+                ["Collect fieldwork files: pni collect FOLDER (story forms, transcripts, "
+                 "survey exports)."])
+    gate = Gate.open(db)
+    release = gate.stories(with_answers=False)
+    state = [f"{stories} stories from {counts.get('tellers', 0)} tellers in {n_collections} "
+             f"collection(s); {gate.withheld_summary(release)}"]
+    nxt: list[str] = []
+    run_id = runq.latest_run_id(db, kind=None)
+    if run_id is None:
+        nxt.append("Find candidate patterns: pni cluster")
+        return state, nxt
+    run = runq.get_run(db, run_id)
+    cov = "" if run["coverage"] is None else f", {run['coverage']:.0%} of its stories in one"
+    state.append(f"Cluster run {run_id} ({run['created_at'][:10]}): {run['n_patterns']} "
+                 f"candidate patterns{cov}.")
+    if run["n_stories"] < stories:
+        nxt.append(f"{stories - run['n_stories']} stories came after run {run_id}: "
+                   "pni cluster again to place them.")
+    from pni.store.observations import latest_exploration
+
+    ex = latest_exploration(db, run_id)
+    if ex is None:
+        nxt.append("Explore the patterns against the tellers' answers: pni explore --html "
+                   "report.html")
+    else:
+        state.append(f"Explored {ex.get('created_at', '')[:10]}: "
+                     f"{counts.get('observations', 0)} observations stored.")
+    records = _sessions(db)
+    if not records:
+        nxt.append("Print packets for the room: pni packet -o packets/ (a facilitator file and "
+                   "one packet per small group, with capture.csv beside them)")
+        nxt.append("After the session: pni record packets/capture.csv")
+    else:
+        state += records
+        nxt.append("Share what the room made: the report (pni explore --html report.html) shows "
+                   "every recorded session; record later sessions with pni record FILE.")
+    return state, nxt
+
+
+def _sessions(db: Store) -> list[str]:
+    """One sentence per recorded session: groups and what they made."""
+    if not db.has_table("outcomes"):
+        return []
+    from pni.store.outcomes import list_outcomes
+
+    by: dict[str, list[dict[str, Any]]] = {}
+    for o in list_outcomes(db):
+        by.setdefault(o["session"] or "(no session named)", []).append(o)
+    out = []
+    for session, recs in by.items():
+        groups = {o["group"] for o in recs if o["group"]}
+        parts: dict[str, int] = {}
+        for o in recs:
+            parts[o.get("section") or "outcome"] = parts.get(o.get("section") or "outcome", 0) + 1
+        what = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in parts.items())
+        out.append(f"Session {session}: {len(groups)} group(s); {what} recorded.")
+    return out
 
 
 def _policy(db: Store) -> dict[str, Any]:

@@ -48,8 +48,8 @@ def test_prepare_samples_end_to_end(tmp_path: Path) -> None:
     status = runner.invoke(app, ["status", "--store", str(out / "pni.db"), "--json"])
     counts = json.loads(status.stdout)["counts"]
     assert counts["outcomes"] == 15
-    assert "Outcomes recorded" in runner.invoke(app, ["status", "--store",
-                                                      str(out / "pni.db")]).stdout
+    shown = runner.invoke(app, ["status", "--store", str(out / "pni.db")]).stdout
+    assert "Recorded from sessions" in shown and "Session Spring sensemaking" in shown
 
     # running the main job again stores nothing new
     again = runner.invoke(app, ["prepare", str(SAMPLES), "-o", str(out), "--fake-embedder",

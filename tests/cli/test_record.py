@@ -24,10 +24,13 @@ def test_record_then_status(with_run: tuple[Store, list[str], int], store_path: 
     data = json.loads(r.stdout)
     assert data["files"][0]["duplicates"] == 1 and data["files"][0]["stored"] == 0
     r = runner.invoke(app, ["status", "--store", str(store_path), "--json"])
-    sections = {s["title"]: s for s in json.loads(r.stdout)["sections"]}
-    assert sections["Outcomes recorded"]["rows"][0] == ["S1", "discovery", 1, 1]
+    doc = json.loads(r.stdout)
+    sections = {s["title"]: s for s in doc["sections"]}
+    assert sections["Recorded from sessions"]["rows"][0] == ["S1", "outcome", "discovery", 1, 1]
+    assert any(line.startswith("Session S1: 1 group(s); 1 outcome recorded")
+               for line in doc["state"])
     r = runner.invoke(app, ["status", "--store", str(store_path)])
-    assert "Outcomes recorded" in r.stdout
+    assert "Recorded from sessions" in r.stdout and "Next" in r.stdout
 
 
 def test_record_dry_run_and_bad_file(with_run: tuple[Store, list[str], int], store_path: Path,

@@ -39,7 +39,7 @@ def test_record_keeps_good_rejects_bad_with_line(with_run: tuple[Store, list[str
     assert len(list_outcomes(db)) == 3 and len(list_outcome_rejects(db)) == 4
     s = section(db)
     assert s is not None and s["total"] == 3 and s["rejected"] == 4
-    assert ["S1", "discovery", 1, 1] in s["rows"]
+    assert ["S1", "outcome", "discovery", 1, 1] in s["rows"]
 
 
 def test_dry_run_writes_nothing(with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:

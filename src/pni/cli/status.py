@@ -15,11 +15,12 @@ def register(app: typer.Typer) -> None:
 
 
 def status(store: StoreOpt = None, format_: FormatOpt = None, json_: JsonOpt = False) -> None:
-    """Show what the store holds: stories, tellers, questions, imports, rejects, runs, outcomes.
+    """Where the project stands: stories and collections, the latest cluster run and
+    exploration, the sessions recorded, the privacy policy, and what to do next.
 
-    JSON: {"store": PATH, "migrations": [...], "counts": {"stories": N, ...}, "collections":
-    [...], "sections": [{"title", "columns", "rows"}, ...]}; jsonl and csv give one row per count
-    ({"what", "count"}).
+    JSON: {"store": PATH, "state": [sentences], "next": [steps], "migrations": [...], "counts":
+    {"stories": N, ...} (rows per table), "collections": [...], "sections": [{"title",
+    "columns", "rows"}, ...]}; jsonl and csv give one row per count ({"what", "count"}).
     """
     from pni.status import summarize
 
@@ -32,8 +33,15 @@ def status(store: StoreOpt = None, format_: FormatOpt = None, json_: JsonOpt = F
 
 
 def _show(info: dict[str, Any]) -> None:
-    out().print(f"Store {info['store']}", markup=False, highlight=False)
-    table(None, ["what", "count"], [[k, v] for k, v in info["counts"].items()])
+    con = out()
+    con.print(f"Project store {info['store']}", markup=False, highlight=False, style="bold")
+    for line in info.get("state", []):
+        con.print(line, markup=False, highlight=False)
     for section in info.get("sections", []):
-        out().print()
+        con.print()
         table(section["title"], section["columns"], section["rows"])
+    if info.get("next"):
+        con.print()
+        con.print("Next", style="bold")
+        for step in info["next"]:
+            con.print(f"- {step}", markup=False, highlight=False)
