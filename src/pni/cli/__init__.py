@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "collect": ("collect", "Read story files into the store; account for every record."),
     "annotate": ("annotate", "Add answers to stored stories (coding, later annotations)."),
     "imports": ("imports", "List the imports (files read into the store) and undo one."),
+    "embed": ("embed", "Embed stories not cached yet, here or on a Ray cluster."),
     "cluster": ("cluster", "Embed the stories and find candidate patterns."),
     "explore": ("explore", "Integrity, pattern and answer lenses, observations, voices."),
     "curate": ("curate", "Keep the catalyst's work: pattern names, observations, perspectives."),

@@ -57,6 +57,7 @@ OUTPUTS: dict[str, str] = {
     "annotate": "reads a spreadsheet of codes in; prints how many were stored",
     "store copy": "copies a store to another; prints table names, row counts and hashes, no"
                   " story text",
+    "embed": "fills the vector cache; prints how many stories were embedded, no story text",
 }
 
 
