@@ -75,7 +75,7 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
                                str(d.parent / "p.qdpx")], "project"),
 }
 # commands whose data is not a list of records (they write files or change the store)
-NOT_LISTED = {"imports remove", "stories export"}
+NOT_LISTED = {"imports remove", "stories export", "return"}
 
 
 def _annotations(db: Path) -> str:

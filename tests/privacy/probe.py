@@ -182,6 +182,7 @@ def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
         "patterns assignments CSV": ["patterns", "assignments", "--format", "csv"],
         "cluster JSON": ["cluster", "--fake-embedder", "--json"], "status table": ["status"],
         "explore JSON": ["explore", "--json", "--no-save"],
+        "return page MD": ["return"],
         "curate init JSON": ["curate", "init", "-o", str(folder / "catalysis.yaml"), "--json"],
         "curate show table": ["curate", "show", "--file", str(folder / "catalysis.yaml")],
         "curate show JSON": ["curate", "show", "--file", str(folder / "catalysis.yaml"),

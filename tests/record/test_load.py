@@ -137,3 +137,38 @@ def test_the_markdown_capture_template_reads_back(with_run: tuple[Store, list[st
     assert recs["resonant story"]["why"] == "she named it"
     assert recs["outcome"]["type"] == "curiosity" and recs["outcome"]["stories"] == [ids[3]]
     assert recs["outcome"]["session"] == "S2"
+
+
+def test_the_return_page_gives_back_what_the_room_made(with_run: tuple[Store, list[str], int],
+                                                       tmp_path: Path) -> None:
+    """What we heard and what we will do, by session, each thing with its card codes; a card
+    whose story may not be printed is named by its code alone; the groups' words redacted."""
+    from pni.record.returns import build_return
+    from pni.render.return_page import render_html, render_md
+    from pni.store.codes import story_codes
+
+    db, ids, _ = with_run
+    codes = story_codes(db)
+    no = next(i for i in ids if db.scalar("SELECT consent FROM stories WHERE id = ?", (i,))
+              == "no")
+    f = tmp_path / "capture.csv"
+    f.write_text("session,group,section,type,name,text,why,said,cards,patterns,place\n"
+                 f"S1,G1,resonant story,voice,,,Call Ms. Quill at 617-555-0143,,{codes[ids[0]]},,\n"
+                 f"S1,G1,construction,composite story,Lunch,<b>We built</b> it,,,"
+                 f"{codes[ids[1]]};{codes[no]},,\n"
+                 f"S1,G2,outcome,recommendation,,Greet every student by name,,,{codes[ids[2]]},,\n"
+                 "S1,,reflection,facilitator,,The parents spoke first,,,,,\n", "utf-8")
+    assert record_file(db, f).stored == 4
+    page = build_return(db)
+    [s] = page.sessions
+    assert s.groups == ["G1", "G2"] and list(s.heard) == ["Stories that stood out",
+                                                          "What the groups built"]
+    assert [i.text for i in s.to_do] == ["Greet every student by name"]
+    comp = s.heard["What the groups built"][0]
+    assert [c.code for c in comp.cards] == [codes[ids[1]], codes[no]]
+    assert comp.cards[1].title == ""  # consent no: its code, never its title
+    md, html = render_md(page), render_html(page)
+    for text in (md, html):
+        assert "617-555-0143" not in text and "[phone]" in text.replace("\\", "")
+        assert "What we will do" in text and codes[ids[2]] in text
+    assert "<b>We built</b>" not in html and "&lt;b&gt;We built" in html

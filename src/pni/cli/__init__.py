@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "curate": ("curate", "Keep the catalyst's work: pattern names, observations, perspectives."),
     "packet": ("packet", "Print sensemaking packets: guide, worksheets, story cards."),
     "record": ("record", "Store what sensemaking groups produced."),
+    "return": ("returns", "A printable return page: what we heard, what we will do."),
     "export": ("export", "Export stories, answers and patterns for NarraFirma or QDA tools."),
     "status": ("status", "What the store holds."),
     "stories": ("stories", "List, show and export stored stories."),

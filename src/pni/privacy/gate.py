@@ -47,7 +47,7 @@ OUTPUTS: dict[str, str] = {
     "stories show": "probe", "stories export": "probe", "patterns show": "probe",
     "patterns list": "probe", "patterns tree": "probe", "patterns assignments": "probe",
     "export narrafirma": "probe", "export qdpx": "probe", "cluster": "probe",
-    "status": "probe", "curate init": "probe", "curate show": "probe",
+    "status": "probe", "return": "probe", "curate init": "probe", "curate show": "probe",
     "collect": "prints counts of records read per file and the rejects' places, no story text",
     "imports list": "prints files and record counts, no story text",
     "imports remove": "removes an import; prints how many stories went",

@@ -70,6 +70,8 @@ RENDERERS: dict[tuple[str, str], Renderer] = {
         FunctionRenderer("report", "html", ".html", "pni.render.report_html", "render"),
         FunctionRenderer("report", "md", ".md", "pni.render.report_md", "render"),
         FunctionRenderer("report", "csv", "", "pni.render.report_csv", "write"),
+        FunctionRenderer("return", "html", ".html", "pni.render.return_page", "render_html"),
+        FunctionRenderer("return", "md", ".md", "pni.render.return_page", "render_md"),
     )
 }
 
