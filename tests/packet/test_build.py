@@ -215,3 +215,13 @@ def test_teller_mix_and_deal_hide_small_groups(store: Store, tmp_path: Path) -> 
     assert "\\<5" in md or "<5" in md
     assert "fewer than 5 tellers told this pattern" in md and "fewer than 5 tellers told" in html
     assert "×" in render_html(fac) and "&lt;5" in render_html(fac)
+
+
+def test_a_card_prints_the_question_asked_not_the_thanks(with_run: Run) -> None:
+    db, ids, _ = with_run
+    db.execute("UPDATE stories SET prompt = ? WHERE id = ?",
+               ("Thank you, Rosa, that's an honest answer. Next: tell us about a time a test "
+                "changed how you saw yourself.", ids[0]))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500))
+    card = next(c for c in p.cards if c.id == ids[0])
+    assert card.prompt == "Tell us about a time a test changed how you saw yourself."

@@ -38,6 +38,7 @@ from typing import Any
 
 from pni.interop.scope import NO_PATTERN, Scope
 from pni.models import Question, Story
+from pni.questions import asked
 
 FORM_HEADER = ["Data column name", "Type", "About", "Short name", "Long name", "Options",
                "Answers"]
@@ -87,13 +88,6 @@ def clean(v: Any) -> str:
 
 
 # -- the question the listener asked --------------------------------------------------------------
-_SENTENCE = re.compile(r"(?<=[.?!])\s+(?=\S)")
-_LEAD = re.compile(r"^(?:(?:and|so|now|okay|ok|well|then|next|first|finally|lastly|last"
-                   r"|one more|also)\b[\s,:]*)+", re.IGNORECASE)
-_ASKING = {"tell", "describe", "share", "talk", "think", "remember", "say", "explain", "give",
-           "name", "imagine", "recall", "write", "pick", "choose", "show", "please", "what",
-           "how", "why", "when", "where", "who", "which", "if", "can", "could", "would", "do",
-           "did", "is", "are", "have", "has"}
 _SHORT_LEAD = re.compile(
     r"^(?:please\s+)?(?:(?:tell|describe|share|talk|write)\s+(?:(?:us|me)\s+)?(?:about\s+)?"
     r"|(?:think|remember)\s+(?:of|about)\s+)?"
@@ -103,41 +97,6 @@ _TAIL_WORDS = {"a", "an", "the", "of", "to", "or", "and", "at", "in", "for", "wi
                "that", "—", "-", "–", "your", "you", "my", "our", "how", "what", "who", "why",
                "which", "if", "so", "but", "about", "more"}
 SHORT_WORDS = 8
-
-
-def _asks(sentence: str) -> bool:
-    words = re.findall(r"[\w']+", sentence.casefold())
-    return sentence.rstrip().endswith("?") or bool(words and words[0] in _ASKING)
-
-
-def asked(prompt: str) -> str:
-    """The question the listener asked in a turn: from the last sentence that asks (ends with
-    ``?`` or opens with tell, describe, what...) to the end, without the address before it
-    ("Thank you, Brooke. Next: tell us about a time..." -> "Tell us about a time...")."""
-    text = " ".join(prompt.split())
-    sentences = _SENTENCE.split(text)
-    start = max((i for i, s in enumerate(sentences) if _asks(_strip_lead(s))), default=0)
-    first = _strip_lead(sentences[start])
-    out = " ".join([first, *sentences[start + 1:]]).strip()
-    return (out[:1].upper() + out[1:]) if out else text
-
-
-def _strip_lead(sentence: str) -> str:
-    """A sentence without what leads up to its request: "Next: tell us..." -> "tell us...",
-    "To start, tell me..." -> "tell me..." (a lead that asks itself, "How did that feel,
-    being told no?", stays)."""
-    s = sentence.strip()
-    for _ in range(3):
-        if ": " in s:
-            head, _, tail = s.rpartition(": ")
-            if _asks(tail) and len(head.split()) <= 8:
-                s = tail.strip()
-        if ", " in s:
-            head, _, tail = s.partition(", ")
-            if len(head.split()) <= 4 and not _asks(head) and _asks(tail):
-                s = tail.strip()
-        s = _LEAD.sub("", s).strip()
-    return s
 
 
 def short_name(question: str) -> str:

@@ -34,6 +34,7 @@ from pni.packet.prompts import Prompts, fill, fill_all
 from pni.privacy import Redactor
 from pni.privacy.cells import small_cell_note
 from pni.privacy.metadata import card_question_ids
+from pni.questions import asked
 from pni.store import Store
 from pni.store import runs as runq
 from pni.store import stories as storyq
@@ -418,7 +419,7 @@ def _cards(sel: Selection, order: list[tuple[int | None, list[str]]], labels: di
             cards.append(Card(
                 number=len(cards) + 1, id=s.id, code=codes.get(s.id) or s.source_id or s.id,
                 title=red.redact(s.title) or "", text=red.redact(s.text) or "",
-                prompt=red.redact(s.prompt) or "",
+                prompt=asked(red.redact(s.prompt) or ""),
                 answers=_answer_lines(s.answers, sel.questions, on_cards, labels, red),
                 teller=_answer_lines(s.teller_answers, sel.questions, on_cards, labels, red,
                                      withheld.get(s.id, set())),
