@@ -119,7 +119,7 @@ def _cli(*args: str, out: Path | None = None) -> None:
 
 _GROUPED = {"stories list", "stories show", "stories export", "patterns list", "patterns show",
             "patterns tree", "patterns assignments", "export narrafirma", "export qdpx",
-            "curate init", "curate show"}
+            "curate init", "curate show", "curate export", "curate import"}
 
 
 def small_cells(text: str) -> int:
@@ -187,6 +187,8 @@ def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
         "curate show table": ["curate", "show", "--file", str(folder / "catalysis.yaml")],
         "curate show JSON": ["curate", "show", "--file", str(folder / "catalysis.yaml"),
                              "--json"],
+        "curate export": ["curate", "export", "--file", str(folder / "catalysis.yaml"), "-o",
+                          str(folder / "narrafirma-elements.csv")],
     }
     paths = {}
     for name, args in runs.items():
@@ -194,6 +196,7 @@ def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
         _cli(*args, "--store", store, out=path)
         paths[name] = path
     paths["curate file"] = folder / "catalysis.yaml"
+    paths["curate export CSV"] = folder / "narrafirma-elements.csv"
     return paths
 
 

@@ -137,3 +137,73 @@ def show(
             o["interpretations"]] for o in obs])
     for line in lines:
         say(line)
+
+
+@curate_app.command("export")
+def export(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="The CSV file to write (NarraFirma's catalysis report elements).",
+        dir_okay=False)],
+    store: StoreOpt = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="The catalysis file (default: catalysis.yaml beside the store).",
+        show_default=False, dir_okay=False)] = None,
+    name: Annotated[str, typer.Option(
+        "--name", help="The catalysis report's name in the file's first line.")] = "pni",
+) -> None:
+    """Write the catalyst's observations, perspectives and themes as NarraFirma's "catalysis
+    report elements" CSV (Catalysis > Print catalysis report > import elements).
+
+    Interpretations and observations are placed beside their perspective and theme, so
+    NarraFirma groups them as pni does; hidden observations are left out; text is redacted as
+    in reports.
+    """
+    from pni.curate.io import find, load
+    from pni.curate.narrafirma import write
+    from pni.errors import DataError
+    from pni.privacy.gate import Gate
+
+    with open_store(store) as db:
+        path = file or find(db)
+        if path is None:
+            raise DataError("no catalysis.yaml beside the store yet: run `pni curate init`")
+        cat = load(path)
+        red = Gate.open(db).redactor
+    write(cat, output, name=name, redact=lambda s: (red.redact(s) or "") if s else s)
+    shown = sum(not o.hidden for o in cat.observations)
+    say(f"Wrote {output}: {shown} observations ({len(cat.observations) - shown} hidden, left "
+        f"out), {len(cat.perspective_order())} perspectives, {len(cat.themes)} themes.")
+
+
+@curate_app.command("import")
+def import_(
+    csv_file: Annotated[Path, typer.Argument(
+        metavar="CSV", help="A NarraFirma catalysis report elements CSV.", dir_okay=False)],
+    store: StoreOpt = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="The catalysis file to update (default: catalysis.yaml beside the "
+        "store).", show_default=False, dir_okay=False)] = None,
+) -> None:
+    """Read NarraFirma's catalysis report elements CSV into catalysis.yaml: its observations,
+    perspectives and themes replace the file's (its patterns are kept).
+
+    An observation pni wrote (its pattern name is a pni test id) keeps its id and stories; an
+    observation's perspective is the one nearest most of its interpretations, its theme the one
+    nearest it, as NarraFirma groups them.
+    """
+    from pni.curate.io import dump, find, load, path_for
+    from pni.curate.model import Catalysis
+    from pni.curate.narrafirma import merge, read
+    from pni.errors import DataError
+
+    found = read(csv_file)
+    with open_store(store) as db:
+        target = file or find(db) or path_for(db)
+    if target is None:
+        raise DataError("this store has no folder to keep catalysis.yaml in: give --file")
+    base = load(target) if target.is_file() else Catalysis()
+    merged, matched = merge(base, found)
+    dump(merged, target)
+    say(f"Updated {target}: {len(found.observations)} observations ({matched} of them pni's, "
+        f"with their stories), {len(found.perspectives)} perspectives, {len(found.themes)} "
+        "themes from " + str(csv_file) + ".")

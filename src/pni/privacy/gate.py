@@ -48,6 +48,9 @@ OUTPUTS: dict[str, str] = {
     "patterns list": "probe", "patterns tree": "probe", "patterns assignments": "probe",
     "export narrafirma": "probe", "export qdpx": "probe", "cluster": "probe",
     "status": "probe", "return": "probe", "curate init": "probe", "curate show": "probe",
+    "curate export": "probe",
+    "curate import": "reads a NarraFirma CSV into catalysis.yaml; prints how many observations,"
+                     " perspectives and themes it read",
     "collect": "prints counts of records read per file and the rejects' places, no story text",
     "imports list": "prints files and record counts, no story text",
     "imports remove": "removes an import; prints how many stories went",
