@@ -225,3 +225,19 @@ def test_a_card_prints_the_question_asked_not_the_thanks(with_run: Run) -> None:
     [p] = build_packets(db, PacketOptions(groups=1, cards=500))
     card = next(c for c in p.cards if c.id == ids[0])
     assert card.prompt == "Tell us about a time a test changed how you saw yourself."
+
+
+def test_the_landscape_says_how_many_cards_carry_answers(with_run: Run) -> None:
+    db, ids, _ = with_run
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["landscape"]))
+    [ex] = [e for e in p.exercises if e.name == "landscape"]
+    with_answers = sum(bool(c.answers) for c in p.cards)
+    steps = " ".join(ex.facilitator_steps)
+    if with_answers == len(p.cards):
+        assert "the tellers' own answers are on the cards" in steps
+    db.execute("DELETE FROM answers WHERE story_id = ?", (p.cards[0].id,))
+    [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["landscape"]))
+    [ex] = [e for e in p.exercises if e.name == "landscape"]
+    n = len(p.cards)
+    assert f"{n - 1} of the {n} cards carry the tellers' own answers" in " ".join(
+        ex.facilitator_steps)

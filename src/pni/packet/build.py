@@ -116,6 +116,20 @@ def _answer_lines(values: dict[str, Any], questions: dict[str, Question], allowe
     return out
 
 
+def _answers_note(cards: list[Card], labels: dict[str, str]) -> str:
+    """What the cards say about the tellers' own answers, as the exercises put it: all of them
+    carry some, some do (how many), or none (the group reads each story for itself)."""
+    n, with_answers = len(cards), sum(bool(c.answers) for c in cards)
+    if n and with_answers == n:
+        return labels.get("answers_all", "the tellers' own answers are on the cards")
+    if with_answers:
+        return fill(labels.get("answers_some", "{k} of the {n} cards carry the tellers' own "
+                               "answers; place the others by your own reading"),
+                    {"k": with_answers, "n": n})
+    return labels.get("answers_none", "these cards carry no answers from the tellers: place "
+                      "each story by your own reading of it")
+
+
 def _teller_group_question(questions: dict[str, Question]) -> str | None:
     if "role" in questions:
         return "role"
@@ -258,6 +272,7 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     values: dict[str, Any] = {
         "n_stories": len(cards), "n_patterns": len(sel.patterns), "n_groups": opts.groups,
         "run": sel.run_id, "date": date.today().isoformat(), **axis_values,
+        "answers_note": _answers_note(cards, labels),
     }
     exercises = sorted((_exercise(prompts, n, values, axes, ends) for n in names),
                        key=lambda e: names.index(e.name))
