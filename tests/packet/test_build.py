@@ -228,7 +228,7 @@ def test_a_card_prints_the_question_asked_not_the_thanks(with_run: Run) -> None:
 
 
 def test_the_landscape_says_how_many_cards_carry_answers(with_run: Run) -> None:
-    db, ids, _ = with_run
+    db, _, _ = with_run
     [p] = build_packets(db, PacketOptions(groups=1, cards=500, exercises=["landscape"]))
     [ex] = [e for e in p.exercises if e.name == "landscape"]
     with_answers = sum(bool(c.answers) for c in p.cards)
