@@ -120,3 +120,16 @@ def test_postgres_server_is_used_in_ci() -> None:
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
         pytest.skip("only checked in CI")
     assert server().url()
+
+
+def test_nul_character_is_named_on_postgresql(store: Store, engine: str) -> None:
+    """SQLite keeps a U+0000 in text, PostgreSQL cannot: one line saying so, nothing written."""
+    from pni.store import stories as q
+
+    if engine == "sqlite":
+        q.ensure_collection(store, "a\x00b")
+        return
+    with pytest.raises(StoreError, match="NUL character"), store.transaction():
+        q.ensure_collection(store, "first")
+        q.ensure_collection(store, "a\x00b")
+    assert store.scalar("SELECT count(*) FROM collections") == 0

@@ -520,6 +520,8 @@ def _pg_fault_kind(e: BaseException) -> str | None:
     import psycopg
 
     state = getattr(e, "sqlstate", None) or ""
+    if isinstance(e, psycopg.DataError) and "NUL" in str(e):
+        return "nul"
     if state == "55P03" or (state == "57014" and "lock timeout" in str(e)):
         return "busy"
     if state in ("53100",):
@@ -542,6 +544,10 @@ def explain_postgres(e: BaseException, where: Path | None) -> StoreError:
     if kind == "busy":
         msg = (f"busy: another pni is writing to this store (waited {busy_seconds():g} s; set"
                " PNI_BUSY_TIMEOUT to wait longer)")
+    elif kind == "nul":
+        msg = ("PostgreSQL cannot store the NUL character (U+0000) that a text here holds:"
+               " remove it from the file (SQLite stores it); nothing of the last step was"
+               " written")
     elif kind == "full":
         msg = "the database server's disk is full: nothing of the last step was written"
     elif kind == "readonly":
