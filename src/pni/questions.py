@@ -6,6 +6,9 @@ prompt; a story card, a NarraFirma form and a chart label want only the question
 'Tell us about a time a test mattered.'
 >>> asked("How did that feel, being told no?")
 'How did that feel, being told no?'
+>>> [is_follow_up(q) for q in ("What happened next?", "Tell me more about that.",
+...                            "Now tell me about a time you didn't feel welcome.")]
+[True, True, False]
 """
 
 from __future__ import annotations
@@ -55,3 +58,30 @@ def _strip_lead(sentence: str) -> str:
                 s = tail.strip()
         s = _LEAD.sub("", s).strip()
     return s
+
+
+#: how a listener asks a teller to go on with the story just told, rather than for a new one
+_FOLLOW_UP = re.compile(
+    r"^(?:(?:and|so|okay|ok|mm+|right|yeah|wow)[,.!]?\s+)*(?:"
+    r"(?:can|could|would) you (?:tell me|say|talk) (?:a (?:little )?)?more"
+    r"|(?:tell|say|talk)(?: (?:me|us))? (?:a (?:little |bit )?)?more"
+    r"|(?:and )?what happened (?:next|then|after(?:wards?)?)"
+    r"|(?:and )?then what(?: happened)?"
+    r"|how did (?:that|it|this) (?:feel|go|end|make you feel|land)"
+    r"|how (?:has|did) (?:that|it) stay(?:ed)? with you"
+    r"|what did (?:that|it) (?:mean|feel like)"
+    r"|what was (?:that|it) like"
+    r"|what do you mean"
+    r"|why (?:was|did|do you think) (?:that|it)"
+    r"|(?:can|could) you give (?:me |us )?an example"
+    r"|go on|keep going|and then\??$"
+    r"|cu[eé]ntame m[aá]s|¿?y (?:luego|despu[eé]s)|dis[- ]m'en plus|et apr[eè]s"
+    r")", re.IGNORECASE)
+
+
+def is_follow_up(turn: str) -> bool:
+    """Whether a listener's turn asks the teller to go on with the story just told ("What
+    happened next?", "Tell me more about that.", "How did that feel, being told no?"): the
+    answer continues that story instead of starting a new one."""
+    text = " ".join(turn.split())
+    return len(text.split()) <= 20 and bool(_FOLLOW_UP.match(text))

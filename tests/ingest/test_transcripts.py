@@ -83,3 +83,27 @@ def test_turns_to_candidates_panel_grouping() -> None:
         ("Teacher", "What did you hear?", "reflection")]
     assert c[0].text == "a1\n\na1 more"
     assert c[0].source_id == "K/turn-2"
+
+
+def test_a_follow_up_goes_on_with_the_story_just_told(tmp_path: Path) -> None:
+    """'What happened next?' and 'Tell me more about that.' ask the teller to go on: the answer
+    is the same story, so no card starts mid-thought; a new question starts a new story."""
+    from pni.store.stories import list_stories
+
+    p = tmp_path / "interview.txt"
+    p.write_text("Interviewer: Tell me about a day this year you keep coming back to.\n\n"
+                 "Dana: The day the heating failed and we taught in coats.\n\n"
+                 "Interviewer: What happened next?\n\n"
+                 "Dana: The kids started a blanket drive on their own.\n\n"
+                 "Interviewer: Tell me more about that.\n\n"
+                 "Dana: By Friday every room had a basket.\n\n"
+                 "Interviewer: Now tell me about a time you felt your work was seen.\n\n"
+                 "Dana: A parent wrote me a letter in June.\n", "utf-8")
+    with Store.open(tmp_path / "pni.db") as db:
+        collect(db, [p], CollectOptions(kind="empathy-interview", listeners=["Interviewer"]))
+        stories = list_stories(db)
+    assert [s.prompt for s in stories] == [
+        "Tell me about a day this year you keep coming back to.",
+        "Now tell me about a time you felt your work was seen."]
+    assert stories[0].text.splitlines()[-1] == "By Friday every room had a basket."
+    assert "What happened next?" not in stories[0].text  # the teller's words only

@@ -4,7 +4,9 @@
   known by a role name (Interviewer, Facilitator, Moderator, Host...), or guessed from evidence:
   the speaker whose turns are most often questions, and short. Without one, each turn is a story.
 - empathy-interview: each listener turn is a prompt; the interviewee's following turns, up to the
-  next listener turn, are one story answering it.
+  next listener turn, are one story answering it. A follow-up ("What happened next?", "Tell me
+  more about that.", "How did that feel?": :func:`pni.questions.is_follow_up`) is no new prompt:
+  the answer goes on with the story just told (the follow-up stays in the story's record).
 - kiva-panel: each moderator (listener) turn is a question; each panelist's answer to it is one
   story told by that panelist.
 - A turn that is only backchannel ("Yeah.", "Mm-hmm", "<laugh>": :func:`pni.fillers.is_backchannel`)
@@ -25,6 +27,7 @@ from itertools import pairwise
 from pni.fillers import is_backchannel, is_mark_only
 from pni.ingest.models import Candidate
 from pni.ingest.readers.speaker_colon import match_turn
+from pni.questions import is_follow_up
 from pni.ingest.turns import (
     Parsed,
     Turn,
@@ -260,6 +263,9 @@ def _group(turns: list[Turn], kind: str, listeners: list[str]) -> tuple[list[_Gr
                 carry.setdefault(None if listener else t.speaker, []).append(t)
             continue
         if listener and (not in_debrief or t.text.rstrip().endswith("?")):
+            if is_follow_up(t.text) and groups and groups[-1] is open_.get(groups[-1].speaker):
+                groups[-1].turns.append(t)  # "what happened next?": the story goes on
+                continue
             open_.clear()
             prompt, asked_by = t.text, t.speaker
             continue
