@@ -27,7 +27,6 @@ from itertools import pairwise
 from pni.fillers import is_backchannel, is_mark_only
 from pni.ingest.models import Candidate
 from pni.ingest.readers.speaker_colon import match_turn
-from pni.questions import is_follow_up
 from pni.ingest.turns import (
     Parsed,
     Turn,
@@ -38,6 +37,7 @@ from pni.ingest.turns import (
     strip_stamp,
     style,
 )
+from pni.questions import is_follow_up
 
 __all__ = ["DEFAULT_LISTENERS", "TRANSCRIPT_KINDS", "Header", "Listening", "Parsed", "Turn",
            "choose_listeners", "guess_kind", "is_debrief", "is_listener", "listening_notices",
