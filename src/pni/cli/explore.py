@@ -147,15 +147,18 @@ def _summary(report: Any) -> None:
                     line(f"   - {escape(ci.name + ': ' if ci.name else '')}{escape(ci.text)}")
         line(f"\n[dim]{escape(r.caution)}[/dim]")
         return
-    for o in r.observations[:5]:
+    by_rank = {o.rank: o for o in r.observations}
+    for o in [by_rank[k] for k in (r.review or list(by_rank))][:5]:
         line(f"\n[bold]#{o.rank}[/bold] {escape(o.text)}")
         line(f"   q {_q(o.q)}, {o.effect_name} = {o.effect:.2f} ({o.magnitude}), "
             f"{len(o.story_ids)} stories")
         for i in o.interpretations:
             line(f"   - {escape(i)}")
     if len(r.observations) > 5:
-        line(f"\n… and {len(r.observations) - 5} more observations (see --html, --md or"
-             " --format json).")
+        folded = sum(o.duplicate_of is not None for o in r.observations)
+        line(f"\n… and {len(r.observations) - 5} more observations"
+             + (f" ({folded} of them say much the same as another)" if folded else "")
+             + " (see --html, --md or --format json).")
     line(f"\n[dim]{escape(r.caution)}[/dim]")
 
 

@@ -38,7 +38,14 @@ def to_file(report: ExploreReport) -> Catalysis:
                                stories=list(report.pattern_stories.get(int(p["number"]), [])))
                 for p in report.patterns]
     obs = []
-    for o in report.observations:
+    by_rank = {o.rank: o for o in report.observations}
+    lead_order = report.review or list(by_rank)
+    ordered = []
+    for rank in lead_order:  # the review queue: each lead, then what says much the same
+        ordered.append(by_rank[rank])
+        ordered += [o for o in report.observations if o.duplicate_of == rank]
+    ordered += [o for o in report.observations if o not in ordered]
+    for o in ordered:
         t = tests.get(o.test_id or "")
         title = f"{t.a_label} × {t.b_label}" if t is not None else o.text[:60]
         obs.append(FileObservation(

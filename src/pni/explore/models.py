@@ -60,6 +60,11 @@ class Observation(BaseModel):
     effect_name: str | None = None
     magnitude: str | None = None
     test_id: str | None = None
+    #: the review queue (``pni.explore.review``): the observation above that says much the
+    #: same, and why; whether its two questions may measure the same thing
+    duplicate_of: int | None = None
+    duplicate_why: str | None = None
+    same_measure: bool = False
 
 
 class QuestionIntegrity(BaseModel):
@@ -267,6 +272,8 @@ class ExploreReport(BaseModel):
     tests: list[TestResult] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
+    #: the ranks of the observations a catalyst reads first, in order (``pni.explore.review``)
+    review: list[int] = Field(default_factory=list)
     caution: str = ""
     voices: Voices
     map_points: list[MapPoint] = Field(default_factory=list)

@@ -142,6 +142,9 @@ def build_report(
     lens = run_lenses(data, min_subset=min_subset, min_pattern=min_pattern,
                       q_threshold=q_threshold)
     observations = make_observations(lens.tests, data, templates)
+    from pni.explore.review import order
+
+    review = order(observations)
 
     curated = None
     if cat is not None and cat_path is not None and match is not None:
@@ -189,6 +192,7 @@ def build_report(
         tests=sorted(lens.tests, key=lambda t: (t.q if t.q is not None else 1.0, t.id)),
         skipped=lens.skipped,
         observations=observations,
+        review=review,
         caution=caution(templates, n_tests=len(lens.tests), n_stories=len(data.frame),
                         q_threshold=q_threshold),
         voices=vo,

@@ -219,14 +219,14 @@ def _fmt_q(x: float | None) -> str:
     if x is None or x != x:
         return ""
     if x < 0.001:
-        return "<0.001"
+        return "< 0.001"
     return f"{x:.3f}"
 
 
 def _eq_q(x: float | None) -> str:
     """'= 0.012' or '< 0.001', to follow 'q' or 'p'."""
     s = _fmt_q(x)
-    return s.replace("<", "< ") if s.startswith("<") else f"= {s}"
+    return s if s.startswith("<") else f"= {s}"
 
 
 def _fmt_num(x: Any) -> str:
@@ -269,8 +269,14 @@ def render(report: ExploreReport) -> str:
     from pni.explore.curation import group
 
     groups = group(report.curation) if report.curation else []
+    by_rank = {o.rank: o for o in report.observations}
+    dups: dict[int, list[Any]] = {}
+    for o in report.observations:
+        if o.duplicate_of is not None:
+            dups.setdefault(o.duplicate_of, []).append(o)
+    review = report.review or [o.rank for o in report.observations]
     return tpl.render(r=report, mc=mc, hidden=shown_count(None, mc), browser=browser,
-                      curated_groups=groups,
+                      curated_groups=groups, by_rank=by_rank, dups=dups, review=review,
                       notable=sum(1 for t in report.tests if t.notable))
 
 

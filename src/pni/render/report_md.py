@@ -93,13 +93,13 @@ def render(report: ExploreReport) -> str:
     if r.curation is not None:
         L += _curated(r)
     else:
-        L += [f"Results with q <= {p['q_threshold']} and at least a small effect, ranked by q "
-              "and then effect size. The interpretations are questions for the group, not "
-              "conclusions.", ""]
+        L += [f"Results with q <= {p['q_threshold']} and at least a small effect, in the order "
+              "to review them: by q, then effect size, then stories; one that says much the "
+              "same as one above it is listed under it. The interpretations are questions for "
+              "the group, not conclusions.", ""]
         if not r.observations:
             L += ["No result passed the threshold.", ""]
-        for o in r.observations:
-            L += _auto(r, o)
+        L += _queue(r)
 
     if r.heatmaps:
         L += ["## 4. Patterns x answers", "",
@@ -225,12 +225,38 @@ def _curated(r: ExploreReport) -> list[str]:
             L += _behind(r, o.story_ids)
     if c.new:
         L += [f"### New candidates, not yet in `{name}`", ""]
-        for auto in r.observations:
-            if auto.rank in c.new:
-                L += _auto(r, auto)
+        L += _queue(r, set(c.new))
     return L
 
 
 def _remark(r: ExploreReport, number: int) -> str:
     rm = r.curation.remarkable.get(number) if r.curation else None
     return f" (remarkable: {rm})" if rm else ""
+
+
+def _queue(r: ExploreReport, only: set[int] | None = None) -> list[str]:
+    """pni's observations in review order (``pni.explore.review``): each lead, the ones that
+    say much the same under it, and the pairs of questions that may measure the same thing
+    apart, last."""
+    by_rank = {o.rank: o for o in r.observations}
+    review = r.review or [o.rank for o in r.observations]
+    L: list[str] = []
+    flagged = False
+    for same in (False, True):
+        for rank in review:
+            o = by_rank[rank]
+            if o.same_measure != same or (only is not None and rank not in only):
+                continue
+            if same and not flagged:
+                flagged = True
+                L += ["### Questions that may measure the same thing", "",
+                      "These pairs of questions go together so strongly (epsilon squared 0.5 "
+                      "or more, rho or Cramer's V 0.7 or more, rank-biserial 0.9 or more) that "
+                      "they may ask the same thing twice: check what each asks before reading "
+                      "them as a finding.", ""]
+            L += _auto(r, o)
+            more = [d for d in r.observations if d.duplicate_of == rank
+                    and (only is None or d.rank in only)]
+            for d in more:
+                L += [f"*Says much the same as {rank} ({d.duplicate_why}):*", "", *_auto(r, d)]
+    return L
