@@ -39,30 +39,39 @@ def render_md(page: ReturnPage) -> str:
     L += [f"*{md_inline(p)}*" for p in page.privacy] + [""]
     if not page.sessions:
         L += ["Nothing recorded yet: after a session, `pni record capture.csv`.", ""]
+    L += sessions_md(page, level=2)
+    return "\n".join(L).rstrip() + "\n"
+
+
+def sessions_md(page: ReturnPage, level: int = 2) -> list[str]:
+    """The sessions as Markdown lines, each under a heading of ``level`` (the report nests them
+    under its own section)."""
+    h = "#" * level
+    L: list[str] = []
     for s in page.sessions:
-        L += [f"## {md_inline(s.session)}", ""]
+        L += [f"{h} {md_inline(s.session)}", ""]
         if s.groups:
             L += [f"{len(s.groups)} group(s): {md_inline(', '.join(s.groups))}", ""]
         for note in s.notes:
             L += [f"- {md_inline(note.type)}: {md_inline(note.text)}"]
         L += [""] if s.notes else []
-        L += ["### What we heard", ""]
+        L += [f"{h}# What we heard", ""]
         for heading, items in s.heard.items():
-            L += [f"#### {md_inline(heading)}", ""]
+            L += [f"{h}## {md_inline(heading)}", ""]
             for it in items:
                 title = f"**{md_inline(it.name)}**: " if it.name else ""
                 L += [f"- {title}{md_inline(it.text)}"]
                 L += [f"  - {md_inline(x)}" for x in _detail(it)]
             L += [""]
-        L += ["### What we will do", ""]
+        L += [f"{h}# What we will do", ""]
         L += [f"- {md_inline(it.text)} ({md_inline(', '.join(_detail(it)))})"
               for it in s.to_do] or ["Nothing proposed yet."]
         L += [""]
         if s.reflections:
-            L += ["### What changed, as the facilitators saw it", ""]
+            L += [f"{h}# What changed, as the facilitators saw it", ""]
             L += [f"- {md_inline(it.type)}: {md_inline(it.text)}" for it in s.reflections]
             L += [""]
-    return "\n".join(L).rstrip() + "\n"
+    return L
 
 
 def render_html(page: ReturnPage) -> str:
@@ -80,30 +89,39 @@ def render_html(page: ReturnPage) -> str:
     parts += [f'<p class="meta">{e(p)}</p>' for p in page.privacy]
     if not page.sessions:
         parts.append("<p>Nothing recorded yet.</p>")
+    parts.append(sessions_html(page, level=2))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def sessions_html(page: ReturnPage, level: int = 2) -> str:
+    """The sessions as an HTML fragment, each under an ``h{level}``."""
+    e = escape
+    h = [f"h{min(6, level + i)}" for i in range(3)]
+    parts: list[str] = []
     for s in page.sessions:
-        parts.append(f'<section class="session"><h2>{e(s.session)}</h2>')
+        parts.append(f'<section class="session"><{h[0]}>{e(s.session)}</{h[0]}>')
         if s.groups:
             parts.append(f'<p class="meta">{len(s.groups)} group(s): {e(", ".join(s.groups))}</p>')
         if s.notes:
             parts.append("<ul>" + "".join(f"<li>{e(n.type)}: {e(n.text)}</li>" for n in s.notes)
                          + "</ul>")
-        parts.append("<h3>What we heard</h3>")
+        parts.append(f"<{h[1]}>What we heard</{h[1]}>")
         for heading, items in s.heard.items():
-            parts.append(f"<h4>{e(heading)}</h4><ul>")
+            parts.append(f"<{h[2]}>{e(heading)}</{h[2]}><ul>")
             for it in items:
                 name = f"<strong>{e(it.name)}</strong>: " if it.name else ""
                 parts.append(f"<li>{name}{e(it.text)}" + "".join(
                     f'<div class="meta">{e(x)}</div>' for x in _detail(it)) + "</li>")
             parts.append("</ul>")
-        parts.append("<h3>What we will do</h3><ul>")
+        parts.append(f"<{h[1]}>What we will do</{h[1]}><ul>")
         parts += [f"<li>{e(it.text)}" + "".join(f'<div class="meta">{e(x)}</div>'
                                                for x in _detail(it)) + "</li>"
                   for it in s.to_do] or ["<li>Nothing proposed yet.</li>"]
         parts.append("</ul>")
         if s.reflections:
-            parts.append("<h3>What changed, as the facilitators saw it</h3><ul>")
+            parts.append(f"<{h[1]}>What changed, as the facilitators saw it</{h[1]}><ul>")
             parts += [f"<li>{e(it.type)}: {e(it.text)}</li>" for it in s.reflections]
             parts.append("</ul>")
         parts.append("</section>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts)
