@@ -9,6 +9,9 @@ the true number of groups, BERTopic's defaults and TF-IDF -> LSA -> k-means.
     .venv/bin/python bench/cluster_quality.py --only backends --backend static
         # pni's default and k-means (true k) on MiniLM (onnx-int8) vectors and on the named
         # backend's, side by side, with each backend's embedding time (static needs model2vec)
+    .venv/bin/python bench/cluster_quality.py --only clusterers --clusterer kmeans
+        # pni's default beside another registered clusterer (pni.cluster.methods) on the same
+        # vectors; a clusterer that must be told the number of patterns is told the true k
 
 Leave-one-corpus-out (``--only loco``): every candidate (Leiden on the cosine kNN graph at
 several k and resolutions; EVoC's defaults) is scored on all five corpora, each score the mean of
@@ -513,11 +516,50 @@ def backends(other: str, seeds: tuple[int, ...] = SEEDS) -> None:
                     ["corpus", "backend", "texts", "seconds", "texts/s"], speed)
 
 
+def clusterers(other: str, backend: str | None, seeds: tuple[int, ...] = SEEDS) -> None:
+    """pni's default and the registered clusterer ``other`` (each the mean of ``seeds``) on the
+    same vectors, per corpus, with k-means (true k) beside them."""
+    from pni.cluster import cluster_vectors
+    from pni.cluster.methods.base import get_clusterer
+
+    told = getattr(get_clusterer(other), "needs_n_patterns", False)
+    rows = []
+    for name in CORPORA:
+        vec, txt = corpus_vectors(name, backend)
+        data = json.loads(txt.read_text(encoding="utf-8"))
+        v, texts, truth = np.load(vec), data["texts"], data["labels"]
+        k = len(set(truth))
+        got: dict[str, dict[str, float]] = {}
+        for label, opts in (("default", {}),
+                            (other, {"clusterer": other, **({"n_patterns": k} if told else {})})):
+            t = time.perf_counter()
+            runs = [score((cluster_vectors(v, texts, seed=s, **opts).pattern - 1).tolist(), truth)
+                    for s in seeds]
+            got[label] = {m: float(np.mean([r[m] for r in runs])) for m in runs[0]}
+            got[label]["wall_s"] = (time.perf_counter() - t) / len(seeds)
+            print(f"  {name}: {label} done", file=sys.stderr)
+        km = score(_kmeans(v, k).tolist(), truth)
+        a, b = got["default"], got[other]
+        rows.append([name, len(truth), k, km["ari"], a["ari"], b["ari"], a["nmi"], b["nmi"],
+                     a["coverage"], b["coverage"], round(a["k"], 1), round(b["k"], 1),
+                     a["wall_s"], b["wall_s"]])
+    print_table(f"pni's default and --clusterer {other}"
+                + (" (told the true k)" if told else "")
+                + f", mean of {len(seeds)} seeds, on the same vectors; k-means (true k) beside",
+                ["corpus", "stories", "labels", "k-means ARI", "ARI default", f"ARI {other}",
+                 "NMI default", f"NMI {other}", "coverage default", f"coverage {other}",
+                 "patterns default", f"patterns {other}", "wall s default", f"wall s {other}"],
+                rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--embed", help=argparse.SUPPRESS)
-    ap.add_argument("--only", choices=["loco", "quality", "scale", "stability", "backends"])
+    ap.add_argument("--only", choices=["loco", "quality", "scale", "stability", "backends",
+                                       "clusterers"])
+    ap.add_argument("--clusterer", default="kmeans",
+                    help="with --only clusterers: the registered clusterer set beside the default")
     ap.add_argument("--corpora", help="comma-separated subset of " + ",".join(CORPORA))
     ap.add_argument("--variants", action="store_true", help="also the settings tried")
     ap.add_argument("--backend", default=None, help="embedding backend (default: pni's)")
@@ -548,6 +590,8 @@ def main() -> None:
         scale(a.backend)
     if a.only == "backends":
         backends(a.backend or "static")
+    if a.only == "clusterers":
+        clusterers(a.clusterer, a.backend or "onnx-int8")
 
 
 if __name__ == "__main__":
