@@ -261,8 +261,10 @@ def _shown(data: ExploreData) -> dict[str, dict[str, str]]:
     return out
 
 
-#: the most of a story's text the story browser carries
+#: the most of a story's text the story browser carries, and of all its stories' text together
+#: (a 10,000-story report keeps 800 characters of each)
 BROWSER_TEXT = 4000
+BROWSER_BUDGET = 8_000_000
 
 
 def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
@@ -310,6 +312,7 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
     release = gate.stories(ids=list(printable["story_id"]), with_answers=True)
     withheld = gate.card_withheld(release.stories, teller_qs)
     out: list[BrowserStory] = []
+    cap = max(300, min(BROWSER_TEXT, BROWSER_BUDGET // max(1, len(printable))))
     for _, r in printable.iterrows():
         sid = str(r["story_id"])
         answers: dict[str, Any] = {}
@@ -327,8 +330,8 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
                 answers[col] = r[col]
         text = data.texts.get(sid, "")
         text = (red.redact(text) or "") if red.enabled else text
-        if len(text) > BROWSER_TEXT:
-            text = text[: BROWSER_TEXT - 1].rstrip() + "…"
+        if len(text) > cap:
+            text = text[: cap - 1].rstrip() + "… (pni stories show " + sid + ")"
         num = r["pattern_number"]
         out.append(BrowserStory(id=sid, title=str(r["title"] or ""), text=text,
                                 pattern=None if pd.isna(num) or not r["in_run"] else int(num),
