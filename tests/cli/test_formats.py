@@ -40,6 +40,16 @@ def db(base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return p
 
 
+def _collection(db: Path) -> str:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return str(con.execute("SELECT name FROM collections ORDER BY id").fetchone()[0])
+    finally:
+        con.close()
+
+
 def _outcomes(db: Path) -> str:
     f = db.parent / "outcomes.csv"
     f.write_text(OUTCOMES, "utf-8")
@@ -65,6 +75,8 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
     "packet": lambda d: (["packet", "--store", str(d), "--to", "md", "-o",
                           str(d.parent / "packet.md")], "packets"),
     "record": lambda d: (["record", _outcomes(d), "--store", str(d)], "files"),
+    "compare": lambda d: (["compare", _collection(d), _collection(d), "--store", str(d)],
+                          "comparison"),
     "prepare": lambda d: (["prepare", str(FIX / "form" / "stories.csv"), "-o",
                            str(d.parent / "out"), "--to", "md", "--fake-embedder"], "packets"),
     "annotate": lambda d: (["annotate", _annotations(d), "--store", str(d)], "conflicts"),

@@ -101,7 +101,7 @@ def write_fixture(folder: Path, n: int = 24) -> Path:
 RAN: set[str] = set()
 #: outputs of commands that print counts of tellers' groups (pattern mixes, status)
 CLI_AGGREGATES = ("patterns show JSON", "patterns show table", "patterns list JSON",
-                  "cluster JSON", "status table")
+                  "cluster JSON", "status table", "compare table")
 
 
 def _cli(*args: str, out: Path | None = None) -> None:
@@ -183,6 +183,7 @@ def _terminal_outputs(store: str, folder: Path) -> dict[str, Path]:
         "cluster JSON": ["cluster", "--fake-embedder", "--json"], "status table": ["status"],
         "explore JSON": ["explore", "--json", "--no-save"],
         "return page MD": ["return"],
+        "compare table": ["compare", "Privacy probe", "Privacy probe"],
         "curate init JSON": ["curate", "init", "-o", str(folder / "catalysis.yaml"), "--json"],
         "curate show table": ["curate", "show", "--file", str(folder / "catalysis.yaml")],
         "curate show JSON": ["curate", "show", "--file", str(folder / "catalysis.yaml"),

@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "packet": ("packet", "Print sensemaking packets: guide, worksheets, story cards."),
     "record": ("record", "Store what sensemaking groups produced."),
     "return": ("returns", "A printable return page: what we heard, what we will do."),
+    "compare": ("compare", "Two collections (two cycles) side by side."),
     "export": ("export", "Export stories, answers and patterns for NarraFirma or QDA tools."),
     "status": ("status", "What the store holds."),
     "stories": ("stories", "List, show and export stored stories."),

@@ -47,8 +47,10 @@ OUTPUTS: dict[str, str] = {
     "stories show": "probe", "stories export": "probe", "patterns show": "probe",
     "patterns list": "probe", "patterns tree": "probe", "patterns assignments": "probe",
     "export narrafirma": "probe", "export qdpx": "probe", "cluster": "probe",
-    "status": "probe", "return": "probe", "curate init": "probe", "curate show": "probe",
+    "status": "probe", "return": "probe", "compare": "probe", "curate init": "probe", "curate show": "probe",
     "curate export": "probe",
+    "curate propose": "prints names made of words from the catalyst's interpretations and the"
+                      " ids they group; no story text or counts",
     "curate import": "reads a NarraFirma CSV into catalysis.yaml; prints how many observations,"
                      " perspectives and themes it read",
     "collect": "prints counts of records read per file and the rejects' places, no story text",
