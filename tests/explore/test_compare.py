@@ -36,11 +36,11 @@ def test_two_collections_side_by_side(tmp_path: Path) -> None:
                 for side in (r.a, r.b):
                     assert side is None or side.stories is None or side.stories == 0 or (
                         side.stories >= 5 or "fewer than" in r.label or "no answer" in r.label)
-    r = CliRunner().invoke(app, ["compare", "Kiva panels, spring 2026", "Nope", "--store",
-                                 str(tmp_path / "pni.db")])
-    assert r.exit_code == 2 and "no collection 'Nope'" in r.stderr
-    r = CliRunner().invoke(app, ["compare", "Kiva panels, spring 2026",
-                                 "Spring story form 2026", "--store", str(tmp_path / "pni.db"),
-                                 "--json"])
-    assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout)["comparison"]["stories"]["Spring story form 2026"] == 73
+    bad = CliRunner().invoke(app, ["compare", "Kiva panels, spring 2026", "Nope", "--store",
+                                   str(tmp_path / "pni.db")])
+    assert bad.exit_code == 2 and "no collection 'Nope'" in bad.stderr
+    ok = CliRunner().invoke(app, ["compare", "Kiva panels, spring 2026",
+                                  "Spring story form 2026", "--store", str(tmp_path / "pni.db"),
+                                  "--json"])
+    assert ok.exit_code == 0, ok.stderr
+    assert json.loads(ok.stdout)["comparison"]["stories"]["Spring story form 2026"] == 73
