@@ -177,3 +177,30 @@ def test_without_a_file_nothing_changes(with_run: tuple[Store, list[str], int],
     assert json.loads(r.stdout)["curation"] is None
     r = runner.invoke(app, ["curate", "show", "--store", str(store_path)])
     assert r.exit_code == 1 and "pni curate init" in r.stderr
+
+
+def test_propose_perspectives_and_themes(curated: tuple[Path, dict],
+                                         store_path: Path) -> None:
+    path, hidden = curated
+    r = _cli("curate", "propose", "--store", str(store_path), "--json", "--fake-embedder",
+             "--perspectives", "3", "--themes", "2")
+    props = json.loads(r.stdout)
+    cat = load(path)
+    shown = [o for o in cat.observations if not o.hidden]
+    cited = [i for p in props["perspectives"] for i in p["items"]]
+    assert sorted(cited) == sorted(f"{o.id}/{j}" for o in shown
+                                   for j in range(1, len(o.interpretations) + 1))
+    assert len(props["perspectives"]) == 3 and len(props["themes"]) == 2
+    assert sorted(i for t in props["themes"] for i in t["items"]) == sorted(o.id for o in shown)
+    assert all(p["name"] for p in props["perspectives"] + props["themes"])
+    assert load(path) == cat  # shown only
+    _cli("curate", "propose", "--store", str(store_path), "--fake-embedder", "--write",
+         "--perspectives", "3", "--themes", "2")
+    after = load(path)
+    assert [p.name for p in after.perspectives][:1] == ["Being heard"]  # the catalyst's kept
+    assert len(after.perspectives) == 4 and len(after.themes) == 2
+    assert all(p.text.startswith("Proposed by pni from ") for p in after.perspectives[1:])
+    mine = next(o for o in after.observations if o.id == "mine")
+    assert mine.perspective == "Being heard"  # never overwritten
+    assert all(o.perspective for o in after.observations if not o.hidden)
+    assert next(o for o in after.observations if o.id == hidden["id"]).perspective is None

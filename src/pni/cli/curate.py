@@ -207,3 +207,56 @@ def import_(
     say(f"Updated {target}: {len(found.observations)} observations ({matched} of them pni's, "
         f"with their stories), {len(found.perspectives)} perspectives, {len(found.themes)} "
         "themes from " + str(csv_file) + ".")
+
+
+@curate_app.command("propose")
+def propose_(
+    store: StoreOpt = None,
+    file: Annotated[Path | None, typer.Option(
+        "--file", help="The catalysis file (default: catalysis.yaml beside the store).",
+        show_default=False, dir_okay=False)] = None,
+    perspectives: Annotated[int | None, typer.Option(
+        "--perspectives", min=1, help="How many perspectives to propose (default: from the "
+        "number of interpretations, at most 6).", show_default=False)] = None,
+    themes: Annotated[int | None, typer.Option(
+        "--themes", min=1, help="How many themes to propose (default: from the number of "
+        "observations, at most 5).", show_default=False)] = None,
+    write: Annotated[bool, typer.Option(
+        "--write", help="Add the proposals to catalysis.yaml (observations without a "
+        "perspective take the proposed one); without it they are only shown.")] = False,
+    json_: JsonOpt = False,
+    fake_embedder: Annotated[bool, typer.Option("--fake-embedder", hidden=True)] = False,
+) -> None:
+    """Propose perspectives (groups of interpretations) and themes (groups of observations)
+    by the meaning of the catalyst's own words, each named by its most distinctive words and
+    citing what it groups, for the catalyst to accept, rename or undo.
+
+    JSON: {"perspectives": [{"name", "items"}], "themes": [{"name", "items"}]}; an
+    interpretation is cited as OBSERVATION/N.
+    """
+    from pni.curate.io import dump, find, load
+    from pni.curate.propose import accept, propose
+    from pni.embed import get_embedder
+    from pni.errors import DataError
+
+    with open_store(store) as db:
+        path = file or find(db)
+    if path is None:
+        raise DataError("no catalysis.yaml beside the store yet: run `pni curate init`")
+    cat = load(path)
+    emb = get_embedder(backend="fake") if fake_embedder else get_embedder()
+    props = propose(cat, lambda texts: emb.embed(texts), perspectives=perspectives,
+                    themes=themes)
+    doc = {"perspectives": [vars(p) for p in props.perspectives],
+           "themes": [vars(t) for t in props.themes]}
+    if json_:
+        emit_json(doc)
+    else:
+        table("Proposed perspectives (interpretations grouped)", ["name", "groups"],
+              [[p.name, ", ".join(p.items)] for p in props.perspectives])
+        table("Proposed themes (observations grouped)", ["name", "groups"],
+              [[t.name, ", ".join(t.items)] for t in props.themes])
+    if write:
+        dump(accept(cat, props), path)
+        say(f"Added {len(props.perspectives)} perspectives and {len(props.themes)} themes to "
+            f"{path}: rename, merge or delete them there.")
