@@ -11,7 +11,9 @@ Italian, Dutch: each story drops those of the language it reads as, so two Spani
 redaction tokens like ``XXXX``, so titles name what the stories are about, not how stories are told.
 Two refinements over plain c-TF-IDF: a term told in a single story of a pattern ranks below the
 terms several of its stories share, and a term's weight is scaled by the square root of the share
-of its uses that fall in the pattern, so words every pattern uses ("kids", "school") sink.
+of its uses that fall in the pattern, so words every pattern uses ("kids", "school") sink. The
+inflections of a word count as one term (``pni.cluster.lemmas``: "wrote", "write" and "writing"
+together), shown in the form the pattern's stories use most, so no two keywords share a lemma.
 
 >>> kw = class_tfidf(["the lunch table lunch friends", "homework late night homework"], [0, 1])
 >>> kw[0][0], kw[1][0]
