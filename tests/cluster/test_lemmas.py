@@ -60,9 +60,11 @@ def test_no_two_keywords_share_a_lemma() -> None:
     ("stories", "story"), ("classes", "class"), ("hoped", "hope"), ("stopped", "stop"),
     ("ran", "run"), ("running", "run"), ("children", "child"), ("used", "use"),
     ("news", "news"), ("morning", "morning"), ("class", "class"), ("bus", "bus"),
+    ("toned", "tone"), ("toning", "tone"), ("tons", "ton"), ("visited", "visit"),
 ])
 def test_lemma_keys(word: str, key: str) -> None:
-    known = {"write", "call", "story", "class", "hope", "stop", "use", "new", "morn"}
+    known = {"write", "call", "story", "class", "hope", "hop", "stop", "use", "new", "morn",
+             "ton", "tone", "visit"}
     assert lm.Lemmatizer(known).key(word) == key
 
 

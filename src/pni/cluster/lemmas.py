@@ -97,18 +97,27 @@ def candidates(word: str) -> list[str]:
         out += [w[:-3] + "y", w[:-1]]
     elif len(w) > 3 and w.endswith("ed"):
         stem = w[:-2]
-        out += [stem, w[:-1]]
+        out += _with_e(stem)
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS | _KEEP_DOUBLE:
             out.append(stem[:-1])
     elif len(w) > 5 and w.endswith("ing"):
         stem = w[:-3]
-        out.append(stem)
         if stem.endswith("y") and len(stem) > 1:
-            out.append(stem[:-1] + "ie")  # lying -> lie
-        out.append(stem + "e")
+            out += [stem, stem[:-1] + "ie"]  # lying -> lie
+        else:
+            out += _with_e(stem)
         if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in _VOWELS | _KEEP_DOUBLE:
             out.append(stem[:-1])
     return [c for c in out if len(c) >= 3 and any(ch in _VOWELS for ch in c)]
+
+
+def _with_e(stem: str) -> list[str]:
+    """The bases a stem left by -ed or -ing may have, the likelier first: after one vowel and
+    one consonant the e was dropped ("toned" from "tone": "ton" would have made "tonned"),
+    otherwise the stem is the base ("called", "wanted")."""
+    cvc = (len(stem) >= 3 and stem[-1] not in _VOWELS and stem[-1] not in "wx"
+           and stem[-2] in _VOWELS and stem[-3] not in _VOWELS)
+    return [stem + "e", stem] if cvc else [stem, stem + "e"]
 
 
 class Lemmatizer:
