@@ -37,8 +37,8 @@ _DECLARED = (
     Variable("PNI_PROMPTS", "prompts/ of the checkout, else the installed copy",
              "A folder of facilitator-editable texts (guides, exercises, interpretations)."),
     Variable("PNI_EMBED_BACKEND", "auto",
-             "The embedding backend when --backend is not given: auto, onnx-int8, onnx-fp32 or"
-             " torch."),
+             "The embedding backend when --backend is not given: any registered backend"
+             " (pni.embed.backend_names(): auto, onnx-int8, onnx-fp32, torch, static)."),
     Variable("PNI_BUSY_TIMEOUT", "60",
              "Seconds a writer waits for another pni writing the same store before it stops"
              " with \"busy: another pni is writing\"."),

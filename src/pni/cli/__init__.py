@@ -39,7 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "return": ("returns", "A printable return page: what we heard, what we will do."),
     "compare": ("compare", "Two collections (two cycles) side by side."),
     "export": ("export", "Export stories, answers and patterns for NarraFirma or QDA tools."),
-    "status": ("status", "What the store holds."),
+    "status": ("status", "Where the project stands, and what to do next."),
     "stories": ("stories", "List, show and export stored stories."),
     "runs": ("runs", "List and show cluster runs (`pni cluster` makes them)."),
     "patterns": ("patterns", "List and show the patterns of a cluster run."),

@@ -84,6 +84,10 @@ def _settings(p: dict[str, Any]) -> str:
             parts.append(f"about {p['n_patterns']} patterns")
         return ", ".join(parts)
     parts = [f"min size {p.get('min_size', '?')}"]
+    if p.get("method") not in (None, "leiden", "hdbscan") and "reducer" not in p:
+        parts.insert(0, str(p["method"]))
+        if p.get("n_patterns"):
+            parts.append(f"{p['n_patterns']} patterns")
     if p.get("method") == "hdbscan" or "reducer" in p:
         # runs stored by earlier versions: spectral reduction + HDBSCAN (removed; see
         # docs/clustering.md), attaching unclustered stories at a cosine threshold
