@@ -25,7 +25,7 @@ def test_every_command_has_help_text() -> None:
     top = {path[0] for path, _ in commands if len(path) == 1}
     assert top == {"prepare", "collect", "annotate", "imports", "stories", "cluster", "runs",
                    "patterns", "explore", "curate", "packet", "record", "return", "compare", "export",
-                   "status"}
+                   "status", "store", "embed"}
     for path, cmd in commands:
         assert (cmd.help or "").strip(), f"pni {' '.join(path)} has no help text"
         result = runner.invoke(app, [*path, "--help"])

@@ -85,6 +85,8 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
                                      str(d.parent / "nf")], "files"),
     "export qdpx": lambda d: (["export", "qdpx", "--store", str(d), "-o",
                                str(d.parent / "p.qdpx")], "project"),
+    "embed": lambda d: (["embed", "--store", str(d)], "embedding"),
+    "store copy": lambda d: (["store", "copy", str(d), str(d.parent / "copy.db")], "tables"),
 }
 # commands whose data is not a list of records (they write files or change the store)
 NOT_LISTED = {"imports remove", "stories export", "return"}

@@ -65,7 +65,7 @@ def embed(
             with progress(transient=True) as bar:
                 res = embed_on_ray(db, ray, model=None if fake else model, backend=name,
                                    workers=workers, batch=batch,
-                                   progress=lambda d, t: bar("embed", d, t))
+                                   progress=lambda d, t: bar("Embedding stories", d, t))
             info: dict[str, Any] = res.as_json()
         else:
             from pni.embed import get_embedder
@@ -75,7 +75,7 @@ def embed(
             emb = get_embedder(None if fake else model, name)
             pairs = [(sid, text) for sid, text, _ in iq.story_texts(db)]  # never printed
             with progress(transient=True) as bar:
-                r = embed_stories(db, pairs, emb, progress=lambda d, t: bar("embed", d, t))
+                r = embed_stories(db, pairs, emb, progress=bar)
             info = {"stories": len(pairs), "cached": r.n_cached,
                     "embedded": r.n_embedded, "seconds": r.seconds, "model_id": r.model_id,
                     "backend": r.backend}
