@@ -137,6 +137,6 @@ def test_kill_collect_and_cluster_on_postgresql(tmp_path: Path) -> None:
     and the same unique keys whatever the point of the kill)."""
     from tests.store.postgres import location_for
 
-    got = kill_campaign(tmp_path, collect_kills=6, cluster_kills=3,
+    got = kill_campaign(tmp_path, collect_kills=4, cluster_kills=2,
                         store=location_for("postgresql", tmp_path))
-    assert got["kills"] >= 9 and got["rows_lost"] == 0
+    assert got["kills"] >= 6 and got["rows_lost"] == 0
