@@ -172,3 +172,33 @@ def test_the_return_page_gives_back_what_the_room_made(with_run: tuple[Store, li
         assert "617-555-0143" not in text and "[phone]" in text.replace("\\", "")
         assert "What we will do" in text and codes[ids[2]] in text
     assert "<b>We built</b>" not in html and "&lt;b&gt;We built" in html
+
+
+def test_a_recorded_capture_file_shows_in_the_report_and_the_return_page(
+        with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
+    """Issue 22's loop closed: what the room made, recorded with `pni record`, is in report.html,
+    report.md and the return page, the composite story stored, linked to its cards, printed."""
+    from pni.explore.report import build_report
+    from pni.record.returns import build_return
+    from pni.render import report_html, report_md
+    from pni.render.return_page import render_md
+    from pni.store.codes import story_codes
+
+    db, ids, run = with_run
+    codes = story_codes(db)
+    f = tmp_path / "capture.csv"
+    f.write_text("session,group,section,type,name,text,why,said,cards,patterns,place\n"
+                 f"Spring,G1,construction,composite story,Lunch table,The new kid sat alone "
+                 f"until the bell,,,{codes[ids[0]]};{codes[ids[1]]},,\n"
+                 f"Spring,G1,outcome,discovery,,Noticing happens at the door,,,{codes[ids[2]]},,"
+                 "\n", "utf-8")
+    assert record_file(db, f).stored == 2
+    stored = {o["type"]: o for o in list_outcomes(db)}
+    assert stored["composite story"]["stories"] == sorted(ids[:2])  # linked to its cards
+    rep = build_report(db, run_id=run)
+    md, html = report_md.render(rep), report_html.render(rep)
+    back = render_md(build_return(db))
+    for text in (md, html, back):
+        assert "The new kid sat alone until the bell" in text
+        assert "Noticing happens at the door" in text and codes[ids[2]] in text
+    assert 'id="sessions"' in html and "What the sessions made" in md

@@ -279,6 +279,8 @@ class ExploreReport(BaseModel):
     map_points: list[MapPoint] = Field(default_factory=list)
     heatmaps: list[Heatmap] = Field(default_factory=list)
     stories: dict[str, dict[str, str]] = Field(default_factory=dict)  # id -> title, first_line
+    #: what the recorded sensemaking sessions made (``pni.record.returns``), through the gate
+    sessions: list[Any] = Field(default_factory=list)
     #: pattern number -> its stories (what ``pni curate init`` keeps to find a pattern again)
     pattern_stories: dict[int, list[str]] = Field(default_factory=dict, exclude=True)
     #: for the HTML report only (not in JSON: the stories are printed by `stories export`)

@@ -199,6 +199,7 @@ def build_report(
         map_points=_map_points(data, shown),
         heatmaps=_heatmaps(data),
         stories=stories,
+        sessions=_sessions(db),
         browser=_browser(data, gate),
         pattern_stories=members,
         curation=curated,
@@ -214,6 +215,13 @@ def _catalysis_path(db: Store, catalysis: str | Path | bool) -> Path | None:
 
         return find(db)
     return Path(catalysis)
+
+
+def _sessions(db: Store) -> list[Any]:
+    """What the recorded sessions made, as the return page gives it (none before `pni record`)."""
+    from pni.record.returns import build_return
+
+    return [s.model_dump(mode="json") for s in build_return(db).sessions]
 
 
 def _withheld(data: ExploreData) -> str:

@@ -265,6 +265,11 @@ def render(report: ExploreReport) -> str:
                        answers_text=answers_text, integrity_note=integrity_note,
                        voice_note=voice_note, cells_note=cells_note,
                        shown=lambda v, why=None: shown_count(v, mc, why))
+    from pni.record.returns import ReturnPage
+    from pni.render.return_page import sessions_html
+
+    env.globals["sessions_html"] = lambda sessions: Markup(sessions_html(
+        ReturnPage.model_validate({"sessions": sessions}), level=3))
     tpl = env.get_template("report.html.j2")
     from pni.explore.curation import group
 

@@ -144,6 +144,15 @@ def render(report: ExploreReport) -> str:
             note = cells_note(mc, {c.get("why") for pm in v.patterns for c in pm.mix[d.id]})
             L += [md_escape(note), ""] if note else []
 
+    if r.sessions:
+        from pni.record.returns import ReturnPage
+        from pni.render.return_page import sessions_md
+
+        L += ["## What the sessions made", "",
+              "What the groups recorded with `pni record`: the stories and patterns that stood "
+              "out, what they built, what they found and would do, with card codes.", ""]
+        L += sessions_md(ReturnPage.model_validate({"sessions": r.sessions}), level=3)
+
     L += ["## 6. Every test", "",
           f"{len(r.tests)} tests; Benjamini-Hochberg q-values across all of them; "
           f"{len(r.skipped)} comparisons not tested (groups too small, or a statistic not shown "
