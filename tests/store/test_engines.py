@@ -66,9 +66,9 @@ def test_mask_hides_every_form_of_password() -> None:
     assert SECRET not in repr(StoreURL(URL)) and SECRET not in os.fspath(StoreURL(URL))
 
 
-def test_missing_project_and_foreign_database(store_location: str, engine: str) -> None:
-    if engine == "sqlite":
-        pytest.skip("the SQLite cases are in test_db and tests/faults")
+def test_missing_project_and_foreign_database(tmp_path: Path) -> None:
+    """As a foreign SQLite file is (tests/faults), a database holding other tables is refused."""
+    store_location = location_for("postgresql", tmp_path)
     with pytest.raises(StoreError, match="no pni project in this database yet"):
         Store.open(store_location, create=False)
     import psycopg
