@@ -133,3 +133,17 @@ def test_nul_character_is_named_on_postgresql(store: Store, engine: str) -> None
         q.ensure_collection(store, "first")
         q.ensure_collection(store, "a\x00b")
     assert store.scalar("SELECT count(*) FROM collections") == 0
+
+
+def test_a_postgresql_project_reads_its_policy_from_the_working_folder(tmp_path: Path) -> None:
+    """pni.toml and names.txt of a URL store are the working folder's: a name in names.txt is
+    redacted in what the store prints, as beside a SQLite file."""
+    url = location_for("postgresql", tmp_path)
+    (tmp_path / "names.txt").write_text("Zorblat Quince\n", "utf-8")
+    (tmp_path / "s.csv").write_text("id,teller,story,consent\n1,Ana,At lunch Zorblat Quince"
+                                    " saved me a seat at the long table.,yes\n", "utf-8")
+    assert _pni("collect", "s.csv", cwd=tmp_path, PNI_STORE=url).returncode == 0
+    res = _pni("stories", "list", "--json", cwd=tmp_path, PNI_STORE=url)
+    assert res.returncode == 0, res.stderr
+    assert "[name] saved me a seat" in res.stdout and "Zorblat" not in res.stdout
+    assert (tmp_path / "pni.toml").is_file()
