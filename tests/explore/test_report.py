@@ -55,3 +55,21 @@ def test_report_redacts_names_and_contacts(with_run: tuple[Store, list[str], int
     assert "[name]" in shown and "[email]" in shown
     raw = build_report(db, names_file=names, redact=False)
     assert "Jordan" in raw.model_dump_json() and any("Not redacted" in n for n in raw.notes)
+
+
+def test_the_report_names_stories_by_their_card_codes(
+        with_run: tuple[Store, list[str], int]) -> None:
+    """The stories behind an observation are named by the code printed on their cards, which
+    `pni stories show` and `pni record` read; the store id stays out of the text."""
+    from pni.render import report_md
+    from pni.store.codes import story_codes
+
+    db, _, run = with_run
+    rep = build_report(db, run_id=run)
+    behind = [sid for o in rep.observations for sid in o.story_ids[:8]]
+    assert behind
+    codes = story_codes(db)
+    md = report_md.render(rep)
+    for sid in behind:
+        assert rep.stories[sid]["code"] == codes[sid]
+        assert f"**{codes[sid]}**" in md and f"({sid})" not in md

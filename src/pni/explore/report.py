@@ -167,6 +167,8 @@ def build_report(
             stories.setdefault(sid, shown[sid])
         elif curated is None or sid in data.texts:
             stories.setdefault(sid, {"title": "", "first_line": WITHHELD})
+    codes = gate.codes(stories)  # the card code every output names a story by
+    stories = {sid: {**v, "code": codes.get(sid, sid)} for sid, v in stories.items()}
     rf = data.run_frame()
     members = {int(p["number"]): [str(s) for s in
                                   rf.loc[rf["pattern_number"] == p["number"], "story_id"]]

@@ -181,12 +181,15 @@ def _behind(r: ExploreReport, ids: list[str]) -> list[str]:
     if not ids:
         return []
     L = [f"Stories behind it ({len(ids)}):", ""]
+    def code(sid: str) -> str:
+        return str(r.stories.get(sid, {}).get("code") or sid)
+
     for sid in ids[:8]:
         s = r.stories.get(sid, {})
-        L.append(f"- **{md_escape(s.get('title') or sid)}** ({sid}): "
+        L.append(f"- **{md_escape(code(sid))}** {md_escape(s.get('title') or '')}: "
                  f"{md_escape(s.get('first_line', ''))}")
     if len(ids) > 8:
-        L.append(f"- also: {', '.join(ids[8:])}")
+        L.append(f"- also: {', '.join(code(sid) for sid in ids[8:])}")
     return [*L, ""]
 
 
