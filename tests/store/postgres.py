@@ -16,6 +16,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -96,7 +97,11 @@ class Server:
         if self.data.exists():
             with contextlib.suppress(Exception):
                 self._run([self.pg_ctl, "-D", str(self.data), "-m", "immediate", "stop"])
-        shutil.rmtree(self.folder, ignore_errors=True)
+        for _ in range(5):  # the server's last processes may still be writing as they exit
+            shutil.rmtree(self.folder, ignore_errors=True)
+            if not self.folder.exists():
+                break
+            time.sleep(0.5)
 
 
 def server() -> Server:
