@@ -93,8 +93,8 @@ def test_a_new_clusterer_is_one_module(tmp_path: Path, monkeypatch: pytest.Monke
     folder.mkdir()
     (folder / "halves_test.py").write_text(TOY, "utf-8")
     monkeypatch.setattr(methods_pkg, "__path__", [*methods_pkg.__path__, str(folder)])
-    monkeypatch.setattr(base, "_CLUSTERERS", dict(base._CLUSTERERS))
-    monkeypatch.setattr(base, "_loaded", False)
+    monkeypatch.setattr(base.CLUSTERERS, "items", dict(base.CLUSTERERS.items))
+    monkeypatch.setattr(base.CLUSTERERS, "loaded", False)
     monkeypatch.delitem(sys.modules, "pni.cluster.methods.halves_test", raising=False)
     try:
         assert "halves-test" in base.names()

@@ -65,8 +65,8 @@ def test_a_new_backend_is_one_module(tmp_path: Path, monkeypatch: pytest.MonkeyP
     folder.mkdir()
     (folder / "tiny_test.py").write_text(TOY, "utf-8")
     monkeypatch.setattr(backends_pkg, "__path__", [*backends_pkg.__path__, str(folder)])
-    monkeypatch.setattr(base, "_BACKENDS", dict(base._BACKENDS))
-    monkeypatch.setattr(base, "_loaded", False)
+    monkeypatch.setattr(base.BACKENDS, "items", dict(base.BACKENDS.items))
+    monkeypatch.setattr(base.BACKENDS, "loaded", False)
     try:
         assert "tiny-test" in base.names(listed=True)
         emb = get_embedder(backend="tiny-test")

@@ -68,7 +68,7 @@ class _Shouting:
 
 def test_a_registered_reader_is_used_by_collect(store: Store, tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(base, "_READERS", dict(base._READERS))
+    monkeypatch.setattr(base.READERS, "items", dict(base.READERS.items))
     register(_Shouting())
     f = tmp_path / "x.shout"
     f.write_text("ONE STORY\nTWO STORY\n")

@@ -34,12 +34,11 @@ scikit-learn inside ``fit``): listing the names is on the command line's start-u
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pni.errors import UsageError
+from pni.registry import Registry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -77,32 +76,18 @@ class Clusterer(Protocol):
         ...
 
 
-_CLUSTERERS: dict[str, Clusterer] = {}
-_loaded = False
+CLUSTERERS: Registry[Clusterer] = Registry("pni.cluster.methods")
 
 
 def register(clusterer: Clusterer) -> Clusterer:
     """Add a clusterer (replacing one of the same name); returns it."""
-    _CLUSTERERS[clusterer.name] = clusterer
-    return clusterer
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    import pni.cluster.methods as pkg
-
-    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name != "base":
-            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    return CLUSTERERS.register(clusterer)
 
 
 def clusterers() -> list[Clusterer]:
     """Every registered clusterer, the default first, then by name."""
-    _load()
-    return sorted(_CLUSTERERS.values(), key=lambda c: (c.name != DEFAULT_CLUSTERER, c.name))
+    return sorted(CLUSTERERS.all().values(),
+                  key=lambda c: (c.name != DEFAULT_CLUSTERER, c.name))
 
 
 def names() -> list[str]:
@@ -115,8 +100,7 @@ def get_clusterer(name: str | Clusterer | None = None) -> Clusterer:
     is); a usage error naming the parameter ``clusterer`` when there is none."""
     if name is not None and not isinstance(name, str):
         return name
-    _load()
-    c = _CLUSTERERS.get(name or DEFAULT_CLUSTERER)
+    c = CLUSTERERS.all().get(name or DEFAULT_CLUSTERER)
     if c is None:
         raise UsageError(f"unknown clusterer {name!r}; choose one of {', '.join(names())}",
                          param="clusterer")

@@ -30,12 +30,11 @@ one, out of the command line's choices). Keep module-level imports light (heavy 
 
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from pni.errors import ModelError, UsageError
+from pni.registry import Registry
 
 if TYPE_CHECKING:
     from pni.embed.base import Embedder
@@ -61,33 +60,18 @@ class Backend(Protocol):
         ...
 
 
-_BACKENDS: dict[str, Backend] = {}
-_loaded = False
+BACKENDS: Registry[Backend] = Registry("pni.embed.backends")
 
 
 def register(backend: Backend) -> Backend:
     """Add a backend (replacing one of the same name); returns it."""
-    _BACKENDS[backend.name] = backend
-    return backend
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    import pni.embed.backends as pkg
-
-    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name != "base":
-            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    return BACKENDS.register(backend)
 
 
 def backends(listed: bool = False) -> list[Backend]:
     """Every registered backend (``listed``: only those the command line offers), the default
     first, then by name."""
-    _load()
-    return sorted((b for b in _BACKENDS.values() if b.listed or not listed),
+    return sorted((b for b in BACKENDS.all().values() if b.listed or not listed),
                   key=lambda b: (b.name != DEFAULT_BACKEND, b.name))
 
 
@@ -98,8 +82,7 @@ def names(listed: bool = False) -> list[str]:
 def get_backend(name: str | None = None) -> Backend:
     """The backend called ``name`` (None: ``auto``); a usage error naming the parameter
     ``backend`` when there is none."""
-    _load()
-    b = _BACKENDS.get(name or DEFAULT_BACKEND)
+    b = BACKENDS.all().get(name or DEFAULT_BACKEND)
     if b is None:
         raise UsageError(f"unknown embedding backend {name!r}; choose one of"
                          f" {', '.join(names())}", param="backend")

@@ -28,11 +28,11 @@ which hold the story, the teller... (see :mod:`pni.ingest.readers.platforms`).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+from pni.registry import Registry
 
 if TYPE_CHECKING:
     from pni.ingest.forms import Form
@@ -156,55 +156,36 @@ class Platform(Protocol):
     def adapt(self, table: Table, ctx: ReadContext) -> Adapted: ...
 
 
-_READERS: dict[str, Reader] = {}
-_PLATFORMS: dict[str, Platform] = {}
-_loaded = False
+READERS: Registry[Reader] = Registry("pni.ingest.readers")
+PLATFORMS: Registry[Platform] = Registry("pni.ingest.readers")
 
 
 def register(reader: Reader) -> Reader:
     """Add a reader (replacing one of the same name); returns it."""
-    _READERS[reader.name] = reader
-    return reader
+    return READERS.register(reader)
 
 
 def register_platform(platform: Platform) -> Platform:
-    _PLATFORMS[platform.name] = platform
-    return platform
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    import pni.ingest.readers as pkg
-
-    for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-        if mod.name != "base":
-            importlib.import_module(f"{pkg.__name__}.{mod.name}")
+    return PLATFORMS.register(platform)
 
 
 def readers() -> list[Reader]:
     """Every registered reader, highest priority first."""
-    _load()
-    return sorted(_READERS.values(), key=lambda r: (-r.priority, r.name))
+    return sorted(READERS.all().values(), key=lambda r: (-r.priority, r.name))
 
 
 def get(name: str) -> Reader:
-    _load()
-    return _READERS[name]
+    return READERS.all()[name]
 
 
 def platforms() -> list[Platform]:
-    _load()
-    return sorted(_PLATFORMS.values(), key=lambda p: p.name)
+    return sorted(PLATFORMS.all().values(), key=lambda p: p.name)
 
 
 def platform(name: str) -> Platform | None:
     """A platform by name (case and spaces ignored)."""
-    _load()
     key = name.strip().casefold().replace(" ", "").replace("-", "").replace("_", "")
-    for p in _PLATFORMS.values():
+    for p in PLATFORMS.all().values():
         if p.name.replace("-", "") == key:
             return p
     return None
