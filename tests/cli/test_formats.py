@@ -87,15 +87,28 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
                                str(d.parent / "p.qdpx")], "project"),
     "embed": lambda d: (["embed", "--store", str(d)], "embedding"),
     "store copy": lambda d: (["store", "copy", str(d), str(d.parent / "copy.db")], "tables"),
+    "curate show": lambda d: (["curate", "show", "--file", _catalysis(d), "--store", str(d)],
+                              "patterns"),
+    "curate propose": lambda d: (["curate", "propose", "--file", _catalysis(d), "--store",
+                                  str(d), "--fake-embedder"], "proposals"),
 }
 # commands whose data is not a list of records (they write files or change the store)
-NOT_LISTED = {"imports remove", "stories export", "return"}
+NOT_LISTED = {"imports remove", "stories export", "return", "curate init", "curate export",
+              "curate import"}
 
 
 def _annotations(db: Path) -> str:
     f = db.parent / "codes.csv"
     f.write_text("id,theme,feeling\nSYN-000,belonging,none-of-these\n", "utf-8")
     return str(f)  # 'feeling' differs from the stored answer: a conflict, the data of jsonl/csv
+
+
+def _catalysis(db: Path) -> str:
+    f = db.parent / "catalysis.yaml"
+    if not f.exists():
+        r = runner.invoke(app, ["curate", "init", "--store", str(db), "-o", str(f)])
+        assert r.exit_code == 0, r.stderr
+    return str(f)
 
 
 def _collected(db: Path) -> str:

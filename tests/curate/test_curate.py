@@ -184,7 +184,9 @@ def test_propose_perspectives_and_themes(curated: tuple[Path, dict],
     path, hidden = curated
     r = _cli("curate", "propose", "--store", str(store_path), "--json", "--fake-embedder",
              "--perspectives", "3", "--themes", "2")
-    props = json.loads(r.stdout)
+    doc = json.loads(r.stdout)["proposals"]
+    props = {kind: [p for p in doc if p["kind"] == kind[:-1]]
+             for kind in ("perspectives", "themes")}
     cat = load(path)
     shown = [o for o in cat.observations if not o.hidden]
     cited = [i for p in props["perspectives"] for i in p["items"]]

@@ -92,8 +92,9 @@ def show(
     """Show what catalysis.yaml holds and how it meets the run: the patterns found again (by
     their stories) and those not, and the observations by perspective (hidden ones counted).
 
-    JSON: {"patterns": [{"id", "title", "remarkable", "matched"}], "observations": [...],
-    "hidden", "unmatched"}.
+    JSON: {"patterns": [{"id", "title", "remarkable", "matched"}], "observations": [{"id",
+    "title", "perspective", "strength", "interpretations"}], "hidden", "unmatched"}; jsonl and
+    csv: one row per pattern.
     """
     from pni.curate.io import find, load
     from pni.curate.match import match_patterns, printable, unmatched_lines
@@ -126,7 +127,7 @@ def show(
     doc = {"path": str(path), "run": rid, "patterns": pats, "observations": obs,
            "hidden": sum(o.hidden for o in cat.observations), "unmatched": lines}
     if fmt is not Format.table:
-        emit(fmt, "observations", obs, meta={k: v for k, v in doc.items() if k != "observations"})
+        emit(fmt, "patterns", pats, meta={k: v for k, v in doc.items() if k != "patterns"})
         return
     table(f"{path}: patterns (run {rid})", ["file id", "title", "remarkable", "in run as"],
           [[p["id"], p["title"], p["remarkable"] or "", p["matched"] or "not found"]
@@ -224,6 +225,7 @@ def propose_(
     write: Annotated[bool, typer.Option(
         "--write", help="Add the proposals to catalysis.yaml (observations without a "
         "perspective take the proposed one); without it they are only shown.")] = False,
+    format_: FormatOpt = None,
     json_: JsonOpt = False,
     fake_embedder: Annotated[bool, typer.Option("--fake-embedder", hidden=True)] = False,
 ) -> None:
@@ -231,7 +233,7 @@ def propose_(
     by the meaning of the catalyst's own words, each named by its most distinctive words and
     citing what it groups, for the catalyst to accept, rename or undo.
 
-    JSON: {"perspectives": [{"name", "items"}], "themes": [{"name", "items"}]}; an
+    JSON: {"proposals": [{"kind": "perspective" or "theme", "name", "items"}]}; an
     interpretation is cited as OBSERVATION/N.
     """
     from pni.curate.io import dump, find, load
@@ -247,15 +249,18 @@ def propose_(
     emb = get_embedder(backend="fake") if fake_embedder else get_embedder()
     props = propose(cat, lambda texts: emb.embed(texts), perspectives=perspectives,
                     themes=themes)
-    doc = {"perspectives": [vars(p) for p in props.perspectives],
-           "themes": [vars(t) for t in props.themes]}
-    if json_:
-        emit_json(doc)
-    else:
+    fmt = output_format(format_, json_)
+    records = ([{"kind": "perspective", "name": p.name, "items": p.items}
+                for p in props.perspectives]
+               + [{"kind": "theme", "name": t.name, "items": t.items} for t in props.themes])
+
+    def show() -> None:
         table("Proposed perspectives (interpretations grouped)", ["name", "groups"],
               [[p.name, ", ".join(p.items)] for p in props.perspectives])
         table("Proposed themes (observations grouped)", ["name", "groups"],
               [[t.name, ", ".join(t.items)] for t in props.themes])
+
+    emit(fmt, "proposals", records, show=show)
     if write:
         dump(accept(cat, props), path)
         say(f"Added {len(props.perspectives)} perspectives and {len(props.themes)} themes to "
