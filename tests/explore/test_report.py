@@ -73,3 +73,27 @@ def test_the_report_names_stories_by_their_card_codes(
     for sid in behind:
         assert rep.stories[sid]["code"] == codes[sid]
         assert f"**{codes[sid]}**" in md and f"({sid})" not in md
+
+
+def test_the_story_browser_lists_only_printable_stories_redacted(
+        with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
+    """The browser's data (what report.html embeds) passes the same gate as the rest: consent
+    "yes" only, names, e-mail addresses and phone numbers redacted in titles and text."""
+    from pni.render import report_html
+
+    db, ids, _ = with_run
+    db.execute("UPDATE stories SET title = 'Talk with Jordan', text = text || ' Call Jordan at "
+               "jordan@example.org or +1 415 555 0134.' WHERE id = ?", (ids[0],))
+    names = tmp_path / "names.txt"
+    names.write_text("Jordan\n", "utf-8")
+    rep = build_report(db, names_file=names)
+    assert rep.browser is not None
+    data = rep.browser.model_dump_json()
+    assert "Jordan" not in data and "jordan@example.org" not in data and "555" not in data
+    assert "[name]" in data and "[email]" in data and "[phone]" in data
+    consent = {r["id"]: r["consent"] for r in db.query("SELECT id, consent FROM stories")}
+    listed = {s.id for s in rep.browser.stories}
+    assert listed == {sid for sid, c in consent.items() if c == "yes"}
+    assert rep.browser.withheld == len(consent) - len(listed) > 0
+    html = report_html.render(rep)
+    assert "Jordan" not in html and "jordan@example.org" not in html
