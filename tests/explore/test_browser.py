@@ -199,6 +199,14 @@ def test_a_bar_a_bin_and_a_dot_list_their_stories(page: Browser, oracle: Oracle)
     assert page.listed() == [flt["story"]]
 
 
+def test_a_mark_opens_from_the_keyboard(page: Browser, oracle: Oracle) -> None:
+    el, flt = _mark(page, "svg.bars rect[data-selects]", lambda f: len(oracle.select(f)) > 2)
+    el.focus()
+    page.page.keyboard.press("Enter")
+    assert sorted(page.listed()) == sorted(oracle.select(flt))
+    assert "picked" in (el.get_attribute("class") or "")
+
+
 def test_every_mark_lists_exactly_its_stories(page: Browser, oracle: Oracle) -> None:
     """Each distinct data-selects filter on the page, applied as a click applies it."""
     filters = page.page.eval_on_selector_all(

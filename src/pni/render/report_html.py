@@ -47,7 +47,8 @@ def selects(flt: dict[str, Any] | None) -> Markup:
     nothing for None (a mark that must not select: a cell the small-cell rule hides)."""
     if flt is None:
         return Markup("")
-    return Markup(' data-selects="{}"').format(
+    keys = "" if "story" in flt else ' tabindex="0" role="button"'  # the map's dots: mouse only
+    return Markup(' data-selects="{}"' + keys).format(
         json.dumps(flt, ensure_ascii=False, separators=(",", ":")))
 
 
