@@ -39,6 +39,14 @@ def test_order_folds_and_flags() -> None:
     assert questions(obs[5]) == ("role", "topics")
 
 
+def test_the_overall_test_leads_its_pairs() -> None:
+    pair = _ob(1, "answer|belonging|how_common|rare|often", 1e-6, -0.6, "rank_biserial", ["a"])
+    overall = _ob(2, "answer|belonging|how_common", 1e-4, 0.3, "epsilon_squared", ["a", "b"])
+    other = _ob(3, "answer|belonging|how_common|rare|never", 1e-3, -0.5, "rank_biserial", ["c"])
+    assert order([pair, overall, other]) == [2]
+    assert pair.duplicate_of == 2 and other.duplicate_of == 2 and overall.duplicate_of is None
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     with Store.open(tmp_path_factory.mktemp("s") / "pni.db") as db:

@@ -1,8 +1,9 @@
-"""The review queue: the order a catalyst reads pni's candidate observations in. By q, then
-effect size, then stories; an observation that says much the same as one above it (the same two
-questions, or nearly the same stories behind it) is folded under that one; and a pair of
-questions associated so strongly that they may ask the same thing twice ("happens all the
-time" and "not surprising") is flagged and set apart, not read as a finding.
+"""The review queue: the order a catalyst reads pni's candidate observations in. By q, then effect
+size, then stories; an observation that says much the same as one above it (the same two
+questions, or nearly the same stories behind it) is folded under that one, and a test across all
+of a question's answers leads the tests of its pairs; and a pair of questions associated so
+strongly that they may ask the same thing twice ("happens all the time" and "not surprising") is
+flagged and set apart, not read as a finding.
 
 >>> from pni.explore.models import Observation
 >>> obs = [Observation(rank=1, lens="answer", kind="scale_choice", text="a", q=0.001,
@@ -42,6 +43,11 @@ def questions(o: Observation) -> tuple[str, ...]:
     return tuple(sorted(x.split("=")[0] for x in (a, b)))
 
 
+def _overall(o: Observation) -> bool:
+    """A test across all answers of a question (Kruskal-Wallis), not one pair of them."""
+    return len((o.test_id or "").split("|")) == 3
+
+
 def _jaccard(a: Sequence[str], b: Sequence[str]) -> float:
     sa, sb = set(a), set(b)
     return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
@@ -70,6 +76,12 @@ def order(observations: list[Observation]) -> list[int]:
             why = "nearly the same stories"
         if lead is None:
             leads.append(o)
+        elif why == "the same questions" and _overall(o) and not _overall(lead):
+            # the overall test (Kruskal-Wallis) leads its pairs, whichever has the lower q
+            leads[leads.index(lead)] = o
+            for d in observations:
+                if d is lead or d.duplicate_of == lead.rank:
+                    d.duplicate_of, d.duplicate_why = o.rank, "the same questions"
         else:
             o.duplicate_of, o.duplicate_why = lead.rank, why
     return [o.rank for o in leads if not o.same_measure] + [o.rank for o in leads
