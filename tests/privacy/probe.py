@@ -211,8 +211,23 @@ def pdf_text(path: Path) -> str | None:
 
 
 def _html_text(doc: str) -> str:
+    """What a reader sees, and the strings of the page's JSON data blocks (the report's story
+    browser shows them)."""
+    data = []
+    for block in re.findall(r'(?is)<script[^>]*type="application/json"[^>]*>(.*?)</script>', doc):
+        data += list(_strings(json.loads(block)))
     doc = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", doc)
-    return html.unescape(re.sub(r"<[^>]+>", " ", doc))
+    return html.unescape(re.sub(r"<[^>]+>", " ", doc)) + "\n" + "\n".join(data)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _strings(v)]
+    if isinstance(value, list):
+        return [x for v in value for x in _strings(v)]
+    return []
 
 
 def read_output(name: str, path: Path) -> tuple[str, str]:

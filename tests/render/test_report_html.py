@@ -78,10 +78,14 @@ def test_hidden_cells_select_nothing(report_file: Path) -> None:
     shown = [r for r in rects if 'fill="#eee"' not in r]
     assert hidden and shown
     assert not any("data-selects" in r for r in hidden)
-    assert all("data-selects" in r for r in shown)
+    # a shown cell selects its stories when its question is on the cards (the browser shows
+    # per story what its card shows); a teller question no card prints selects nothing
+    assert any("data-selects" in r for r in shown)
     for r in shown:
-        flt = json.loads(html_lib.unescape(re.search(r'data-selects="([^"]*)"', r).group(1)))
-        assert set(flt) == {"pattern", "question", "answer"}
+        m = re.search(r'data-selects="([^"]*)"', r)
+        if m:
+            assert set(json.loads(html_lib.unescape(m.group(1)))) == {"pattern", "question",
+                                                                       "answer"}
     bins = re.findall(r'<rect ([^>]*class="bar"[^>]*)><title>([^<]*)</title>', html)
     small = [a for a, t in bins if t.endswith((": &lt;5", ": hidden"))]
     assert not any("data-selects" in a for a in small)

@@ -280,16 +280,23 @@ BROWSER_BUDGET = 8_000_000
 def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
     """The stories the report may print (consent "yes", as its other story lists; redacted),
     each with its pattern and its answers after the small-cell merge, for the story browser.
-    A teller answer that the story's card would withhold (``Gate.card_withheld``) is left out
-    here too, so no row singles out a teller."""
+    Only the answers a card prints are there (the card questions), and a teller answer that
+    the story's card would withhold (``Gate.card_withheld``) is left out too, so no row and no
+    filter singles out a teller."""
     import pandas as pd
 
     from pni.explore.models import BrowserStory, Facet
 
+    from pni.privacy.metadata import card_question_ids
+
     f = data.frame
     red = gate.redactor
+    # a row shows what the story's card shows: the card questions (pni.toml's card_questions,
+    # else the story questions and the teller's role), so no filter reaches a teller answer
+    # that no card prints
+    on_cards = card_question_ids(data.questions, gate.settings.card_questions)
     asked = [q for q in data.questions.values()
-             if q.kind != "text" and q.about in ("story", "teller")]
+             if q.kind != "text" and q.about in ("story", "teller") and q.id in on_cards]
     facets: list[Facet] = []
     if data.patterns:
         facets.append(Facet(key="pattern", label="Pattern", kind="pattern",
