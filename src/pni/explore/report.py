@@ -286,7 +286,6 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
     import pandas as pd
 
     from pni.explore.models import BrowserStory, Facet
-
     from pni.privacy.metadata import card_question_ids
 
     f = data.frame
