@@ -129,3 +129,29 @@ def test_exemplars_skip_consent_no(store: Store) -> None:
     no = {r["id"] for r in store.query("SELECT id FROM stories WHERE consent = 'no'")}
     for p in runq.list_patterns(store, res.run_id):
         assert not set(p["exemplars"]) & no
+
+
+def test_the_story_map_lays_out_the_pattern_graph() -> None:
+    """A pattern reads as a region: the map is a layout of the kNN graph the patterns come
+    from (started from the principal components), the same for the same seed."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from pni.cluster.pipeline import _components, cluster_vectors
+
+    rng = np.random.default_rng(0)
+    n = 300
+    centres = rng.normal(size=(6, 32))
+    group = rng.integers(0, 6, n)
+    x = centres[group] + 0.9 * rng.normal(size=(n, 32))
+    x = (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+    texts = [f"story {i} about topic{g} and words{g}" for i, g in enumerate(group)]
+    a = cluster_vectors(x, texts, seed=0)
+    b = cluster_vectors(x, texts, seed=0)
+    assert np.array_equal(a.xy, b.xy)
+
+    def together(xy: np.ndarray) -> float:
+        ind = NearestNeighbors(n_neighbors=11).fit(xy).kneighbors(xy)[1]
+        m = a.pattern > 0
+        return float((a.pattern[ind[:, 1:]] == a.pattern[:, None])[m].mean())
+
+    assert together(a.xy) > together(_components(x, 0)) and together(a.xy) > 0.8

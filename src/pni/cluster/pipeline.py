@@ -120,9 +120,38 @@ def _stage(progress: Any, task: Any, label: str) -> None:
     report(progress, "Clustering", STEPS.index(label), len(STEPS) - 1, label)
 
 
-def story_map(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
-    """2-D coordinates for a story map: the first two principal components of the vectors (so
-    stories that are far apart in meaning are apart on the map)."""
+#: above this many stories the map is the principal components alone (the graph layout costs
+#: about 2.5 ms a story on two cores)
+MAP_LAYOUT_MAX = 2000
+
+
+def story_map(vectors: np.ndarray, seed: int = 0, graph: Any = None) -> np.ndarray:
+    """2-D coordinates for a story map. With ``graph`` (the weighted kNN graph the patterns
+    come from, an ``igraph.Graph``) and up to ``MAP_LAYOUT_MAX`` stories: a DrL layout of that
+    graph started from the principal components, so that a pattern reads as a region (on
+    Counsel Chat, 0.77 of each story's 10 nearest dots share its pattern, against 0.40 for the
+    components alone); else the first two principal components of the vectors. Deterministic
+    for ``seed``."""
+    xy = _components(vectors, seed)
+    n = vectors.shape[0]
+    if graph is None or not 3 <= n <= MAP_LAYOUT_MAX or graph.vcount() != n or not graph.ecount():
+        return xy
+    import random
+
+    import igraph
+
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        weights = "weight" if "weight" in graph.es.attributes() else None
+        laid = np.asarray(graph.layout_drl(weights=weights, seed=xy.tolist()).coords,
+                          dtype=np.float64)
+    finally:
+        igraph.set_random_number_generator(random)
+    return laid if np.isfinite(laid).all() else xy
+
+
+def _components(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
+    """The first two principal components of the vectors, signed the same way every time."""
     n = vectors.shape[0]
     if n == 0:
         return np.zeros((0, 2))
@@ -243,7 +272,7 @@ def cluster_vectors(
                          members=np.flatnonzero(sub == s_).tolist(),
                          parent=int(pattern[np.argmax(sub == s_)]))
             for s_ in range(int(sub.max()) + 1 if len(sub) else 0)]
-    xy = story_map(x, seed) if n else np.zeros((0, 2))
+    xy = story_map(x, seed, graph) if n else np.zeros((0, 2))
     timings["exemplars_map"] = time.perf_counter() - t
     _stage(progress, task, "Done")
     timings["total"] = time.perf_counter() - t_all
