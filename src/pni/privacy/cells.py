@@ -278,8 +278,8 @@ def protect_distribution(groups: Mapping[str, tuple[int, int | Collection[str]]]
                 shown = [k for k in large if groups[k][0]]
                 if not shown:
                     out.rows = [plain(k) for k in large]
-                    out.withheld = (f"not shown: fewer than {min_cell} {unit} answered "
-                                    "anything but what the table shows")
+                    out.withheld = (f"not shown: its answers come from fewer than {min_cell} "
+                                    f"{unit} (a count of them would single them out)")
                     out.answered = out.unanswered = None
                     return _with_unanswered(out, no_answer, with_none=True)
                 big = min(shown, key=lambda k: (groups[k][0], order.index(k)))
