@@ -129,9 +129,9 @@ def story_map(vectors: np.ndarray, seed: int = 0, graph: Any = None) -> np.ndarr
     """2-D coordinates for a story map. With ``graph`` (the weighted kNN graph the patterns
     come from, an ``igraph.Graph``) and up to ``MAP_LAYOUT_MAX`` stories: a DrL layout of that
     graph started from the principal components, so that a pattern reads as a region (on
-    Counsel Chat, 0.77 of each story's 10 nearest dots share its pattern, against 0.40 for the
-    components alone); else the first two principal components of the vectors. Deterministic
-    for ``seed``."""
+    Counsel Chat, 0.73 of each story's 10 nearest dots share its pattern, against 0.40 for the
+    components alone: ``bench/story_map.py``); else the first two principal components of the
+    vectors. Deterministic for ``seed``."""
     xy = _components(vectors, seed)
     n = vectors.shape[0]
     if graph is None or not 3 <= n <= MAP_LAYOUT_MAX or graph.vcount() != n or not graph.ecount():
