@@ -14,7 +14,6 @@ import platform
 import time
 
 import numpy as np
-
 from bench.cluster_quality import CORPORA
 
 
