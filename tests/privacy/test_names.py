@@ -42,3 +42,19 @@ def test_name_keys_and_words() -> None:
 def test_redactor_switches() -> None:
     r = Redactor(["Rosa"], contacts=False)
     assert r.redact("Rosa a@b.org") == "[name] a@b.org"
+
+
+def test_where_a_story_came_from_is_redacted_too() -> None:
+    """A file named after its teller ("Interview with Maria Lopez.docx") names them in every
+    output that shows where a story came from: exports, `stories show`."""
+    from pni.models import Provenance, Story
+    from pni.privacy import Redactor
+
+    s = Story(id="S-1", text="It rained.", content_hash="h", source_id="Maria Lopez/turn-3",
+              provenance=Provenance(file="interviews/Interview with Maria Lopez.docx",
+                                    sheet="MARIA", locator="turn 3"))
+    out = Redactor(["Maria Lopez"]).redact_story(s)
+    assert out.provenance is not None
+    assert out.provenance.file == "interviews/Interview with [name].docx"
+    assert out.provenance.sheet == "[name]" and out.source_id == "[name]/turn-3"
+    assert Redactor(["Maria Lopez"], enabled=False).redact_story(s).provenance == s.provenance

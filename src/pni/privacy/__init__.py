@@ -76,10 +76,17 @@ class Redactor:
         return self._index.redact(text)
 
     def redact_story(self, s: Story) -> Story:
-        """A copy of a story with its title, text, prompt and text answers redacted."""
+        """A copy of a story with its title, text, prompt, text answers and where it came from
+        (file name, sheet, place, source id: "Interview with Maria Lopez.docx") redacted."""
+        prov = s.provenance
+        if prov is not None and self.enabled:
+            prov = prov.model_copy(update={
+                "file": self.redact(prov.file) or "", "sheet": self.redact(prov.sheet),
+                "locator": self.redact(prov.locator)})
         return s.model_copy(update={
             "text": self.redact(s.text) or "", "title": self.redact(s.title),
-            "prompt": self.redact(s.prompt),
+            "prompt": self.redact(s.prompt), "source_id": self.redact(s.source_id),
+            "provenance": prov,
             "answers": {k: self.redact_value(v) for k, v in s.answers.items()},
             "teller_answers": {k: self.redact_value(v) for k, v in s.teller_answers.items()},
         })
