@@ -216,12 +216,13 @@ def _size(tellers: int | Collection[str]) -> int:
 
 
 def _union(parts: Sequence[int | Collection[str]]) -> int:
-    if all(isinstance(t, int) for t in parts):
-        return sum(t for t in parts if isinstance(t, int))
-    out: set[str] = set()
+    """How many tellers the parts hold together: sets are joined (a teller in two groups counts
+    once), counts (groups known to be apart) are added."""
+    joined: set[str] = set()
     for t in parts:
-        out |= set(t) if not isinstance(t, int) else {f"#{id(t)}:{i}" for i in range(t)}
-    return len(out)
+        if not isinstance(t, int):
+            joined |= set(t)
+    return len(joined) + sum(t for t in parts if isinstance(t, int))
 
 
 def protect_distribution(groups: Mapping[str, tuple[int, int | Collection[str]]],

@@ -205,13 +205,6 @@ class Gate:
 
         return story_codes(self.db, ids)
 
-    def count_withheld(self) -> ConsentResult:
-        """How many stories of the store may not be printed, and why (counts only)."""
-        from pni.store.stories import list_stories
-
-        return filter_consent(list_stories(self.db, with_answers=False),
-                              include_unknown=self.include_unknown)
-
     # -- counts -------------------------------------------------------------------------------
     def distribution(self, groups: Mapping[str, tuple[int, int | Collection[str]]],
                      no_answer: tuple[int, int | Collection[str]], **kw: Any) -> Distribution:

@@ -54,7 +54,7 @@ class Alchemer:
                 if q not in done:
                     done.add(q)
                     a.group_options[q] = [o for _, o in groups[q]]
-                    cols.append((q, _chosen([j for j, _ in groups[q]])))
+                    cols.append((q, sv.chosen([j for j, _ in groups[q]])))
                 continue
             if i in meta:
                 a.metadata.append(len(cols))
@@ -75,13 +75,6 @@ class Alchemer:
             a.taken.append(f"{len(groups)} checkbox question(s) spread over 'Option:Question'"
                            " columns read as lists")
         return a
-
-
-def _chosen(idx: list[int]) -> Any:
-    def get(cells: list[Any]) -> Any:
-        got = [str(cells[i]).strip() for i in idx if not blank(cells[i])]
-        return got or None
-    return get
 
 
 register_platform(Alchemer())

@@ -39,6 +39,7 @@ from typing import Any
 from pni.errors import DataError, FormError
 from pni.ingest.forms import Form, blank, norm, slug, to_bool, to_number
 from pni.ingest.readers.base import Adapted, ReadContext, Row, Table, register_platform
+from pni.ingest.readers.survey import chosen as chosen_options
 from pni.models import Question
 
 FORM_HEADER = ["data column name", "type", "about"]
@@ -396,7 +397,7 @@ class NarraFirma:
                 continue
             name = raw[free[0]]
             if len(free) > 1:
-                cols.append((name, _chosen(free)))
+                cols.append((name, chosen_options(free)))
                 lists += 1
             elif h.startswith("writein_"):
                 cols.append((f"{name[8:]} (other)", _cell(free[0])))
@@ -513,13 +514,6 @@ def _eliciting(i: int | None, names: dict[str, str], whole: int | None) -> Any:
             return None
         v = str(cells[i]).strip()
         return None if v.casefold() == NO_PROMPT else names.get(v.casefold(), v)
-    return get
-
-
-def _chosen(idx: list[int]) -> Any:
-    def get(cells: list[Any]) -> Any:
-        got = [str(cells[i]).strip() for i in idx if i < len(cells) and not blank(cells[i])]
-        return got or None
     return get
 
 

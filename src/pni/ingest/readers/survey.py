@@ -251,3 +251,12 @@ def teller_of(ids: dict[str, list[int]]) -> Callable[[list[Any]], Any] | None:
                 return str(cells[i]).strip()
         return None
     return get
+
+
+def chosen(idx: list[int]) -> Any:
+    """A getter for a multiple-answer question spread over columns ``idx`` (one column per
+    option): the non-blank cells, as a list, or None when none is filled."""
+    def get(cells: list[Any]) -> Any:
+        got = [str(cells[i]).strip() for i in idx if i < len(cells) and not blank(cells[i])]
+        return got or None
+    return get

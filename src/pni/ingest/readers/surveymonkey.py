@@ -80,7 +80,7 @@ class SurveyMonkey:
                 cols.append((q, sv.column(idx[0])))
             elif all(str(r.cells[i]).strip() == sub[i] for r in good for i in choice
                      if not blank(r.cells[i])) and len(choice) > 1:
-                cols.append((q, _chosen(choice)))
+                cols.append((q, sv.chosen(choice)))
                 a.group_options[q] = [sub[i] for i in choice]
                 multi += 1
                 for i in writein:
@@ -120,13 +120,6 @@ class SurveyMonkey:
         if multi:
             a.taken.append(f"{multi} multiple-answer question(s) spread over columns read as lists")
         return a
-
-
-def _chosen(idx: list[int]) -> Any:
-    def get(cells: list[Any]) -> Any:
-        got = [str(cells[i]).strip() for i in idx if not blank(cells[i])]
-        return got or None
-    return get
 
 
 register_platform(SurveyMonkey())
