@@ -10,8 +10,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SourceKind = Literal["empathy-interview", "kiva-panel", "story-form", "reflection", "other"]
+SourceKind = Literal["empathy-interview", "kiva-panel", "story-form", "reflection", "other",
+                     "composite"]
+#: how raw stories are gathered (what `pni collect --kind` takes)
 SOURCE_KINDS: tuple[str, ...] = ("empathy-interview", "kiva-panel", "story-form", "reflection", "other")
+#: a story a sensemaking group wrote from its cards (`pni record`): stored and printed with its
+#: cards, never clustered, explored or printed as a card itself
+COMPOSITE = "composite"
+STORY_KINDS: tuple[str, ...] = (*SOURCE_KINDS, COMPOSITE)
 Consent = Literal["yes", "no", "unknown"]
 QuestionKind = Literal["choice", "multi-choice", "scale", "boolean", "text"]
 QUESTION_KINDS: tuple[str, ...] = ("choice", "multi-choice", "scale", "boolean", "text")

@@ -44,8 +44,9 @@ def _state(db: Store, counts: dict[str, int], n_collections: int) -> tuple[list[
     """Sentences on where the project stands, and the next steps in the PNI cycle."""
     from pni.privacy.gate import Gate
     from pni.store import runs as runq
+    from pni.store.stories import count_stories
 
-    stories = counts.get("stories", 0)
+    stories = count_stories(db) if counts.get("stories") else 0  # raw stories, not composites
     if not stories:
         return (["No stories yet."],
                 ["Collect fieldwork files: pni collect FOLDER (story forms, transcripts, "
@@ -82,6 +83,10 @@ def _state(db: Store, counts: dict[str, int], n_collections: int) -> tuple[list[
         nxt.append("After the session: pni record packets/capture.csv")
     else:
         state += records
+        composites = count_stories(db, composite=True)
+        if composites:
+            state.append(f"{composites} composite stor{'y' if composites == 1 else 'ies'} "
+                         "written in sessions: pni stories list --kind composite")
         nxt.append("Share what the room made: the report (pni explore --html report.html) shows "
                    "every recorded session; record later sessions with pni record FILE.")
     return state, nxt

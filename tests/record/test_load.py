@@ -143,7 +143,7 @@ def test_the_return_page_gives_back_what_the_room_made(with_run: tuple[Store, li
                                                        tmp_path: Path) -> None:
     """What we heard and what we will do, by session, each thing with its card codes; a card
     whose story may not be printed is named by its code alone; the groups' words redacted."""
-    from pni.record.returns import build_return
+    from pni.record.returns import WITHHELD, build_return
     from pni.render.return_page import render_html, render_md
     from pni.store.codes import story_codes
 
@@ -154,24 +154,29 @@ def test_the_return_page_gives_back_what_the_room_made(with_run: tuple[Store, li
     f = tmp_path / "capture.csv"
     f.write_text("session,group,section,type,name,text,why,said,cards,patterns,place\n"
                  f"S1,G1,resonant story,voice,,,Call Ms. Quill at 617-555-0143,,{codes[ids[0]]},,\n"
-                 f"S1,G1,construction,composite story,Lunch,<b>We built</b> it,,,"
+                 f"S1,G1,construction,composite story,Lunch,We built it,,,"
                  f"{codes[ids[1]]};{codes[no]},,\n"
-                 f"S1,G2,outcome,recommendation,,Greet every student by name,,,{codes[ids[2]]},,\n"
+                 f"S1,G2,outcome,recommendation,,<b>Greet</b> every student by name,,,"
+                 f"{codes[ids[2]]},,\n"
                  "S1,,reflection,facilitator,,The parents spoke first,,,,,\n", "utf-8")
     assert record_file(db, f).stored == 4
     page = build_return(db)
     [s] = page.sessions
     assert s.groups == ["G1", "G2"] and list(s.heard) == ["Stories that stood out",
                                                           "What the groups built"]
-    assert [i.text for i in s.to_do] == ["Greet every student by name"]
+    assert [i.text for i in s.to_do] == ["<b>Greet</b> every student by name"]
     comp = s.heard["What the groups built"][0]
     assert [c.code for c in comp.cards] == [codes[ids[1]], codes[no]]
     assert comp.cards[1].title == ""  # consent no: its code, never its title
+    # the composite drew on a story whose teller said no: kept, its code printed, not its text
+    assert comp.story is not None and comp.story.code.startswith("C")
+    assert comp.text == WITHHELD
     md, html = render_md(page), render_html(page)
     for text in (md, html):
         assert "617-555-0143" not in text and "[phone]" in text.replace("\\", "")
         assert "What we will do" in text and codes[ids[2]] in text
-    assert "<b>We built</b>" not in html and "&lt;b&gt;We built" in html
+        assert "We built it" not in text and f"Kept as story {comp.story.code}" in text
+    assert "<b>Greet</b>" not in html and "&lt;b&gt;Greet" in html
 
 
 def test_a_recorded_capture_file_shows_in_the_report_and_the_return_page(
@@ -201,4 +206,45 @@ def test_a_recorded_capture_file_shows_in_the_report_and_the_return_page(
     for text in (md, html, back):
         assert "The new kid sat alone until the bell" in text
         assert "Noticing happens at the door" in text and codes[ids[2]] in text
+        assert "Kept as story C1" in text
     assert 'id="sessions"' in html and "What the sessions made" in md
+    # stored as a story of kind composite, with its own code, linked to its cards in order
+    from pni.privacy.gate import Gate
+    from pni.store.composites import sources_of
+    from pni.store.imports import story_texts
+    from pni.store.stories import list_stories
+
+    [comp] = list_stories(db, source_kind="composite")
+    assert comp.text == "The new kid sat alone until the bell" and comp.title == "Lunch table"
+    assert story_codes(db)[comp.id] == "C1" and sources_of(db) == {comp.id: ids[:2]}
+    assert Gate.open(db).made_from([comp.id]) == {comp.id: [codes[ids[0]], codes[ids[1]]]}
+    # not a raw story: never clustered, embedded, explored or dealt as a card
+    assert comp.id not in {s.id for s in list_stories(db)}
+    assert comp.id not in {sid for sid, _, _ in story_texts(db)}
+    assert comp.id not in rep.stories
+    assert record_file(db, f).composites == 0  # recording again adds no second composite
+    assert len(list_stories(db, source_kind="composite")) == 1
+
+
+def test_a_composite_story_recorded_before_it_was_a_story_is_kept_on_re_record(
+        with_run: tuple[Store, list[str], int], tmp_path: Path) -> None:
+    """A store that recorded a capture file before composite stories were stories gets the
+    story when the same file is recorded again (its outcome is a duplicate, nothing else)."""
+    from pni.store.stories import list_stories
+
+    db, ids, _ = with_run
+    f = tmp_path / "capture.csv"
+    f.write_text("session,group,section,type,name,text,cards\n"
+                 f"S,G,construction,composite story,Bus,On the bus nobody spoke,{ids[0]}\n"
+                 "S,G,construction,composite story,Nothing,A story from no card,\n",
+                 "utf-8")
+    r = record_file(db, f)
+    assert (r.stored, r.composites, r.rejected) == (1, 1, 1)
+    assert r.rejects[0].reason.startswith("a composite story names the cards")
+    db.execute("DELETE FROM story_sources")
+    db.execute("DELETE FROM story_codes WHERE story_id IN"
+               " (SELECT id FROM stories WHERE source_kind = 'composite')")
+    db.execute("DELETE FROM stories WHERE source_kind = 'composite'")
+    again = record_file(db, f)
+    assert (again.stored, again.duplicates, again.composites) == (0, 1, 1)
+    assert [s.title for s in list_stories(db, source_kind="composite")] == ["Bus"]

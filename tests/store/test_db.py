@@ -38,6 +38,43 @@ def test_upgrade_from_first_migration_keeps_data(store_location: str) -> None:
     new.close()
 
 
+def test_composite_stories_migrate_on_both_engines(store_location: str) -> None:
+    """Migration 0013 loosens the stories' CHECK constraint on each engine in its own way
+    (SQLite: the table definition edited in sqlite_schema; PostgreSQL: ALTER TABLE ... CONSTRAINT)
+    on a store that already holds stories: they are all kept, with their answers and codes; a
+    composite story is admitted and linked to its cards; an unknown kind is still refused."""
+    from pni.models import Story
+    from pni.store.codes import story_codes
+    from pni.store.composites import insert_composite, sources_of
+
+    old = Store.open(store_location, upto="0012_session_records")
+    ids = populate(old, 6)
+    answers = old.scalar("SELECT count(*) FROM answers")
+    codes = story_codes(old)
+    old.close()
+    db = Store.open(store_location)
+    assert db.applied_migrations() == migration_names()
+    assert [s.id for s in q.list_stories(db)] == ids and story_codes(db) == codes
+    assert db.scalar("SELECT count(*) FROM answers") == answers
+    comp = Story(id="S-c0mp051te", text="We wrote it together", source_kind="composite",
+                 content_hash="c" * 64, consent="yes")
+    with db.transaction():
+        assert insert_composite(db, comp, [ids[2], ids[0], ids[2]])
+        assert not insert_composite(db, comp, [ids[2]])  # stored already
+    assert sources_of(db) == {comp.id: [ids[2], ids[0]]}
+    assert story_codes(db)[comp.id] == "C1"
+    assert [s.id for s in q.list_stories(db)] == ids  # not a raw story
+    assert [s.id for s in q.list_stories(db, composite=True)] == [*ids, comp.id]
+    assert q.count_stories(db) == 6 and q.count_stories(db, composite=True) == 1
+    with pytest.raises(Exception, match="(?i)check"), db.transaction():
+        db.execute("INSERT INTO stories(id, text, source_kind, content_hash)"
+                   " VALUES ('S-x', 'x', 'poem', 'x')")
+    with db.transaction():  # a card removed: its link goes, the composite stays
+        db.execute("DELETE FROM stories WHERE id = ?", (ids[0],))
+    assert sources_of(db) == {comp.id: [ids[2]]}
+    db.close()
+
+
 def test_newer_store_is_refused(store_location: str) -> None:
     db = Store.open(store_location)
     db.execute("INSERT INTO migrations(name) VALUES ('9999_from_the_future')")

@@ -38,6 +38,17 @@ class SourceKind(StrEnum):
     other = "other"
 
 
+class StoryKind(StrEnum):
+    """A stored story's kind: how it was gathered, or ``composite`` (a sensemaking group's)."""
+
+    empathy_interview = "empathy-interview"
+    kiva_panel = "kiva-panel"
+    story_form = "story-form"
+    reflection = "reflection"
+    other = "other"
+    composite = "composite"
+
+
 class Consent(StrEnum):
     """A story's recorded consent."""
 

@@ -26,8 +26,11 @@ def record(
     Malformed records are rejected with file, line and reason; the rest of the file is kept.
     Recording the same file again adds nothing.
 
+    A composite story (section construction, type "composite story") is kept as a story of its
+    own, kind "composite", with a card code (C1) and its cards: see `pni stories show C1`.
+
     JSON: {"dry_run": BOOL, "files": [{"file", "read", "stored", "duplicates", "rejected",
-    "rejects": [...]}, ...]}.
+    "composites", "rejects": [...]}, ...]}.
     """
     from pni.record import record_file
 
@@ -38,8 +41,9 @@ def record(
             results.append(record_file(db, f, dry_run=dry_run))
     emit(fmt, "files", [r.model_dump(mode="json") for r in results], meta={"dry_run": dry_run},
          show=lambda: table("Dry run: nothing stored" if dry_run else "Recorded",
-                            ["file", "read", "stored", "duplicates", "rejected"],
-                            [[r.file, r.read, r.stored, r.duplicates, r.rejected]
+                            ["file", "read", "stored", "duplicates", "rejected",
+                             "composite stories"],
+                            [[r.file, r.read, r.stored, r.duplicates, r.rejected, r.composites]
                              for r in results]))
     for r in results:
         for rej in r.rejects:

@@ -14,8 +14,8 @@ from pni.cli.common import (
     Format,
     FormatOpt,
     JsonOpt,
-    SourceKind,
     StoreOpt,
+    StoryKind,
     emit,
     open_store,
     output_format,
@@ -36,8 +36,9 @@ def list_(
     store: StoreOpt = None,
     collection: Annotated[str | None, typer.Option("--collection", help="Only this collection.",
                                                    show_default=False)] = None,
-    kind: Annotated[SourceKind | None, typer.Option("--kind", help="Only this source kind.",
-                                                    show_default=False)] = None,
+    kind: Annotated[StoryKind | None, typer.Option(
+        "--kind", help="Only this kind (composite: the stories groups wrote in sessions).",
+        show_default=False)] = None,
     consent: Annotated[Consent | None, typer.Option("--consent", help="Only this consent.",
                                                     show_default=False)] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="At most this many.",
@@ -46,6 +47,9 @@ def list_(
     json_: JsonOpt = False,
 ) -> None:
     """List stories: id, source id, kind, collection, teller pseudonym, consent, opening words.
+
+    The composite stories groups wrote in sessions (`pni record`) are listed last, kind
+    "composite", code C1, C2...
 
     JSON: {"stories": [story, ...]}, each story with its answers. Example:
     `pni stories list --consent yes --format csv > stories.csv`.
@@ -58,9 +62,9 @@ def list_(
         release = gate.stories(
             collection=collection, consent=None if consent is None else consent.value,
             source_kind=None if kind is None else kind.value, limit=limit,
-            with_answers=fmt is not Format.table, masked=True)
+            with_answers=fmt is not Format.table, masked=True, composite=True)
         codes = gate.codes(s.id for s in release.stories)
-    stories = release.stories
+    stories = sorted(release.stories, key=lambda s: s.source_kind == "composite")
     held = sum(s.consent == "no" or (s.consent != "yes" and not gate.include_unknown)
                for s in stories)
     if held:
@@ -97,13 +101,15 @@ def show(
         gate = Gate.open(db)
         s, why = gate.story(ref)
         code = gate.codes([s.id]).get(s.id)
+        made_from = gate.made_from([s.id]).get(s.id) if s.source_kind == "composite" else None
     if why:
         say(f"{s.id}: text, title and answers withheld: {why}.")
-    emit(fmt, "story", {"code": code, **s.model_dump(mode="json")},
-         show=lambda: _show(s, code))
+    extra = {} if made_from is None else {"made_from": made_from}
+    emit(fmt, "story", {"code": code, **s.model_dump(mode="json"), **extra},
+         show=lambda: _show(s, code, made_from))
 
 
-def _show(s: Any, code: str | None = None) -> None:
+def _show(s: Any, code: str | None = None, made_from: list[str] | None = None) -> None:
     prov = s.provenance
     where = ", ".join(x for x in (prov.file, prov.sheet, prov.locator) if x) if prov else ""
     con = out()
@@ -113,7 +119,8 @@ def _show(s: Any, code: str | None = None) -> None:
         con.print(f"id: {s.id}", markup=False, highlight=False)
     for label, value in (("source id", s.source_id), ("collection", s.collection),
                          ("kind", s.source_kind), ("teller", s.teller_id), ("date", s.date),
-                         ("consent", s.consent), ("from", where), ("prompt", s.prompt)):
+                         ("consent", s.consent), ("from", where), ("prompt", s.prompt),
+                         ("made from cards", ", ".join(made_from or []))):
         if value:
             con.print(f"{label}: ", end="", style="bold", highlight=False)
             con.print(str(value), markup=False, highlight=False)

@@ -133,16 +133,18 @@ class Gate:
     def stories(self, *, ids: Iterable[str] | None = None, collection: str | None = None,
                 source_kind: str | None = None, consent: str | None = None,
                 limit: int | None = None, with_answers: bool = True,
-                include_no: bool = False, masked: bool = False) -> Release:
+                include_no: bool = False, masked: bool = False,
+                composite: bool = False) -> Release:
         """The stories that may be printed, redacted. ``include_no=True`` (an export's explicit
         ``--all``) also releases stories whose tellers said no, and says so; ``masked=True``
         lists the others too, with their text, title, prompt and answers withheld (a listing
-        of what the store holds)."""
+        of what the store holds). Composite stories (written by sensemaking groups) come by id,
+        by ``source_kind="composite"`` or with ``composite=True``."""
         from pni.store.stories import list_stories
 
         every = list_stories(self.db, ids=None if ids is None else list(ids),
                              collection=collection, source_kind=source_kind, consent=consent,
-                             with_answers=with_answers)
+                             with_answers=with_answers, composite=composite)
         no = [s for s in every if s.consent == "no"]
         kept = filter_consent([s for s in every if s.consent != "no"],
                               include_unknown=self.include_unknown or include_no)
@@ -204,6 +206,14 @@ class Gate:
         from pni.store.codes import story_codes
 
         return story_codes(self.db, ids)
+
+    def made_from(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Composite story id -> the codes of the cards it was made from, in the group's order."""
+        from pni.store.composites import sources_of
+
+        links = sources_of(self.db, ids)
+        codes = self.codes({c for cards in links.values() for c in cards})
+        return {sid: [codes.get(c, c) for c in cards] for sid, cards in links.items()}
 
     # -- counts -------------------------------------------------------------------------------
     def distribution(self, groups: Mapping[str, tuple[int, int | Collection[str]]],

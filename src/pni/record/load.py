@@ -10,11 +10,12 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from pni.models import Provenance
 from pni.record.read import RawRecord, read_records
 from pni.store import Store
 from pni.store import outcomes as oq
 from pni.store.codes import normalize_code
-from pni.store.stories import normalize_text
+from pni.store.stories import content_hash, normalize_text
 
 #: pni's outcome kinds (the store's ``kind``; older files use them)
 KINDS = ("discovery", "dilemma", "idea", "question", "opportunity", "story", "other")
@@ -64,6 +65,8 @@ class RecordResult(BaseModel):
     stored: int = 0
     duplicates: int = 0
     rejected: int = 0
+    #: composite stories stored as stories (kind "composite", card code C1...)
+    composites: int = 0
     rejects: list[RecordReject] = Field(default_factory=list)
     dry_run: bool = False
 
@@ -179,6 +182,8 @@ def check(rec: RawRecord, file: str, res: _Resolver) -> dict[str, Any]:
         raise ValueError("a resonant story names its card (cards: K12)")
     if section == "resonant pattern" and not patterns:
         raise ValueError("a resonant pattern names its pattern (patterns: 3)")
+    if is_composite(section, rtype) and not order:
+        raise ValueError("a composite story names the cards it was made from (cards: K3; F7)")
     detail: dict[str, Any] = {}
     if len(order) > 1:
         detail["order"] = order
@@ -201,7 +206,34 @@ def check(rec: RawRecord, file: str, res: _Resolver) -> dict[str, Any]:
     for part in parts:
         h.update((part or "").encode("utf-8") + b"\x1f")
     out["key"] = h.hexdigest()
+    if is_composite(section, rtype):
+        out["story_text"] = str(v.get("text") or "").strip() or text
+        out["order"] = order
     return out
+
+
+def is_composite(section: str | None, rtype: str | None) -> bool:
+    return section == "construction" and rtype == "composite story"
+
+
+def composite_hash(session: str | None, group: str | None, text: str) -> str:
+    """The content hash of the composite story a group wrote: its text, session and group."""
+    return content_hash(text, teller_key=f"composite|{session or ''}|{group or ''}")
+
+
+def store_composite(db: Store, rec: dict[str, Any]) -> bool:
+    """Store the composite story of ``rec`` (a construction of type "composite story") with its
+    links to its cards; False when stored already. Its identity is its text, session and group,
+    so recording the file again finds it."""
+    from pni.store.composites import composite_of, insert_composite
+
+    text = rec["story_text"]
+    story, cid = composite_of(
+        db, text=text, title=rec.get("name"),
+        content_hash=composite_hash(rec.get("session"), rec.get("group"), text),
+        cards=rec["order"], provenance=Provenance(
+            file=rec["file"], locator=f"line {rec['line']}" if rec.get("line") else None))
+    return insert_composite(db, story, rec["order"], collection_id=cid)
 
 
 def _placements(value: Any, res: _Resolver) -> dict[str, str]:
@@ -235,11 +267,20 @@ def record_file(db: Store, path: Path, *, dry_run: bool = False) -> RecordResult
                 if not dry_run:
                     oq.add_outcome_reject(db, name, raw.line, rej.reason, rej.raw)
                 continue
+            composite = is_composite(rec["section"], rec["type"])
             if rec["key"] in seen or oq.outcome_exists(db, rec["key"]):
                 result.duplicates += 1
+                # a store that recorded this file before composite stories were kept as
+                # stories gets its composite now
+                if composite and not dry_run and store_composite(db, rec):
+                    result.composites += 1
                 continue
             seen.add(rec["key"])
             if not dry_run:
                 oq.insert_outcome(db, rec)
+                if composite and store_composite(db, rec):
+                    result.composites += 1
+            elif composite:
+                result.composites += 1
             result.stored += 1
     return result

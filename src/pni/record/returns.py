@@ -22,6 +22,10 @@ HEARD = (("resonant story", "Stories that stood out"), ("resonant pattern", "Pat
          ("construction", "What the groups built"), ("outcome", "What the groups found"))
 
 
+#: what a composite story drawn from a card that may not be printed shows instead of its text
+WITHHELD = "(text withheld: it draws on a story whose teller's consent does not allow printing)"
+
+
 class CardRef(BaseModel):
     code: str
     title: str = ""  # empty where the story may not be printed
@@ -36,6 +40,8 @@ class ReturnItem(BaseModel):
     why: str | None = None
     said: str | None = None
     cards: list[CardRef] = Field(default_factory=list)   # in the order the group wrote them
+    #: a composite story's own card (kind "composite", code C1), where it is stored
+    story: CardRef | None = None
     patterns: list[int] = Field(default_factory=list)
     placements: dict[str, str] = Field(default_factory=dict)  # card code -> where it went
 
@@ -58,13 +64,19 @@ class ReturnPage(BaseModel):
 def build_return(db: Store, *, session: str | None = None) -> ReturnPage:
     """The return page of every recorded session (or of ``session``)."""
     from pni.privacy.gate import Gate
+    from pni.record.load import composite_hash, is_composite
     from pni.store.outcomes import list_outcomes
+    from pni.store.stories import story_id_for
 
     gate = Gate.open(db)
     records = list_outcomes(db, session=session)
-    ids = {sid for o in records for sid in o["stories"]}
+    composites = {o["id"]: story_id_for(composite_hash(o["session"], o["group"], o["text"]))
+                  for o in records if is_composite(o.get("section"), o["type"])}
+    ids = {sid for o in records for sid in o["stories"]} | set(composites.values())
     codes = gate.codes(ids)
     titles = {s.id: s.title or "" for s in gate.stories(ids=ids, with_answers=False).stories}
+    stored = {s.id for s in gate.stories(ids=composites.values(), with_answers=False,
+                                         masked=True).stories}
     page = ReturnPage(privacy=gate.notes[:1])
     by: dict[str, ReturnSession] = {}
     for o in records:
@@ -82,6 +94,11 @@ def build_return(db: Store, *, session: str | None = None) -> ReturnPage:
             patterns=list(o["patterns"]),
             placements={codes.get(sid, sid): where
                         for sid, where in (o["detail"].get("placements") or {}).items()})
+        cid = composites.get(o["id"])
+        if cid in stored:
+            item.story = CardRef(code=codes.get(cid, cid), title=titles.get(cid, ""))
+            if cid not in titles:  # it draws on a card whose story may not be printed
+                item.text = WITHHELD
         if item.section == "reflection":
             rs.reflections.append(item)
         elif item.section == "session":

@@ -27,8 +27,11 @@ def _detail(item: ReturnItem) -> list[str]:
         out.append("Where the cards went: " + "; ".join(f"{c} {w}"
                                                        for c, w in item.placements.items()))
     elif item.cards:
-        label = "Cards, in order" if item.type == "timeline" else "Cards"
+        label = ("Cards, in order" if item.type == "timeline" else
+                 "Made from cards" if item.story else "Cards")
         out.append(f"{label}: {_cards(item)}")
+    if item.story:
+        out.append(f"Kept as story {item.story.code}")
     if item.patterns:
         out.append("Patterns: " + ", ".join(str(p) for p in item.patterns))
     return out

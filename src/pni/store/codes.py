@@ -15,7 +15,7 @@ from pni.store.db import Store
 
 #: the letter of each source kind
 LETTERS = {"empathy-interview": "I", "kiva-panel": "K", "story-form": "F", "reflection": "R",
-           "other": "S"}
+           "other": "S", "composite": "C"}
 _CODE = re.compile(r"^(?:card|story)?\s*[#:]?\s*([A-Za-z])\s*-?\s*(\d{1,6})$", re.IGNORECASE)
 
 

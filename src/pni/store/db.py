@@ -37,14 +37,39 @@ def busy_seconds() -> float:
         return BUSY_SECONDS
 
 
+#: the engines a migration may carry its own part for: ``0013_x.sqlite.sql`` runs on SQLite only,
+#: ``0013_x.postgres.sql`` on PostgreSQL only, before the shared ``0013_x.sql`` (if any)
+ENGINE_SUFFIXES = {"sqlite": ".sqlite.sql", "postgresql": ".postgres.sql"}
+
+
 def migration_names() -> list[str]:
-    """Every migration shipped with pni, in the order they apply (by file name)."""
+    """Every migration shipped with pni, in the order they apply (by file name): one name per
+    migration, whether it is one shared file or has a part per engine."""
     folder = resources.files("pni.store") / "migrations"
-    return sorted(p.name[: -len(".sql")] for p in folder.iterdir() if p.name.endswith(".sql"))
+    names = set()
+    for p in folder.iterdir():
+        if not p.name.endswith(".sql"):
+            continue
+        stem = p.name[: -len(".sql")]
+        for suffix in ENGINE_SUFFIXES.values():
+            if p.name.endswith(suffix):
+                stem = p.name[: -len(suffix)]
+        names.add(stem)
+    return sorted(names)
 
 
-def migration_sql(name: str) -> str:
-    return (resources.files("pni.store") / "migrations" / f"{name}.sql").read_text("utf-8")
+def migration_sql(name: str, engine: str = "sqlite") -> str:
+    """The SQL a migration runs on ``engine``: its engine's own part, then the shared part. SQL
+    cannot change a CHECK constraint the same way on both engines (SQLite has no ALTER TABLE
+    ... CONSTRAINT), so such a migration carries a part per engine."""
+    folder = resources.files("pni.store") / "migrations"
+    parts = []
+    for file in (f"{name}{ENGINE_SUFFIXES[engine]}", f"{name}.sql"):
+        if (folder / file).is_file():
+            parts.append((folder / file).read_text("utf-8"))
+    if not parts:
+        raise KeyError(f"no migration {name!r}")
+    return "\n".join(parts)
 
 
 class Store:
@@ -217,8 +242,11 @@ class Store:
             for name in wanted:
                 if name not in applied:
                     current = name
-                    for statement in _statements(migration_sql(name)):
+                    sql = migration_sql(name, "sqlite")
+                    for statement in _statements(sql):
                         self.conn.execute(statement)
+                    if "writable_schema" in sql:
+                        _bump_schema_version(self.conn)
                     self.conn.execute("INSERT INTO migrations(name) VALUES (?)", (name,))
                     done.append(name)
             self.conn.execute("COMMIT")
@@ -248,7 +276,7 @@ class Store:
             for name in wanted:
                 if name in applied:
                     continue
-                for statement in _statements(migration_sql(name)):
+                for statement in _statements(migration_sql(name, "postgresql")):
                     try:
                         self.execute(self.dialect.ddl(statement))
                     except Exception as e:
@@ -574,6 +602,18 @@ def _foreign_check(conn: sqlite3.Connection, path: Path | None) -> None:
         shown = ", ".join(sorted(names)[:5]) + (" ..." if len(names) > 5 else "")
         raise StoreError(f"not a pni store: this SQLite file holds other tables ({shown});"
                          " pni will not write to it", file=path)
+
+
+def _bump_schema_version(conn: sqlite3.Connection) -> None:
+    """After a migration edited a table's definition in ``sqlite_schema`` directly (SQLite's
+    documented way to loosen a CHECK constraint without rebuilding the table, which would cascade
+    deletes through the foreign keys), tell every connection to read the schema again."""
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute(f"PRAGMA schema_version = {int(version) + 1}")
+    problems = [r[0] for r in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise sqlite3.DatabaseError("schema edit left the store inconsistent: "
+                                    + "; ".join(problems[:3]))
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -212,12 +212,13 @@ def story_refs(db: Store, collection: str | None = None) -> tuple[set[str], dict
 
 
 def story_texts(db: Store, collection: str | None = None) -> list[tuple[str, str, str | None]]:
-    """``(story id, text, title)`` of every story (in one collection, or in all)."""
+    """``(story id, text, title)`` of every raw story (in one collection, or in all): what is
+    embedded and clustered (never the composite stories groups wrote)."""
     sql = ("SELECT s.id, s.text, s.title FROM stories s LEFT JOIN collections c"
-           " ON c.id = s.collection_id")
+           " ON c.id = s.collection_id WHERE s.source_kind <> 'composite'")
     params: tuple[Any, ...] = ()
     if collection is not None:
-        sql += " WHERE c.name = ?"
+        sql += " AND c.name = ?"
         params = (collection,)
     return [(r[0], r[1], r[2]) for r in db.execute(sql + " ORDER BY s.rowid", params)]
 

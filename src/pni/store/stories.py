@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pni.errors import NotFoundError
-from pni.models import ImportRecord, Provenance, Question, Reject, Story
+from pni.models import COMPOSITE, ImportRecord, Provenance, Question, Reject, Story
 from pni.store.db import Store, dumps, loads
 
 
@@ -183,10 +183,15 @@ def list_stories(
     ids: Iterable[str] | None = None,
     limit: int | None = None,
     with_answers: bool = True,
+    composite: bool = False,
 ) -> list[Story]:
-    """Stories in insertion order, with their answers and their tellers' answers."""
+    """Stories in insertion order, with their answers and their tellers' answers. Composite
+    stories (written by sensemaking groups) are raw stories of no one: they come only when asked
+    for, by id, by ``source_kind="composite"`` or with ``composite=True``."""
     where: list[str] = []
     params: list[Any] = []
+    if not composite and ids is None and source_kind != COMPOSITE:
+        where.append(f"s.source_kind <> '{COMPOSITE}'")
     if collection:
         where.append("c.name = ?")
         params.append(collection)
@@ -251,8 +256,10 @@ def get_story(db: Store, ref: str) -> Story:
     return found[0]
 
 
-def count_stories(db: Store) -> int:
-    return int(db.scalar("SELECT count(*) FROM stories"))
+def count_stories(db: Store, *, composite: bool = False) -> int:
+    """How many raw stories the store holds (or composite ones, with ``composite=True``)."""
+    op = "=" if composite else "<>"
+    return int(db.scalar(f"SELECT count(*) FROM stories WHERE source_kind {op} '{COMPOSITE}'"))
 
 
 def story_refs(db: Store) -> list[tuple[str, str | None]]:
