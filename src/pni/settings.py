@@ -57,6 +57,26 @@ class Settings(BaseModel):
             p = self.path.parent / p
         return p
 
+    def strictest(self, other: Settings) -> Settings:
+        """The policy that holds both ``self`` and ``other``: the larger small-cell threshold,
+        unknown consent printed only where both allow it, redaction wherever either asks for
+        it, every phone region of either; card questions: ``other``'s list where it has one.
+        The names file stays ``self``'s (a file on this machine)."""
+        regions = dict.fromkeys(r.strip().upper() for r in
+                                f"{self.phone_region},{other.phone_region}".split(",")
+                                if r.strip())
+        return Settings(
+            names_file=self.names_file, path=self.path,
+            include_unknown_consent=self.include_unknown_consent and other.include_unknown_consent,
+            card_questions=list(other.card_questions or self.card_questions),
+            min_cell=max(self.min_cell, other.min_cell), phone_region=",".join(regions),
+            redact_names=self.redact_names or other.redact_names,
+            redact_contacts=self.redact_contacts or other.redact_contacts)
+
+    def shared(self) -> dict[str, Any]:
+        """The policy as the store keeps it for every machine (no file paths)."""
+        return self.model_dump(exclude={"names_file", "path"})
+
     def describe(self) -> list[list[str]]:
         """``[setting, value]`` rows for ``pni status``."""
         rows = []

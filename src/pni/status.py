@@ -114,14 +114,15 @@ def _sessions(db: Store) -> list[str]:
 
 def _policy(db: Store) -> dict[str, Any]:
     """The project's privacy policy (``pni.toml``) and how many names the store knows."""
-    from pni.privacy.policy import project_settings
+    from pni.privacy.policy import project_settings, stored_policy
     from pni.store.names import count_names
 
     s = project_settings(db)
     known = sum(count_names(db).values())
     rows = [*s.describe(), ["known name entries (hashed)", str(known)]]
-    return {"title": f"Privacy policy ({s.path or 'defaults'})", "columns": ["setting", "value"],
-            "rows": rows}
+    kept = " held to the store's shared policy (pni store policy)" if stored_policy(db) else ""
+    return {"title": f"Privacy policy ({s.path or 'defaults'}{kept})",
+            "columns": ["setting", "value"], "rows": rows}
 
 
 def _extra_sections() -> list[Any]:

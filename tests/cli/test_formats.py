@@ -87,6 +87,7 @@ COMMANDS: dict[str, Callable[[Path], tuple[list[str], str]]] = {
                                str(d.parent / "p.qdpx")], "project"),
     "embed": lambda d: (["embed", "--store", str(d)], "embedding"),
     "store copy": lambda d: (["store", "copy", str(d), str(d.parent / "copy.db")], "tables"),
+    "store policy": lambda d: (["store", "policy", "--store", str(d)], "policy"),
     "curate show": lambda d: (["curate", "show", "--file", _catalysis(d), "--store", str(d)],
                               "patterns"),
     "curate propose": lambda d: (["curate", "propose", "--file", _catalysis(d), "--store",

@@ -66,7 +66,7 @@ def test_composite_stories_migrate_on_both_engines(store_location: str) -> None:
     assert [s.id for s in q.list_stories(db)] == ids  # not a raw story
     assert [s.id for s in q.list_stories(db, composite=True)] == [*ids, comp.id]
     assert q.count_stories(db) == 6 and q.count_stories(db, composite=True) == 1
-    with pytest.raises(Exception, match="(?i)check"), db.transaction():
+    with pytest.raises(Exception, match=r"(?i)check"), db.transaction():
         db.execute("INSERT INTO stories(id, text, source_kind, content_hash)"
                    " VALUES ('S-x', 'x', 'poem', 'x')")
     with db.transaction():  # a card removed: its link goes, the composite stays

@@ -43,7 +43,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stories": ("stories", "List, show and export stored stories."),
     "runs": ("runs", "List and show cluster runs (`pni cluster` makes them)."),
     "patterns": ("patterns", "List and show the patterns of a cluster run."),
-    "store": ("store", "Copy a project between SQLite and PostgreSQL, checked."),
+    "store": ("store", "Copy a project between SQLite and PostgreSQL, checked; its shared "
+                       "privacy policy."),
 }
 
 

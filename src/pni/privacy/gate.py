@@ -62,6 +62,8 @@ OUTPUTS: dict[str, str] = {
     "annotate": "reads a spreadsheet of codes in; prints how many were stored",
     "store copy": "copies a store to another; prints table names, row counts and hashes, no"
                   " story text",
+    "store policy": "prints the privacy policy's settings and where each comes from; no story"
+                    " text, names or counts",
     "embed": "fills the vector cache; prints how many stories were embedded, no story text",
 }
 

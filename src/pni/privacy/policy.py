@@ -15,13 +15,39 @@ if TYPE_CHECKING:
     from pni.store import Store
 
 
+#: the store's ``meta`` key of the policy it keeps for every machine (``pni store policy``)
+POLICY_KEY = "privacy_policy"
+
+
 def project_settings(db: Store, settings: Settings | None = None) -> Settings:
-    """``settings`` as given, else the ``pni.toml`` beside the store (defaults in memory)."""
+    """``settings`` as given, else the ``pni.toml`` beside the store (defaults in memory) held
+    to the policy the store keeps (``save_policy``): a team sharing one store on PostgreSQL has
+    one policy, and a facilitator's own pni.toml can make it stricter, never looser."""
     from pni.settings import Settings, load_settings
 
     if settings is not None:
         return settings
-    return load_settings(db.path) if db.path is not None else Settings()
+    local = load_settings(db.path) if db.path is not None else Settings()
+    kept = stored_policy(db)
+    return local if kept is None else local.strictest(kept)
+
+
+def stored_policy(db: Store) -> Settings | None:
+    """The policy the store keeps for every machine, or None."""
+    import json
+
+    from pni.settings import Settings
+
+    text = db.get_meta(POLICY_KEY) if db.has_table("meta") else None
+    return None if not text else Settings(**json.loads(text))
+
+
+def save_policy(db: Store, settings: Settings) -> None:
+    """Keep ``settings`` (less its names file, a file on one machine) in the store: from now on
+    every command on this store, from any machine, holds to it."""
+    from pni.store.db import dumps
+
+    db.set_meta(POLICY_KEY, dumps(settings.shared()))
 
 
 def settings_names(settings: Settings) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pni.models import COMPOSITE, Provenance, Story
+from pni.models import Consent, Provenance, Story
 from pni.store.db import Store
 from pni.store.stories import ensure_collection, insert_story, list_stories, story_id_for
 
@@ -18,11 +18,11 @@ def composite_of(db: Store, *, text: str, title: str | None, content_hash: str,
     teller said no makes the composite unprintable too), its language theirs if they share one."""
     found = list_stories(db, ids=cards, with_answers=False)
     consents = {c.consent for c in found}
-    consent = ("no" if "no" in consents else
-               "unknown" if "unknown" in consents or not found else "yes")
+    consent: Consent = ("no" if "no" in consents else
+                        "unknown" if "unknown" in consents or not found else "yes")
     collections = {c.collection for c in found}
     languages = {c.language for c in found}
-    story = Story(id=story_id_for(content_hash), text=text, title=title, source_kind=COMPOSITE,
+    story = Story(id=story_id_for(content_hash), text=text, title=title, source_kind="composite",
                   consent=consent, content_hash=content_hash, provenance=provenance,
                   language=languages.pop() if len(languages) == 1 else None,
                   collection=collections.pop() if len(collections) == 1 else None)
