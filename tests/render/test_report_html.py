@@ -86,10 +86,19 @@ def test_hidden_cells_select_nothing(report_file: Path) -> None:
         if m:
             assert set(json.loads(html_lib.unescape(m.group(1)))) == {"pattern", "question",
                                                                        "answer"}
-    bins = re.findall(r'<rect ([^>]*class="bar"[^>]*)><title>([^<]*)</title>', html)
+    first = html.split('<h3 id="integrity-graphs">')[0]  # the integrity cards' bars and bins
+    bins = re.findall(r'<rect ([^>]*class="bar"[^>]*)><title>([^<]*)</title>', first)
     small = [a for a, t in bins if t.endswith((": &lt;5", ": hidden"))]
     assert not any("data-selects" in a for a in small)
     assert all("data-selects" in a for a, t in bins if not t.endswith((": &lt;5", ": hidden")))
+    # NarraFirma's charts: a hidden bin, cell or point is a dotted box that selects nothing;
+    # every bar of a question the story cards print selects its stories
+    hidden_marks = re.findall(r'<rect [^>]*class="hidden-cell"[^>]*>', html)
+    assert hidden_marks and not any("data-selects" in r for r in hidden_marks)
+    mh = re.findall(r'<details class="chart" data-chart="multi-histogram" data-scale="[^"]*" '
+                    r'data-choice="(?:feeling|listened_to|how_common)".*?</details>', html, re.S)
+    bars = [b for d in mh for b in re.findall(r'<rect [^>]*class="bar"[^>]*>', d)]
+    assert bars and all("data-selects" in b for b in bars)
 
 
 def test_marks_of_hidden_counts_select_nothing() -> None:
@@ -117,8 +126,10 @@ def test_sections_and_charts(report_file: Path) -> None:
     html = report_file.read_text("utf-8")
     for s in SECTIONS:
         assert f'id="{s}"' in html
-    assert html.count("<circle") == 62
-    assert html.count('data-selects="{&#34;story&#34;') == 62
+    story_map = re.search(r'<svg class="map".*?</svg>', html, re.S)
+    assert story_map is not None
+    assert story_map.group(0).count("<circle") == 62
+    assert story_map.group(0).count('data-selects="{&#34;story&#34;') == 62
     assert 'id="story-browser"' in html
     assert 'class="bars"' in html and 'class="hist"' in html and 'class="heat"' in html
     assert html.count('class="obs"') >= 5

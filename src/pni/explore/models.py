@@ -257,6 +257,176 @@ class Curation(BaseModel):
     new: list[int] = Field(default_factory=list)
 
 
+class TestRef(BaseModel):
+    """A test of the report (``TestResult``) as a chart quotes it: q from the one BH family."""
+
+    __test__ = False  # not a pytest class
+
+    id: str
+    label: str = ""               # "overall", or the two answers a pair compares
+    test: str
+    statistic_name: str
+    statistic: float
+    q: float | None = None
+    effect_name: str
+    effect: float
+    magnitude: str
+    n: int
+    notable: bool = False
+
+
+class Bin(BaseModel):
+    """One bin of a scale: the values ``lo`` to ``hi`` (both present in the data, inclusive)."""
+
+    label: str
+    lo: float | None = None       # None: no story has a value in this bin
+    hi: float | None = None
+    count: int | None = 0         # None: hidden by the small-cell rule
+    why: str | None = None        # 'small' or 'complement' where hidden
+    #: the story browser's filter for this bin's stories (None: it selects nothing)
+    selects: dict[str, Any] | None = None
+
+
+class Histogram(BaseModel):
+    """A scale's values among the stories of one group (an answer, a pattern, a collection)."""
+
+    group: str = ""
+    n: int | None = None
+    mean: float | None = None
+    sd: float | None = None
+    median: float | None = None
+    bins: list[Bin] = Field(default_factory=list)
+    suppressed: bool = False      # the whole group is from fewer than min_cell tellers
+    selects: dict[str, Any] | None = None
+
+
+class MultiHistogram(BaseModel):
+    """NarraFirma's multiple histogram: a scale question's histogram per answer of a choice
+    question (or per pattern, or per collection), with the report's tests of that pair."""
+
+    scale: str
+    scale_label: str
+    choice: str
+    choice_label: str
+    histograms: list[Histogram] = Field(default_factory=list)
+    tests: list[TestRef] = Field(default_factory=list)
+
+
+class CHCell(BaseModel):
+    count: int | None = 0
+    why: str | None = None
+    mean: float | None = None
+    bins: list[int | None] = Field(default_factory=list)   # None: a hidden bin
+    selects: dict[str, Any] | None = None
+
+
+class ContingencyHistogram(BaseModel):
+    """NarraFirma's contingency-histogram: choice x choice, each cell a small histogram of a
+    scale question over the stories with both answers."""
+
+    a: str
+    a_label: str
+    b: str
+    b_label: str
+    scale: str
+    scale_label: str
+    rows: list[str]
+    cols: list[str]
+    bins: list[str]
+    cells: list[list[CHCell]]
+
+
+class ScatterPoint(BaseModel):
+    """The stories at one position (or one bin of each scale): drawn once, sized by count."""
+
+    x: float
+    y: float
+    x_label: str
+    y_label: str
+    count: int | None = None
+    why: str | None = None
+    selects: dict[str, Any] | None = None
+
+
+class Scatter(BaseModel):
+    """Two scale questions, stories as points (aggregated by position), with Spearman's rho."""
+
+    x: str
+    x_label: str
+    y: str
+    y_label: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    group: str = ""
+    points: list[ScatterPoint] = Field(default_factory=list)
+    n: int | None = None
+    rho: float | None = None
+    p: float | None = None
+    test: TestRef | None = None
+    same_measure: bool = False
+    suppressed: bool = False
+    note: str | None = None
+
+
+class MultiScatter(BaseModel):
+    """NarraFirma's multiple scatter: one scatter per answer of a choice question."""
+
+    x: str
+    x_label: str
+    y: str
+    y_label: str
+    choice: str
+    choice_label: str
+    panels: list[Scatter] = Field(default_factory=list)
+
+
+class CorrelationMap(BaseModel):
+    """Spearman's rho between every pair of scale questions, with the report's q."""
+
+    questions: list[str]
+    labels: list[str]
+    rho: list[list[float | None]]
+    q: list[list[float | None]]
+    n: list[list[int]]
+    selects: list[list[dict[str, Any] | None]] = Field(default_factory=list)
+
+
+class WriteIn(BaseModel):
+    """What tellers wrote in: a text question's answers, or answers outside a choice question's
+    options, from printable stories only (redacted)."""
+
+    question: str
+    label: str
+    kind: str                     # 'text' or 'other'
+    items: list[dict[str, str]] = Field(default_factory=list)  # story, code, text
+    more: int = 0                 # further answers not listed (size)
+
+
+class IntegrityGraph(BaseModel):
+    """One of NarraFirma's five data-integrity graphs."""
+
+    name: str
+    unit: str                     # what is counted: 'answers', 'tellers' or 'stories'
+    bins: list[Bin] = Field(default_factory=list)
+    mean: float | None = None
+    sd: float | None = None
+    n: int | None = None
+    note: str | None = None
+
+
+class Charts(BaseModel):
+    """NarraFirma's chart set beyond bars and tables, for the HTML report."""
+
+    multi_histograms: list[MultiHistogram] = Field(default_factory=list)
+    contingency_histograms: list[ContingencyHistogram] = Field(default_factory=list)
+    scatters: list[Scatter] = Field(default_factory=list)
+    multi_scatters: list[MultiScatter] = Field(default_factory=list)
+    correlation: CorrelationMap | None = None
+    write_ins: list[WriteIn] = Field(default_factory=list)
+    integrity: list[IntegrityGraph] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+
 class ExploreReport(BaseModel):
     """Everything `pni explore` found: what the HTML, Markdown, CSV and JSON outputs show."""
 
@@ -286,3 +456,5 @@ class ExploreReport(BaseModel):
     #: for the HTML report only (not in JSON: the stories are printed by `stories export`)
     browser: StoryBrowser | None = Field(default=None, exclude=True)
     curation: Curation | None = None
+    #: NarraFirma's chart set (``pni.explore.charts``), for the HTML report only
+    charts: Charts | None = Field(default=None, exclude=True)

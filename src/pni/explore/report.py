@@ -159,6 +159,8 @@ def build_report(
                         if curated.new else "") + ".")
         notes.extend(curated.unmatched)
 
+    browser = _browser(data, gate)
+    charts = _charts(data, lens.tests, browser, gate, integ, min_subset)
     shown = _shown(data)
     stories: dict[str, dict[str, str]] = {}
     for sid in [sid for ob in observations for sid in ob.story_ids] + [
@@ -202,7 +204,8 @@ def build_report(
         heatmaps=_heatmaps(data),
         stories=stories,
         sessions=_sessions(db),
-        browser=_browser(data, gate),
+        browser=browser,
+        charts=charts,
         pattern_stories=members,
         curation=curated,
     )
@@ -354,6 +357,20 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
                                 answers=answers))
     return StoryBrowser(stories=out, facets=facets, withheld=len(f) - len(printable),
                         answers_withheld=len(withheld))
+
+
+def _charts(data: ExploreData, tests: Sequence[Any], browser: StoryBrowser, gate: Gate,
+            integ: Any, min_subset: int) -> Any:
+    """NarraFirma's chart set (``pni.explore.charts``), its marks selecting in ``browser``."""
+    from pni.explore.charts import build
+    from pni.privacy.metadata import card_question_ids
+
+    facets = {f.key: set(f.values) for f in browser.facets}
+    printable = {s.id for s in browser.stories}
+    unanswered = {q.id: q.unanswered for q in integ.questions}
+    return build(data, tests, facets=facets, gate=gate,
+                 on_cards=card_question_ids(data.questions, gate.settings.card_questions),
+                 unanswered=unanswered, min_subset=min_subset, printable=printable)
 
 
 def _map_points(data: ExploreData, shown: dict[str, dict[str, str]]) -> list[MapPoint]:

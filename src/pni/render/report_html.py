@@ -168,8 +168,10 @@ def residual_colour(r: float) -> str:
 
 def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "", question: str | None = None,
                 answers: Any = ()) -> Markup:
-    """Patterns x answers: counts in the cells, colour by adjusted residual; a hidden cell is grey
-    and reads ``hidden`` (fewer tellers) or "hidden" (it would give such a cell back). A shown
+    """Patterns x answers: counts in the cells, colour by adjusted residual (and, to read in black
+    and white, hatching up for a residual of +2 or more, down for -2 or less, dots for a hidden
+    cell); a hidden cell is grey and reads ``hidden`` (fewer tellers) or "hidden" (it would
+    give such a cell back). A shown
     cell selects its stories (pattern and answer); a hidden one selects nothing: listing its
     stories would give its count back."""
     left = 190
@@ -209,7 +211,16 @@ def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "", question: str | N
             parts.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
                 f'fill="{fill}"{selects(pick)}><title>{escape(r)} / {escape(hm.cols[j])}: '
-                f'{what}</title></rect>'
+                f'{what}</title></rect>')
+            if res is not None and abs(res) >= 2:  # readable in black and white: hatched
+                parts.append(
+                    f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
+                    f'fill="url(#hatch-{"up" if res > 0 else "down"})" class="hatch"/>')
+            elif n is None or res is None:
+                parts.append(
+                    f'<rect x="{x}" y="{y:.1f}" width="{cell - 2}" height="{ch - 2:.1f}" '
+                    'fill="url(#hatch-dots)" class="hatch"/>')
+            parts.append(
                 f'<text x="{x + cell / 2 - 1:.1f}" y="{y + ch * 0.62:.1f}" '
                 f'text-anchor="middle" class="cell">{shown}</text>')
     parts.append("</svg>")
@@ -260,6 +271,12 @@ def render(report: ExploreReport) -> str:
     browser = None
     if report.browser is not None:
         browser = script_json(report.browser.model_dump(mode="json"))
+    from pni.render import report_charts as rc
+
+    env.globals.update(svg_small_hist=rc.svg_small_hist, svg_contingency=rc.svg_contingency,
+                       svg_scatter=rc.svg_scatter, svg_correlation=rc.svg_correlation,
+                       svg_integrity=rc.svg_integrity, shapes=rc.SHAPES, defs=rc.DEFS,
+                       fmt_q=_fmt_q)
     env.globals.update(fkey=column_for, fvals=fvals, selects=selects, svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
                        svg_heatmap=svg_heatmap, colour=colour, noise=NOISE,
                        answered_text=answered_text, unanswered_text=unanswered_text,
