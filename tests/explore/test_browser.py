@@ -529,6 +529,16 @@ def test_screenshots_for_the_walkthrough(samples: tuple[Path, Path], tmp_path: P
         shots.append(out / "explore-heatmap.png")
         p.screenshot(path=str(shots[-1]))
         p.click("#story-browser .sb-close")
+        p.eval_on_selector(
+            'details[data-chart="multi-histogram"][data-scale="belonging"]'
+            '[data-choice="listened_to"]', "e => { e.open = true; e.scrollIntoView(); }")
+        el, _ = _mark(page, 'details[data-choice="listened_to"] svg.mh rect[data-selects]',
+                      lambda f: f["and"][0].get("answer") == "yes")
+        el.click()
+        p.eval_on_selector('details[data-choice="listened_to"]', "e => e.scrollIntoView()")
+        shots.append(out / "explore-charts.png")
+        p.screenshot(path=str(shots[-1]))
+        p.click("#story-browser .sb-close")
         p.eval_on_selector("#observations", "e => e.scrollIntoView()")
         shots.append(out / "explore-observations.png")
         p.screenshot(path=str(shots[-1]))
