@@ -26,7 +26,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from pni.explore import stats as st
-from pni.explore.cells import n_tellers, tellers
+from pni.explore.cells import tellers
 from pni.explore.data import ATTRIBUTES, ExploreData, column_for
 from pni.explore.models import (
     Bin,
@@ -47,6 +47,7 @@ from pni.explore.models import (
 from pni.privacy.cells import table_reasons
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from pni.privacy.gate import Gate
@@ -86,6 +87,21 @@ class Axis:
     index: Any                  # np.ndarray of int per frame row
     values: Any                 # np.ndarray of float per frame row
     span: tuple[float, float]
+
+
+def _codes(who: pd.Series) -> np.ndarray:
+    """Each story's teller as a small integer (``pni.explore.cells.tellers``, factorized), so
+    that counting the tellers of many masks stays cheap."""
+    import pandas as pd
+
+    return pd.factorize(who)[0]
+
+
+def n_tellers(codes: np.ndarray, mask: Any) -> int:
+    """How many distinct tellers told the stories ``mask`` selects."""
+    import numpy as np
+
+    return int(np.unique(codes[mask]).size)
 
 
 def _fmt(v: float) -> str:
@@ -198,7 +214,7 @@ def _describe(xs: Any) -> tuple[float | None, float | None, float | None]:
             round(float(np.median(xs)), 3))
 
 
-def _histograms(data: ExploreData, ax: Axis, who: pd.Series,
+def _histograms(data: ExploreData, ax: Axis, who: np.ndarray,
                 groups: Sequence[tuple[str, Any, Filter | None]], scale_selects: bool
                 ) -> list[Histogram]:
     """One histogram per group, the group x bin table under the small-cell rule (a group of
@@ -264,7 +280,7 @@ def _pair_tests(tests: dict[str, TestResult], scale: str, choice: str) -> list[T
     return out
 
 
-def _scatter(data: ExploreData, ax: Axis, ay: Axis, who: pd.Series, mask: Any,
+def _scatter(data: ExploreData, ax: Axis, ay: Axis, who: np.ndarray, mask: Any,
              group: str, flt: Filter | None, selectable: bool, min_subset: int) -> Scatter:
     """The stories of ``mask`` placed by two scales, aggregated by position (a bin of each),
     each position a cell of the x-bin x y-bin table under the small-cell rule."""
@@ -345,7 +361,8 @@ def integrity_graphs(data: ExploreData, axes: list[Axis], unanswered: dict[str, 
     import numpy as np
 
     f = data.frame
-    who = tellers(f)
+    keys = tellers(f)
+    who = _codes(keys)
     out: list[IntegrityGraph] = []
     if axes:
         # every scale answer on one 0-100 axis (NarraFirma's), ten bins
@@ -385,7 +402,7 @@ def integrity_graphs(data: ExploreData, axes: list[Axis], unanswered: dict[str, 
         out.append(g)
         per: dict[str, list[float]] = {}
         stories_of: dict[str, list[str]] = {}
-        for r, t in enumerate(who):
+        for r, t in enumerate(keys):
             stories_of.setdefault(t, []).append(str(f["story_id"].iloc[r]))
             for a in axes:
                 if a.index[r] >= 0:
@@ -466,7 +483,7 @@ def build(data: ExploreData, tests: Sequence[TestResult], *, facets: dict[str, s
     values); ``tests``: the report's tests (with q); ``gate``: for the write-in texts."""
     by_id = {t.id: t for t in tests}
     f = data.frame
-    who = tellers(f)
+    who = _codes(tellers(f))
     out = Charts()
     scales = [axis(data, v.id) for v in data.scale_variables()]
     scales = [a for a in scales if (a.index >= 0).any()]
@@ -544,7 +561,7 @@ def build(data: ExploreData, tests: Sequence[TestResult], *, facets: dict[str, s
     return out
 
 
-def _contingency(data: ExploreData, a: Axis, who: pd.Series, ca: Choice, cb: Choice,
+def _contingency(data: ExploreData, a: Axis, who: np.ndarray, ca: Choice, cb: Choice,
                  selectable: bool) -> ContingencyHistogram | None:
     """The stories of each pair of answers (with an answer to the scale) as a cell, the
     row x column table under the small-cell rule; in a shown cell, each bin of its small
