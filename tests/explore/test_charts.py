@@ -192,3 +192,15 @@ def test_the_charts_in_report_html(made: tuple[Path, ExploreReport, list[Any]],
     assert 'fill="url(#hatch-up)"' in html and 'fill="url(#hatch-dots)"' in html
     # marker shapes tell panels apart in the multiple scatter plots
     assert '<path d="M' in html and 'class="pt"' in html
+
+
+def test_the_markdown_report_says_where_the_charts_are(
+        made: tuple[Path, ExploreReport, list[Any]]) -> None:
+    from pni.render import report_md
+
+    _, rep, _ = made
+    assert rep.charts is not None
+    md = report_md.render(rep)
+    line = next(ln for ln in md.splitlines() if ln.startswith("NarraFirma's further charts"))
+    assert f"{len(rep.charts.multi_histograms)} multiple histograms" in line
+    assert "1 scatter plot," in line and "correlation map" in line

@@ -14,6 +14,7 @@ False
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -45,9 +46,28 @@ DEFS = Markup(
     '</defs></svg>')
 
 
-def _sel(flt: dict[str, Any] | None) -> Markup:
-    from pni.render.report_html import selects
+def selects(flt: dict[str, Any] | None) -> Markup:
+    """The ``data-selects`` attribute of a chart mark: the JSON filter the story browser applies
+    when the mark is clicked (``{"pattern": 3}``, ``{"question": "school", "answer": "..."}``);
+    nothing for None (a mark that must not select: a cell the small-cell rule hides)."""
+    if flt is None:
+        return Markup("")
+    keys = "" if "story" in flt else ' tabindex="0" role="button"'  # the map's dots: mouse only
+    return Markup(' data-selects="{}"' + keys).format(
+        json.dumps(flt, ensure_ascii=False, separators=(",", ":")))
 
+
+def residual_colour(r: float) -> str:
+    """Diverging: blue below expectation, red above, white at independence (clipped at |4|)."""
+    t = max(-1.0, min(1.0, r / 4))
+    if t >= 0:
+        g = int(255 - 150 * t)
+        return f"rgb(255,{g},{int(255 - 175 * t)})"
+    t = -t
+    return f"rgb({int(255 - 175 * t)},{int(255 - 110 * t)},255)"
+
+
+def _sel(flt: dict[str, Any] | None) -> Markup:
     return selects(flt)
 
 
@@ -263,8 +283,6 @@ def svg_scatter(sc: Scatter, hidden: str = "", width: int = 300, height: int = 2
 
 def rho_colour(r: float) -> str:
     """Diverging like the residuals: red for a positive rho, blue for a negative one."""
-    from pni.render.report_html import residual_colour
-
     return residual_colour(r * 4)
 
 

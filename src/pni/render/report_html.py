@@ -23,6 +23,7 @@ from pni.render.counts import (
     unanswered_text,
     voice_note,
 )
+from pni.render.report_charts import residual_colour, selects
 
 if TYPE_CHECKING:
     from pni.explore.models import ExploreReport, Heatmap, MapPoint
@@ -39,17 +40,6 @@ def colour(number: int | None) -> str:
 
 def _f(x: float) -> str:
     return f"{x:.1f}"
-
-
-def selects(flt: dict[str, Any] | None) -> Markup:
-    """The ``data-selects`` attribute of a chart mark: the JSON filter the story browser applies
-    when the mark is clicked (``{"pattern": 3}``, ``{"question": "school", "answer": "..."}``);
-    nothing for None (a mark that must not select: a cell the small-cell rule hides)."""
-    if flt is None:
-        return Markup("")
-    keys = "" if "story" in flt else ' tabindex="0" role="button"'  # the map's dots: mouse only
-    return Markup(' data-selects="{}"' + keys).format(
-        json.dumps(flt, ensure_ascii=False, separators=(",", ":")))
 
 
 def script_json(obj: Any) -> Markup:
@@ -154,16 +144,6 @@ def svg_histogram(distribution: dict[str, int | None], width: int = 360, height:
             f'class="small">{v}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
-
-
-def residual_colour(r: float) -> str:
-    """Diverging: blue below expectation, red above, white at independence (clipped at |4|)."""
-    t = max(-1.0, min(1.0, r / 4))
-    if t >= 0:
-        g = int(255 - 150 * t)
-        return f"rgb(255,{g},{int(255 - 175 * t)})"
-    t = -t
-    return f"rgb({int(255 - 175 * t)},{int(255 - 110 * t)},255)"
 
 
 def svg_heatmap(hm: Heatmap, cell: int = 46, hidden: str = "", question: str | None = None,

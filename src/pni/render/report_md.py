@@ -115,6 +115,15 @@ def render(report: ExploreReport) -> str:
             note = cells_note(mc, {w for wr in why for w in wr})
             L += [md_escape(note), ""] if note else []
 
+    if r.charts is not None:
+        from pni.explore.charts import chart_counts
+
+        made = [k if k == "correlation map" else f"{n} {k[:-1] if n == 1 else k}"
+                for k, n in chart_counts(r.charts).items() if n]
+        if made:
+            L += ["NarraFirma's further charts are in the HTML report (`--html`): "
+                  + ", ".join(made) + ".", ""]
+
     v = r.voices
     L += ["## 5. Voices", "",
           f"Declared groups with no stories, or fewer than {v.few}, are flagged.", ""]
