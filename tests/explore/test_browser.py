@@ -344,7 +344,7 @@ def test_a_bar_a_bin_and_a_dot_list_their_stories(page: Browser, oracle: Oracle)
     el.click()
     assert sorted(page.listed()) == sorted(oracle.select(flt)) and page.listed()
     printable = {s.id for s in oracle.stories}
-    el, flt = _mark(page, "svg.map circle[data-selects]", lambda f: f["story"] in printable)
+    el, flt = _mark(page, "svg.map .dot[data-selects]", lambda f: f["story"] in printable)
     el.click(force=True)
     assert page.listed() == [flt["story"]]
 

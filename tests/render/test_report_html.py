@@ -128,7 +128,10 @@ def test_sections_and_charts(report_file: Path) -> None:
         assert f'id="{s}"' in html
     story_map = re.search(r'<svg class="map".*?</svg>', html, re.S)
     assert story_map is not None
-    assert story_map.group(0).count("<circle") == 62
+    assert story_map.group(0).count('class="dot') == 62
+    # black and white: the patterns' marks differ in shape, not only in colour
+    assert "<circle" in story_map.group(0) and "<rect" in story_map.group(0)
+    assert "<path" in story_map.group(0) and 'class="swatch"' in html
     assert story_map.group(0).count('data-selects="{&#34;story&#34;') == 62
     assert 'id="story-browser"' in html
     assert 'class="bars"' in html and 'class="hist"' in html and 'class="heat"' in html

@@ -212,20 +212,22 @@ def svg_contingency(ch: ContingencyHistogram, hidden: str = "", cell: int = 84) 
 SHAPES = ["circle", "square", "triangle", "diamond"]
 
 
-def _shape(kind: str, cx: float, cy: float, r: float, attrs: str, title: str) -> str:
+def shape_mark(kind: str, cx: float, cy: float, r: float, attrs: str, title: str) -> str:
+    """A marker of one of ``SHAPES`` centred on (cx, cy), ``attrs`` added, with a tooltip
+    (``title``, already escaped; none when empty)."""
+    tip = f"<title>{title}</title>" if title else ""
     if kind == "circle":
-        return (f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}"{attrs}>'
-                f'<title>{title}</title></circle>')
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}"{attrs}>{tip}</circle>'
     if kind == "square":
         return (f'<rect x="{cx - r:.1f}" y="{cy - r:.1f}" width="{2 * r:.1f}" '
-                f'height="{2 * r:.1f}"{attrs}><title>{title}</title></rect>')
+                f'height="{2 * r:.1f}"{attrs}>{tip}</rect>')
     if kind == "triangle":
         d = f"M{cx:.1f},{cy - r * 1.2:.1f}L{cx + r * 1.1:.1f},{cy + r * .8:.1f}" \
             f"L{cx - r * 1.1:.1f},{cy + r * .8:.1f}Z"
     else:
         d = f"M{cx:.1f},{cy - r * 1.3:.1f}L{cx + r * 1.3:.1f},{cy:.1f}" \
             f"L{cx:.1f},{cy + r * 1.3:.1f}L{cx - r * 1.3:.1f},{cy:.1f}Z"
-    return f'<path d="{d}"{attrs}><title>{title}</title></path>'
+    return f'<path d="{d}"{attrs}>{tip}</path>'
 
 
 def svg_scatter(sc: Scatter, hidden: str = "", width: int = 300, height: int = 260,
@@ -262,7 +264,7 @@ def svg_scatter(sc: Scatter, hidden: str = "", width: int = 300, height: int = 2
                          f'<text x="{cx + 7:.1f}" y="{cy + 3:.1f}" class="tiny">{m}</text>')
             continue
         r = 3 + 9 * math.sqrt(p.count / peak)
-        parts.append(_shape(shape, cx, cy, r, f' class="pt"{_sel(p.selects)}',
+        parts.append(shape_mark(shape, cx, cy, r, f' class="pt"{_sel(p.selects)}',
                             f"{where}: {p.count} stories"))
         parts.append(f'<text x="{cx + r + 2:.1f}" y="{cy + 3:.1f}" class="tiny">{p.count}</text>')
     parts.append(f'<text x="{(width + left) / 2}" y="{height - 4}" text-anchor="middle" '

@@ -74,12 +74,33 @@ def svg_map(points: list[MapPoint], width: int = 760, height: int = 480) -> Mark
         label = p.pattern if p.pattern else "no pattern"
         tip = f"{p.title or p.story_id}\n{p.first_line}\n[{label}] {p.story_id}"
         group = "none" if p.pattern_number is None else str(p.pattern_number)
-        parts.append(
-            f'<circle cx="{_f(cx)}" cy="{_f(cy)}" r="5" fill="{colour(p.pattern_number)}" '
-            f'data-pattern="{group}"{selects({"story": p.story_id})}>'
-            f'<title>{escape(tip)}</title></circle>')
+        parts.append(dot(p.pattern_number, cx, cy,
+                         f' data-pattern="{group}"{selects({"story": p.story_id})}',
+                         str(escape(tip))))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def dot(number: int | None, cx: float, cy: float, attrs: str = "", title: str = "",
+        r: float = 5) -> str:
+    """A pattern's mark on the story map and in its legend: its colour, and (to read in black
+    and white) its shape, circle, square, triangle or diamond, filled for patterns 1-4 and
+    hollow for 5-8, then again; a story in no pattern is a small grey circle."""
+    from pni.render.report_charts import SHAPES, shape_mark
+
+    if number is None:
+        return shape_mark("circle", cx, cy, r * 0.7, f' class="dot" fill="{NOISE}"{attrs}', title)
+    k = (number - 1) % 8
+    paint = (f' fill="{colour(number)}"' if k < 4 else
+             f' style="fill:#fff;stroke:{colour(number)};stroke-width:2"')
+    return shape_mark(SHAPES[k % 4], cx, cy, r, f' class="dot{" hollow" if k >= 4 else ""}"'
+                      f'{paint}{attrs}', title)
+
+
+def legend_dot(number: int | None) -> Markup:
+    """The legend's swatch of a pattern: its map mark, drawn alone."""
+    return Markup('<svg class="swatch" width="14" height="14" viewBox="0 0 14 14" '
+                  f'aria-hidden="true">{dot(number, 7, 7, r=5)}</svg>')
 
 
 def svg_bars(counts: dict[str, int | None], width: int = 460, bar: int = 18,
@@ -257,7 +278,7 @@ def render(report: ExploreReport) -> str:
                        svg_scatter=rc.svg_scatter, svg_correlation=rc.svg_correlation,
                        svg_integrity=rc.svg_integrity, shapes=rc.SHAPES, defs=rc.DEFS,
                        fmt_q=_fmt_q)
-    env.globals.update(fkey=column_for, fvals=fvals, selects=selects, svg_map=svg_map, svg_bars=svg_bars, svg_histogram=svg_histogram,
+    env.globals.update(fkey=column_for, fvals=fvals, selects=selects, svg_map=svg_map, legend_dot=legend_dot, svg_bars=svg_bars, svg_histogram=svg_histogram,
                        svg_heatmap=svg_heatmap, colour=colour, noise=NOISE,
                        answered_text=answered_text, unanswered_text=unanswered_text,
                        answers_text=answers_text, integrity_note=integrity_note,
