@@ -26,7 +26,7 @@ DUPLICATE = 0.95
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
     """The normalised mean of unit vectors."""
-    c = np.asarray(vectors, dtype=np.float64).mean(axis=0)
+    c = np.asarray(vectors).mean(axis=0, dtype=np.float64)
     norm = np.linalg.norm(c)
     return (c / norm if norm > 0 else c).astype(np.float32)
 

@@ -39,6 +39,11 @@ MIN_NEIGHBORS = 10
 #: Seeded Leiden runs behind each consensus. 10 made re-runs with other seeds agree a little
 #: better (docs/benchmarks.md) but moved the leave-one-corpus-out pick to a less stable setting.
 DEFAULT_SEEDS = 5
+#: Rounds of the consensus (``consensus_leiden``): 1, one Leiden run on the agreement graph.
+CONSENSUS_ROUNDS = 1
+#: When set, a run not told its resolution takes the one of these at which seeded Leiden runs
+#: agree most (``stable_resolution``); None: ``DEFAULT_RESOLUTION``.
+RESOLUTIONS: tuple[float, ...] | None = None
 #: Optimiser passes per Leiden run (leidenalg's default too). Iterating until nothing changes
 #: (-1) takes about 4x as long and scored the same on the eval corpora (docs/benchmarks.md).
 #: igraph's ``community_leiden`` runs a pass on a 10,000-story 30-NN graph in about 0.05 s,
@@ -131,13 +136,19 @@ def knn_graph(x: np.ndarray, n_neighbors: int, seed: int = 0) -> tuple[np.ndarra
     return dist, idx
 
 
-def knn_igraph(dist: np.ndarray, idx: np.ndarray) -> Any:
+def knn_igraph(dist: np.ndarray, idx: np.ndarray, node_weight: np.ndarray | None = None,
+               self_weight: np.ndarray | None = None) -> Any:
     """Undirected weighted igraph of the kNN lists: weight = cosine similarity (clipped at a
-    small positive value), an edge found from both ends counted once with the larger weight."""
+    small positive value), an edge found from both ends counted once with the larger weight.
+    ``node_weight`` (stories per node, ``pni.cluster.nodes``): an edge i -> j carries the
+    cosine times i's weight, as if each of i's stories had j among its neighbours;
+    ``self_weight``: a loop on each node with this weight (> 0), the edges among its stories."""
     n, k = idx.shape
     src = np.repeat(np.arange(n, dtype=np.int64), k)
     dst = idx.ravel().astype(np.int64)
     w = np.clip(1.0 - dist.ravel().astype(np.float64), 1e-3, None)
+    if node_weight is not None:
+        w = w * np.maximum(np.asarray(node_weight, dtype=np.float64), 1.0)[src]
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     key = lo * n + hi
     order = np.lexsort((-w, key))
@@ -145,17 +156,24 @@ def knn_igraph(dist: np.ndarray, idx: np.ndarray) -> Any:
     first = np.ones(len(key), dtype=bool)
     first[1:] = key[1:] != key[:-1]
     key, w = key[first], w[first]
-    return weighted_graph(n, np.column_stack([key // n, key % n]), w)
+    edges = np.column_stack([key // n, key % n])
+    if self_weight is not None:
+        loops = np.flatnonzero(np.asarray(self_weight) > 0)
+        edges = np.vstack([edges, np.column_stack([loops, loops])])
+        w = np.concatenate([w, np.asarray(self_weight, dtype=np.float64)[loops]])
+    return weighted_graph(n, edges, w, loops=self_weight is not None)
 
 
-def weighted_graph(n: int, edges: np.ndarray, weights: np.ndarray) -> Any:
+def weighted_graph(n: int, edges: np.ndarray, weights: np.ndarray, loops: bool = False) -> Any:
     """Undirected igraph with ``n`` nodes, ``edges`` (m, 2) and a ``weight`` per edge.
-    (``add_edges`` takes a numpy array about 3x faster than the constructor does.)"""
+    (``add_edges`` takes a numpy array about 3x faster than the constructor does.) ``loops``:
+    some edges are loops (recorded as the graph attribute ``loops``, which ``leiden`` reads)."""
     import igraph as ig
 
     g = ig.Graph(n=n, directed=False)
     g.add_edges(np.ascontiguousarray(edges, dtype=np.int64))
     g.es["weight"] = np.asarray(weights, dtype=np.float64)
+    g["loops"] = loops
     return g
 
 
@@ -169,12 +187,16 @@ def leiden(graph: Any, resolution: float, seed: int,
 
     import igraph as ig
 
+    # igraph's Leiden leaves loops out of a node's degree: give it the degrees with them
+    node_weights = (graph.strength(weights="weight", loops=True)
+                    if "loops" in graph.attributes() and graph["loops"] else None)
     ig.set_random_number_generator(random.Random(int(seed)))
     try:
         part = graph.community_leiden(
             objective_function="modularity", weights="weight", resolution=resolution,
             n_iterations=ITERATIONS if iterations is None else iterations,
-            initial_membership=None if initial is None else list(initial))
+            initial_membership=None if initial is None else list(initial),
+            node_weights=node_weights)
     finally:
         ig.set_random_number_generator(random)
     return _canonical(np.asarray(part.membership, dtype=np.int64))
@@ -209,22 +231,58 @@ def co_membership(runs: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 
 def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
-                     seeds: Iterable[int] = range(DEFAULT_SEEDS)) -> GraphFit:
+                     seeds: Iterable[int] = range(DEFAULT_SEEDS),
+                     rounds: int | None = None) -> GraphFit:
     """Leiden with each seed; then Leiden once more on the graph whose edges are weighted by how
     often the runs kept their two ends together (edges never kept together dropped), started from
-    the first run's partition. With one seed: that run."""
+    the first run's partition. With one seed: that run. ``rounds`` > 1 (default
+    ``CONSENSUS_ROUNDS``): before that last run, the seeded runs are repeated on the weighted
+    graph, each round's agreement weighting the next, until the runs agree or ``rounds`` is
+    reached (Lancichinetti & Fortunato's iterated consensus). Stability is that of the first
+    round's runs."""
     seeds = list(seeds)
+    rounds = CONSENSUS_ROUNDS if rounds is None else rounds
     runs = np.stack([leiden(graph, resolution, s) for s in seeds])
     if len(seeds) == 1:
         labels = runs[0]
     else:
-        edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-        together = (runs[:, edges[:, 0]] == runs[:, edges[:, 1]]).mean(axis=0)
-        keep = together > 0
-        w = np.asarray(graph.es["weight"], dtype=np.float64) * together
-        cg = weighted_graph(graph.vcount(), edges[keep], w[keep])
-        labels = leiden(cg, resolution, seeds[0], initial=runs[0])
+        g, cur = graph, runs
+        for _ in range(max(1, rounds) - 1):
+            if (cur == cur[0]).all():
+                break
+            g = _agreement_graph(g, cur)
+            cur = np.stack([leiden(g, resolution, s) for s in seeds])
+        labels = leiden(_agreement_graph(g, cur), resolution, seeds[0], initial=cur[0])
     return GraphFit(labels, runs, co_membership(runs, labels))
+
+
+def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[int]) -> float:
+    """The resolution among ``resolutions`` at which Leiden runs with ``seeds`` agree most (mean
+    pairwise ARI; ties: the one nearest ``DEFAULT_RESOLUTION``)."""
+    from itertools import combinations
+
+    from sklearn.metrics import adjusted_rand_score
+
+    seeds = list(seeds)
+    best: tuple[float, float, float] | None = None
+    for r in resolutions:
+        runs = [leiden(graph, r, s) for s in seeds]
+        agree = float(np.mean([adjusted_rand_score(a, b) for a, b in combinations(runs, 2)]))
+        key = (round(agree, 3), -abs(r - DEFAULT_RESOLUTION), r)
+        if best is None or key > best:
+            best = key
+    return DEFAULT_RESOLUTION if best is None else best[2]
+
+
+def _agreement_graph(graph: Any, runs: np.ndarray) -> Any:
+    """``graph`` with each edge's weight times the share of ``runs`` that keep its two ends
+    together (edges no run keeps together dropped)."""
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    together = (runs[:, edges[:, 0]] == runs[:, edges[:, 1]]).mean(axis=0)
+    keep = together > 0
+    w = np.asarray(graph.es["weight"], dtype=np.float64) * together
+    return weighted_graph(graph.vcount(), edges[keep], w[keep],
+                          loops="loops" in graph.attributes() and graph["loops"])
 
 
 def neighbour_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -246,13 +304,16 @@ def community_graph(graph: Any, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def agglomerate(graph: Any, labels: np.ndarray, target: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def agglomerate(graph: Any, labels: np.ndarray, target: int,
+                node_weight: np.ndarray | None = None
+                ) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Merge communities, the most connected pair first (total edge weight between them over the
-    product of their sizes: average linkage on the graph), until ``target`` remain.
+    product of their sizes: average linkage on the graph), until ``target`` remain. Sizes count
+    ``node_weight`` (stories per node) when given.
     Returns the merged labels (canonical order) and the merges as (kept, absorbed) label pairs."""
     labels = np.asarray(labels, dtype=np.int64).copy()
     w = community_graph(graph, labels)
-    size = np.bincount(labels, minlength=len(w)).astype(np.float64)
+    size = np.bincount(labels, weights=node_weight, minlength=len(w)).astype(np.float64)
     alive = list(range(len(w)))
     merges: list[tuple[int, int]] = []
     while len(alive) > max(1, target):
@@ -270,7 +331,7 @@ def agglomerate(graph: Any, labels: np.ndarray, target: int) -> tuple[np.ndarray
 
 
 def split_to(graph: Any, labels: np.ndarray, target: int, resolution: float, seed: int,
-             max_resolution: float = 64.0) -> np.ndarray:
+             max_resolution: float = 64.0, node_weight: np.ndarray | None = None) -> np.ndarray:
     """About ``target`` communities: merge when there are more; when fewer, rerun Leiden at a
     doubled resolution until there are at least ``target``, then merge down."""
     r = resolution
@@ -279,5 +340,5 @@ def split_to(graph: Any, labels: np.ndarray, target: int, resolution: float, see
         r *= 2
         out = leiden(graph, r, seed)
     if int(out.max()) + 1 > target:
-        out, _ = agglomerate(graph, out, target)
+        out, _ = agglomerate(graph, out, target, node_weight)
     return out

@@ -123,6 +123,18 @@ def _stage(progress: Any, task: Any, label: str) -> None:
 #: above this many stories the map is the principal components alone (the graph layout costs
 #: about 2.5 ms a story on two cores)
 MAP_LAYOUT_MAX = 2000
+#: ... fitted on at most this many stories (a seeded sample)
+MAP_PCA_FIT_ROWS = 50_000
+#: Exemplars of a larger pattern are chosen among a seeded sample of this many of its stories
+#: (the choice holds the pattern's vectors in float64).
+EXEMPLAR_POOL = 20_000
+
+
+def _exemplar_pool(rows: np.ndarray, seed: int) -> np.ndarray:
+    """``rows`` (sorted), or a sorted seeded sample of ``EXEMPLAR_POOL`` of them."""
+    if len(rows) <= EXEMPLAR_POOL:
+        return rows
+    return np.sort(np.random.default_rng(seed).choice(rows, EXEMPLAR_POOL, replace=False))
 
 
 def story_map(vectors: np.ndarray, seed: int = 0, graph: Any = None) -> np.ndarray:
@@ -161,7 +173,13 @@ def _components(vectors: np.ndarray, seed: int = 0) -> np.ndarray:
         return out
     from sklearn.decomposition import PCA
 
-    xy = PCA(2, random_state=seed).fit_transform(vectors)
+    if n > MAP_PCA_FIT_ROWS:  # fitted on a seeded sample: a million rows stay one copy
+        rows = np.sort(np.random.default_rng(seed).choice(n, MAP_PCA_FIT_ROWS, replace=False))
+        pca = PCA(2, random_state=seed).fit(vectors[rows])
+        xy = np.vstack([pca.transform(vectors[s : s + 65536])
+                        for s in range(0, n, 65536)])
+    else:
+        xy = PCA(2, random_state=seed).fit_transform(vectors)
     # a sign convention, so the same data always draws the same way round
     for j in range(2):
         if xy[np.argmax(np.abs(xy[:, j])), j] < 0:
@@ -236,11 +254,14 @@ def cluster_vectors(
     pattern = np.where(labels >= 0, labels + 1, 0).astype(np.int64)
     k = int(pattern.max()) if n else 0
     label_exclude = list(label_exclude)
-    sub = hi.subpatterns(graph, labels, min_size=min_size, resolution=res_r, seed=seed)
+    node_lab, node_w = gp.levels_input()  # the graph's nodes may stand for several stories
+    sub = gp.to_stories(hi.subpatterns(graph, node_lab, min_size=min_size, resolution=res_r,
+                                       seed=seed, node_weight=node_w))
     sample = label_sample(np.where(sub >= 0, sub + k, labels), seed=seed)
     terms = story_terms(texts, label_exclude, rows=sample) if k else None
     names = label_patterns(texts, pattern - 1, exclude=label_exclude, terms=terms)
-    theme_of = hi.themes(graph, labels) if k else np.zeros(0, dtype=np.int64)
+    theme_of = (hi.themes(graph, node_lab, node_weight=node_w) if k
+                else np.zeros(0, dtype=np.int64))
     theme_lab = np.where(labels >= 0, theme_of[np.maximum(labels, 0)] if k else -1, -1)
     theme_names = (label_patterns(texts, theme_lab, exclude=label_exclude, terms=terms)
                    if k >= 4 else {})
@@ -253,8 +274,10 @@ def cluster_vectors(
     for number in range(1, k + 1):
         rows = np.flatnonzero(pattern == number)
         c = centroid(x[rows])
-        ex = pick_exemplars(x[rows], k=N_EXEMPLARS, center=c,
-                            eligible=None if elig is None else elig[rows])
+        pool = _exemplar_pool(rows, seed)
+        ex = pick_exemplars(x[pool], k=N_EXEMPLARS, center=c,
+                            eligible=None if elig is None else elig[pool])
+        ex = np.searchsorted(rows, pool[ex]).tolist()
         title, keywords = names.get(number - 1, ("(untitled)", []))
         typical = int(rows[ex[0]]) if len(ex) else -1  # the exemplar nearest the centroid
         if titles is not None and typical >= 0 and (elig is None or elig[typical]):
@@ -272,7 +295,7 @@ def cluster_vectors(
                          members=np.flatnonzero(sub == s_).tolist(),
                          parent=int(pattern[np.argmax(sub == s_)]))
             for s_ in range(int(sub.max()) + 1 if len(sub) else 0)]
-    xy = story_map(x, seed, graph) if n else np.zeros((0, 2))
+    xy = story_map(x, seed, graph if gp.node_of is None else None) if n else np.zeros((0, 2))
     timings["exemplars_map"] = time.perf_counter() - t
     _stage(progress, task, "Done")
     timings["total"] = time.perf_counter() - t_all
@@ -289,6 +312,7 @@ def cluster_vectors(
         "seed_stability": None if stab is None or not n_clustered
         else round(float(stab[pattern > 0].mean()), 4),
         "min_size": min_size,
+        "n_nodes": n if gp.node_weight is None else len(gp.node_weight),
     }
     return Clustering(pattern, strength, xy, found, metrics,
                       {k_: round(v, 4) for k_, v in timings.items()}, params, loose,

@@ -27,14 +27,13 @@ class ConsensusLeiden:
 
         n = x.shape[0]
         k_nn = options.n_neighbors or gr.neighbors_for(n)
-        res = options.resolution or gr.DEFAULT_RESOLUTION
         seeds = gr.DEFAULT_SEEDS if options.n_seeds is None else options.n_seeds
         out = graph_patterns(x, min_size=options.min_size, seed=options.seed,
-                             n_patterns=options.n_patterns, n_neighbors=k_nn, resolution=res,
-                             n_seeds=seeds)
+                             n_patterns=options.n_patterns, n_neighbors=k_nn,
+                             resolution=options.resolution, n_seeds=seeds)
         if seeds <= 1:
             out.story_stability = None
-        out.params = {"method": self.name, "n_neighbors": k_nn, "resolution": res,
+        out.params = {"method": self.name, "n_neighbors": k_nn, "resolution": out.resolution,
                       "n_seeds": seeds, "n_patterns": options.n_patterns}
         return out
 

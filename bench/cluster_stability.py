@@ -1,0 +1,174 @@
+"""How stable is pni's default, corpus by corpus, and what its quality is at the same time.
+
+    .venv/bin/python bench/cluster_stability.py                      # the default
+    .venv/bin/python bench/cluster_stability.py --variants all       # and every variant tried
+    .venv/bin/python bench/cluster_stability.py --variants centred,rounds=3 --corpora cfpb
+
+For every eval corpus (all stories, the cached onnx-int8 vectors of bench/cluster_quality.py):
+
+* re-runs: the default on all stories with seeds 0, 1000, ..., 4000 (what `pni cluster
+  --stability 5` calls ``seed_ari``): mean and min pairwise ARI;
+* subsamples: 5 seeded 90% subsamples (``stability_ari``): mean and min pairwise ARI on the
+  stories both runs saw;
+* loose share and coverage of the seed-0 run;
+* quality over the five re-runs: ARI against the labels, its share of k-means told the true
+  number of labels (the oracle), NMI and its ratio to BERTopic's (the mean of 3 seeds from
+  docs/benchmarks.md's leave-one-corpus-out run: BERTopic is a bench extra).
+
+Goal (issue 23): re-runs >= .9, subsamples >= .8, loose < 20% on every corpus, without giving up
+quality (ARI >= the oracle's, NMI >= BERTopic's, coverage >= .7). A variant is the default with
+one thing changed (``VARIANTS``), scored on the same runs. Patterns come from
+``pni.cluster.hierarchy.graph_patterns`` exactly as ``cluster_vectors`` finds them (labels and
+exemplars do not change the partition).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import cluster_quality as cq
+
+RUNS = 5
+#: BERTopic's NMI (its defaults, UMAP seeded, mean of seeds 0-2) on the same vectors: the
+#: leave-one-corpus-out run of 2026-11-27 in docs/benchmarks.md.
+BERTOPIC_NMI = {"cfpb": 0.299, "counsel": 0.317, "rmhd": 0.487, "cams": 0.109, "druglib": 0.722}
+
+
+def _centre(x: np.ndarray) -> np.ndarray:
+    y = x - x.mean(axis=0)
+    return np.asarray(y / np.linalg.norm(y, axis=1, keepdims=True), dtype=np.float32)
+
+
+#: name -> (vector transform or None, {module attribute: value} set for the run, graph_patterns
+#: options)
+VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, Any],
+                          dict[str, Any]]] = {
+    "default": (None, {}, {}),
+    "centred": (_centre, {}, {}),
+    "rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {}),
+    "rounds=5": (None, {"CONSENSUS_ROUNDS": 5}, {}),
+    "seeds=10": (None, {}, {"n_seeds": 10}),
+    "rounds=3 seeds=10": (None, {"CONSENSUS_ROUNDS": 3}, {"n_seeds": 10}),
+    "centred rounds=3": (_centre, {"CONSENSUS_ROUNDS": 3}, {}),
+    "k=20": (None, {}, {"n_neighbors": 20}),
+    "k=20 seeds=10": (None, {}, {"n_neighbors": 20, "n_seeds": 10}),
+    "k=20 centred": (_centre, {}, {"n_neighbors": 20}),
+    "r by stability (.75-1.5)": (None, {"RESOLUTIONS": (0.75, 1.0, 1.25, 1.5)}, {}),
+    "r by stability (.5-1.25)": (None, {"RESOLUTIONS": (0.5, 0.75, 1.0, 1.25)}, {}),
+}
+
+
+def _fit(x: np.ndarray, seed: int, opts: dict[str, Any]) -> Any:
+    from pni.cluster.hierarchy import default_min_size, graph_patterns
+
+    return graph_patterns(np.asarray(x, dtype=np.float32), min_size=default_min_size(len(x)),
+                          seed=seed, **opts)
+
+
+def _pairwise(runs: list[dict[int, int]]) -> tuple[float, float]:
+    from sklearn.metrics import adjusted_rand_score
+
+    aris = []
+    for a, b in combinations(runs, 2):
+        common = sorted(set(a) & set(b))
+        aris.append(adjusted_rand_score([a[i] for i in common], [b[i] for i in common]))
+    return float(np.mean(aris)), float(np.min(aris))
+
+
+def measure(name: str, variant: str, oracle: dict[str, float]) -> list[Any]:
+    """One row of the table: ``variant`` on corpus ``name``."""
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from pni.cluster import graph as gr
+
+    transform, patches, opts = VARIANTS[variant]
+    vec, txt = cq.corpus_vectors(name, None)
+    x = np.load(vec)
+    truth = json.loads(txt.read_text(encoding="utf-8"))["labels"]
+    if transform is not None:
+        x = transform(x)
+    saved = {k: getattr(gr, k) for k in patches}
+    for k, v in patches.items():
+        setattr(gr, k, v)
+    try:
+        t = time.perf_counter()
+        whole = [_fit(x, j * 1000, opts) for j in range(RUNS)]
+        n = len(x)
+        m = round(n * 0.9)
+        subs = []
+        for j in range(RUNS):
+            rows = np.sort(np.random.default_rng(j).choice(n, size=m, replace=False))
+            subs.append(dict(zip(rows.tolist(), _fit(x[rows], j, opts).labels.tolist(),
+                                 strict=True)))
+        wall = (time.perf_counter() - t) / (2 * RUNS)
+    finally:
+        for k, v in saved.items():
+            setattr(gr, k, v)
+    seed_mean, seed_min = _pairwise([dict(enumerate(g.labels.tolist())) for g in whole])
+    sub_mean, sub_min = _pairwise(subs)
+    ari = float(np.mean([adjusted_rand_score(truth, g.labels) for g in whole]))
+    nmi = float(np.mean([normalized_mutual_info_score(truth, g.labels) for g in whole]))
+    g0 = whole[0]
+    cov = float((g0.labels >= 0).mean())
+    k = float(np.mean([int(g.labels.max()) + 1 for g in whole]))
+    return [name, variant, seed_mean, seed_min, sub_mean, sub_min, float(g0.loose.mean()), cov,
+            round(k, 1), ari, ari / oracle[name], nmi, nmi / BERTOPIC_NMI[name], wall]
+
+
+def oracle_ari(names: list[str]) -> dict[str, float]:
+    """k-means told the true number of labels (10 restarts, seed 0), cached beside the vectors."""
+    path = cq.CACHE / "kmeans-oracle.json"
+    done = json.loads(path.read_text("utf-8")) if path.exists() else {}
+    for name in names:
+        if name not in done:
+            from sklearn.metrics import adjusted_rand_score
+
+            vec, txt = cq.corpus_vectors(name, None)
+            truth = json.loads(txt.read_text(encoding="utf-8"))["labels"]
+            done[name] = float(adjusted_rand_score(
+                truth, cq._kmeans(np.load(vec), len(set(truth)))))
+            path.write_text(json.dumps(done), encoding="utf-8")
+    return done
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--variants", default="default",
+                    help="comma-separated names of VARIANTS, or all")
+    ap.add_argument("--corpora", default=",".join(cq.CORPORA))
+    a = ap.parse_args()
+    variants = list(VARIANTS) if a.variants == "all" else a.variants.split(",")
+    for v in variants:
+        if v not in VARIANTS:
+            ap.error(f"unknown variant {v!r}; one of {', '.join(VARIANTS)}")
+    names = a.corpora.split(",")
+    from pni.embed.cpu import describe
+
+    print(f"# pni stability benchmark ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs:"
+          f" {describe()}; load average {os.getloadavg()[0]:.1f})\n")
+    oracle = oracle_ari(names)
+    cols = ["corpus", "variant", "re-runs: mean ARI", "min", "90% subsamples: mean ARI", "min",
+            "loose share", "coverage", "patterns", "ARI", "ARI / k-means", "NMI",
+            "NMI / BERTopic", "s per run"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "|".join("---" for _ in cols) + "|", flush=True)
+    for name in names:
+        for v in variants:
+            row = measure(name, v, oracle)
+            print("| " + " | ".join(cq._fmt(c) if not isinstance(c, float) or c >= 10
+                                     else f"{c:.3f}" for c in row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
