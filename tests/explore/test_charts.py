@@ -155,6 +155,8 @@ def test_integrity_graphs_are_narrafirmas_five(made: tuple[Path, ExploreReport, 
     mc = rep.params["min_cell"]
     for name in ("Participant means", "Participant standard deviations"):
         bins = g[name].bins
+        # which tellers answered alike is a count, never who: no bin lists their stories
+        assert all(b.selects is None for b in bins)
         assert all(b.count == 0 or b.count >= mc for b in bins if b.count is not None)
         assert sum(b.count or 0 for b in bins) <= len(means)
     unanswered = {q.text: q.unanswered for q in rep.integrity.questions}
@@ -172,6 +174,9 @@ def test_write_ins_only_from_printable_stories(made: tuple[Path, ExploreReport, 
     said_no = [s for s in stories if s.consent == "no" and s.answers.get("one_word")]
     assert said_no, "the samples hold a write-in from a teller who said no"
     assert not {s.id for s in said_no} & {it["story"] for it in w.items}
+    # only story questions: teller questions' own words are never listed
+    teller_qs = {q for s in stories for q in s.teller_answers}
+    assert not {w.question for w in rep.charts.write_ins} & teller_qs
 
 
 def test_the_charts_in_report_html(made: tuple[Path, ExploreReport, list[Any]],

@@ -20,7 +20,7 @@ names (a question no story card prints selects nothing).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -321,10 +321,12 @@ def _scatter(data: ExploreData, ax: Axis, ay: Axis, who: np.ndarray, mask: Any,
     return sc
 
 
-def _teller_graph(name: str, values: dict[str, float], min_cell: int, note: str,
-                  stories_of: dict[str, list[str]], printable: set[str]) -> IntegrityGraph:
+def _teller_graph(name: str, values: dict[str, float], min_cell: int, note: str
+                  ) -> IntegrityGraph:
     """A histogram over tellers (participant means or standard deviations): a bin of fewer
-    tellers is hidden (with its complement), and a shown one selects its tellers' stories."""
+    tellers is hidden (with its complement). No bin selects stories: which tellers answered
+    every scale alike is a count, never who (``pni.explore.integrity``), and NarraFirma links
+    no stories to these graphs either."""
     import numpy as np
 
     g = IntegrityGraph(name=name, unit="tellers", note=note)
@@ -336,16 +338,12 @@ def _teller_graph(name: str, values: dict[str, float], min_cell: int, note: str,
     k = np.clip(((xs - lo) // width).astype(int), 0, BINS - 1)
     counts = [int((k == i).sum()) for i in range(BINS)]
     why = table_reasons([counts], [counts], min_cell)[0]
-    keys = list(values)
     for i in range(BINS):
-        members = [keys[t] for t in np.flatnonzero(k == i)]
-        ids = sorted({s for m in members for s in stories_of.get(m, []) if s in printable})
         inside = xs[k == i]
         g.bins.append(Bin(label=f"{lo + i * width:.2f}–{lo + (i + 1) * width:.2f}",
                           lo=float(inside.min()) if inside.size else None,
                           hi=float(inside.max()) if inside.size else None,
-                          count=None if why[i] else counts[i], why=why[i],
-                          selects={"stories": ids} if ids and not why[i] else None))
+                          count=None if why[i] else counts[i], why=why[i]))
     if len(values) >= min_cell:
         g.n = len(values)
         g.mean = round(float(xs.mean()), 3)
@@ -354,7 +352,7 @@ def _teller_graph(name: str, values: dict[str, float], min_cell: int, note: str,
 
 
 def integrity_graphs(data: ExploreData, axes: list[Axis], unanswered: dict[str, int | None],
-                     facets: dict[str, set[Any]], printable: set[str]) -> list[IntegrityGraph]:
+                     facets: dict[str, set[Any]]) -> list[IntegrityGraph]:
     """NarraFirma's five: all scale values, participant means, participant standard deviations
     (each of a teller's scale answers across stories), unanswered choice questions and
     unanswered scale questions (the integrity table's counts, under the same rule)."""
@@ -401,21 +399,17 @@ def integrity_graphs(data: ExploreData, axes: list[Axis], unanswered: dict[str, 
             g.sd = round(float(allv.std(ddof=1)), 3) if allv.size > 1 else None
         out.append(g)
         per: dict[str, list[float]] = {}
-        stories_of: dict[str, list[str]] = {}
         for r, t in enumerate(keys):
-            stories_of.setdefault(t, []).append(str(f["story_id"].iloc[r]))
             for a in axes:
                 if a.index[r] >= 0:
                     per.setdefault(t, []).append(float(a.values[r]))
         means = {t: float(np.mean(v)) for t, v in per.items() if v}
         sds = {t: float(np.std(v, ddof=1)) for t, v in per.items() if len(v) > 1}
         out.append(_teller_graph("Participant means", means, data.min_cell,
-                                 "the mean of each teller's scale answers", stories_of,
-                                 printable))
+                                 "the mean of each teller's scale answers"))
         out.append(_teller_graph("Participant standard deviations", sds, data.min_cell,
                                  "the spread of each teller's scale answers (tellers with two"
-                                 " or more); near 0: every scale answered alike", stories_of,
-                                 printable))
+                                 " or more); near 0: every scale answered alike"))
     for kind, name in (("choice", "Unanswered choice questions"),
                        ("scale", "Unanswered scale questions")):
         g = IntegrityGraph(name=name, unit="stories",
@@ -447,7 +441,9 @@ def write_ins(data: ExploreData, gate: Gate, on_cards: set[str]) -> list[WriteIn
     codes = story_codes(gate.db, [s.id for s in release.stories])
     out: list[WriteIn] = []
     for q in data.questions.values():
-        if q.about not in ("story", "teller") or q.id not in on_cards:
+        # story questions only: a teller's own words about themselves could name them, and
+        # a rare teller answer is one a story card withholds (``Gate.card_withheld``)
+        if q.about != "story" or q.id not in on_cards:
             continue
         if q.kind not in ("text", "choice", "multi-choice"):
             continue
@@ -475,9 +471,7 @@ def write_ins(data: ExploreData, gate: Gate, on_cards: set[str]) -> list[WriteIn
 
 def build(data: ExploreData, tests: Sequence[TestResult], *, facets: dict[str, set[Any]],
           gate: Gate | None = None, on_cards: set[str] | None = None,
-          unanswered: dict[str, int | None] | None = None, min_subset: int = 20,
-          printable: set[str] | None = None,
-          progress: Callable[[str], None] | None = None) -> Charts:
+          unanswered: dict[str, int | None] | None = None, min_subset: int = 20) -> Charts:
     """Every chart of NarraFirma's set the data allows (after the small-cell merge, which the
     story browser shares). ``facets``: what the story browser can filter on (facet key ->
     values); ``tests``: the report's tests (with q); ``gate``: for the write-in texts."""
@@ -556,8 +550,7 @@ def build(data: ExploreData, tests: Sequence[TestResult], *, facets: dict[str, s
 
     if gate is not None:
         out.write_ins = write_ins(data, gate, on_cards or set())
-    out.integrity = integrity_graphs(data, scales, unanswered or {}, facets,
-                                     printable if printable is not None else set())
+    out.integrity = integrity_graphs(data, scales, unanswered or {}, facets)
     return out
 
 

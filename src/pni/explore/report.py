@@ -366,11 +366,10 @@ def _charts(data: ExploreData, tests: Sequence[Any], browser: StoryBrowser, gate
     from pni.privacy.metadata import card_question_ids
 
     facets = {f.key: set(f.values) for f in browser.facets}
-    printable = {s.id for s in browser.stories}
     unanswered = {q.id: q.unanswered for q in integ.questions}
     return build(data, tests, facets=facets, gate=gate,
                  on_cards=card_question_ids(data.questions, gate.settings.card_questions),
-                 unanswered=unanswered, min_subset=min_subset, printable=printable)
+                 unanswered=unanswered, min_subset=min_subset)
 
 
 def _map_points(data: ExploreData, shown: dict[str, dict[str, str]]) -> list[MapPoint]:
