@@ -8,12 +8,19 @@ shared, so same-process ratios matter more than absolute figures).
 Agreement: cosine of each backend's vectors to pni's torch backend (same chunking of long texts),
 and, for texts that fit the window, of pni's torch backend to ``encode`` (should be 1.0).
 
+Paper limit: the share of what the CPU's vector units could do on paper that each method reaches,
+tokens run per second x the model's arithmetic per token (``pni.embed.cpu.flops_per_token``: the
+weights only, about 21 MFLOP for all-MiniLM-L6-v2) / the peak for the number type the method
+computes in (``pni.embed.cpu.paper_peak``: float32 for encode, torch and onnx-fp32; int8 for
+onnx-int8, where its products run in int8). The clock is an assumption (``--ghz``, 3.0 by default).
+
 Cold start: a fresh process that loads the backend and embeds one text (onnx-int8 with its export
 already cached). Export: a fresh ONNX export + fusion + int8 quantization into a temp folder.
 
     .venv/bin/python bench/embed.py                  # 256 texts of each eval corpus, 3 rounds
     .venv/bin/python bench/embed.py --n 0 --rounds 1 # every text
     .venv/bin/python bench/embed.py --static         # encode, torch, onnx-int8 and static only
+    .venv/bin/python bench/embed.py --also-export DIR  # an older export's int8 graph beside (before/after)
 
 ``--static`` adds the distilled static model (``--backend static``, needs model2vec); its vectors
 live in another (256-d) space, so its cosine to the torch vectors is not defined ("n/a") and its
@@ -94,6 +101,20 @@ def _shared_neighbours(v: np.ndarray, ref: np.ndarray, k: int = 10) -> float:
     return float(np.mean([len(set(a[i]) & set(b[i])) / k for i in range(len(v))]))
 
 
+def padded_tokens(emb: object, texts: list[str]) -> int:
+    """Tokens the embedder's forward calls run, padding included (its own batching)."""
+    from pni.embed.base import N_SPECIAL, window_spans
+    from pni.embed.windowed import WindowedEmbedder, batches
+
+    assert isinstance(emb, WindowedEmbedder)
+    lengths = [e - s + N_SPECIAL for c in emb.count_tokens(texts)
+               for s, e in window_spans(c - N_SPECIAL, emb.max_tokens)]
+    order = np.argsort(lengths, kind="stable")
+    size = min(32, emb.max_batch or 32)
+    return sum(len(b) * max(lengths[j] for j in b)
+               for b in batches([lengths[j] for j in order], size, emb.batch_tokens, order))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=256, help="texts per corpus (0: all)")
@@ -103,38 +124,67 @@ def main() -> None:
     ap.add_argument("--no-cold", action="store_true", help="skip cold-start and export timings")
     ap.add_argument("--static", action="store_true",
                     help="the static backend beside encode, torch and onnx-int8 (needs model2vec)")
+    ap.add_argument("--ghz", type=float, default=3.0, help="clock assumed for the paper limit")
+    ap.add_argument("--also-export", type=Path, default=None, metavar="DIR",
+                    help="also time the int8 graph of another export folder (e.g. an older"
+                         " recipe's onnx-vN folder) with auto's batch shape and layout")
     args = ap.parse_args()
 
     from pni.embed import get_embedder
     from pni.embed.base import N_SPECIAL, window_spans
+    from pni.embed.cpu import describe, flops_per_token, paper_peak
+    from pni.embed.onnx_backend import OnnxEmbedder
     from pni.embed.torch_backend import TorchEmbedder
 
     onnx = get_embedder(backend="onnx-int8")  # exports first if not cached
+    assert isinstance(onnx, OnnxEmbedder)
     torch_e = get_embedder(backend="torch")
     assert isinstance(torch_e, TorchEmbedder)
     st = torch_e.model
+    int8_name = f"pni onnx-int8 (batch {onnx.max_batch}, {onnx.layout})"
     methods = {
         "st.encode (baseline)": lambda ts: np.asarray(st.encode(ts)),
         "pni torch": lambda ts: torch_e.embed(ts),
-        "pni onnx-int8 (batch 4)": lambda ts: onnx.embed(ts),
+        int8_name: lambda ts: onnx.embed(ts),
     }
+    precision = {"st.encode (baseline)": "fp32", "pni torch": "fp32", int8_name: "int8"}
+    auto = None
     if args.static:
         static = get_embedder(backend="static")  # distils once if not cached
         methods["pni static"] = lambda ts: static.embed(ts)
     else:
         fp32 = get_embedder(backend="onnx-fp32")
+        assert isinstance(fp32, OnnxEmbedder)
         auto = get_embedder(backend="auto")  # calibrates first if this CPU has no record
-        methods["pni onnx-fp32 (batch 4)"] = lambda ts: fp32.embed(ts)
-        methods[f"pni auto ({auto.backend})"] = lambda ts: auto.embed(ts)
+        assert isinstance(auto, OnnxEmbedder)
+        fp32_name = f"pni onnx-fp32 (batch {fp32.max_batch}, {fp32.layout})"
+        auto_name = (f"pni auto ({auto.backend}, {auto.batch_tokens or 'any'} tokens/batch,"
+                     f" {auto.layout})")
+        methods[fp32_name] = lambda ts: fp32.embed(ts)
+        methods[auto_name] = lambda ts: auto.embed(ts)
+        precision |= {fp32_name: "fp32", auto_name: auto.precision}
+        if args.also_export is not None:
+            other = OnnxEmbedder(onnx.source, args.also_export, precision="int8",
+                                 workers=auto.workers, threads=auto.threads)
+            other.max_batch, other.batch_tokens = auto.max_batch, auto.batch_tokens
+            other_name = f"pni onnx-int8 of {args.also_export.name} (as auto)"
+            methods[other_name] = lambda ts: other.embed(ts)
+            precision[other_name] = "int8"
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     from pni.embed.calibrate import calibration_file, load, summary
-    from pni.embed.cpu import describe
     from pni.embed.models import resolve_model
 
+    cfg = onnx.source.read_json("config.json")
+    per_token = flops_per_token(int(cfg.get("num_hidden_layers", 6)),
+                                int(cfg.get("hidden_size", 384)),
+                                int(cfg.get("intermediate_size", 1536)))
+    peaks = {p: paper_peak(p, ghz=args.ghz) for p in ("fp32", "int8")}
     cal = load(calibration_file(resolve_model()))
     print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds}"
-          f"  model={onnx.model_id}@{onnx.revision}")
+          f"  model={onnx.model_id}@{onnx.revision} export={onnx.folder.name}")
     print(f"# CPU: {describe()}")
+    print(f"# paper limit: {per_token / 1e6:.1f} MFLOP per token (weights only);"
+          f" {peaks['fp32']}; {peaks['int8']} (clock assumed: --ghz)")
     print(f"# load average at start: {os.getloadavg()[0]:.1f} (other work slows every method)")
     if cal is not None:
         print(f"# auto chose: {summary(cal)} in {cal.seconds:.1f} s")
@@ -154,38 +204,47 @@ def main() -> None:
                 times[m].append(time.perf_counter() - t)
         ref = vecs["pni torch"]
         base = statistics.median(times["st.encode (baseline)"])
-        int8 = statistics.median(times["pni onnx-int8 (batch 4)"])
-        for m in methods:
-            v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
-            med = statistics.median(times[m])
-            if v.shape[1] != ref.shape[1]:  # another space: neighbourhoods kept instead
-                rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}",
-                             f"{base / med:.2f}x", f"{int8 / med:.1f}x", "n/a", "n/a",
-                             f"{_shared_neighbours(v, ref):.3f}"])
-                continue
-            cos = (v * ref).sum(1)
-            if m == "st.encode (baseline)":
-                cos = cos[fits]  # encode truncates long texts; compare where both see all
-            rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{base / med:.2f}x",
-                         f"{int8 / med:.2f}x", f"{cos.mean():.4f}", f"{cos.min():.4f}",
-                         f"{_shared_neighbours(v, ref):.3f}"])
+        int8 = statistics.median(times[int8_name])
         cut = sum(min(c, torch_e.max_tokens) for c in tokens)
         windowed = sum(
             e - s + N_SPECIAL
             for c in tokens for s, e in window_spans(c - N_SPECIAL, torch_e.max_tokens)
         )
+        for m in methods:
+            v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
+            med = statistics.median(times[m])
+            run = cut if m == "st.encode (baseline)" else windowed
+            share = (f"{run / med * per_token / peaks[precision[m]].ops:.0%} of"
+                     f" {precision[m]}" if m in precision else "n/a")
+            if v.shape[1] != ref.shape[1]:  # another space: neighbourhoods kept instead
+                rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{run / med:.0f}",
+                             f"{base / med:.2f}x", f"{int8 / med:.1f}x", share, "n/a", "n/a",
+                             f"{_shared_neighbours(v, ref):.3f}"])
+                continue
+            cos = (v * ref).sum(1)
+            if m == "st.encode (baseline)":
+                cos = cos[fits]  # encode truncates long texts; compare where both see all
+            rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{run / med:.0f}",
+                         f"{base / med:.2f}x", f"{int8 / med:.2f}x", share, f"{cos.mean():.4f}",
+                         f"{cos.min():.4f}", f"{_shared_neighbours(v, ref):.3f}"])
         print(f"# {corpus}: {len(texts)} texts, mean {np.mean(tokens):.0f} tokens,"
               f" {int((~fits).sum())} longer than {torch_e.max_tokens} (chunked by pni);"
               f" tokens run: encode {cut}, pni {windowed} ({windowed / cut:.2f}x the work)")
+        if auto is not None:
+            padded = padded_tokens(auto, texts)
+            print(f"# {corpus}: auto's batches pad {windowed} tokens to {padded}"
+                  f" ({padded / windowed - 1:.1%} padding)")
 
-    head = ["corpus", "method", "texts", "texts/s", "vs baseline", "vs onnx-int8", "cos mean",
-            "cos min", "top-10 neighbours shared with torch"]
+    head = ["corpus", "method", "texts", "texts/s", "tokens/s", "vs baseline", "vs onnx-int8",
+            "paper limit", "cos mean", "cos min", "top-10 neighbours shared with torch"]
     print()
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" for _ in head) + "|")
     for r in rows:
         print("| " + " | ".join(str(c) for c in r) + " |")
-    print("\ncos: to pni torch vectors (baseline row: texts within the 256-token window only)")
+    print("\ncos: to pni torch vectors (baseline row: texts within the 256-token window only);"
+          " tokens/s: tokens run (encode cuts long texts, pni runs them whole);"
+          " paper limit: tokens/s x MFLOP per token / the peak of the number type used")
     print(f"# CPU: {describe()}; load average at end: {os.getloadavg()[0]:.1f}")
 
     if not args.no_cold:

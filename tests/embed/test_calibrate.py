@@ -35,6 +35,8 @@ def test_auto_measures_once_then_reuses_the_choice() -> None:
     cal = load(path)
     assert cal is not None and emb.backend == cal.backend
     assert emb.batch_tokens == cal.batch_tokens  # type: ignore[attr-defined]
+    assert emb.workers == cal.workers >= 1  # type: ignore[attr-defined]
+    assert any("worker" in k for k in cal.texts_per_s) or os.cpu_count() == 1
     assert cal.cosine_int8_fp32 >= 0.95 and cal.cpu
     if cal.precision == "int8":
         assert cal.cosine_int8_fp32 >= MIN_COSINE

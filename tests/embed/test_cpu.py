@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from pni.embed.cpu import CpuInfo, _from_proc, cpu_info, describe, signature
+import pytest
+
+from pni.embed.cpu import (
+    CpuInfo,
+    _from_proc,
+    cpu_info,
+    describe,
+    flops_per_token,
+    paper_peak,
+    signature,
+)
 
 X86 = """processor\t: 0
 vendor_id\t: AuthenticAMD
@@ -41,3 +51,20 @@ def test_this_machine_is_described() -> None:
     info = cpu_info()
     assert info.cores >= 1 and info.model
     assert describe().startswith(info.model)
+
+
+def test_paper_peak_follows_the_instruction_set() -> None:
+    zen4 = CpuInfo("AMD EPYC", 2, frozenset({"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16"}))
+    avx2 = CpuInfo("AMD EPYC 7B12", 2, frozenset({"avx2", "fma"}))
+    spr = CpuInfo("Intel(R) Xeon(R) Platinum 8480+", 2,
+                  frozenset({"avx2", "fma", "avx512f", "avx512_vnni", "amx_int8", "amx_bf16"}))
+    assert paper_peak("fp32", zen4).ops == paper_peak("fp32", avx2).ops == 192e9
+    assert paper_peak("int8", zen4).ops == 4 * paper_peak("fp32", zen4).ops
+    assert paper_peak("bf16", zen4).ops == 2 * paper_peak("fp32", zen4).ops
+    assert paper_peak("int8", avx2).ops == 2 * paper_peak("fp32", avx2).ops  # no VNNI
+    assert paper_peak("fp32", spr).ops == 2 * paper_peak("fp32", zen4).ops  # full-width AVX-512
+    assert "AMX" in paper_peak("int8", spr).instructions
+    assert paper_peak("int8", zen4, ghz=1.5).ops == paper_peak("int8", zen4).ops / 2
+    with pytest.raises(ValueError):
+        paper_peak("int4", zen4)
+    assert 21e6 < flops_per_token(6, 384, 1536) < 21.5e6

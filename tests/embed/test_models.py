@@ -88,6 +88,31 @@ def test_long_text_is_split_into_windows_within_the_model_limit() -> None:
     assert np.allclose(np.linalg.norm(v, axis=1), 1)
 
 
+class SlowWindows(RecordingWindows):
+    """Forward calls that finish out of order: the first and every third batch wait."""
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        import time
+
+        if int(input_ids[0, 1]) % 3 == 0:
+            time.sleep(0.01)
+        first = input_ids[:, 1].astype(np.float32)
+        return np.stack([first, attention_mask.sum(1).astype(np.float32),
+                         np.ones(len(input_ids), np.float32), first % 7], axis=1)
+
+
+def test_workers_give_the_same_vectors_in_input_order() -> None:
+    texts = [f"{w} story number {i} " * (1 + i % 9) for i, w in
+             enumerate(["lunch", "bus", "teacher", "snow", "robot", "test"] * 5)]
+    one, many = SlowWindows(), SlowWindows()
+    many.workers = 3
+    one.max_batch = many.max_batch = 2
+    done: list[int] = []
+    got = many.embed(texts, progress=lambda d, n: done.append(d))
+    assert np.array_equal(got, one.embed(texts))
+    assert done == sorted(done) and done[-1] == len(texts)
+
+
 # -- the real packaged model -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -149,3 +174,21 @@ def test_cached_export_loads_without_torch(onnx, home: str) -> None:  # type: ig
                          env={**os.environ, "PNI_HOME": home}, check=True, timeout=60)
     backend, *imported = out.stdout.split()
     assert backend == onnx.backend and imported == ["False", "False"]
+
+
+@pytest.mark.model
+def test_export_keeps_the_model_function_with_one_qkv_product(torch_e) -> None:  # type: ignore[no-untyped-def]
+    import onnx
+
+    from pni.embed.onnx_backend import ONNX_FILES
+
+    fp32 = get_embedder(backend="onnx-fp32")
+    ops = {p: [n.op_type for n in onnx.load(str(fp32.folder / f)).graph.node]  # type: ignore[attr-defined]
+           for p, f in ONNX_FILES.items()}
+    for p, names in ops.items():  # the slow fused kernels are gone from both graphs
+        assert not {"SkipLayerNormalization", "Attention", "QAttention"} & set(names), p
+        assert names.count("MultiHeadAttention") == 6 and names.count("LayerNormalization") == 12
+    assert ops["int8"].count("MatMulInteger") == 24  # Q/K/V, output, two feed-forward per layer
+    texts = [*SIMILAR, LONG, "ok"]
+    cos = (fp32.embed(texts) * torch_e.embed(texts)).sum(1)
+    assert cos.min() > 0.9999, cos  # the rewritten float graph is the model's function

@@ -4,8 +4,10 @@ Whether int8 pays depends on the CPU: with int8 dot-product instructions (AVX-51
 AMX, Arm dotprod) the quantized graph is several times faster than float32; without them it can be
 slower. Rather than trust a rule, the first ``auto`` use on a machine times both graphs on a fixed
 probe set of story-like texts of mixed lengths, keeps int8 only when it is faster *and* its
-vectors stay within ``MIN_COSINE`` of the float32 ones, then times a few batch shapes (padded
-tokens per forward call) for the winner. The choice is written to
+vectors stay within ``MIN_COSINE`` of the float32 ones, then times, for the winner, how to spread
+the work over the cores (one forward call at a time on every core, or one call per core at once:
+onnxruntime's threads meet after every operator, which costs most where operators are small) and
+a few batch shapes (padded tokens per forward call). The choice is written to
 ``data_dir()/calibration/<cpu signature>-<model revision>.json`` and reused by every later process
 on the same CPU; ``PNI_EMBED_BACKEND=onnx-int8`` (or ``onnx-fp32``, ``torch``) skips it.
 """
@@ -24,11 +26,11 @@ from pni.embed.models import ModelSource
 from pni.embed.onnx_backend import OnnxEmbedder, ensure_export
 
 #: Bump when the probe or the decision rule changes: older calibrations are redone.
-CALIBRATION_VERSION = "1"
+CALIBRATION_VERSION = "2"
 #: int8 vectors must agree with float32 ones at least this well (mean cosine) to be chosen.
 MIN_COSINE = 0.98
 #: Padded tokens per forward call tried for the chosen graph (None: only the window cap).
-TOKEN_BUDGETS: tuple[int | None, ...] = (512, 2048, 8192)
+TOKEN_BUDGETS: tuple[int | None, ...] = (256, 512, 1024, 2048)
 #: Windows per forward call at most, whatever the token budget.
 MAX_WINDOWS = 64
 
@@ -64,6 +66,9 @@ class Calibration:
     cosine_int8_fp32: float
     seconds: float
     version: str = CALIBRATION_VERSION
+    #: forward calls at once, and onnxruntime threads for each
+    workers: int = 1
+    threads: int | None = None
 
     @property
     def backend(self) -> str:
@@ -86,8 +91,34 @@ def _rate(emb: OnnxEmbedder, texts: list[str], rounds: int = 2) -> float:
     return len(texts) / min(times)
 
 
+def _interleaved(embedders: dict[str, OnnxEmbedder], texts: list[str],
+                 rounds: int = 2) -> dict[str, float]:
+    """Best texts/s of each embedder, taking turns so a burst of other work hits all alike."""
+    rates: dict[str, float] = {}
+    for _ in range(rounds):
+        for key, emb in embedders.items():
+            rates[key] = max(rates.get(key, 0.0), _rate(emb, texts, rounds=1))
+    return rates
+
+
+def layouts(cores: int) -> list[tuple[int, int | None]]:
+    """(workers, threads each) worth timing on ``cores`` cores: every core on one forward call,
+    one call per core, and one in between where the cores split evenly.
+
+    >>> layouts(1), layouts(2), layouts(8)
+    ([(1, None)], [(1, None), (2, 1)], [(1, None), (8, 1), (2, 4)])
+    """
+    if cores <= 1:
+        return [(1, None)]
+    out: list[tuple[int, int | None]] = [(1, None), (cores, 1)]
+    if cores >= 4 and cores % 2 == 0:
+        out.append((2, cores // 2))
+    return out
+
+
 def measure(source: ModelSource, folder: Path) -> Calibration:
-    """Time both graphs and the batch shapes on this CPU (a few seconds on a quiet machine)."""
+    """Time both graphs, the layouts and the batch shapes on this CPU (seconds on a quiet
+    machine)."""
     t0 = time.perf_counter()
     texts = probe_texts()
     graphs = {p: OnnxEmbedder(source, folder, precision=p) for p in ("int8", "fp32")}
@@ -96,13 +127,18 @@ def measure(source: ModelSource, folder: Path) -> Calibration:
         g.embed(texts[:4])  # warm-up: first calls allocate
     vecs = {p: g.embed(texts) for p, g in graphs.items()}
     cosine = float((vecs["int8"] * vecs["fp32"]).sum(1).mean())
-    rates: dict[str, float] = {}
-    # interleave the two graphs so a burst of other work hits both alike
-    for _ in range(2):
-        for p, g in graphs.items():
-            rates[p] = max(rates.get(p, 0.0), _rate(g, texts, rounds=1))
+    rates = _interleaved(graphs, texts)
     precision = "int8" if rates["int8"] > rates["fp32"] and cosine >= MIN_COSINE else "fp32"
-    best = graphs[precision]
+    spread: dict[str, OnnxEmbedder] = {}
+    for workers, threads in layouts(cpu_info().cores):
+        emb = (graphs[precision] if workers == 1 else
+               OnnxEmbedder(source, folder, precision=precision, workers=workers, threads=threads))
+        emb.max_batch, emb.batch_tokens = MAX_WINDOWS, 512
+        emb.embed(texts[:4])
+        spread[emb.layout] = emb
+    layout_rates = _interleaved(spread, texts) if len(spread) > 1 else {}
+    best = spread[max(layout_rates, key=lambda k: layout_rates[k])] if layout_rates else \
+        next(iter(spread.values()))
     shapes: dict[str, float] = {}
     for budget in TOKEN_BUDGETS:
         best.batch_tokens = budget
@@ -112,8 +148,10 @@ def measure(source: ModelSource, folder: Path) -> Calibration:
         precision=precision, batch_tokens=None if budget_key == "None" else int(budget_key),
         max_batch=MAX_WINDOWS, cpu=describe(cpu_info()),
         texts_per_s={**{f"onnx-{p}": round(r, 1) for p, r in rates.items()},
+                     **{k: round(v, 1) for k, v in layout_rates.items()},
                      **{f"tokens<={k}": round(v, 1) for k, v in shapes.items()}},
-        cosine_int8_fp32=round(cosine, 5), seconds=round(time.perf_counter() - t0, 2))
+        cosine_int8_fp32=round(cosine, 5), seconds=round(time.perf_counter() - t0, 2),
+        workers=best.workers, threads=best.threads)
 
 
 def load(path: Path) -> Calibration | None:
@@ -122,7 +160,8 @@ def load(path: Path) -> Calibration | None:
         cal = Calibration(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if cal.version != CALIBRATION_VERSION or cal.precision not in ("int8", "fp32"):
+    if cal.version != CALIBRATION_VERSION or cal.precision not in ("int8", "fp32") \
+            or cal.workers < 1:
         return None
     return cal
 
@@ -140,7 +179,8 @@ def calibrated_embedder(source: ModelSource) -> OnnxEmbedder:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(cal), indent=2), "utf-8")
         os.replace(tmp, path)
-    emb = OnnxEmbedder(source, folder, precision=cal.precision)
+    emb = OnnxEmbedder(source, folder, precision=cal.precision, workers=cal.workers,
+                       threads=cal.threads)
     emb.max_batch, emb.batch_tokens = cal.max_batch, cal.batch_tokens
     return emb
 
@@ -148,7 +188,8 @@ def calibrated_embedder(source: ModelSource) -> OnnxEmbedder:
 def summary(cal: Calibration) -> str:
     """One line for people: what was chosen and the figures behind it."""
     rates = ", ".join(f"{k} {v:g}/s" for k, v in cal.texts_per_s.items())
-    return (f"{cal.backend}, up to {cal.batch_tokens or 'any'} tokens per batch"
+    workers = f"{cal.workers} forward call{'s' if cal.workers > 1 else ''} at once"
+    return (f"{cal.backend}, up to {cal.batch_tokens or 'any'} tokens per batch, {workers}"
             f" (int8~fp32 cosine {cal.cosine_int8_fp32:.3f}; {rates}; {cal.cpu})")
 
 

@@ -1,10 +1,19 @@
 """The ``onnx-int8`` and ``onnx-fp32`` backends: the model's transformer exported to ONNX, fused by
 onnxruntime's BERT optimizer, and run on onnxruntime with pooling done in numpy; ``onnx-int8`` is
-the fused graph int8 dynamically quantized (fast where the CPU has int8 dot-product instructions),
-``onnx-fp32`` the fused graph itself (often faster on CPUs without them). ``auto`` picks between
-them per CPU (``pni.embed.calibrate``).
+the fused graph int8 dynamically quantized per channel (fast where the CPU has int8 dot-product
+instructions), ``onnx-fp32`` the fused graph itself (often faster on CPUs without them). ``auto``
+picks between them, and how to spread the work over the cores, per CPU (``pni.embed.calibrate``).
 
-The export happens once per model revision, into ``data_dir()/models/<model>-<revision>-onnx-v2``
+Two of the optimizer's fusions are undone because onnxruntime's CPU kernels for them are slow
+(measured on AMD EPYC with AVX-512 VNNI, one thread, CPU time): ``SkipLayerNormalization`` took
+5.2 ns an element against 0.9 for ``Add`` + ``LayerNormalization`` (a fifth of the whole int8
+run), and ``Attention``/``QAttention`` project Q, K and V as 36 small products per window (one per
+head, 32 columns each, the input re-packed for every one), where one product with 1,152 columns
+runs at the speed of the other matrix products. So the graph keeps ``Add`` + ``LayerNormalization``
+(the session is told not to fuse them back) and each attention is one Q/K/V ``MatMul`` (int8 in
+``onnx-int8``), a ``Split`` and onnxruntime's ``MultiHeadAttention``.
+
+The export happens once per model revision, into ``data_dir()/models/<model>-<revision>-onnx-v3``
 (a writable cache, never beside the model) and writes both graphs. It needs torch; loading a
 cached export does not import torch. Only mean-pooling (or CLS-pooling) sentence-transformers models with a
 Transformer -> Pooling [-> Normalize] pipeline can be exported; others should use ``torch``.
@@ -28,10 +37,14 @@ from pni.embed.models import ModelSource, offline_env
 from pni.embed.windowed import WindowedEmbedder, mean_pool
 from pni.errors import ModelError
 
-#: Bump when the export recipe changes: a new folder is made and old vectors are not reused.
-EXPORT_VERSION = "2"
+#: Bump when the export recipe changes: a new folder is made (vectors already in a store keep
+#: their key: every recipe computes the model's function, to int8 rounding).
+EXPORT_VERSION = "3"
 ONNX_FILES = {"int8": "model-int8.onnx", "fp32": "model-fp32.onnx"}
 META_FILE = "pni-export.json"
+#: Session-level fusions left out: onnxruntime would fuse Add + LayerNormalization back into its
+#: slow SkipLayerNormalization kernel.
+DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 
 
 def export_dir(source: ModelSource) -> Path:
@@ -103,17 +116,23 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
         import logging
 
         from onnxruntime.quantization import QuantType, quantize_dynamic
+        from onnxruntime.transformers.fusion_options import FusionOptions
         from onnxruntime.transformers.optimizer import optimize_model
 
         fused = tmp / ONNX_FILES["fp32"]
         prev = logging.getLogger().level
         logging.getLogger().setLevel(logging.ERROR)
         try:
+            options = FusionOptions("bert")
+            options.enable_skip_layer_norm = options.enable_bias_skip_layer_norm = False
             opt = optimize_model(str(raw), model_type="bert", num_heads=n_heads,
-                                 hidden_size=hidden, opt_level=1)
-            opt.save_model_to_file(str(fused))
+                                 hidden_size=hidden, opt_level=1, optimization_options=options)
             fusions = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
-            quantize_dynamic(str(fused), str(tmp / ONNX_FILES["int8"]), weight_type=QuantType.QInt8, per_channel=True,
+            fusions["MultiHeadAttention"] = split_attention(opt.model)
+            fusions.pop("Attention", None)
+            opt.save_model_to_file(str(fused))
+            quantize_dynamic(str(fused), str(tmp / ONNX_FILES["int8"]), weight_type=QuantType.QInt8,
+                             per_channel=True, reduce_range=False,
                              extra_options={"DefaultTensorType": 1})
         finally:
             logging.getLogger().setLevel(prev)
@@ -137,6 +156,43 @@ def export_model(source: ModelSource, target: Path) -> dict[str, Any]:
     return meta
 
 
+def split_attention(model: Any) -> int:
+    """Replace each fused ``Attention`` node of ``model`` (an ONNX ModelProto, changed in place)
+    by one Q/K/V ``MatMul`` + bias ``Add``, a ``Split`` and ``MultiHeadAttention`` with the same
+    heads and mask (the window lengths ``EmbedLayerNormalization`` computes); returns how many.
+    The result computes the same function: only the Q/K/V projection is one product instead of
+    one per head."""
+    from onnx import helper, numpy_helper
+
+    nodes = list(model.graph.node)
+    count = 0
+    out = []
+    for node in nodes:
+        if node.op_type != "Attention" or node.domain != "com.microsoft" or len(node.input) < 4:
+            out.append(node)
+            continue
+        x, weight, bias, mask = node.input[:4]
+        heads = next(a.i for a in node.attribute if a.name == "num_heads")
+        w = next(i for i in model.graph.initializer if i.name == weight)
+        width = int(w.dims[1]) // 3
+        p = f"pni_attn{count}"
+        model.graph.initializer.append(
+            numpy_helper.from_array(np.array([width] * 3, dtype=np.int64), p + "_split"))
+        out += [
+            helper.make_node("MatMul", [x, weight], [p + "_qkv"], name=p + "_matmul"),
+            helper.make_node("Add", [p + "_qkv", bias], [p + "_qkv_bias"], name=p + "_bias"),
+            helper.make_node("Split", [p + "_qkv_bias", p + "_split"],
+                             [p + "_q", p + "_k", p + "_v"], name=p + "_split", axis=-1),
+            helper.make_node("MultiHeadAttention", [p + "_q", p + "_k", p + "_v", "", mask],
+                             list(node.output[:1]), name=p + "_mha", domain="com.microsoft",
+                             num_heads=heads),
+        ]
+        count += 1
+    del model.graph.node[:]
+    model.graph.node.extend(out)
+    return count
+
+
 def ensure_export(source: ModelSource) -> Path:
     """The folder holding both exported graphs of ``source``, exporting them first if needed."""
     folder = export_dir(source)
@@ -149,8 +205,10 @@ def ensure_export(source: ModelSource) -> Path:
 class OnnxEmbedder(WindowedEmbedder):
     """One of the two exported graphs on onnxruntime; ``precision`` is ``"int8"`` or ``"fp32"``.
 
-    The batch shape (``max_batch`` windows and ``batch_tokens`` padded tokens per forward call)
-    is the calibration's choice for this CPU when ``auto`` made the embedder.
+    ``workers`` forward calls run at once, each on ``threads`` onnxruntime threads (default:
+    the cores shared out among the workers). The batch shape (``max_batch`` windows and
+    ``batch_tokens`` padded tokens per forward call) and the layout are the calibration's choice
+    for this CPU when ``auto`` made the embedder.
     """
 
     backend = "onnx-int8"
@@ -159,7 +217,7 @@ class OnnxEmbedder(WindowedEmbedder):
     max_batch = 4
 
     def __init__(self, source: ModelSource, folder: Path, threads: int | None = None,
-                 precision: str = "int8"):
+                 precision: str = "int8", workers: int = 1):
         super().__init__(source)
         from pni.embed.models import offline_env
 
@@ -177,21 +235,37 @@ class OnnxEmbedder(WindowedEmbedder):
         self.meta = meta
         self.pooling = str(meta.get("pooling", "mean"))
         self.dim = int(meta["dim"])
+        self.workers = max(1, int(workers))
+        if threads is None and self.workers > 1:
+            from pni.embed.cpu import cpu_info
+
+            threads = max(1, cpu_info().cores // self.workers)
+        self.threads = threads
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         if threads:
             opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
         # no busy-waiting between ops: with other work on the cores it cost a third of the speed
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(folder / ONNX_FILES[precision]), sess_options=opts,
-                                            providers=["CPUExecutionProvider"])
+                                            providers=["CPUExecutionProvider"],
+                                            disabled_optimizers=DISABLED_OPTIMIZERS)
         self._inputs = {i.name for i in self.session.get_inputs()}
 
+    @property
+    def layout(self) -> str:
+        """How the work is spread, for people: ``2 workers x 1 thread`` or ``1 worker x 2 threads``."""
+        threads = self.threads or "all"
+        return (f"{self.workers} worker{'s' if self.workers > 1 else ''} x {threads}"
+                f" thread{'' if threads == 1 else 's'}")
+
     @classmethod
-    def from_source(cls, source: ModelSource, precision: str = "int8") -> OnnxEmbedder:
+    def from_source(cls, source: ModelSource, precision: str = "int8",
+                    workers: int = 1) -> OnnxEmbedder:
         """Load the cached export of ``source``, exporting it first when there is none."""
-        return cls(source, ensure_export(source), precision=precision)
+        return cls(source, ensure_export(source), precision=precision, workers=workers)
 
     def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
         feeds = {"input_ids": input_ids, "attention_mask": attention_mask,

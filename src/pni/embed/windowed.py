@@ -1,12 +1,14 @@
 """Shared machinery of the real backends: tokenize with the model's own fast tokenizer (the
 ``tokenizers`` library, no torch), split long texts into overlapping token windows, batch windows
-of similar length, run the backend's forward pass, pool windows back into one unit vector per text.
+of similar length, run the backend's forward pass (on ``workers`` threads at once where the
+backend allows it), pool windows back into one unit vector per text.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -24,6 +26,9 @@ class WindowedEmbedder(ABC):
     #: Most padded tokens (windows x longest window) per forward call (None: no budget). Windows
     #: are sorted by length, so short stories go in wide batches and long ones in narrow ones.
     batch_tokens: int | None = None
+    #: Forward calls run at once, each on its own thread (the backend's ``_forward`` must be
+    #: thread-safe; onnxruntime sessions are). 1: one after another.
+    workers: int = 1
 
     def __init__(self, source: ModelSource):
         from tokenizers import Tokenizer
@@ -74,7 +79,9 @@ class WindowedEmbedder(ABC):
         order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(windows), self.dim), dtype=np.float32)
         done_windows = 0
-        for idx in batches([lengths[j] for j in order], batch_size, self.batch_tokens, order):
+        todo = batches([lengths[j] for j in order], batch_size, self.batch_tokens, order)
+
+        def run(idx: np.ndarray) -> np.ndarray:
             length = max(len(windows[j]) for j in idx)
             input_ids = np.full((len(idx), length), self._pad_id, dtype=np.int64)
             mask = np.zeros((len(idx), length), dtype=np.int64)
@@ -82,11 +89,24 @@ class WindowedEmbedder(ABC):
                 w = windows[j]
                 input_ids[r, : len(w)] = w
                 mask[r, : len(w)] = 1
-            out[idx] = self._forward(input_ids, mask)
+            return self._forward(input_ids, mask)
+
+        for idx, vecs in zip(todo, self._run_all(run, todo), strict=True):
+            out[idx] = vecs
             done_windows += len(idx)
             if progress is not None:
                 progress(min(n, round(n * done_windows / len(windows))), n)
         return pool_windows(out, owner, weights, n)
+
+    def _run_all(self, run: Callable[[np.ndarray], np.ndarray],
+                 todo: list[np.ndarray]) -> Iterator[np.ndarray]:
+        """``run`` over the batches, in order; on ``workers`` threads when there is more than
+        one (each thread takes the next batch as it finishes one: no waiting on a slow one)."""
+        if self.workers <= 1 or len(todo) <= 1:
+            yield from map(run, todo)
+            return
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pni-embed") as pool:
+            yield from pool.map(run, todo)
 
     # -- per backend ---------------------------------------------------------------------------
     @abstractmethod
