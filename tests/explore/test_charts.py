@@ -209,3 +209,29 @@ def test_the_markdown_report_says_where_the_charts_are(
     line = next(ln for ln in md.splitlines() if ln.startswith("NarraFirma's further charts"))
     assert f"{len(rep.charts.multi_histograms)} multiple histograms" in line
     assert "1 scatter plot," in line and "correlation map" in line
+
+
+def test_hide_cube_leaves_no_line_with_one_hidden_cell() -> None:
+    """Three-way tables (a multiple scatter's panels, a contingency-histogram's bins): every
+    cell of fewer tellers is hidden, and no line along any axis keeps a single hidden cell
+    beside shown ones (its total, shown by another chart, would give it back)."""
+    import itertools
+    import random
+
+    from pni.explore.charts import hide_cube
+
+    rng = random.Random(7)
+    for _ in range(200):
+        g, r, c = rng.randint(1, 4), rng.randint(1, 4), rng.randint(1, 5)
+        counts = [[[rng.choice([0, 0, 1, 2, 3, 6, 9, 14]) for _ in range(c)] for _ in range(r)]
+                  for _ in range(g)]
+        why = hide_cube(counts, counts, 5)
+        for a, b, k in itertools.product(range(g), range(r), range(c)):
+            n = counts[a][b][k]
+            assert (why[a][b][k] == "small") == (0 < n < 5)
+        lines = [[(a, b, k) for k in range(c)] for a in range(g) for b in range(r)]
+        lines += [[(a, b, k) for b in range(r)] for a in range(g) for k in range(c)]
+        lines += [[(a, b, k) for a in range(g)] for b in range(r) for k in range(c)]
+        for line in lines:
+            hidden = [x for x in line if why[x[0]][x[1]][x[2]] is not None]
+            assert len(hidden) != 1 or len(line) == 1, (counts, why, line)

@@ -280,25 +280,78 @@ def _pair_tests(tests: dict[str, TestResult], scale: str, choice: str) -> list[T
     return out
 
 
-def _scatter(data: ExploreData, ax: Axis, ay: Axis, who: np.ndarray, mask: Any,
-             group: str, flt: Filter | None, selectable: bool, min_subset: int) -> Scatter:
-    """The stories of ``mask`` placed by two scales, aggregated by position (a bin of each),
-    each position a cell of the x-bin x y-bin table under the small-cell rule."""
+def hide_cube(counts: Sequence[Sequence[Sequence[int]]],
+              tellers: Sequence[Sequence[Sequence[int]]], min_cell: int,
+              pre: Sequence[Sequence[Sequence[str | None]]] | None = None
+              ) -> list[list[list[str | None]]]:
+    """``pni.privacy.cells.table_reasons`` for a table of three dimensions (groups x rows x
+    columns): cells of 1 to ``min_cell - 1`` tellers, and those ``pre`` marks, are hidden;
+    then, along every line of each of the three axes (each of whose totals another chart
+    shows), a line with exactly one hidden cell hides its smallest other one ('complement'),
+    until none is left."""
+    import numpy as np
 
+    c = np.asarray(counts, dtype=float)
+    t = np.asarray(tellers, dtype=int)
+    why = np.full(c.shape, None, dtype=object)
+    if min_cell > 1:
+        why[(t > 0) & (t < min_cell)] = "small"
+    if pre is not None:
+        p = np.asarray(pre, dtype=object)
+        why = np.where(p != None, p, why)  # noqa: E711 - elementwise
+    if min_cell <= 1 or c.size == 0:
+        return why.tolist()
+    changed = True
+    while changed:
+        changed = False
+        for axis_ in range(3):
+            hid = np.moveaxis(why != None, axis_, -1)  # noqa: E711
+            cnt = np.moveaxis(c, axis_, -1)
+            for idx in np.ndindex(*hid.shape[:-1]):
+                line = hid[idx]
+                if int(line.sum()) != 1:
+                    continue
+                rest = np.flatnonzero(~line)
+                if not rest.size:
+                    continue
+                k = min(rest.tolist(), key=lambda r: (cnt[idx][r] == 0, cnt[idx][r], r))
+                full = list(idx)
+                full.insert(axis_, k)
+                why[tuple(full)] = "complement"
+                changed = True
+                hid = np.moveaxis(why != None, axis_, -1)  # noqa: E711
+    return why.tolist()
+
+
+def _scatter_table(ax: Axis, ay: Axis, who: np.ndarray, mask: Any
+                   ) -> tuple[Any, list[list[int]], list[list[int]]]:
+    """The stories of ``mask`` with both scales, and their count and tellers per position."""
     both = mask & (ax.index >= 0) & (ay.index >= 0)
     nx, ny = len(ax.bins), len(ay.bins)
-    cells = [(i, j) for i in range(nx) for j in range(ny)]
     counts = [[int((both & (ax.index == i) & (ay.index == j)).sum()) for j in range(ny)]
               for i in range(nx)]
     tel = [[n_tellers(who, both & (ax.index == i) & (ay.index == j)) for j in range(ny)]
            for i in range(nx)]
+    return both, counts, tel
+
+
+def _scatter(data: ExploreData, ax: Axis, ay: Axis, who: np.ndarray, mask: Any,
+             group: str, flt: Filter | None, selectable: bool, min_subset: int,
+             why: list[list[str | None]] | None = None) -> Scatter:
+    """The stories of ``mask`` placed by two scales, aggregated by position (a bin of each),
+    each position a cell of the x-bin x y-bin table under the small-cell rule (``why``: the
+    cells to hide, where a multiple scatter worked them out over all its panels)."""
+    both, counts, tel = _scatter_table(ax, ay, who, mask)
+    nx, ny = len(ax.bins), len(ay.bins)
+    cells = [(i, j) for i in range(nx) for j in range(ny)]
     n = int(both.sum())
     sc = Scatter(x=ax.id, x_label=ax.label, y=ay.id, y_label=ay.label, x_range=ax.span,
                  y_range=ay.span, group=group, n=n)
     if 0 < n_tellers(who, both) < data.min_cell:
         sc.suppressed, sc.n = True, None
         return sc
-    why = table_reasons(counts, tel, data.min_cell)
+    if why is None:
+        why = table_reasons(counts, tel, data.min_cell)
     for i, j in cells:
         c = counts[i][j]
         if not c:
@@ -517,10 +570,18 @@ def build(data: ExploreData, tests: Sequence[TestResult], *, facets: dict[str, s
         for c in chs:
             ms = MultiScatter(x=ax.id, x_label=ax.label, y=ay.id, y_label=ay.label,
                               choice=c.id, choice_label=c.label)
-            for label, mask, flt in c.groups:
+            # one table of groups x positions: a panel's position hidden alone would come
+            # back from the scatter of all stories, so its line across the panels hides
+            # another (and a panel of too few tellers counts as hidden throughout)
+            tabs = [_scatter_table(ax, ay, who, mask) for _, mask, _ in c.groups]
+            tiny = [0 < n_tellers(who, b) < data.min_cell for b, _, _ in tabs]
+            cube = hide_cube([t[1] for t in tabs], [t[2] for t in tabs], data.min_cell,
+                             pre=[[["small" if x else None for _ in row] for row in t[1]]
+                                  for t, x in zip(tabs, tiny, strict=True)])
+            for (label, mask, flt), why in zip(c.groups, cube, strict=True):
                 ms.panels.append(_scatter(data, ax, ay, who, mask, label, flt,
                                           sel[ax.id] and sel[ay.id] and flt is not None,
-                                          min_subset))
+                                          min_subset, why=why))
             if sum(1 for p in ms.panels if not p.suppressed and p.n) >= 2:
                 out.multi_scatters.append(ms)
 
@@ -570,9 +631,16 @@ def _contingency(data: ExploreData, a: Axis, who: np.ndarray, ca: Choice, cb: Ch
     counts = [[int(m.sum()) for m in row] for row in masks]
     tel = [[n_tellers(who, m) for m in row] for row in masks]
     why = table_reasons(counts, tel, data.min_cell)
+    k = len(a.bins)
+    # the bins of every cell as one table of rows x columns x bins: a row's bin across the
+    # columns adds up to a multiple histogram's bin, so one hidden alone hides another
+    bc = [[[int((m & (a.index == b)).sum()) for b in range(k)] for m in row] for row in masks]
+    bt = [[[n_tellers(who, m & (a.index == b)) for b in range(k)] for m in row]
+          for row in masks]
+    bwhy = hide_cube(bc, bt, data.min_cell,
+                     pre=[[[w] * k for w in row] for row in why])
     shown = False
     cells: list[list[CHCell]] = []
-    k = len(a.bins)
     for i, row in enumerate(masks):
         line = []
         for j, m in enumerate(row):
@@ -584,12 +652,10 @@ def _contingency(data: ExploreData, a: Axis, who: np.ndarray, ca: Choice, cb: Ch
                 line.append(CHCell(count=0))
                 continue
             shown = True
-            bc = [int((m & (a.index == b)).sum()) for b in range(k)]
-            bt = [n_tellers(who, m & (a.index == b)) for b in range(k)]
-            bw = table_reasons([bc], [bt], data.min_cell)[0]
             line.append(CHCell(
                 count=c, mean=round(float(np.mean(a.values[m])), 3),
-                bins=[None if w is not None else x for x, w in zip(bc, bw, strict=True)],
+                bins=[None if w is not None else x
+                      for x, w in zip(bc[i][j], bwhy[i][j], strict=True)],
                 selects=_both(rows[i][2], cols[j][2], {"answered": [a.id]})
                 if selectable else None))
         cells.append(line)
