@@ -48,6 +48,9 @@ class Oracle:
         self.withheld = gate.card_withheld(self.stories, teller_qs)
         self.merge = self._merged(db)
         self.other = set(self.merge)
+        from pni.store.codes import story_codes
+
+        self.codes = story_codes(db)
 
     @staticmethod
     def _merged(db: Store) -> dict[str, tuple[set[str], bool]]:
@@ -454,6 +457,14 @@ def test_search_and_filters(page: Browser, oracle: Oracle) -> None:
     hits = [s.id for s in oracle.stories
             if "homework" in f"{s.title or ''} {s.text}".lower()]
     assert hits and sorted(page.listed()) == sorted(hits)
+    # a story is found by the card code the room names it by, and its row shows that code
+    codes = oracle.codes
+    sid = oracle.stories[3].id
+    p.fill("#sb-search", codes[sid].lower())
+    listed = page.listed()
+    assert sid in listed and all(codes[x].startswith(codes[sid]) for x in listed)
+    row = p.text_content(f'li[data-story-id="{sid}"] summary') or ""
+    assert row.startswith(codes[sid] + " ")
     p.fill("#sb-search", "")
     p.select_option('select[data-facet="feeling"]', value=json.dumps("hurt"))
     want = oracle.select({"question": "feeling", "answer": "hurt"})

@@ -191,6 +191,8 @@ class BrowserStory(BaseModel):
     withhold is left out, as on a story card)."""
 
     id: str
+    #: the card code (K12) the room and every other output name the story by
+    code: str = ""
     title: str = ""
     text: str = ""
     pattern: int | None = None

@@ -330,6 +330,7 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
     teller_qs = [q.id for q in asked if q.about == "teller"]
     release = gate.stories(ids=list(printable["story_id"]), with_answers=True)
     withheld = gate.card_withheld(release.stories, teller_qs)
+    codes = gate.codes(s.id for s in release.stories)
     out: list[BrowserStory] = []
     cap = max(300, min(BROWSER_TEXT, BROWSER_BUDGET // max(1, len(printable))))
     for _, r in printable.iterrows():
@@ -350,9 +351,9 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
         text = data.texts.get(sid, "")
         text = (red.redact(text) or "") if red.enabled else text
         if len(text) > cap:
-            text = text[: cap - 1].rstrip() + "… (pni stories show " + sid + ")"
+            text = text[: cap - 1].rstrip() + f"… (pni stories show {codes.get(sid, sid)})"
         num = r["pattern_number"]
-        out.append(BrowserStory(id=sid, title=str(r["title"] or ""), text=text,
+        out.append(BrowserStory(id=sid, code=codes.get(sid, ""), title=str(r["title"] or ""), text=text,
                                 pattern=None if pd.isna(num) or not r["in_run"] else int(num),
                                 answers=answers))
     return StoryBrowser(stories=out, facets=facets, withheld=len(f) - len(printable),
