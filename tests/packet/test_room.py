@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pni.cli import app
+from pni.packet.model import Packet
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^\s*([FIKRS]\d+)\b")
@@ -120,3 +121,94 @@ def test_every_card_code_resolves_in_lowercase(room: Path) -> None:
                                 str(room / "pni.db"), "--json"])
         assert r.exit_code == 0, r.stderr
         assert r.stdout.count(f'"code": "{code}"') == 1
+
+
+# -- each observation's chart, read back from the facilitator file ----------------------------
+def _words(text: str) -> str:
+    """Text with its spaces folded and its XML entities read (pdftotext -bbox writes &lt;)."""
+    import html
+
+    return " ".join(html.unescape(text).split())
+
+
+@pytest.fixture(scope="module")
+def facilitator(room: Path) -> Packet:
+    from pni.packet import PacketOptions, build_packets
+    from pni.store import Store
+
+    with Store.open(room / "pni.db") as db:
+        return build_packets(db, PacketOptions())[0]
+
+
+def test_each_observation_prints_its_chart_on_its_page(room: Path, facilitator: Packet) -> None:
+    """Every observation of the samples has the chart of the numbers behind it (found again
+    from its test), and its page carries that chart's group labels, bins and counts as printed,
+    "<5" and "hidden" included, beside the observation's own words."""
+    obs = facilitator.observations
+    assert len(obs) >= 5 and all(o.chart is not None for o in obs)
+    assert {o.chart.kind for o in obs if o.chart} >= {"histograms", "grid"}
+    pages = [_words(text) for _, text in _pages(room / "packet-facilitator.pdf")]
+    for o in obs:
+        assert o.chart is not None
+        head = _words(o.text)[:60]
+        [page] = [p for p in pages if f"{o.rank}. {head}" in p]
+        for label in [*o.chart.groups, *o.chart.series, _words(o.chart.title)]:
+            assert _words(label) in page, (o.rank, label)
+        tokens = page.split()
+        shown = [c.shown for row in o.chart.cells for c in row if c.shown]
+        for value in set(shown):
+            # each count at least as often as the chart prints it (the page holds no more
+            # than two observations; their charts may share values)
+            assert tokens.count(value) >= shown.count(value), (o.rank, value)
+        if any(c.count is None and c.shown for row in o.chart.cells for c in row):
+            assert "<5" in tokens or "hidden" in tokens
+    assert facilitator.charts_note and facilitator.charts_note in " ".join(pages)
+
+
+def test_the_charts_are_tiling_patterns_not_colours(facilitator: Packet) -> None:
+    """With the "whose stories" bars left out, the tiling patterns in the PDF are the charts'
+    own: some with the charts, none without them."""
+    from pni.render.packet_typst import render_pdf
+
+    bare = facilitator.model_copy(update={"voices": []})
+    assert render_pdf(bare).count(b"/PatternType 1") >= 2
+    none = bare.model_copy(update={"observations": [
+        o.model_copy(update={"chart": None}) for o in bare.observations]})
+    assert render_pdf(none).count(b"/PatternType 1") == 0
+
+
+def test_a_picture_of_one_observation_for_the_docs(room: Path, facilitator: Packet,
+                                                   tmp_path: Path) -> None:
+    """docs/img/packet-observation-chart.png: the observation with the most side-by-side
+    histograms, cut from the PDF with pdftoppm (written to docs/img/ with
+    PNI_WRITE_DOCS=1, else to a temporary folder, and checked either way)."""
+    import os
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    o = max((o for o in facilitator.observations if o.chart and o.chart.kind == "histograms"),
+            key=lambda o: (len(o.chart.groups) if o.chart else 0, -o.rank))
+    pdf = room / "packet-facilitator.pdf"
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    head = _words(o.text)[:60]
+    pages = re.findall(r'<page width="[\d.]+" height="[\d.]+">(.*?)</page>', html, re.S)
+    found = [(number, words) for number, body in enumerate(pages, start=1)
+             if (words := re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                                     r'([^<]*)</word>', body))
+             and f"{o.rank}. {head}" in _words(" ".join(w for _, _, w in words))]
+    assert len(found) == 1, "the observation's page was not found"
+    [(number, words)] = found
+    start = next(i for i, (_, _, w) in enumerate(words) if w == f"{o.rank}.")
+    end = next(i for i in range(start, len(words)) if words[i][2] == "Stories")
+    top, bottom = float(words[start][0]) - 6, float(words[end][1]) + 6
+    out = Path(__file__).resolve().parents[2] / "docs" / "img" if os.environ.get(
+        "PNI_WRITE_DOCS") else tmp_path
+    dpi = 130
+    png = out / "packet-observation-chart"
+    subprocess.run(["pdftoppm", "-png", "-singlefile", "-r", str(dpi), "-f", str(number),
+                    "-l", str(number), "-y", str(int(top * dpi / 72)),
+                    "-H", str(int((bottom - top) * dpi / 72)), str(pdf), str(png)], check=True,
+                   capture_output=True)
+    data = png.with_suffix(".png").read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 10_000

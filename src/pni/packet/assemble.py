@@ -85,7 +85,7 @@ class Book:
                 text=self.red.redact(str(o["text"])) or "",
                 interpretations=[self.red.redact(str(i)) or ""
                                  for i in o.get("interpretations") or []],
-                cards=shown, others=len(sids) - len(shown)))
+                cards=shown, others=len(sids) - len(shown), chart=o.get("chart")))
         return out
 
     def mix(self, p: dict[str, Any]) -> list[str]:
@@ -128,6 +128,12 @@ class Book:
         base: dict[str, Any] = dict(
             paper=self.paper, labels=L, exercises=[*self.exercises, self.capture],
             lenses=self.lenses, cards_intro=L.get("cards_intro", ""))
+        reasons = {("complement" if x.shown == "hidden" else "small")
+                   for o in self.observations[:max(0, self.max_observations)]
+                   if o.get("chart") is not None
+                   for row in o["chart"].cells for x in row if x.count is None and x.shown}
+        if reasons:
+            base["charts_note"] = cells_note(self.min_cell, reasons)
         n_obs = len(self.observations)
         if n_obs > self.max_observations:
             base["observations_note"] = fill(L.get("observations_more", ""),

@@ -239,7 +239,9 @@ def _agenda(guide_raw: dict[str, Any], exercises: list[Exercise],
 def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     """The packets to print: ``[full]`` for one group, else ``[facilitator, group 1, ...]``."""
     prompts = Prompts(opts.prompts_dir)
-    labels = {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
+    from pni.packet.charts import CHART_LABELS
+
+    labels = CHART_LABELS | {str(k): str(v) for k, v in prompts.load("labels.yaml").items()}
     names, lens_raw = _check(prompts, opts)
     from pni.privacy.gate import Gate
 
@@ -278,6 +280,9 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
                        key=lambda e: names.index(e.name))
     guide_raw = prompts.load("guide.yaml")
     observations, stale = _observations(db, sel.run_id, gate.min_cell)
+    observations = _with_charts(db, gate, sel.run_id,
+                                observations[:max(0, opts.max_observations)], labels
+                                ) + observations[max(0, opts.max_observations):]
     slots = [*(["patterns_slot"] if sel.patterns or observations else []),
              *(["lenses_slot"] if opts.lenses else [])]
     agenda, total = _agenda(guide_raw, exercises, slots)
@@ -480,6 +485,38 @@ def _privacy_lines(sel: Selection, opts: PacketOptions, labels: dict[str, str]) 
     return out
 
 
+def _with_charts(db: Store, gate: Gate, run_id: int, observations: list[dict[str, Any]],
+                 labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The observations, each with the chart of the numbers behind it (``pni.packet.charts``:
+    the report's chart data under its small-cell rule); none where that cannot be made."""
+    from pni.errors import PniError
+    from pni.packet.charts import observation_charts
+
+    word = labels.get("pattern", "Pattern")
+    names = {int(p["number"]): f"{word} {p['id']}" for p in runq.list_patterns(db, run_id)}
+    try:
+        charts = observation_charts(db, gate, run_id, observations, names, labels)
+    except PniError:  # e.g. a lump of the exploration that no longer applies: no charts
+        charts = [None] * len(observations)
+    return [{**o, "chart": c} for o, c in zip(observations, charts, strict=True)]
+
+
+def _curated_tests(db: Store, min_cell: int,
+                   shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The catalyst's observations with the id of the test behind each (None: their own), in
+    the order ``pni.curate.packet_observations`` gives them."""
+    from pni.curate.io import find, load
+    from pni.curate.match import printable
+
+    path = find(db)
+    if path is None:
+        return shown
+    kept, _ = printable(load(path), min_cell)
+    if len(kept) != len(shown):
+        return shown
+    return [{**o, "test": c.test} for o, c in zip(shown, kept, strict=True)]
+
+
 def _observations(db: Store, run_id: int,
                   min_cell: int) -> tuple[list[dict[str, Any]], str | None]:
     """The catalyst's observations (``catalysis.yaml`` beside the store: hidden ones never, in
@@ -491,7 +528,7 @@ def _observations(db: Store, run_id: int,
 
     curated = packet_observations(db, min_cell)
     if curated is not None:
-        return curated
+        return _curated_tests(db, min_cell, curated[0]), curated[1]
 
     try:
         from pni.store.observations import latest_exploration, list_observations

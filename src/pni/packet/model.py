@@ -101,12 +101,64 @@ class Guide(BaseModel):
     after: list[str] = Field(default_factory=list)
 
 
+class ChartCell(BaseModel):
+    """One bar, bin or place of an observation's chart, as printed: ``shown`` is the count, or
+    the small-cell mark ("<5", "hidden") where the rule hides it (``count`` None), or "" for an
+    empty place of a grid."""
+
+    count: int | None = None
+    shown: str = ""
+    expected: float | None = None  # bars: the count if the two questions were unrelated
+
+
+class ObsChart(BaseModel):
+    """The numbers behind an observation, as one small chart that reads in black and white
+    (``pni.packet.charts``: the report's own chart data, under its small-cell rule):
+
+    bars (groups x series: the observed count per answer of each group, the expected as an
+    outline; a series is a fill pattern and a marker), histograms (a panel per group, series
+    are the scale's bins) and grid (scale against scale: groups are the y bins from the top,
+    series the x bins; a place is a square sized by its count)."""
+
+    kind: Literal["bars", "histograms", "grid"]
+    title: str = ""
+    x_label: str = ""
+    y_label: str = ""
+    groups: list[str] = Field(default_factory=list)
+    series: list[str] = Field(default_factory=list)
+    cells: list[list[ChartCell]] = Field(default_factory=list)  # groups x series
+    group_notes: list[str] = Field(default_factory=list)  # per group: n, median, mean
+    hidden_groups: list[bool] = Field(default_factory=list)  # a panel of too few tellers
+    highlight: list[int] = Field(default_factory=list)  # the groups the observation names
+    note: str = ""
+
+    def table(self, expected: str = "expected") -> tuple[list[str], list[list[str]]]:
+        """The same numbers as a table (Markdown and HTML packets): a header and a row per
+        group, each count as printed ("<5", "hidden" where hidden); bars add the expected."""
+        corner = f"{self.y_label} ↓ · {self.x_label} →" if self.kind != "histograms" else self.y_label
+        head = [corner, *self.series]
+        rows = []
+        for g, line in enumerate(self.cells):
+            cells = [c.shown if c.expected is None or c.count is None
+                     else f"{c.shown} ({expected} {c.expected:.1f})" for c in line]
+            if self.hidden_groups[g:g + 1] == [True]:
+                cells = [self.group_notes[g] if g < len(self.group_notes) else ""] * len(line)
+            rows.append([self.groups[g], *cells])
+        if self.group_notes and self.kind == "histograms":
+            head.append("")
+            for g, row in enumerate(rows):
+                gone = self.hidden_groups[g:g + 1] == [True]
+                row.append("" if gone or g >= len(self.group_notes) else self.group_notes[g])
+        return head, rows
+
+
 class Observation(BaseModel):
     rank: int
     text: str
     interpretations: list[str] = Field(default_factory=list)
     cards: list[str] = Field(default_factory=list)  # codes of printed stories behind it
     others: int = 0  # stories behind it that are not printed here
+    chart: ObsChart | None = None
 
 
 class LensItem(BaseModel):
@@ -165,6 +217,8 @@ class Packet(BaseModel):
     voices: list[VoiceTable] = Field(default_factory=list)
     observations: list[Observation] = Field(default_factory=list)
     observations_note: str = ""
+    #: what the charts' marks for hidden counts mean ("<5", "hidden"), once for the section
+    charts_note: str = ""
     patterns: list[PatternSheet] = Field(default_factory=list)
     exercises: list[Exercise] = Field(default_factory=list)
     lenses: list[Lens] = Field(default_factory=list)

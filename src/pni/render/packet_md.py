@@ -3,8 +3,8 @@ Story text is escaped so Markdown and HTML in a story show as written."""
 
 from __future__ import annotations
 
-from pni.packet.model import Block, Card, Exercise, Packet
-from pni.render.markdown import md_escape
+from pni.packet.model import Block, Card, Exercise, ObsChart, Packet
+from pni.render.markdown import md_escape, md_inline
 
 esc = md_escape
 
@@ -29,6 +29,19 @@ def _card(c: Card, L: dict[str, str]) -> list[str]:
     for a in c.answers + c.teller:
         out.append(f"- {esc(a.question)}: **{esc(a.value)}**")
     out.append("")
+    return out
+
+
+def _chart(c: ObsChart, L: dict[str, str]) -> list[str]:
+    """An observation's chart as a table of the same numbers, indented into its list item."""
+    head, rows = c.table(L.get("chart_expected_short", "expected"))
+    out = [f"   *{md_inline(c.title)}*", "",
+           "   | " + " | ".join(md_inline(h) for h in head) + " |",
+           "   |" + "---|" * len(head)]
+    out += ["   | " + " | ".join(md_inline(x) for x in row) + " |" for row in rows]
+    out.append("")
+    if c.note:
+        out += [f"   {md_inline(c.note)}", ""]
     return out
 
 
@@ -150,8 +163,13 @@ def render_md(p: Packet) -> str:
                 f"*{esc(L.get('observations_intro', ''))}*", ""]
         if p.observations_note:
             out += [esc(p.observations_note), ""]
+        if p.charts_note:
+            out += [esc(p.charts_note), ""]
         for o in p.observations:
-            out += [f"{o.rank}. {esc(o.text)}", "", f"   {esc(L.get('interpretations', ''))}", ""]
+            out += [f"{o.rank}. {esc(o.text)}", ""]
+            if o.chart is not None:
+                out += _chart(o.chart, L)
+            out += [f"   {esc(L.get('interpretations', ''))}", ""]
             out += [f"   - [ ] {esc(i)}" for i in o.interpretations] + [""]
             if o.cards or o.others:
                 more = f" (+{o.others})" if o.others else ""
