@@ -25,6 +25,8 @@ from pni.store import outcomes as outq
 from pni.store import records as rec
 from pni.store import runs as runq
 from pni.store import stories as sq
+from pni.store import vectors as vq
+from pni.store.codes import story_codes, story_for_code
 from pni.store.copy import copy_store
 from tests.store.postgres import location_for
 
@@ -136,8 +138,35 @@ def _reads(db: Store) -> dict[str, Any]:
         "outcome_summary": lambda: outq.outcome_summary(db),
         "name_rows": lambda: nq.name_rows(db),
         "count_names": lambda: nq.count_names(db),
+        # the scalar, tuple and mapping readers too
+        "latest_run_id": lambda: [runq.latest_run_id(db, kind=k) for k in ("cluster", None)],
+        "resolve_run": lambda: runq.resolve_run(db, None),
+        "pattern_ids": lambda: runq.pattern_ids(db),
+        "count_stories": lambda: sq.count_stories(db),
+        "stories.story_refs": lambda: sq.story_refs(db),
+        "get_story": lambda: sq.get_story(db, stories[0].id),
+        "existing_hashes": lambda: sq.existing_hashes(db),
+        "hashes_among": lambda: sq.hashes_among(db, [s.content_hash for s in stories[:5]]),
+        "source_ids": lambda: sq.source_ids(db, stories[0].collection or ""),
+        "teller_names": lambda: sq.teller_names(db) or {"none kept": ""},
+        "story_codes": lambda: story_codes(db),
+        "story_for_code": lambda: [story_for_code(db, c) for c in story_codes(db).values()],
+        "current_imports_of": lambda: [iq.current_imports_of(db, i.file) for i in imports],
+        "imports.story_refs": lambda: iq.story_refs(db),
+        "story_texts": lambda: iq.story_texts(db),
+        "story_answers_of": lambda: iq.story_answers_of(db, [s.id for s in stories]),
+        "count_outcome_rejects": lambda: outq.count_outcome_rejects(db),
+        "get_vectors": lambda: vq.get_vectors(db, _keys(db, stories), 64),
+        "count_vectors": lambda: vq.count_vectors(db),
     }
     return {name: call() for name, call in calls.items()}
+
+
+def _keys(db: Store, stories: list[Any]) -> list[str]:
+    from pni.embed.cache import cache_key, text_hash
+    from pni.embed.fake import FakeEmbedder
+
+    return [cache_key(FakeEmbedder(), text_hash(s.text)) for s in stories]
 
 
 def _same(a: Any, b: Any, where: str, stamps: bool) -> None:
@@ -151,7 +180,11 @@ def _same(a: Any, b: Any, where: str, stamps: bool) -> None:
     elif isinstance(a, BaseModel):
         _same(a.model_dump(), b.model_dump(), where, stamps)
     elif isinstance(a, dict):
-        assert list(a) == list(b), f"{where}: keys {list(a)} here, {list(b)} there"
+        if list(a) != list(b):
+            i = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                     min(len(a), len(b)))
+            raise AssertionError(f"{where}: {len(a)} keys here, {len(b)} there; key {i}:"
+                                 f" {list(a)[i:i + 1]} here, {list(b)[i:i + 1]} there")
         for k in a:
             if not stamps and str(k).endswith("_at") and a[k] is not None:
                 assert _STAMP.match(a[k]) and _STAMP.match(b[k]), (where, k, a[k], b[k])

@@ -220,10 +220,10 @@ def story_texts(db: Store, collection: str | None = None) -> list[tuple[str, str
 
 
 def story_answers_of(db: Store, story_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
-    """``(story id, question id) -> value`` of the stories' answers."""
+    """``(story id, question id) -> value`` of the stories' answers, in the order written."""
     return {(r[0], r[1]): loads(r[2]) for r in db.execute(
         "SELECT story_id, question_id, value FROM answers"
-        f" WHERE story_id {db.dialect.in_ids()}", (_ids(story_ids),))}
+        f" WHERE story_id {db.dialect.in_ids()} ORDER BY id", (_ids(story_ids),))}
 
 
 def add_annotations(db: Store, import_id: int, added: list[tuple[str, str, Any]],

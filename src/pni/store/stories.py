@@ -257,8 +257,10 @@ def count_stories(db: Store, *, composite: bool = False) -> int:
 
 
 def story_refs(db: Store) -> list[tuple[str, str | None]]:
-    """Every story's pni id and the source's own id (None when the source gave none)."""
-    return [(r["id"], r["source_id"]) for r in db.query("SELECT id, source_id FROM stories")]
+    """Every story's pni id and the source's own id (None when the source gave none), in
+    collection order."""
+    return [(r["id"], r["source_id"])
+            for r in db.query("SELECT id, source_id FROM stories ORDER BY rowid")]
 
 
 def collection_summary(db: Store) -> list[CollectionCount]:
@@ -400,4 +402,4 @@ def add_rejects_many(db: Store, rejects: Iterable[Reject]) -> None:
 def teller_names(db: Store) -> dict[str, str]:
     """Real names kept with ``--keep-names`` (teller id -> name)."""
     return {r[0]: r[1] for r in db.execute(
-        "SELECT id, name FROM tellers WHERE name IS NOT NULL")}
+        "SELECT id, name FROM tellers WHERE name IS NOT NULL ORDER BY rowid")}
