@@ -82,10 +82,18 @@ class Run:
 
 @dataclass(frozen=True, slots=True)
 class Pattern:
-    """A pattern of a run: the one shape a pattern has once it is stored (``pni.cluster``'s
-    ``FoundPattern`` is the clustering's own, before it has an id). ``exemplars`` are story
-    ids; ``teller_mix`` is the raw count per facet and group (print it only through
-    ``pni.privacy``); ``centroid`` (a float32 unit vector, for ``--assign``) is never printed."""
+    """A pattern of a run: the one shape of a found pattern everywhere past the store (the
+    explore data, the exports' scope, the packet). ``exemplars`` are story ids; ``teller_mix``
+    is the raw count per facet and group (print it only through ``pni.privacy``); ``centroid``
+    (a float32 unit vector, for ``--assign``) is never printed.
+
+    What is not this shape is something else: ``pni.cluster``'s ``FoundPattern`` is the
+    clustering's result before it is stored (row indices, no id); the dicts of
+    ``pni.privacy.mix.safe_patterns`` (and ``Gate.patterns``) are a pattern as it may be
+    printed, made from this record in that one place; the packet's ``PatternSheet`` and the
+    report's pattern entries are print models built from it; ``pni.curate``'s
+    ``CuratedPattern`` is the catalyst's own naming of a group of stories, matched to these by
+    their stories."""
 
     id: int
     run_id: int
