@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pni.store import Store
+
+if TYPE_CHECKING:
+    from pni.store.records import Outcome
 
 _COUNTED = ["stories", "tellers", "collections", "questions", "answers", "imports", "rejects"]
 
@@ -24,12 +27,13 @@ def summarize(db: Store) -> dict[str, Any]:
     from pni.store.stories import collection_summary
 
     rows = collection_summary(db)
-    info["collections"] = [{k: v for k, v in r.items() if k != "consent_no"} for r in rows]
+    info["collections"] = [{"collection": r.collection, "kind": r.kind, "stories": r.stories}
+                           for r in rows]
     if rows:
         info["sections"].append({
             "title": "Stories by collection",
             "columns": ["collection", "kind", "stories"],
-            "rows": [[r["collection"], r["kind"], r["stories"]] for r in rows],
+            "rows": [[r.collection, r.kind, r.stories] for r in rows],
         })
     info["sections"].append(_policy(db))
     for extra in _extra_sections():
@@ -61,11 +65,11 @@ def _state(db: Store, counts: dict[str, int], n_collections: int) -> tuple[list[
         nxt.append("Find candidate patterns: pni cluster")
         return state, nxt
     run = runq.get_run(db, run_id)
-    cov = "" if run["coverage"] is None else f", {run['coverage']:.0%} of its stories in one"
-    state.append(f"Cluster run {run_id} ({run['created_at'][:10]}): {run['n_patterns']} "
+    cov = "" if run.coverage is None else f", {run.coverage:.0%} of its stories in one"
+    state.append(f"Cluster run {run_id} ({run.created_at[:10]}): {run.n_patterns} "
                  f"candidate patterns{cov}.")
-    if run["n_stories"] < stories:
-        nxt.append(f"{stories - run['n_stories']} stories came after run {run_id}: "
+    if run.n_stories < stories:
+        nxt.append(f"{stories - run.n_stories} stories came after run {run_id}: "
                    "pni cluster again to place them.")
     from pni.store.observations import latest_exploration
 
@@ -74,7 +78,7 @@ def _state(db: Store, counts: dict[str, int], n_collections: int) -> tuple[list[
         nxt.append("Explore the patterns against the tellers' answers: pni explore --html "
                    "report.html")
     else:
-        state.append(f"Explored {ex.get('created_at', '')[:10]}: "
+        state.append(f"Explored {ex.created_at[:10]}: "
                      f"{counts.get('observations', 0)} observations stored.")
     records = _sessions(db)
     if not records:
@@ -98,15 +102,15 @@ def _sessions(db: Store) -> list[str]:
         return []
     from pni.store.outcomes import list_outcomes
 
-    by: dict[str, list[dict[str, Any]]] = {}
+    by: dict[str, list[Outcome]] = {}
     for o in list_outcomes(db):
-        by.setdefault(o["session"] or "(no session named)", []).append(o)
+        by.setdefault(o.session or "(no session named)", []).append(o)
     out = []
     for session, recs in by.items():
-        groups = {o["group"] for o in recs if o["group"]}
+        groups = {o.group for o in recs if o.group}
         parts: dict[str, int] = {}
         for o in recs:
-            parts[o.get("section") or "outcome"] = parts.get(o.get("section") or "outcome", 0) + 1
+            parts[o.section or "outcome"] = parts.get(o.section or "outcome", 0) + 1
         what = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in parts.items())
         out.append(f"Session {session}: {len(groups)} group(s); {what} recorded.")
     return out

@@ -30,7 +30,7 @@ def test_explore_json_and_files(with_run: tuple[Store, list[str], int], store_pa
     assert sorted(p.name for p in (out / "csv").iterdir()) == [
         "integrity.csv", "notes.csv", "observations.csv", "tests.csv", "voices.csv"]
     saved = list_observations(db, run_id)
-    assert [o["text"] for o in saved] == [o["text"] for o in data["observations"]]
+    assert [o.text for o in saved] == [o["text"] for o in data["observations"]]
 
 
 def test_explore_options_change_the_analysis(with_run: tuple[Store, list[str], int],

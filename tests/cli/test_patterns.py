@@ -150,7 +150,7 @@ def test_teller_mix_hides_small_groups_in_every_format(tmp_path: Path) -> None:
     p = tmp_path / "pni.db"
     with Store.open(p) as db:
         small_groups(db, cross=True)
-        ids = {x["number"]: x["id"] for x in runq.list_patterns(db, 1)}
+        ids = {x.number: x.id for x in runq.list_patterns(db, 1)}
 
     def show(number: int, fmt: str) -> str:
         r = runner.invoke(app, ["patterns", "show", str(ids[number]), "--store", str(p),

@@ -23,19 +23,19 @@ def test_nearest_centroid_threshold() -> None:
 def test_assign_new_stories_without_refitting(store: Store) -> None:
     populate(store, 60)
     first = cluster_stories(store, FakeEmbedder())
-    before = {p["number"]: p for p in runq.list_patterns(store, first.run_id)}
+    before = {p.number: p for p in runq.list_patterns(store, first.run_id)}
     populate(store, 8, seed=99, collection="Later")  # 8 new themed stories
     out = assign_new_stories(store, FakeEmbedder(), threshold=0.2)
     assert out["parent_run"] == first.run_id and out["n_new"] == 8
     run = runq.get_run(store, out["run_id"])
-    assert run["kind"] == "assign" and run["parent_run"] == first.run_id
+    assert run.kind == "assign" and run.parent_run == first.run_id
     after = runq.list_patterns(store, out["run_id"])
-    assert [p["title"] for p in after] == [before[p["number"]]["title"] for p in after]
+    assert [p.title for p in after] == [before[p.number].title for p in after]
     rows = runq.list_assignments(store, out["run_id"])
     assert len(rows) == 68
-    new = [r for r in rows if r["assigned"] and r["x"] is not None][-8:]
-    assert out["n_assigned"] == sum(1 for r in rows[60:] if r["pattern_id"] is not None)
-    assert sum(p["size"] for p in after) == sum(1 for r in rows if r["pattern_id"] is not None)
+    new = [r for r in rows if r.assigned and r.x is not None][-8:]
+    assert out["n_assigned"] == sum(1 for r in rows[60:] if r.pattern_id is not None)
+    assert sum(p.size for p in after) == sum(1 for r in rows if r.pattern_id is not None)
     assert new
     # nothing new: nothing to place
     again = assign_new_stories(store, FakeEmbedder(), threshold=0.2)
@@ -69,5 +69,5 @@ def test_assign_into_a_run_of_the_earlier_hdbscan_method(
     out = assign_new_stories(store, FakeEmbedder())
     assert out["parent_run"] == old and out["n_new"] == 5 and out["threshold"] == used
     rows = runq.list_assignments(store, out["run_id"])
-    assert len(rows) == 45 and sum(p["size"] for p in runq.list_patterns(store, out["run_id"])) \
-        == sum(1 for r in rows if r["pattern_id"] is not None)
+    assert len(rows) == 45 and sum(p.size for p in runq.list_patterns(store, out["run_id"])) \
+        == sum(1 for r in rows if r.pattern_id is not None)

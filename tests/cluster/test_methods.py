@@ -104,7 +104,7 @@ def test_a_new_clusterer_is_one_module(tmp_path: Path, monkeypatch: pytest.Monke
         assert cl.params["method"] == "halves-test" and cl.n_patterns == 2
         populate(store, 60)
         res = cluster_stories(store, FakeEmbedder(), clusterer="halves-test")
-        assert runq.get_run(store, res.run_id)["params"]["method"] == "halves-test"
+        assert runq.get_run(store, res.run_id).params["method"] == "halves-test"
     finally:
         sys.modules.pop("pni.cluster.methods.halves_test", None)
     importlib.invalidate_caches()

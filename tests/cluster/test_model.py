@@ -21,13 +21,13 @@ def test_real_model_end_to_end(store: Store) -> None:
     pats = runq.list_patterns(store, first.run_id)
     theme_words = {w for words in THEMES.values() for t in words for w in t.lower().split()}
     # titles name what the stories are about, not how they are told
-    assert any(set(p["title"].replace("·", " ").split()) & theme_words for p in pats)
+    assert any(set(p.title.replace("·", " ").split()) & theme_words for p in pats)
     for p in pats:
-        assert not {"i", "my", "was", "remember"} & set(p["keywords"])
+        assert not {"i", "my", "was", "remember"} & set(p.keywords)
     second = cluster_stories(store, emb)
     assert second.embedding["n_embedded"] == 0 and second.embedding["n_cached"] == 40
-    assert [a["pattern_number"] for a in runq.list_assignments(store, first.run_id)] == \
-        [a["pattern_number"] for a in runq.list_assignments(store, second.run_id)]
+    assert [a.pattern_number for a in runq.list_assignments(store, first.run_id)] == \
+        [a.pattern_number for a in runq.list_assignments(store, second.run_id)]
     assert len(ids) == 40
 
 
@@ -44,12 +44,12 @@ def test_real_model_on_the_sample_fieldwork(store: Store) -> None:
     runs = [cluster_stories(store, get_embedder(backend=b)) for b in ("onnx-int8", "torch")]
     for run in runs:
         pats = runq.list_patterns(store, run.run_id)
-        sizes = [p["size"] for p in pats]
+        sizes = [p.size for p in pats]
         n = len(run.story_ids)
         assert len(sizes) >= 3, sizes
         assert max(sizes) <= 0.5 * n
         assert run.coverage >= 0.7
-        assert all(p["stability"] is not None and p["stability"] >= 0.5 for p in pats)
+        assert all(p.stability is not None and p.stability >= 0.5 for p in pats)
     assert abs(runs[0].n_patterns - runs[1].n_patterns) <= 2
     eight = cluster_stories(store, get_embedder(), n_patterns=8, stability=3)
     assert 6 <= eight.n_patterns <= 9

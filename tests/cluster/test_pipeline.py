@@ -25,8 +25,8 @@ def test_finds_the_themes(populated: tuple[Store, list[str]]) -> None:
     # every pattern is (nearly) pure: one theme makes up at least 90% of it
     by_pattern: dict[int, Counter[str]] = {}
     for i, a in enumerate(rows):
-        if a["pattern_id"] is not None:
-            by_pattern.setdefault(a["pattern_id"], Counter())[_theme_of(i)] += 1
+        if a.pattern_id is not None:
+            by_pattern.setdefault(a.pattern_id, Counter())[_theme_of(i)] += 1
     for counts in by_pattern.values():
         assert counts.most_common(1)[0][1] / sum(counts.values()) >= 0.9
     # and every theme has a pattern
@@ -37,24 +37,24 @@ def test_run_is_saved_with_params_versions_metrics(populated: tuple[Store, list[
     db, _ids = populated
     res = cluster_stories(db, FakeEmbedder(), seed=7)
     run = runq.get_run(db, res.run_id)
-    assert run["seed"] == 7
-    assert run["params"]["method"] == "leiden" and run["params"]["n_neighbors"] > 0
-    assert run["params"]["embedding"]["backend"] == "fake"
-    assert "igraph" in run["versions"] and "numpy" in run["versions"]
-    assert set(run["timings"]) >= {"embed", "cluster", "label", "total"}
-    m = run["metrics"]
-    assert m["n_patterns"] == res.n_patterns == run["n_patterns"]
+    assert run.seed == 7
+    assert run.params["method"] == "leiden" and run.params["n_neighbors"] > 0
+    assert run.params["embedding"]["backend"] == "fake"
+    assert "igraph" in run.versions and "numpy" in run.versions
+    assert set(run.timings) >= {"embed", "cluster", "label", "total"}
+    m = run.metrics
+    assert m["n_patterns"] == res.n_patterns == run.n_patterns
     assert 0 <= m["coverage"] <= 1 and m["min_size"] == default_min_size(60)
     assert m.get("validity") is None and 0 <= m["seed_stability"] <= 1
     pats = runq.list_patterns(db, res.run_id)
-    assert [p["number"] for p in pats] == list(range(1, len(pats) + 1))
-    assert [p["size"] for p in pats] == sorted((p["size"] for p in pats), reverse=True)
+    assert [p.number for p in pats] == list(range(1, len(pats) + 1))
+    assert [p.size for p in pats] == sorted((p.size for p in pats), reverse=True)
     for p in pats:
-        assert p["centroid"] is not None and abs(np.linalg.norm(p["centroid"]) - 1) < 1e-4
-        assert set(p["teller_mix"]) == {"role", "collection", "source_kind"}
-        assert sum(p["teller_mix"]["role"].values()) == p["size"]
-        assert 3 <= len(p["exemplars"]) <= 5
-    xs = [a["x"] for a in runq.list_assignments(db, res.run_id)]
+        assert p.centroid is not None and abs(np.linalg.norm(p.centroid) - 1) < 1e-4
+        assert set(p.teller_mix) == {"role", "collection", "source_kind"}
+        assert sum(p.teller_mix["role"].values()) == p.size
+        assert 3 <= len(p.exemplars) <= 5
+    xs = [a.x for a in runq.list_assignments(db, res.run_id)]
     assert all(x is not None for x in xs)
 
 
@@ -62,13 +62,13 @@ def test_deterministic_for_a_seed(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
     a = cluster_stories(db, FakeEmbedder(), seed=3)
     b = cluster_stories(db, FakeEmbedder(), seed=3)
-    la = [(r["story_id"], r["pattern_number"], r["strength"]) for r in
+    la = [(r.story_id, r.pattern_number, r.strength) for r in
           runq.list_assignments(db, a.run_id)]
-    lb = [(r["story_id"], r["pattern_number"], r["strength"]) for r in
+    lb = [(r.story_id, r.pattern_number, r.strength) for r in
           runq.list_assignments(db, b.run_id)]
     assert la == lb
-    assert [p["title"] for p in runq.list_patterns(db, a.run_id)] == \
-        [p["title"] for p in runq.list_patterns(db, b.run_id)]
+    assert [p.title for p in runq.list_patterns(db, a.run_id)] == \
+        [p.title for p in runq.list_patterns(db, b.run_id)]
 
 
 def test_second_run_embeds_nothing(populated: tuple[Store, list[str]]) -> None:
@@ -89,8 +89,8 @@ def test_min_size_override_limits_patterns(populated: tuple[Store, list[str]]) -
     db, _ = populated
     res = cluster_stories(db, FakeEmbedder(), min_size=14)
     pats = runq.list_patterns(db, res.run_id)
-    assert all(p["size"] >= 14 for p in pats)
-    assert runq.get_run(db, res.run_id)["params"]["min_size"] == 14
+    assert all(p.size >= 14 for p in pats)
+    assert runq.get_run(db, res.run_id).params["min_size"] == 14
 
 
 def test_noise_is_reported_honestly() -> None:
@@ -128,7 +128,7 @@ def test_exemplars_skip_consent_no(store: Store) -> None:
     res = cluster_stories(store, FakeEmbedder())
     no = {r["id"] for r in store.query("SELECT id FROM stories WHERE consent = 'no'")}
     for p in runq.list_patterns(store, res.run_id):
-        assert not set(p["exemplars"]) & no
+        assert not set(p.exemplars) & no
 
 
 def test_the_story_map_lays_out_the_pattern_graph() -> None:

@@ -28,7 +28,7 @@ def test_clear_structure_is_stable_and_noise_is_not() -> None:
 def test_stability_is_recorded(populated: tuple[Store, list[str]]) -> None:
     db, _ = populated
     res = cluster_stories(db, FakeEmbedder(), stability=3)
-    metrics = runq.get_run(db, res.run_id)["metrics"]
+    metrics = runq.get_run(db, res.run_id).metrics
     for st in (metrics["stability"], metrics["seed_ari"]):
         assert st["k"] == 3 and -1 <= st["min_ari"] <= st["mean_ari"] <= st["max_ari"] <= 1
 

@@ -129,8 +129,8 @@ def test_edits_survive_reclustering(curated: tuple[Path, dict],
     db, ids, _ = with_run
     before = path.read_bytes()
     # a new run: the same groups numbered one lower, and pattern 4's stories scattered
-    family = {a["story_id"] for a in runq.list_assignments(db, runq.latest_run_id(db, kind=None))
-              if a["pattern_number"] == 4}
+    family = {a.story_id for a in runq.list_assignments(db, runq.latest_run_id(db, kind=None))
+              if a.pattern_number == 4}
     rotated = ids[1:] + ids[:1]
     scatter = {sid: (1, 2, 3)[k % 3] for k, sid in enumerate(sorted(family))}
     run2 = fake_run(db, rotated, place=scatter)

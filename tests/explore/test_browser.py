@@ -35,7 +35,7 @@ class Oracle:
     def __init__(self, db: Store) -> None:
         run = runq.latest_run_id(db, kind=None)
         assert run is not None
-        self.pattern = {a["story_id"]: a["pattern_number"]
+        self.pattern = {a.story_id: a.pattern_number
                         for a in runq.list_assignments(db, run)}
         self.stories = [s for s in list_stories(db) if s.consent == "yes"]
         from pni.privacy.metadata import card_question_ids

@@ -23,7 +23,7 @@ def test_frame_one_row_per_story_with_pattern_and_answers(
     assert f.loc[0, "topics"] == ["belonging"]
     assert f.loc[0, "role"] == "student"  # teller answers joined per story
     assert f["pattern_number"].isna().sum() == sum(1 for i in range(60) if i % 7 == 6)
-    assert len(data.patterns) == 4 and data.patterns[0]["size"] == 13
+    assert len(data.patterns) == 4 and data.patterns[0].size == 13
     ex = explode(data, "topics")
     assert len(ex) == 60 and set(ex["answer"]) == {"belonging", "workload", "assessment", "family"}
     ind = data.variable("topics=family")

@@ -23,8 +23,8 @@ def test_report_on_the_fixture_and_saved_observations(
     assert len(withheld) == 6
     save_report(db, rep)
     saved = list_observations(db, run_id)
-    assert [o["text"] for o in saved] == [o.text for o in rep.observations]
-    assert all(len(o["interpretations"]) >= 2 for o in saved)
+    assert [o.text for o in saved] == [o.text for o in rep.observations]
+    assert all(len(o.interpretations) >= 2 for o in saved)
 
 
 def test_report_without_a_run(populated: tuple[Store, list[str]]) -> None:

@@ -54,7 +54,7 @@ def test_adds_annotation_answers_joined_on_source_or_pni_ids(db: Store, tmp_path
                                              "theme": ["exclusion"], "coder_note": "at lunch"}
     assert q.get_story(db, "K2").answers["theme"] == ["support", "care"]
     imp = iq.get_import(db, rep.import_id or 0)
-    assert (imp["kind"], imp["file"], imp["stored"], imp["counts"]["added"]) == (
+    assert (imp.kind, imp.file, imp.stored, imp.counts["added"]) == (
         "annotate", "codes.csv", 2, 3)
 
 
@@ -155,7 +155,7 @@ def test_bad_files(db: Store, tmp_path: Path) -> None:
         annotate(db, _file(tmp_path, "id,theme\n", "empty.csv"))
     with pytest.raises(UsageError, match="no such file"):
         annotate(db, tmp_path / "missing.csv")
-    assert iq.list_imports(db)[-1]["kind"] == "collect"
+    assert iq.list_imports(db)[-1].kind == "collect"
 
 
 def test_collect_replace_keeps_annotations_of_unchanged_stories(db: Store,

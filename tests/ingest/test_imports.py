@@ -51,8 +51,8 @@ def test_replace_rereads_a_file_in_one_import(store: Store, tmp_path: Path) -> N
     kept = q.get_story(store, "R1")
     assert kept.id == r1.id and kept.consent == "no"  # rewritten in place, same id
     assert kept.answers == {"mood": "sad", "theme": "belonging"}  # its annotation stays
-    assert iq.get_import(store, first)["removed_at"] is not None
-    assert [r["id"] for r in iq.list_imports(store, include_removed=False)] == [2, fr.import_id]
+    assert iq.get_import(store, first).removed_at is not None
+    assert [r.id for r in iq.list_imports(store, include_removed=False)] == [2, fr.import_id]
     assert store.scalar("SELECT count(*) FROM assignments WHERE run_id = ?", (run,)) == 1
 
 
@@ -87,7 +87,7 @@ def test_replace_dry_run_and_unreadable_file_touch_nothing(store: Store, tmp_pat
     f.write_text("x,y,z\n1,2,3\n", encoding="utf-8")
     bad = collect(store, [f], CollectOptions(replace=True))
     assert bad.files[0].error and "no story text column" in bad.files[0].error
-    assert iq.get_import(store, first)["removed_at"] is None
+    assert iq.get_import(store, first).removed_at is None
     assert sorted(s.source_id or "" for s in q.list_stories(store)) == ["R1", "R2", "R3"]
 
 

@@ -140,8 +140,8 @@ def test_redaction_as_for_every_output(project, tmp_path: Path, names: Path) -> 
 def test_pattern_hierarchy_becomes_nested_codes(project, tmp_path: Path, schema) -> None:
     db, *_ = project
     scope = gather(db, ExportOptions())
-    scope.patterns[1].parent_id = scope.patterns[0].id
-    scope.patterns[2].parent_id = scope.patterns[0].id
+    scope.parent_of = {scope.patterns[1].id: scope.patterns[0].id,
+                       scope.patterns[2].id: scope.patterns[0].id}
     write_qdpx(scope, tmp_path / "h.qdpx")
     xml = zipfile.ZipFile(tmp_path / "h.qdpx").read("project.qde")
     schema.validate(io.BytesIO(xml))

@@ -44,7 +44,7 @@ def test_safe_patterns_reads_the_threshold_from_pni_toml(store: Store, store_pat
     run = runq.latest_run_id(store)
     assert run is not None
     pats = runq.list_patterns(store, run)
-    assert all(p["teller_mix"] == {} for p in pats)  # the fake run stores none: role,
+    assert all(p.teller_mix == {} for p in pats)  # the fake run stores none: role,
     # collection and source kind are counted from the stories
     safe = {p["number"]: p for p in safe_patterns(store, pats)}
     assert safe[5]["teller_mix"] is None and safe[5]["suppressed"] is True

@@ -29,9 +29,9 @@ def test_record_keeps_good_rejects_bad_with_line(with_run: tuple[Store, list[str
         (7, "unknown pattern '99'")]
     assert str(r.rejects[0]).startswith(f"{f}, line 4: unknown kind")
     outs = list_outcomes(db)
-    assert [o["kind"] for o in outs] == ["discovery", "dilemma", "idea"]
-    assert outs[0]["stories"] == sorted([ids[0], ids[4]]) and outs[0]["patterns"] == [1]
-    assert outs[2]["patterns"] == [3]
+    assert [o.kind for o in outs] == ["discovery", "dilemma", "idea"]
+    assert outs[0].stories == sorted([ids[0], ids[4]]) and outs[0].patterns == [1]
+    assert outs[2].patterns == [3]
     assert len(list_outcome_rejects(db)) == 4
     # idempotent: a second run stores nothing and keeps one reject per line and reason
     r2 = record_file(db, f)
@@ -63,7 +63,7 @@ def test_markdown_and_yaml_record_the_same_way(with_run: tuple[Store, list[str],
     assert record_file(db, md).stored == 2
     r = record_file(db, y)
     assert r.stored == 0 and r.duplicates == 1  # the same outcome, from another file
-    kinds = [o["kind"] for o in list_outcomes(db)]
+    kinds = [o.kind for o in list_outcomes(db)]
     assert kinds == ["question", "story"]
 
 
@@ -94,18 +94,18 @@ def test_a_filled_capture_template_is_recorded_whole(with_run: tuple[Store, list
     f.write_text("\n".join(filled) + "\n", "utf-8")
     r = record_file(db, f)
     assert (r.read, r.stored, r.rejected) == (6, 6, 0), r.rejects
-    by = {(o["section"], o["type"]): o for o in list_outcomes(db)}
+    by = {(o.section, o.type): o for o in list_outcomes(db)}
     story = by[("resonant story", "pivot")]
-    assert story["stories"] == [ids[0]] and story["why"] == "The day it turned"
-    assert story["said"] == "we all went quiet" and story["kind"] == "story"
-    assert by[("construction", "timeline")]["detail"]["order"] == [ids[2], ids[0], ids[1]]
-    assert by[("construction", "landscape")]["detail"]["placements"] == {
+    assert story.stories == [ids[0]] and story.why == "The day it turned"
+    assert story.said == "we all went quiet" and story.kind == "story"
+    assert by[("construction", "timeline")].detail["order"] == [ids[2], ids[0], ids[1]]
+    assert by[("construction", "landscape")].detail["placements"] == {
         ids[0]: "top left", ids[1]: "centre"}
     comp = by[("construction", "composite story")]
-    assert comp["name"] == "Lunch" and sorted(comp["stories"]) == sorted(ids[:3])
+    assert comp.name == "Lunch" and sorted(comp.stories) == sorted(ids[:3])
     learning = by[("outcome", "learning")]
-    assert learning["kind"] == "other" and learning["patterns"] == [1]
-    assert by[("reflection", "facilitator")]["group"] is None
+    assert learning.kind == "other" and learning.patterns == [1]
+    assert by[("reflection", "facilitator")].group is None
     assert record_file(db, f).stored == 0  # recording it again adds nothing
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{rows[0]}\nS1,G,construction,poem,,x,,,,,\nS1,G,resonant story,voice,,"
@@ -132,11 +132,11 @@ def test_the_markdown_capture_template_reads_back(with_run: tuple[Store, list[st
     f.write_text(md, "utf-8")
     r = record_file(db, f)
     assert (r.stored, r.rejected) == (2, 0), r.rejects
-    recs = {o["section"]: o for o in list_outcomes(db)}
-    assert recs["resonant story"]["type"] == "voice" and recs["resonant story"]["group"] == "Group 2"
-    assert recs["resonant story"]["why"] == "she named it"
-    assert recs["outcome"]["type"] == "curiosity" and recs["outcome"]["stories"] == [ids[3]]
-    assert recs["outcome"]["session"] == "S2"
+    recs = {o.section: o for o in list_outcomes(db)}
+    assert recs["resonant story"].type == "voice" and recs["resonant story"].group == "Group 2"
+    assert recs["resonant story"].why == "she named it"
+    assert recs["outcome"].type == "curiosity" and recs["outcome"].stories == [ids[3]]
+    assert recs["outcome"].session == "S2"
 
 
 def test_the_return_page_gives_back_what_the_room_made(with_run: tuple[Store, list[str], int],
@@ -198,8 +198,8 @@ def test_a_recorded_capture_file_shows_in_the_report_and_the_return_page(
                  f"Spring,G1,outcome,discovery,,Noticing happens at the door,,,{codes[ids[2]]},,"
                  "\n", "utf-8")
     assert record_file(db, f).stored == 2
-    stored = {o["type"]: o for o in list_outcomes(db)}
-    assert stored["composite story"]["stories"] == sorted(ids[:2])  # linked to its cards
+    stored = {o.type: o for o in list_outcomes(db)}
+    assert stored["composite story"].stories == sorted(ids[:2])  # linked to its cards
     rep = build_report(db, run_id=run)
     md, html = report_md.render(rep), report_html.render(rep)
     back = render_md(build_return(db))

@@ -40,7 +40,7 @@ def two(store: Store, tmp_path: Path) -> tuple[Store, int, int]:
 
 
 def _ids(db: Store, import_id: int) -> list[str]:
-    return [r["id"] for r in iq.stories_of(db, [import_id])]
+    return [r.id for r in iq.stories_of(db, [import_id])]
 
 
 def _vectors(db: Store, texts: list[str]) -> None:
@@ -52,10 +52,10 @@ def _vectors(db: Store, texts: list[str]) -> None:
 def test_every_collect_records_an_import(two: tuple[Store, int, int]) -> None:
     db, a, b = two
     rows = iq.list_imports(db)
-    assert [(r["id"], r["kind"], r["file"], r["read"], r["stored"], r["rejected"], r["held"])
+    assert [(r.id, r.kind, r.file, r.read, r.stored, r.rejected, r.held)
             for r in rows] == [(a, "collect", "a.csv", 4, 3, 1, 3),
                                (b, "collect", "b.csv", 3, 3, 0, 3)]
-    assert rows[0]["options"]["format"] == "csv" and rows[0]["removed_at"] is None
+    assert rows[0].options["format"] == "csv" and rows[0].removed_at is None
 
 
 def test_remove_takes_out_exactly_what_the_import_stored(two: tuple[Store, int, int]) -> None:
@@ -71,7 +71,7 @@ def test_remove_takes_out_exactly_what_the_import_stored(two: tuple[Store, int, 
     assert {qu.id for qu in q.get_questions(db)} == questions - {"only_a"}  # role: Ana's
     assert db.scalar("SELECT count(*) FROM rejects") == 0
     row = iq.get_import(db, a)
-    assert row["removed_at"] and row["removal"]["stories"] == 3
+    assert row.removed_at and row.removal["stories"] == 3
 
 
 def test_remove_is_idempotent(two: tuple[Store, int, int]) -> None:
@@ -88,14 +88,14 @@ def test_remove_is_all_or_none(two: tuple[Store, int, int]) -> None:
     db, a, _ = two
     with pytest.raises(NotFoundError, match="no import with id 99"):
         remove_imports(db, [a, 99])
-    assert q.count_stories(db) == 6 and iq.get_import(db, a)["removed_at"] is None
+    assert q.count_stories(db) == 6 and iq.get_import(db, a).removed_at is None
 
 
 def test_dry_run_removes_nothing(two: tuple[Store, int, int]) -> None:
     db, a, _ = two
     [rm] = remove_imports(db, [a], dry_run=True)
     assert rm.stories == 3 and q.count_stories(db) == 6
-    assert iq.get_import(db, a)["removed_at"] is None
+    assert iq.get_import(db, a).removed_at is None
 
 
 def test_runs_that_held_removed_stories_are_marked_stale(two: tuple[Store, int, int]) -> None:
@@ -141,6 +141,6 @@ def test_upgrade_keeps_imports(store_path: Path, tmp_path: Path) -> None:
     old.close()
     new = Store.open(store_path)
     [row] = iq.list_imports(new)
-    assert (row["kind"], row["removed_at"], row["removal"], row["held"]) == ("collect", None, {}, 0)
+    assert (row.kind, row.removed_at, row.removal, row.held) == ("collect", None, {}, 0)
     assert new.scalar("SELECT stale FROM runs") is None
     new.close()

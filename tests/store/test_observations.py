@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import fields
+
 from pni.store import Store
 from pni.store.observations import latest_exploration, list_observations, save_observations
 
@@ -17,13 +19,13 @@ def test_latest_exploration_wins_and_round_trips(with_run: tuple[Store, list[str
     save_observations(db, run_id, [_obs("first"), _obs("second")], params={"min_subset": 20},
                       n_stories=60, n_tests=9)
     got = list_observations(db, run_id)
-    assert [o["text"] for o in got] == ["first", "second"]
-    assert [o["rank"] for o in got] == [1, 2]
-    assert got[0]["numbers"] == {"observed": 12}
-    assert got[0]["story_ids"] == ["S-1", "S-2"]
-    assert got[0]["interpretations"] == ["Could it be A?", "Or B?"]
-    assert set(got[0]) == {"rank", "lens", "kind", "text", "numbers", "story_ids",
+    assert [o.text for o in got] == ["first", "second"]
+    assert [o.rank for o in got] == [1, 2]
+    assert got[0].numbers == {"observed": 12}
+    assert got[0].story_ids == ["S-1", "S-2"]
+    assert got[0].interpretations == ["Could it be A?", "Or B?"]
+    assert {f.name for f in fields(got[0])} == {"rank", "lens", "kind", "text", "numbers", "story_ids",
                            "interpretations", "q", "effect", "effect_name"}
     ex = latest_exploration(db, run_id)
-    assert ex is not None and ex["n_tests"] == 9 and ex["params"] == {"min_subset": 20}
+    assert ex is not None and ex.n_tests == 9 and ex.params == {"min_subset": 20}
     assert list_observations(db, None) == []  # no answer-only exploration yet

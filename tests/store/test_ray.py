@@ -1,6 +1,6 @@
 """`pni embed --ray`: a few hundred stories embedded on a local two-worker Ray give the same
-vectors as local embedding, resume after the driver stops mid-run, and leave `pni cluster`
-nothing to embed. Skipped with the reason where Ray is not installed (a failure in CI)."""
+vectors as local embedding, resume after the driver stops mid-run or a worker is killed, and
+leave `pni cluster` nothing to embed. Skipped with the reason where Ray is not installed (a failure in CI)."""
 
 from __future__ import annotations
 
@@ -111,6 +111,63 @@ def test_ray_embeds_what_local_embeds_and_resumes(ray: Any, tmp_path: Path) -> N
     assert res_cluster.returncode == 0, res_cluster.stderr[-1000:]
     emb = json.loads(res_cluster.stdout)["embedding"]
     assert emb["n_embedded"] == 0 and emb["n_cached"] == N
+
+
+def _worker_pids() -> list[int]:
+    """The processes of pni's Ray actors on this machine (Ray titles them ``ray::_Worker``)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if cmd.startswith(b"ray::_Worker"):
+            pids.append(int(proc.name))
+    return sorted(pids)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds Ray's worker processes in /proc")
+def test_a_worker_killed_mid_embed_loses_nothing(ray: Any, tmp_path: Path) -> None:
+    """A Ray worker killed (SIGKILL) while batches remain: Ray restarts it and retries its batch,
+    or the run stops; either way every vector written is kept, a second run embeds only what is
+    missing, and the cache ends with every story's vector, the very vectors of local embedding."""
+    import signal
+
+    from pni.scale import embed_on_ray
+
+    local = _store(tmp_path, "local")
+    embed_stories(local, [(s.id, s.text) for s in q.list_stories(local, with_answers=False)],
+                  get_embedder(backend="fake"))
+    expected = _vectors(local)
+    db = _store(tmp_path, "killed")
+    killed: list[int] = []
+
+    def kill_a_worker(done: int, total: int) -> None:
+        if not killed and done < total:
+            pids = _worker_pids()
+            assert pids, "no Ray worker process found"
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+
+    try:
+        first = embed_on_ray(db, "local", backend="fake", workers=2, batch=10,
+                             progress=kill_a_worker)
+        assert first.embedded == N
+    except Exception as e:  # the batch was lost beyond Ray's retries: the driver stopped
+        assert "ray" in type(e).__module__.lower() or "Actor" in type(e).__name__, repr(e)
+    assert killed
+    kept = len(_vectors(db))
+    again = embed_on_ray(db, "local", backend="fake", workers=2, batch=10)
+    assert again.embedded == N - kept and again.cached == kept
+    got = _vectors(db)
+    assert got.keys() == expected.keys()
+    for sid, v in expected.items():
+        assert np.array_equal(got[sid], v)
+    assert embed_on_ray(db, "local", backend="fake").embedded == 0
+    db.close()
+    local.close()
 
 
 def test_without_ray_the_message_says_how_to_install(monkeypatch: pytest.MonkeyPatch,

@@ -154,7 +154,7 @@ def _print_assign(db: Any, out: dict[str, Any], fmt: Format) -> None:
         say(f"Run {out['run_id']} (assign, from run {out['parent_run']}): {out['n_new']} new"
             f" stories; {out['n_assigned']} placed in a pattern (nearest centroid, cosine >= "
             f"{out['threshold']:.2f}), {out['n_new'] - out['n_assigned']} fit no pattern.")
-    emit(fmt, "patterns", pats, meta=out | {"metrics": run["metrics"]},
+    emit(fmt, "patterns", pats, meta=out | {"metrics": run.metrics},
          show=lambda: pattern_table(None, pats) if out["n_new"] else None)
 
 
@@ -164,10 +164,10 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
 
     run = runq.get_run(db, run_id)
     pats = public_patterns(db, runq.list_patterns(db, run_id), fmt)
-    m = run["metrics"]
+    m = run.metrics
     emit(fmt, "patterns", pats,
-         meta={"run_id": run_id, "embedding": embedding, "params": run["params"], "metrics": m,
-               "timings": run["timings"], "versions": run["versions"]},
+         meta={"run_id": run_id, "embedding": embedding, "params": run.params, "metrics": m,
+               "timings": run.timings, "versions": run.versions},
          show=lambda: pattern_table(None, pats) if pats else None)
     if fmt is not Format.table:
         return

@@ -113,8 +113,8 @@ def show(
         current: dict[Any, set[str]] = {}
         if rid is not None:
             for a in runq.list_assignments(db, runq.resolve_run(db, rid)):
-                if a["pattern_number"] is not None:
-                    current.setdefault(int(a["pattern_number"]), set()).add(a["story_id"])
+                if a.pattern_number is not None:
+                    current.setdefault(int(a.pattern_number), set()).add(a.story_id)
         m = match_patterns(cat.patterns, current, run_id=rid, file_run=cat.run)
         shown, stale = printable(cat, gate.min_cell)
         red = gate.redactor

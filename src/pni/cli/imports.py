@@ -32,10 +32,11 @@ def list_(
     "read", "stored", "duplicates", "rejected", "held", "counts", "removed_at", "removal"}, ...]}.
     """
     from pni.store.imports import list_imports
+    from pni.store.records import as_dict
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        rows = list_imports(db, include_removed=not current)
+        rows = [as_dict(r) for r in list_imports(db, include_removed=not current)]
     if fmt is Format.table and not rows:
         say("No imports yet: `pni collect PATH` reads files into the store.")
         return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from pni.cli.common import (
 )
 from pni.cli.output import Format, out
 
+if TYPE_CHECKING:
+    from pni.store.records import Pattern
+
 patterns_app = typer.Typer(help="List and show the patterns of a cluster run.",
                            no_args_is_help=True)
 
@@ -30,21 +33,18 @@ def register(app: typer.Typer) -> None:
     app.add_typer(patterns_app, name="patterns")
 
 
-def _public(p: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in p.items() if k != "centroid"}
-
-
-def public_patterns(db: Any, pats: list[dict[str, Any]], fmt: Format) -> list[dict[str, Any]]:
+def public_patterns(db: Any, pats: list[Pattern], fmt: Format) -> list[dict[str, Any]]:
     """Patterns as they print, through the project's gate: titles and keywords redacted,
     without centroids, the teller mix under the small-cell rule (the table format shows no mix,
     so skips that work)."""
     from pni.privacy.gate import Gate
+    from pni.store.records import as_dict
 
     gate = Gate.open(db)
     if fmt is Format.table:
-        return [_public(p) | {"title": gate.redact(p["title"]),
-                              "keywords": [gate.redact(k) for k in p["keywords"]]} for p in pats]
-    return [_public(p) for p in gate.patterns(pats)]
+        return [as_dict(p) | {"title": gate.redact(p.title),
+                              "keywords": [gate.redact(k) for k in p.keywords]} for p in pats]
+    return gate.patterns(pats)
 
 
 def _excerpt(text: str, n: int = EXCERPT) -> str:
@@ -80,15 +80,15 @@ def list_(run: RunOpt = None, store: StoreOpt = None, format_: FormatOpt = None,
         run_id = runq.resolve_run(db, run)
         r = runq.get_run(db, run_id)
         pats = public_patterns(db, runq.list_patterns(db, run_id), fmt)
-    if r.get("stale"):
-        err().print(f"Run {run_id} is stale: {r['stale']}; run `pni cluster` again.",
+    if r.stale:
+        err().print(f"Run {run_id} is stale: {r.stale}; run `pni cluster` again.",
                     markup=False, highlight=False, soft_wrap=True)
     emit(fmt, "patterns", pats,
-         meta={"run_id": run_id, "n_stories": r["n_stories"], "coverage": r["coverage"],
-               "stale": r.get("stale")},
+         meta={"run_id": run_id, "n_stories": r.n_stories, "coverage": r.coverage,
+               "stale": r.stale},
          show=lambda: pattern_table(f"Run {run_id}: {len(pats)} patterns", pats))
     if fmt is Format.table:
-        n = r["n_stories"]
+        n = r.n_stories
         clustered = sum(p["size"] for p in pats)
         say(f"{n - clustered} of {n} stories ({(n - clustered) / n if n else 0:.0%}) fit no"
             " pattern. Loose: stories only loosely held by their pattern. Stability: how often"
@@ -125,7 +125,7 @@ def show(
     exemplars = [{"id": sid, "source_id": found[sid].source_id, "title": found[sid].title,
                   "excerpt": _excerpt(found[sid].text)}
                  for sid in p["exemplars"] if sid in found]
-    record = _public(p) | {"n_assigned": n_assigned, "min_cell": gate.min_cell,
+    record = p | {"n_assigned": n_assigned, "min_cell": gate.min_cell,
                            "exemplar_stories": exemplars}
     emit(fmt, "pattern", record, show=lambda: _show(record))
 
@@ -170,20 +170,18 @@ def assignments(
     the source spreadsheet by source_id: `pni patterns assignments --format csv > patterns.csv`.
     """
     from pni.store import runs as runq
+    from pni.store.records import as_dict
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
         run_id = runq.resolve_run(db, run)
         rows = runq.list_assignments(db, run_id)
-    for r in rows:
-        r["assigned"] = bool(r["assigned"])
-        r["loose"] = bool(r["loose"])
-    emit(fmt, "assignments", rows, meta={"run_id": run_id}, show=lambda: table(
+    emit(fmt, "assignments", [as_dict(r) for r in rows], meta={"run_id": run_id}, show=lambda: table(
         f"Run {run_id}: {len(rows)} stories",
         ["story", "source id", "pattern", "title", "strength", "assigned", "loose"],
-        [[r["story_id"], r["source_id"], r["pattern_id"] or "none", r["pattern_title"] or "",
-          "" if r["strength"] is None else f"{r['strength']:.2f}",
-          "yes" if r["assigned"] else "", "yes" if r["loose"] else ""] for r in rows]))
+        [[r.story_id, r.source_id, r.pattern_id or "none", r.pattern_title or "",
+          "" if r.strength is None else f"{r.strength:.2f}",
+          "yes" if r.assigned else "", "yes" if r.loose else ""] for r in rows]))
 
 
 @patterns_app.command("tree")

@@ -25,6 +25,7 @@ def list_(store: StoreOpt = None, format_: FormatOpt = None, json_: JsonOpt = Fa
     "n_patterns", "coverage", "params", "metrics", "timings", "versions"}, ...]}.
     """
     from pni.store import runs as runq
+    from pni.store.records import as_dict
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
@@ -32,15 +33,15 @@ def list_(store: StoreOpt = None, format_: FormatOpt = None, json_: JsonOpt = Fa
     if fmt is Format.table and not rows:
         say("No cluster runs yet: run `pni cluster`.")
         return
-    emit(fmt, "runs", rows, show=lambda: table(
+    emit(fmt, "runs", [as_dict(r) for r in rows], show=lambda: table(
         f"{len(rows)} runs", ["run", "kind", "created", "stories", "patterns", "coverage",
                               "validity", "seed", "settings"],
-        [[r["id"], r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else "")
-          + (" (stale)" if r.get("stale") else ""),
-          r["created_at"], r["n_stories"], r["n_patterns"],
-          "" if r["coverage"] is None else f"{r['coverage']:.0%}",
-          "" if r["metrics"].get("validity") is None else f"{r['metrics']['validity']:.2f}",
-          r["seed"], _settings(r["params"])] for r in rows]))
+        [[r.id, r.kind + (f" of {r.parent_run}" if r.parent_run else "")
+          + (" (stale)" if r.stale else ""),
+          r.created_at, r.n_stories, r.n_patterns,
+          "" if r.coverage is None else f"{r.coverage:.0%}",
+          "" if r.metrics.get("validity") is None else f"{r.metrics['validity']:.2f}",
+          r.seed, _settings(r.params)] for r in rows]))
 
 
 @runs_app.command("show")
@@ -56,10 +57,11 @@ def show(
     JSON: {"run": {"id", "kind", ..., "params", "metrics", "timings", "versions"}}.
     """
     from pni.store import runs as runq
+    from pni.store.records import as_dict
 
     fmt = output_format(format_, json_)
     with open_store(store) as db:
-        r = runq.get_run(db, runq.resolve_run(db, run_id))
+        r = as_dict(runq.get_run(db, runq.resolve_run(db, run_id)))
     emit(fmt, "run", r, show=lambda: table(
         f"Run {r['id']}", ["what", "value"], _flatten(r)))
 

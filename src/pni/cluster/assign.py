@@ -71,9 +71,9 @@ def assign_new_stories(
     if parent is None:
         raise NotFoundError("no cluster run yet: run `pni cluster` before `pni cluster --assign`")
     prun = runq.get_run(db, parent)
-    if prun["kind"] != "cluster":
+    if prun.kind != "cluster":
         raise UsageError(f"run {parent} is an assign run; --assign needs a cluster run")
-    emb_params = prun["params"].get("embedding", {})
+    emb_params = prun.params.get("embedding", {})
     if emb_params and (emb_params.get("model"), emb_params.get("backend")) != (
             embedder.model_id, embedder.backend):
         raise UsageError(
@@ -82,39 +82,41 @@ def assign_new_stories(
             f" ({embedder.backend})")
     if threshold is None:
         # runs of the earlier HDBSCAN method recorded the threshold they attached stories at
-        threshold = prun["params"].get("assign_noise")
+        threshold = prun.params.get("assign_noise")
     if threshold is None:
         threshold = DEFAULT_ASSIGN_THRESHOLD
     threshold = check_threshold(float(threshold))
 
     patterns = runq.list_patterns(db, parent)
-    if any(p["centroid"] is None for p in patterns):
+    centroids = [p.centroid for p in patterns if p.centroid is not None]
+    if len(centroids) < len(patterns):
         raise UsageError(f"run {parent} has patterns without stored centroids; rerun `pni cluster`")
     old = runq.list_assignments(db, parent)
-    known = {a["story_id"] for a in old}
+    known = {a.story_id for a in old}
     stories = [s for s in sq.list_stories(db) if s.id not in known]
     res = embed_stories(db, stories, embedder, progress=progress)
     t_embed = time.perf_counter() - t0
 
-    cents = (np.stack([p["centroid"] for p in patterns]) if patterns
+    cents = (np.stack(centroids) if centroids
              else np.zeros((0, res.vectors.shape[1] if len(stories) else 1), dtype=np.float32))
     if len(cents) and len(stories) and cents.shape[1] != res.vectors.shape[1]:
         raise UsageError("the new vectors and the run's centroids differ in dimension")
     which, top = nearest_centroid(res.vectors, cents, threshold)
 
     # map position of a new story: the mean position of its 3 nearest stories of the parent run
-    xy_old = np.array([[a["x"] or 0.0, a["y"] or 0.0] for a in old]) if old else np.zeros((0, 2))
+    xy_old = np.array([[a.x or 0.0, a.y or 0.0] for a in old]) if old else np.zeros((0, 2))
     old_vecs = None
     if old and stories:
         old_stories = {s.id: s for s in sq.list_stories(db, ids=list(known), with_answers=False)}
-        ordered = [old_stories[a["story_id"]] for a in old if a["story_id"] in old_stories]
+        ordered = [old_stories[a.story_id] for a in old if a.story_id in old_stories]
         old_vecs = embed_stories(db, ordered, embedder).vectors if len(ordered) == len(old) else None
 
-    by_number = {p["number"]: p for p in patterns}
-    number_of = {p["id"]: p["number"] for p in patterns}
+    by_number = {p.number: p for p in patterns}
+    number_of = {p.id: p.number for p in patterns}
     assignments: list[dict[str, Any]] = [
-        {"story_id": a["story_id"], "pattern": number_of.get(a["pattern_id"]),
-         "strength": a["strength"], "assigned": bool(a["assigned"]), "x": a["x"], "y": a["y"]}
+        {"story_id": a.story_id,
+         "pattern": None if a.pattern_id is None else number_of.get(a.pattern_id),
+         "strength": a.strength, "assigned": a.assigned, "x": a.x, "y": a.y}
         for a in old
     ]
     for i, s in enumerate(stories):
@@ -124,7 +126,7 @@ def assign_new_stories(
             x, y = (float(v) for v in xy_old[near].mean(axis=0))
         k = int(which[i])
         assignments.append({
-            "story_id": s.id, "pattern": patterns[k]["number"] if k >= 0 else None,
+            "story_id": s.id, "pattern": patterns[k].number if k >= 0 else None,
             "strength": round(float(top[i]), 4) if k >= 0 else None, "assigned": k >= 0,
             "x": x, "y": y})
 
@@ -137,9 +139,9 @@ def assign_new_stories(
         if a["pattern"] is not None and a["story_id"] in all_stories:
             members[a["pattern"]].append(all_stories[a["story_id"]])
     new_patterns = [
-        {"number": n, "title": p["title"], "keywords": p["keywords"], "size": sizes.get(n, 0),
-         "exemplars": p["exemplars"], "teller_mix": teller_mix(members[n]),
-         "centroid": p["centroid"]}
+        {"number": n, "title": p.title, "keywords": p.keywords, "size": sizes.get(n, 0),
+         "exemplars": p.exemplars, "teller_mix": teller_mix(members[n]),
+         "centroid": p.centroid}
         for n, p in sorted(by_number.items())
     ]
     n_assigned = int((which >= 0).sum())
@@ -151,7 +153,7 @@ def assign_new_stories(
     new_id = runq.save_run(
         db, params={"assign_threshold": threshold, "rule": "nearest centroid, cosine >= threshold",
                     "embedding": {"model": embedder.model_id, "backend": embedder.backend}},
-        seed=prun["seed"], versions=prun["versions"],
+        seed=prun.seed, versions=prun.versions,
         timings={"embed": round(t_embed, 3), "total": round(time.perf_counter() - t0, 3)},
         metrics=metrics, patterns=new_patterns, assignments=assignments, kind="assign",
         parent_run=parent)

@@ -18,11 +18,11 @@ def section(db: Store) -> dict[str, Any] | None:
         return None
     out = []
     for r in rows:
-        m = r["metrics"]
-        cov = r["coverage"]
-        kind = r["kind"] + (f" of {r['parent_run']}" if r["parent_run"] else "")
-        out.append([r["id"], kind + (" (stale)" if r["stale"] else ""),
-                    r["created_at"], r["n_stories"], r["n_patterns"],
+        m = r.metrics
+        cov = r.coverage
+        kind = r.kind + (f" of {r.parent_run}" if r.parent_run else "")
+        out.append([r.id, kind + (" (stale)" if r.stale else ""),
+                    r.created_at, r.n_stories, r.n_patterns,
                     "" if cov is None else f"{cov:.0%}",
                     "" if m.get("validity") is None else f"{m['validity']:.2f}"])
     return {"title": "Cluster runs (latest first)",

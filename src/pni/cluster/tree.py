@@ -24,20 +24,22 @@ def pattern_tree(db: Store, run_id: int | None = None) -> dict[str, Any]:
     subs = runq.list_levels(db, run_id, "sub")
     by_parent: dict[int, list[dict[str, Any]]] = {}
     for sp in subs:
-        by_parent.setdefault(int(sp["parent"]), []).append(
-            {k: sp[k] for k in ("number", "title", "keywords", "size")})
-    nodes = {p["number"]: {"id": p["id"], "number": p["number"], "title": p["title"],
-                           "keywords": p["keywords"], "size": p["size"],
-                           "stability": p.get("stability"), "n_loose": p.get("n_loose") or 0,
-                           "subpatterns": by_parent.get(p["number"], [])} for p in pats}
+        if sp.parent is not None:
+            by_parent.setdefault(sp.parent, []).append(
+                {"number": sp.number, "title": sp.title, "keywords": sp.keywords,
+                 "size": sp.size})
+    nodes = {p.number: {"id": p.id, "number": p.number, "title": p.title,
+                        "keywords": p.keywords, "size": p.size, "stability": p.stability,
+                        "n_loose": p.n_loose, "subpatterns": by_parent.get(p.number, [])}
+             for p in pats}
     if themes:
-        out = [{"number": t["number"], "title": t["title"], "keywords": t["keywords"],
-                "size": t["size"], "patterns": [nodes[n] for n in t["patterns"] if n in nodes]}
+        out = [{"number": t.number, "title": t.title, "keywords": t.keywords,
+                "size": t.size, "patterns": [nodes[n] for n in t.patterns if n in nodes]}
                for t in themes]
     else:
         out = [{"number": n["number"], "title": n["title"], "keywords": n["keywords"],
                 "size": n["size"], "patterns": [n]} for n in nodes.values()]
-    clustered = sum(p["size"] for p in pats)
-    return {"run_id": run_id, "n_stories": run["n_stories"], "n_patterns": len(pats),
-            "n_subpatterns": len(subs), "n_unclustered": run["n_stories"] - clustered,
+    clustered = sum(p.size for p in pats)
+    return {"run_id": run_id, "n_stories": run.n_stories, "n_patterns": len(pats),
+            "n_subpatterns": len(subs), "n_unclustered": run.n_stories - clustered,
             "themes": out}

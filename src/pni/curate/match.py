@@ -145,7 +145,7 @@ def curated_titles(db: Store, pattern_of: Mapping[str, Any], *,
     if run_id is not None:
         from pni.store import runs as runq
 
-        number = {p["id"]: p["number"] for p in runq.list_patterns(db, run_id)}
+        number = {p.id: p.number for p in runq.list_patterns(db, run_id)}
     current: dict[Any, set[str]] = {}
     for sid, key in pattern_of.items():
         if key is not None:

@@ -173,8 +173,8 @@ def choices(data: ExploreData, facets: dict[str, set[Any]]) -> list[Choice]:
         nums = f["pattern_number"]
         c = Choice("pattern", "Pattern", "pattern")
         for p in data.patterns:
-            mask = ((nums == p["number"]).fillna(False) & f["in_run"]).to_numpy(dtype=bool)
-            c.groups.append((f"{p['number']}. {p['title']}", mask, pick("pattern", p["number"])))
+            mask = ((nums == p.number).fillna(False) & f["in_run"]).to_numpy(dtype=bool)
+            c.groups.append((f"{p.number}. {p.title}", mask, pick("pattern", p.number)))
         out.append(c)
     for q in data.questions.values():
         if q.kind not in ("choice", "boolean", "multi-choice") or q.about not in ("story",

@@ -108,7 +108,7 @@ def compare(db: Store, a: str, b: str, *, run_id: int | None = None) -> Comparis
     if data.patterns:
         rf = data.run_frame()
         rwho = tellers(rf)
-        masks = [[(rf["pattern_number"] == p["number"]).fillna(False)
+        masks = [[(rf["pattern_number"] == p.number).fillna(False)
                   & (rf["collection"] == side) for side in (a, b)] for p in data.patterns]
         counts = [[int(m.sum()) for m in r] for r in masks]
         why = table_reasons(counts, [[n_tellers(rwho, m) for m in r] for r in masks],
@@ -119,7 +119,7 @@ def compare(db: Store, a: str, b: str, *, run_id: int | None = None) -> Comparis
             cells = [Side(stories=None if w else c, why=w,
                           share=None if w or not n else round(c / n, 4))
                      for c, w, n in zip(cr, wr, sizes, strict=True)]
-            prow.append(CompareRow(label=f"{p['number']}. {gate.redact(p['title'])}",
+            prow.append(CompareRow(label=f"{p.number}. {gate.redact(p.title)}",
                                    a=cells[0], b=cells[1]))
         out.patterns = CompareTable(id="pattern", label="Patterns", rows=prow)
         note = cells_note(gate.min_cell, {w for r in why for w in r})

@@ -5,6 +5,7 @@ observations, grouped by perspective, in place of pni's, hidden ones never)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pni.curate.match import Match, match_patterns, printable, remap_test, unmatched_lines
@@ -63,16 +64,16 @@ def to_file(report: ExploreReport) -> Catalysis:
 def apply_patterns(data: ExploreData, cat: Catalysis, red: Redactor) -> Match:
     """Give the run's patterns the catalyst's titles (redacted), in ``data`` (in memory)."""
     rf = data.run_frame()
-    current = {int(p["number"]): set(rf.loc[rf["pattern_number"] == p["number"], "story_id"])
+    current = {int(p.number): set(rf.loc[rf["pattern_number"] == p.number, "story_id"])
                for p in data.patterns}
     m = match_patterns(cat.patterns, current, run_id=data.run_id, file_run=cat.run)
-    for p in data.patterns:
-        cp = m.matched.get(int(p["number"]))
+    for i, p in enumerate(data.patterns):
+        cp = m.matched.get(p.number)
         if cp is None or not cp.title.strip():
             continue
-        title = red.redact(cp.title) if red.enabled else cp.title
-        data.frame.loc[data.frame["pattern_number"] == p["number"], "pattern"] = title
-        p["title"] = title
+        title = (red.redact(cp.title) or "") if red.enabled else cp.title
+        data.frame.loc[data.frame["pattern_number"] == p.number, "pattern"] = title
+        data.patterns[i] = replace(p, title=title)
     return m
 
 

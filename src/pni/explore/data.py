@@ -10,7 +10,8 @@ answers never change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pni.errors import UsageError
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from pni.models import Question
     from pni.store import Store
+    from pni.store.records import Assignment, Pattern
 
 #: Columns every frame has, whatever the questions are.
 META = ("story_id", "title", "first_line", "teller_id", "collection", "source_kind", "consent",
@@ -83,7 +85,7 @@ class ExploreData:
     #: the project's small-cell threshold (``pni.toml``'s ``min_cell``): no default turns it off
     min_cell: int
     run_id: int | None = None
-    patterns: list[dict[str, Any]] = field(default_factory=list)
+    patterns: list[Pattern] = field(default_factory=list)
     lumps: list[Lump] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)   # story id -> full text (not in frame)
     #: small-cell suppression (``pni.explore.cells``): question id -> (answers merged away,
@@ -233,39 +235,29 @@ def load(db: Store, run_id: int | None = None, lumps: list[Lump] | None = None, 
     stories = list_stories(db)
     _check_lumps(lumps, questions, stories)
 
-    assigned: dict[str, dict[str, Any]] = {}
-    patterns: list[dict[str, Any]] = []
+    assigned: dict[str, Assignment] = {}
+    patterns: list[Pattern] = []
     if run_id is not None:
         for row_a in runq.list_assignments(db, run_id):
-            assigned[row_a["story_id"]] = row_a
-        sizes: dict[int, int] = {}
-        titles: dict[int, str] = {}
-        for row_a in assigned.values():
-            if row_a["pattern_number"] is not None:
-                n = int(row_a["pattern_number"])
-                sizes[n] = sizes.get(n, 0) + 1
-                titles[n] = row_a["pattern_title"]
-        kw = {p["number"]: p for p in runq.list_patterns(db, run_id)}
-        for n in sorted(sizes):
-            p = kw.get(n, {})
-            patterns.append({"number": n, "title": titles[n], "size": sizes[n],
-                             "keywords": list(p.get("keywords", [])),
-                             "exemplars": list(p.get("exemplars", [])),
-                             "stability": p.get("stability"), "n_loose": p.get("n_loose") or 0,
-                             "theme": p.get("theme")})
+            assigned[row_a.story_id] = row_a
+        sizes = Counter(a.pattern_number for a in assigned.values()
+                        if a.pattern_number is not None)
+        # the run's patterns that hold any of its stories, each with the stories it holds
+        patterns = [replace(p, size=sizes[p.number]) for p in runq.list_patterns(db, run_id)
+                    if sizes[p.number]]
 
     asked = [q for q in questions.values() if q.kind != "text" and q.about in ("story", "teller")]
     rows: list[dict[str, Any]] = []
     texts: dict[str, str] = {}
     for s in stories:
-        a: dict[str, Any] | None = assigned.get(s.id)
-        number = None if a is None or a["pattern_number"] is None else int(a["pattern_number"])
+        a = assigned.get(s.id)
+        number = None if a is None else a.pattern_number
         row: dict[str, Any] = {
             "story_id": s.id, "title": s.title or "", "first_line": first_line(s.text),
             "teller_id": s.teller_id, "collection": s.collection, "source_kind": s.source_kind,
             "consent": s.consent, "in_run": a is not None,
-            "pattern": None if a is None else a["pattern_title"], "pattern_number": number,
-            "x": None if a is None else a["x"], "y": None if a is None else a["y"],
+            "pattern": None if a is None else a.pattern_title, "pattern_number": number,
+            "x": None if a is None else a.x, "y": None if a is None else a.y,
         }
         texts[s.id] = s.text
         for q in asked:

@@ -138,7 +138,7 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
     numbers = rf["pattern_number"]
     who, mc = tellers(rf), data.min_cell
     for p in data.patterns:
-        n, title = int(p["number"]), str(p["title"])
+        n, title = int(p.number), str(p.title)
         pname = f"pattern {n}"
         plabel = f'pattern "{title}"'
         inside = (numbers == n).fillna(False).to_numpy(dtype=bool)
@@ -201,10 +201,10 @@ def pattern_lens(data: ExploreData, *, min_pattern: int = DEFAULT_MIN_PATTERN) -
     for var in data.scale_variables():
         groups: dict[str, Any] = {}
         for p in data.patterns:
-            sel = (numbers == p["number"]).fillna(False) & rf[var.id].notna()
+            sel = (numbers == p.number).fillna(False) & rf[var.id].notna()
             xs = rf.loc[sel, var.id].to_numpy()
             if xs.size >= min_pattern and not too_few(who, sel, mc):
-                groups[str(p["title"])] = xs
+                groups[str(p.title)] = xs
         if len(groups) < 3:
             out.skipped.append(Skipped(lens="pattern", kind="patterns_scale", a="patterns",
                                        b=var.id, reason="fewer than 3 patterns large enough"))

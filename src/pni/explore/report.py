@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,9 +123,9 @@ def build_report(
                      "Without a run (--no-run): the pattern lens and the story map are left out.")
     else:
         r = runq.get_run(db, rid)
-        run_info = {"id": rid, "kind": r["kind"], "created_at": r["created_at"],
-                    "n_stories": r["n_stories"], "n_patterns": len(data.patterns),
-                    "coverage": r["coverage"]}
+        run_info = {"id": rid, "kind": r.kind, "created_at": r.created_at,
+                    "n_stories": r.n_stories, "n_patterns": len(data.patterns),
+                    "coverage": r.coverage}
         outside = int((~data.frame["in_run"]).sum())
         if outside:
             notes.append(f"{outside} stories are not in run {rid} (collected after it): they "
@@ -172,8 +173,8 @@ def build_report(
     codes = gate.codes(stories)  # the card code every output names a story by
     stories = {sid: {**v, "code": codes.get(sid, sid)} for sid, v in stories.items()}
     rf = data.run_frame()
-    members = {int(p["number"]): [str(s) for s in
-                                  rf.loc[rf["pattern_number"] == p["number"], "story_id"]]
+    members = {int(p.number): [str(s) for s in
+                                  rf.loc[rf["pattern_number"] == p.number, "story_id"]]
                for p in data.patterns}
 
     return ExploreReport(
@@ -186,8 +187,8 @@ def build_report(
                 "small_cell_rule": RULE_VERSION},
         notes=notes,
         n_stories=len(data.frame),
-        patterns=[{k: p[k] for k in ("number", "title", "size", "keywords")}
-                  for p in data.patterns],
+        patterns=[{"number": p.number, "title": p.title, "size": p.size,
+                   "keywords": p.keywords} for p in data.patterns],
         questions=[{"id": q.id, "text": q.text, "kind": q.kind, "about": q.about,
                     "options": data.options_of(q.id) if q.kind != "scale" else [],
                     "scale_min": q.scale_min, "scale_max": q.scale_max}
@@ -257,9 +258,9 @@ def _redact(data: ExploreData, gate: Gate) -> str:
         return redaction_note(red, settings)
     for col in ("title", "first_line", "pattern"):
         data.frame[col] = data.frame[col].map(lambda v: red.redact(v) if isinstance(v, str) else v)
-    for p in data.patterns:
-        p["title"] = red.redact(p["title"])
-        p["keywords"] = [red.redact(k) for k in p["keywords"]]
+    data.patterns = [replace(p, title=red.redact(p.title) or "",
+                             keywords=[red.redact(k) or "" for k in p.keywords])
+                     for p in data.patterns]
     return redaction_note(red, settings)
 
 
@@ -302,8 +303,8 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
     facets: list[Facet] = []
     if data.patterns:
         facets.append(Facet(key="pattern", label="Pattern", kind="pattern",
-                            values=[int(p["number"]) for p in data.patterns] + [None],
-                            labels=[f"{p['number']}. {p['title']}" for p in data.patterns]
+                            values=[int(p.number) for p in data.patterns] + [None],
+                            labels=[f"{p.number}. {p.title}" for p in data.patterns]
                             + ["no pattern"]))
     for q in sorted(asked, key=lambda q: q.about != "story"):
         col = column_for(q.id)
@@ -403,7 +404,7 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
     if rf.empty or not data.patterns:
         return []
     who = tellers(rf)
-    rows = [(rf["pattern_number"] == p["number"]).fillna(False) for p in data.patterns]
+    rows = [(rf["pattern_number"] == p.number).fillna(False) for p in data.patterns]
     small = [too_few(who, r, data.min_cell) for r in rows]
     out = []
     for q in data.questions.values():
@@ -437,8 +438,8 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
         else:
             hide, why = [], []
         out.append(Heatmap(variable=q.id, label=q.text,
-                           rows=[str(p["title"]) for p in data.patterns],
-                           numbers=[int(p["number"]) for p in data.patterns],
+                           rows=[str(p.title) for p in data.patterns],
+                           numbers=[int(p.number) for p in data.patterns],
                            cols=[opts[j] for j in keep], counts=counts, residuals=res,
                            suppressed=hide, why=why))
     return out

@@ -122,9 +122,9 @@ def _mixes(data: ExploreData, dims: list[VoiceDimension]) -> list[PatternMix]:
         return []
     rf = data.run_frame()
     who, mc = tellers(rf), data.min_cell
-    inside = [(rf["pattern_number"] == p["number"]).fillna(False) for p in data.patterns]
+    inside = [(rf["pattern_number"] == p.number).fillna(False) for p in data.patterns]
     small = [too_few(who, m, mc) for m in inside]
-    mixes = [PatternMix(number=int(p["number"]), title=str(p["title"]), size=int(m.sum()),
+    mixes = [PatternMix(number=int(p.number), title=str(p.title), size=int(m.sum()),
                         suppressed=s) for p, m, s in zip(data.patterns, inside, small, strict=True)]
     for dim in dims:
         col = column_for(dim.id) if dim.id not in ATTRIBUTES else dim.id

@@ -105,10 +105,10 @@ class Replacement:
         ids = iq.current_imports_of(db, file)
         rep = cls(file, ids)
         for r in iq.stories_of(db, ids):
-            rep.old[r["content_hash"]] = r["id"]
-            hashes.discard(r["content_hash"])
-            if r["source_id"] is not None and r["collection"] is not None:
-                source_ids(r["collection"]).pop(r["source_id"], None)
+            rep.old[r.content_hash] = r.id
+            hashes.discard(r.content_hash)
+            if r.source_id is not None and r.collection is not None:
+                source_ids(r.collection).pop(r.source_id, None)
         return rep
 
     def store(self, db: Store, stories: list[Story], *, collection_id: int | None,

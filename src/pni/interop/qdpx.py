@@ -156,7 +156,9 @@ class _Builder:
             while pid in by_id and pid not in seen:
                 seen.add(pid)
                 out.insert(0, by_id[pid].name)
-                pid = by_id[pid].parent_id  # type: ignore[assignment]
+                if pid not in s.parent_of:
+                    break
+                pid = s.parent_of[pid]
             return out
 
         def add(path: list[str], info: dict[str, Any] | None = None) -> str:
@@ -231,28 +233,30 @@ class _Builder:
     def findings(self) -> None:
         """Observations and outcomes as notes, with sets of what they name."""
         s = self.scope
-        for o in s.observations:
-            text = o["text"]
-            if o["interpretations"]:
+        for ob in s.observations:
+            text = ob.text
+            if ob.interpretations:
                 text += "\n\nCompeting interpretations:" + "".join(
-                    f"\n- {i}" for i in o["interpretations"])
-            g = self.note(f"Observation {o['rank']} ({o['lens']} lens)", text,
-                          ("observation", s.run_id, o["rank"]))
+                    f"\n- {i}" for i in ob.interpretations)
+            g = self.note(f"Observation {ob.rank} ({ob.lens} lens)", text,
+                          ("observation", s.run_id, ob.rank))
             self.project_notes.append(g)
-            if o["story_ids"]:
-                self.set(f"Observation {o['rank']}: stories", "The stories behind the"
-                         " observation.", sources=o["story_ids"], notes=[g],
-                         key=("observation", s.run_id, o["rank"]))
+            if ob.story_ids:
+                self.set(f"Observation {ob.rank}: stories", "The stories behind the"
+                         " observation.", sources=ob.story_ids, notes=[g],
+                         key=("observation", s.run_id, ob.rank))
         pname = {p.id: self.code_of_path.get(p.name) for p in s.patterns}
         for o in s.outcomes:
-            where = ", ".join(f"{k} {o[k]}" for k in ("session", "group", "exercise") if o.get(k))
-            g = self.note(f"Outcome {o['id']} ({o['kind']})",
-                          o["text"] + (f"\n\n({where})" if where else ""), ("outcome", o["id"]))
+            where = ", ".join(f"{k} {v}" for k, v in
+                              (("session", o.session), ("group", o.group),
+                               ("exercise", o.exercise)) if v)
+            g = self.note(f"Outcome {o.id} ({o.kind})",
+                          o.text + (f"\n\n({where})" if where else ""), ("outcome", o.id))
             self.project_notes.append(g)
-            codes = [c for c in (pname.get(pid) for pid in o["patterns"]) if c]
-            if o["stories"] or codes:
-                self.set(f"Outcome {o['id']} ({o['kind']})", o["text"], sources=o["stories"],
-                         codes=codes, notes=[g], key=("outcome", o["id"]))
+            codes = [c for c in (pname.get(pid) for pid in o.patterns) if c]
+            if o.stories or codes:
+                self.set(f"Outcome {o.id} ({o.kind})", o.text, sources=o.stories,
+                         codes=codes, notes=[g], key=("outcome", o.id))
 
     # -- variables, cases, sources ---------------------------------------------------------
     def variables(self) -> dict[str, tuple[str, str]]:

@@ -10,9 +10,9 @@ store. All of it through the project's gate (``pni.privacy.gate``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pni.models import Question, Story
 from pni.privacy import Redactor
@@ -20,6 +20,7 @@ from pni.store import Store
 
 if TYPE_CHECKING:
     from pni.privacy.gate import Gate
+    from pni.store.records import Outcome, Pattern, StoredObservation
 
 NO_PATTERN = "fits no pattern"
 
@@ -37,32 +38,20 @@ class ExportOptions:
 
 
 @dataclass
-class PatternInfo:
-    id: int
-    number: int
-    title: str
-    keywords: list[str]
-    size: int
-    exemplars: list[str]
-    parent_id: int | None = None
-
-    @property
-    def name(self) -> str:
-        """How the pattern is named outside pni (a code, an annotation answer)."""
-        return f"Pattern {self.number}: {self.title}"
-
-
-@dataclass
 class Scope:
     """Everything an export writes, already filtered and redacted."""
 
     stories: list[Story]
     questions: list[Question]
     run_id: int | None = None
-    patterns: list[PatternInfo] = field(default_factory=list)
+    #: the run's patterns, titles and keywords redacted, exemplars only those exported
+    patterns: list[Pattern] = field(default_factory=list)
+    #: pattern id -> the pattern whose code holds its code (a hierarchy of codes; none by
+    #: default)
+    parent_of: dict[int, int] = field(default_factory=dict)
     pattern_of: dict[str, int | None] = field(default_factory=dict)
-    observations: list[dict[str, Any]] = field(default_factory=list)
-    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    observations: list[StoredObservation] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
     withheld_no: int = 0
     withheld_unknown: int = 0
     included_no: int = 0
@@ -131,10 +120,9 @@ def gather(db: Store, opts: ExportOptions) -> Scope:
         _add_run(db, scope, runq.resolve_run(db, run_id), ids, red, g.min_cell)
     pattern_ids = {p.id for p in scope.patterns}
     for o in outq.list_outcomes(db):
-        scope.outcomes.append({
-            **o, "text": red.redact(o["text"]),
-            "stories": [sid for sid in o["stories"] if sid in ids],
-            "patterns": [pid for pid in o["patterns"] if pid in pattern_ids]})
+        scope.outcomes.append(replace(
+            o, text=red.redact(o.text) or "", stories=[sid for sid in o.stories if sid in ids],
+            patterns=[pid for pid in o.patterns if pid in pattern_ids]))
     return scope
 
 
@@ -147,17 +135,15 @@ def _add_run(db: Store, scope: Scope, run_id: int, ids: set[str], red: Redactor,
     scope.run_id = run_id
     ex = obsq.latest_exploration(db, run_id)
     if ex is not None:
-        scope.stale = stale_observations(ex["params"], min_cell)
+        scope.stale = stale_observations(ex.params, min_cell)
     for p in runq.list_patterns(db, run_id):
-        scope.patterns.append(PatternInfo(
-            id=p["id"], number=p["number"], title=red.redact(p["title"]) or "",
-            keywords=[red.redact(k) or "" for k in p["keywords"]], size=p["size"],
-            exemplars=[e for e in p["exemplars"] if e in ids],
-            parent_id=p.get("parent_id")))
-    scope.pattern_of = {a["story_id"]: a["pattern_id"] for a in runq.list_assignments(db, run_id)
-                        if a["story_id"] in ids}
+        scope.patterns.append(replace(
+            p, title=red.redact(p.title) or "", keywords=[red.redact(k) or "" for k in p.keywords],
+            exemplars=[e for e in p.exemplars if e in ids]))
+    scope.pattern_of = {a.story_id: a.pattern_id for a in runq.list_assignments(db, run_id)
+                        if a.story_id in ids}
     for o in [] if scope.stale else obsq.list_observations(db, run_id):
-        scope.observations.append({
-            **o, "text": red.redact(o["text"]),
-            "interpretations": [red.redact(i) for i in o["interpretations"]],
-            "story_ids": [sid for sid in o["story_ids"] if sid in ids]})
+        scope.observations.append(replace(
+            o, text=red.redact(o.text) or "",
+            interpretations=[red.redact(i) or "" for i in o.interpretations],
+            story_ids=[sid for sid in o.story_ids if sid in ids]))

@@ -25,6 +25,7 @@ from pni.packet.prompts import fill
 from pni.privacy import ConsentResult, Redactor
 from pni.privacy.cells import cells_note, shown_count, table_reasons
 from pni.privacy.mix import Mixes, Why, mix_lines
+from pni.store.records import Pattern
 
 CODES_SHOWN = 12
 
@@ -34,7 +35,7 @@ class Selection:
     """The run's patterns and stories a packet prints, and how they relate."""
 
     run_id: int
-    patterns: list[dict[str, Any]]
+    patterns: list[Pattern]
     pattern_of: dict[str, int | None]
     strength: dict[str, float]
     by_sid: dict[str, Story]
@@ -88,24 +89,24 @@ class Book:
                 cards=shown, others=len(sids) - len(shown), chart=o.get("chart")))
         return out
 
-    def mix(self, p: dict[str, Any]) -> list[str]:
+    def mix(self, p: Pattern) -> list[str]:
         """A pattern's teller mix as lines, under the small-cell rule over all the run's
         patterns (``pni.privacy.mix``, through the gate)."""
         mixes, why = self.mixes
         names = {"collection": self.labels.get("collection", "Collection"),
                  "source_kind": self.labels.get("source_kind", "Source kind"),
                  **{k: q.text for k, q in self.sel.questions.items()}}
-        return mix_lines(mixes.get(p["id"]), names, self.min_cell, why.get(p["id"]))
+        return mix_lines(mixes.get(p.id), names, self.min_cell, why.get(p.id))
 
     def pattern_sheets(self, deck: list[Card]) -> list[PatternSheet]:
         sel, sheets = self.sel, []
         for p in sel.patterns:
-            mine = [c for c in deck if c.pattern_id == p["id"]]
+            mine = [c for c in deck if c.pattern_id == p.id]
             if not mine:
                 continue
             sheets.append(PatternSheet(
-                id=p["id"], number=p["number"], title=sel.ptitle[p["id"]],
-                keywords=[self.red.redact(k) or "" for k in p["keywords"]], size=p["size"],
+                id=p.id, number=p.number, title=sel.ptitle[p.id],
+                keywords=[self.red.redact(k) or "" for k in p.keywords], size=p.size,
                 printed=len(mine), teller_mix=self.mix(p),
                 firmness=firmness(p, self.labels),
                 codes=[c.code for c in mine], reflection=self.reflection))
@@ -210,14 +211,14 @@ def by_code(cards: list[Card]) -> list[Card]:
     return sorted(cards, key=lambda c: code_key(c.code))
 
 
-def firmness(p: dict[str, Any], labels: dict[str, str]) -> str:
+def firmness(p: Pattern, labels: dict[str, str]) -> str:
     """The facilitator's line on how firm a pattern is: its stability across the computer's
     re-runs and how many of its stories only loosely belong ("" when the run recorded neither)."""
     parts = []
-    if p.get("stability") is not None:
+    if p.stability is not None:
         parts.append(labels.get("stability_line", "stayed together in {pct}% of re-runs")
-                     .format(pct=round(100 * float(p["stability"]))))
-    if p.get("n_loose"):
+                     .format(pct=round(100 * float(p.stability))))
+    if p.n_loose:
         parts.append(labels.get("loose_line", "{n} stories only loosely belong")
-                     .format(n=int(p["n_loose"])))
+                     .format(n=int(p.n_loose)))
     return "; ".join(parts)

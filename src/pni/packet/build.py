@@ -254,8 +254,8 @@ def build_packets(db: Store, opts: PacketOptions) -> list[Packet]:
     from pni.curate import curated_titles  # the catalyst's names (catalysis.yaml), if any
 
     named = curated_titles(db, sel.pattern_of, run_id=sel.run_id)
-    sel.ptitle = {p["id"]: f"{labels.get('pattern', 'Pattern')} {p['id']}: "
-                  f"{red.redact(named.get(p['id'], p['title']))}" for p in sel.patterns}
+    sel.ptitle = {p.id: f"{labels.get('pattern', 'Pattern')} {p.id}: "
+                  f"{red.redact(named.get(p.id, p.title))}" for p in sel.patterns}
     tq = _teller_group_question(sel.questions)
     order = _choose(sel, _card_order(sel, opts), max(1, opts.groups) * opts.cards, tq)
     teller_qs = [q for q in on_cards if q in sel.questions and sel.questions[q].about == "teller"]
@@ -363,7 +363,7 @@ def _select(db: Store, opts: PacketOptions, gate: Gate) -> Selection:
     run_id = runq.resolve_run(db, opts.run_id)
     all_patterns = runq.list_patterns(db, run_id)
     if opts.patterns is not None:
-        by_id = {p["id"]: p for p in all_patterns}
+        by_id = {p.id: p for p in all_patterns}
         bad_ids = [str(i) for i in opts.patterns if i not in by_id]
         if bad_ids:
             raise UsageError(f"run {run_id} has no pattern {', '.join(bad_ids)}"
@@ -373,11 +373,11 @@ def _select(db: Store, opts: PacketOptions, gate: Gate) -> Selection:
     else:
         patterns = all_patterns
     assignments = runq.list_assignments(db, run_id)
-    release = gate.stories(ids=[a["story_id"] for a in assignments])
+    release = gate.stories(ids=[a.story_id for a in assignments])
     sel = Selection(
         run_id=run_id, patterns=patterns,
-        pattern_of={a["story_id"]: a["pattern_id"] for a in assignments},
-        strength={a["story_id"]: a["strength"] or 0.0 for a in assignments},
+        pattern_of={a.story_id: a.pattern_id for a in assignments},
+        strength={a.story_id: a.strength or 0.0 for a in assignments},
         by_sid={s.id: s for s in release.stories},
         questions={q.id: q for q in storyq.get_questions(db)},
         printable={s.id for s in release.stories}, consent=release.consent,
@@ -391,10 +391,10 @@ def _card_order(sel: Selection, opts: PacketOptions) -> list[tuple[int | None, l
     order: list[tuple[int | None, list[str]]] = []
     for p in sel.patterns:
         members = [sid for sid, pid in sel.pattern_of.items()
-                   if pid == p["id"] and sid in sel.printable]
-        ex = {sid: i for i, sid in enumerate(p["exemplars"])}
+                   if pid == p.id and sid in sel.printable]
+        ex = {sid: i for i, sid in enumerate(p.exemplars)}
         members.sort(key=lambda sid: (ex.get(sid, 10**6), -sel.strength[sid], sid))
-        order.append((p["id"], members))
+        order.append((p.id, members))
     if opts.patterns is None:
         loose = [sid for sid, pid in sel.pattern_of.items()
                  if pid is None and sid in sel.printable]
@@ -536,8 +536,11 @@ def _observations(db: Store, run_id: int,
         return [], None
     try:
         ex = latest_exploration(db, run_id)
-        stale = None if ex is None else stale_observations(ex["params"], min_cell)
-        return ([], stale) if stale else (list_observations(db, run_id), None)
+        stale = None if ex is None else stale_observations(ex.params, min_cell)
+        if stale:
+            return [], stale
+        return [{"rank": o.rank, "text": o.text, "story_ids": o.story_ids,
+                 "interpretations": o.interpretations} for o in list_observations(db, run_id)], None
     except Exception as e:  # the table may be missing in a store from before migration 0003
         import sqlite3
 

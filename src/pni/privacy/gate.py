@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from pni.privacy.mix import Mixes, Why
     from pni.settings import Settings
     from pni.store import Store
+    from pni.store.records import Pattern
 
 #: Every command of the CLI that prints or writes something, and how the gate covers it:
 #: "probe" (the privacy probe runs it and scans what it wrote), or why it shows no story text,
@@ -285,11 +286,11 @@ class Gate:
 
         return run_tables(self.db, run_id, self.min_cell)
 
-    def patterns(self, patterns: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Pattern rows as they may be printed: titles and keywords redacted, teller mixes
-        under the threshold (``pni.privacy.mix.safe_patterns``)."""
+    def patterns(self, patterns: Sequence[Pattern]) -> list[dict[str, Any]]:
+        """Patterns as they may be printed (dicts, without centroids): titles and keywords
+        redacted, teller mixes under the threshold (``pni.privacy.mix.safe_patterns``)."""
         from pni.privacy.mix import safe_patterns
 
-        return [{**p, "title": self.redact(p.get("title")),
-                 "keywords": [self.redact(k) for k in p.get("keywords") or []]}
+        return [{**p, "title": self.redact(p["title"]),
+                 "keywords": [self.redact(k) for k in p["keywords"]]}
                 for p in safe_patterns(self.db, patterns, self.min_cell)]

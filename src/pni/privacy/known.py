@@ -57,7 +57,7 @@ def name_index(db: Store) -> NameIndex:
 
     idx = NameIndex(db.secret().encode())
     for r in name_rows(db):
-        idx.keys[r["digest"]] = bool(r["capitalised_only"])
-        idx.max_words = max(idx.max_words, int(r["words"]))
+        idx.keys[r.digest] = bool(r.capitalised_only)
+        idx.max_words = max(idx.max_words, int(r.words))
     idx.add_names(teller_names(db))
     return idx

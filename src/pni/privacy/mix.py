@@ -41,6 +41,7 @@ from pni.privacy.cells import (
 if TYPE_CHECKING:
     from pni.models import Story
     from pni.store import Store
+    from pni.store.records import Pattern
 
 #: The facets a cluster run's stored mix holds besides teller questions: how stories were
 #: gathered, whose one-way counts the threshold takes in stories.
@@ -147,14 +148,14 @@ def _run(db: Store, run_id: int,
     from pni.store.stories import get_questions, list_stories
 
     every = runq.list_patterns(db, run_id)
-    ids: dict[int, list[str]] = {p["id"]: [] for p in every}
+    ids: dict[int, list[str]] = {p.id: [] for p in every}
     for a in runq.list_assignments(db, run_id):
-        if a["pattern_id"] in ids:
-            ids[a["pattern_id"]].append(a["story_id"])
+        if a.pattern_id in ids:
+            ids[a.pattern_id].append(a.story_id)
     by_id = {s.id: s for s in list_stories(db, ids={x for v in ids.values() for x in v})}
     chosen = list(facets)
     if not chosen:
-        stored = [f for p in every for f in p.get("teller_mix") or {}]
+        stored = [f for p in every for f in p.teller_mix or {}]
         asked = [q.id for q in get_questions(db)
                  if q.about == "teller" and q.kind in ("choice", "boolean")
                  and any(s.teller_answers.get(q.id) not in (None, "") for s in by_id.values())]
@@ -188,25 +189,27 @@ def run_tables(db: Store, run_id: int, min_cell: int) -> list[tuple[str, Distrib
     return out
 
 
-def safe_patterns(db: Store, patterns: list[dict[str, Any]],
+def safe_patterns(db: Store, patterns: Sequence[Pattern],
                   min_cell: int | None = None) -> list[dict[str, Any]]:
-    """``patterns`` (rows of one or more runs) with their stored ``teller_mix`` replaced by the
-    mix under the small-cell rule (``min_cell``, else the project's ``pni.toml``), counted over
-    all the patterns of their run, ``suppressed`` true where any of it is hidden (the whole
-    of it: ``teller_mix`` null), and ``hidden``: why each hidden cell is hidden."""
+    """``patterns`` (of one or more runs) as they may be printed: each pattern's fields (not
+    its centroid) with its stored ``teller_mix`` replaced by the mix under the small-cell rule
+    (``min_cell``, else the project's ``pni.toml``), counted over all the patterns of its run,
+    ``suppressed`` true where any of it is hidden (the whole of it: ``teller_mix`` null), and
+    ``hidden``: why each hidden cell is hidden."""
     from pni.privacy.policy import project_settings
+    from pni.store.records import as_dict
 
     mc = project_settings(db).min_cell if min_cell is None else min_cell
     mixes: Mixes = {}
     whys: Why = {}
-    for run_id in dict.fromkeys(p["run_id"] for p in patterns):
+    for run_id in dict.fromkeys(p.run_id for p in patterns):
         m, w = mixes_of_run(db, run_id, mc)
         mixes |= m
         whys |= w
     out = []
     for p in patterns:
-        mix = mixes.get(p["id"])
+        mix = mixes.get(p.id)
         hidden = mix is None or any(v is None for c in mix.values() for v in c.values())
-        out.append({**p, "teller_mix": mix, "suppressed": hidden,
-                    "hidden": whys.get(p["id"], {})})
+        out.append(as_dict(p) | {"teller_mix": mix, "suppressed": hidden,
+                                 "hidden": whys.get(p.id, {})})
     return out

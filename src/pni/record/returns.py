@@ -70,9 +70,9 @@ def build_return(db: Store, *, session: str | None = None) -> ReturnPage:
 
     gate = Gate.open(db)
     records = list_outcomes(db, session=session)
-    composites = {o["id"]: story_id_for(composite_hash(o["session"], o["group"], o["text"]))
-                  for o in records if is_composite(o.get("section"), o["type"])}
-    ids = {sid for o in records for sid in o["stories"]} | set(composites.values())
+    composites = {o.id: story_id_for(composite_hash(o.session, o.group, o.text))
+                  for o in records if is_composite(o.section, o.type)}
+    ids = {sid for o in records for sid in o.stories} | set(composites.values())
     codes = gate.codes(ids)
     titles = {s.id: s.title or "" for s in gate.stories(ids=ids, with_answers=False).stories}
     stored = {s.id for s in gate.stories(ids=composites.values(), with_answers=False,
@@ -80,21 +80,21 @@ def build_return(db: Store, *, session: str | None = None) -> ReturnPage:
     page = ReturnPage(privacy=gate.notes[:1])
     by: dict[str, ReturnSession] = {}
     for o in records:
-        name = o["session"] or "(no session named)"
+        name = o.session or "(no session named)"
         rs = by.setdefault(name, ReturnSession(session=name))
-        if o["group"] and o["group"] not in rs.groups:
-            rs.groups.append(o["group"])
-        order = o["detail"].get("order") or o["stories"]
+        if o.group and o.group not in rs.groups:
+            rs.groups.append(o.group)
+        order = o.detail.get("order") or o.stories
         item = ReturnItem(
-            section=o.get("section") or "outcome", type=o["type"], group=o["group"],
-            name=gate.redact(o.get("name")), text=gate.redact(o["text"]) or "",
-            why=gate.redact(o.get("why")), said=gate.redact(o.get("said")),
+            section=o.section or "outcome", type=o.type, group=o.group,
+            name=gate.redact(o.name), text=gate.redact(o.text) or "",
+            why=gate.redact(o.why), said=gate.redact(o.said),
             cards=[CardRef(code=codes.get(sid, sid), title=titles.get(sid, ""))
                    for sid in order],
-            patterns=list(o["patterns"]),
+            patterns=list(o.patterns),
             placements={codes.get(sid, sid): where
-                        for sid, where in (o["detail"].get("placements") or {}).items()})
-        cid = composites.get(o["id"])
+                        for sid, where in (o.detail.get("placements") or {}).items()})
+        cid = composites.get(o.id)
         if cid in stored:
             item.story = CardRef(code=codes.get(cid, cid), title=titles.get(cid, ""))
             if cid not in titles:  # it draws on a card whose story may not be printed

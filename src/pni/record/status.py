@@ -17,8 +17,8 @@ def section(db: Store) -> dict[str, Any] | None:
 
     counts: dict[tuple[str, str, str], list[str | None]] = {}
     for o in list_outcomes(db):
-        key = (o["session"] or "-", o.get("section") or "outcome", o["type"])
-        counts.setdefault(key, []).append(o["group"])
+        key = (o.session or "-", o.section or "outcome", o.type)
+        counts.setdefault(key, []).append(o.group)
     rejected = count_outcome_rejects(db)
     if not counts and not rejected:
         return None

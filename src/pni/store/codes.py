@@ -53,7 +53,7 @@ def assign_codes(db: Store) -> int:
 def story_codes(db: Store, ids: Iterable[str] | None = None) -> dict[str, str]:
     """Story id -> code (assigning the missing ones first)."""
     assign_codes(db)
-    rows = db.query("SELECT story_id, code FROM story_codes")
+    rows = db.query("SELECT story_id, code FROM story_codes ORDER BY rowid")
     if ids is None:
         return {r["story_id"]: r["code"] for r in rows}
     wanted = set(ids)

@@ -16,6 +16,7 @@ from typing import Any
 
 from pni.errors import NotFoundError
 from pni.store.db import Store, dumps, loads
+from pni.store.records import Import, ImportedStory
 from pni.store.stories import now
 
 
@@ -52,31 +53,26 @@ def _ids(values: Iterable[Any]) -> str:
     return json.dumps(list(values))
 
 
-def _row(r: dict[str, Any]) -> dict[str, Any]:
-    for k in ("options", "removal", "counts"):
-        r[k] = loads(r[k]) or {}
-    return r
+_IMPORT_SQL = (
+    "SELECT i.*, CASE i.kind"
+    " WHEN 'collect' THEN (SELECT count(*) FROM stories s WHERE s.import_id = i.id)"
+    " ELSE (SELECT count(*) FROM answers a WHERE a.import_id = i.id) END AS held"
+    " FROM imports i"
+)
 
 
-def list_imports(db: Store, *, include_removed: bool = True) -> list[dict[str, Any]]:
+def list_imports(db: Store, *, include_removed: bool = True) -> list[Import]:
     """Every import, oldest first, with ``held``: the stories (collect) or answers (annotate)
     the store still holds from it."""
-    sql = (
-        "SELECT i.*, CASE i.kind"
-        " WHEN 'collect' THEN (SELECT count(*) FROM stories s WHERE s.import_id = i.id)"
-        " ELSE (SELECT count(*) FROM answers a WHERE a.import_id = i.id) END AS held"
-        " FROM imports i"
-    )
-    if not include_removed:
-        sql += " WHERE i.removed_at IS NULL"
-    return [_row(r) for r in db.query(sql + " ORDER BY i.id")]
+    sql = _IMPORT_SQL + ("" if include_removed else " WHERE i.removed_at IS NULL")
+    return [Import.from_row(r) for r in db.query(sql + " ORDER BY i.id")]
 
 
-def get_import(db: Store, import_id: int) -> dict[str, Any]:
-    r = db.one("SELECT * FROM imports WHERE id = ?", (import_id,))
+def get_import(db: Store, import_id: int) -> Import:
+    r = db.one(_IMPORT_SQL + " WHERE i.id = ?", (import_id,))
     if r is None:
         raise NotFoundError(f"no import with id {import_id} (see `pni imports list`)")
-    return _row(r)
+    return Import.from_row(r)
 
 
 def set_counts(db: Store, import_id: int, counts: dict[str, int]) -> None:
@@ -90,13 +86,13 @@ def current_imports_of(db: Store, file: str, kind: str = "collect") -> list[int]
         (file, kind))]
 
 
-def stories_of(db: Store, import_ids: Iterable[int]) -> list[dict[str, Any]]:
-    """``id, content_hash, source_id, collection`` of the stories these imports stored."""
-    return db.query(
+def stories_of(db: Store, import_ids: Iterable[int]) -> list[ImportedStory]:
+    """The stories these imports stored, in insertion order."""
+    return [ImportedStory.from_row(r) for r in db.query(
         "SELECT s.id, s.content_hash, s.source_id, c.name AS collection FROM stories s"
         " LEFT JOIN collections c ON c.id = s.collection_id"
         f" WHERE s.import_id {db.dialect.in_ids('int')} ORDER BY s.rowid",
-        (_ids(import_ids),))
+        (_ids(import_ids),))]
 
 
 def remove_import(db: Store, import_id: int, text_hash: Callable[[str], str]) -> Removal:
@@ -104,13 +100,13 @@ def remove_import(db: Store, import_id: int, text_hash: Callable[[str], str]) ->
     left alone and its earlier removal returned with ``already=True``. ``text_hash`` is the
     embedding cache's hash of a text, so the vectors of removed texts can be found."""
     imp = get_import(db, import_id)
-    if imp["removed_at"] is not None:
-        known = {k: v for k, v in imp["removal"].items() if k in Removal.__dataclass_fields__}
+    if imp.removed_at is not None:
+        known = {k: v for k, v in imp.removal.items() if k in Removal.__dataclass_fields__}
         known["stale_runs"] = {int(k): v for k, v in known.get("stale_runs", {}).items()}
-        known.update(import_id=import_id, file=imp["file"], kind=imp["kind"], already=True)
+        known.update(import_id=import_id, file=imp.file, kind=imp.kind, already=True)
         return Removal(**known)
-    rm = Removal(import_id=import_id, file=imp["file"], kind=imp["kind"])
-    if imp["kind"] == "annotate":
+    rm = Removal(import_id=import_id, file=imp.file, kind=imp.kind)
+    if imp.kind == "annotate":
         _remove_annotations(db, rm)
     else:
         _remove_stories(db, rm, text_hash)
@@ -224,10 +220,10 @@ def story_texts(db: Store, collection: str | None = None) -> list[tuple[str, str
 
 
 def story_answers_of(db: Store, story_ids: Iterable[str]) -> dict[tuple[str, str], Any]:
-    """``(story id, question id) -> value`` of the stories' answers."""
+    """``(story id, question id) -> value`` of the stories' answers, in the order written."""
     return {(r[0], r[1]): loads(r[2]) for r in db.execute(
         "SELECT story_id, question_id, value FROM answers"
-        f" WHERE story_id {db.dialect.in_ids()}", (_ids(story_ids),))}
+        f" WHERE story_id {db.dialect.in_ids()} ORDER BY id", (_ids(story_ids),))}
 
 
 def add_annotations(db: Store, import_id: int, added: list[tuple[str, str, Any]],

@@ -4,9 +4,9 @@ what a name is and how it is hashed is ``pni.privacy.known``."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from pni.store.db import Store
+from pni.store.records import KnownName
 
 
 def add_name_rows(db: Store, rows: Iterable[tuple[str, int, int, str]]) -> None:
@@ -19,9 +19,10 @@ def add_name_rows(db: Store, rows: Iterable[tuple[str, int, int, str]]) -> None:
         " THEN excluded.capitalised_only ELSE known_names.capitalised_only END", list(rows))
 
 
-def name_rows(db: Store) -> list[dict[str, Any]]:
-    """Every known name entry: digest, words, capitalised_only."""
-    return db.query("SELECT digest, words, capitalised_only FROM known_names")
+def name_rows(db: Store) -> list[KnownName]:
+    """Every known name entry, in the order they were first met."""
+    return [KnownName.from_row(r) for r in db.query(
+        "SELECT digest, words, capitalised_only FROM known_names ORDER BY rowid")]
 
 
 def count_names(db: Store) -> dict[str, int]:

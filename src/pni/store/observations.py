@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pni.store.db import Store, dumps, loads
+from pni.store.db import Store, dumps
+from pni.store.records import Exploration, StoredObservation
 
 OBSERVATION_KEYS = ("rank", "lens", "kind", "text", "numbers", "story_ids", "interpretations",
                     "q", "effect", "effect_name")
@@ -50,34 +51,20 @@ def save_observations(
     return eid
 
 
-def latest_exploration(db: Store, run_id: int | None) -> dict[str, Any] | None:
+def latest_exploration(db: Store, run_id: int | None) -> Exploration | None:
     """The latest exploration of a run (``None``: of the answers alone, without a run)."""
     if run_id is None:
         row = db.one("SELECT * FROM explorations WHERE run_id IS NULL ORDER BY id DESC LIMIT 1")
     else:
         row = db.one("SELECT * FROM explorations WHERE run_id = ? ORDER BY id DESC LIMIT 1",
                      (run_id,))
-    if row is not None:
-        row["params"] = loads(row["params"]) or {}
-    return row
+    return None if row is None else Exploration.from_row(row)
 
 
-def list_observations(db: Store, run_id: int | None) -> list[dict[str, Any]]:
-    """The observations of the latest exploration of ``run_id``, ranked; ``[]`` if none yet.
-
-    Each dict has: rank, lens, kind, text (plain words), numbers (dict), story_ids (list),
-    interpretations (list of str, at least two), q, effect, effect_name.
-    """
+def list_observations(db: Store, run_id: int | None) -> list[StoredObservation]:
+    """The observations of the latest exploration of ``run_id``, ranked; ``[]`` if none yet."""
     ex = latest_exploration(db, run_id)
     if ex is None:
         return []
-    out = []
-    for r in db.query("SELECT * FROM observations WHERE exploration_id = ? ORDER BY rank",
-                      (ex["id"],)):
-        out.append({
-            "rank": r["rank"], "lens": r["lens"], "kind": r["kind"], "text": r["text"],
-            "numbers": loads(r["numbers"]) or {}, "story_ids": loads(r["story_ids"]) or [],
-            "interpretations": loads(r["interpretations"]) or [], "q": r["q"],
-            "effect": r["effect"], "effect_name": r["effect_name"],
-        })
-    return out
+    return [StoredObservation.from_row(r) for r in db.query(
+        "SELECT * FROM observations WHERE exploration_id = ? ORDER BY rank", (ex.id,))]

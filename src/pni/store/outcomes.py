@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pni.store.db import Store, dumps, loads
+from pni.store.db import Store, dumps
+from pni.store.records import Outcome, OutcomeCount, OutcomeReject
 
 
 def insert_outcome(db: Store, rec: dict[str, Any]) -> bool:
@@ -40,36 +41,32 @@ def add_outcome_reject(db: Store, file: str, line: int | None, reason: str,
     )
 
 
-def list_outcomes(db: Store, *, session: str | None = None) -> list[dict[str, Any]]:
+def list_outcomes(db: Store, *, session: str | None = None) -> list[Outcome]:
     """Session records in recording order (outcomes and, by ``section``, resonant stories and
-    patterns, constructions, reflections, session notes), each with ``stories`` and
-    ``patterns`` (id lists, in the order written) and ``detail`` (a dict)."""
+    patterns, constructions, reflections, session notes), each with the stories and patterns
+    it links, in the order written."""
     sql = "SELECT * FROM outcomes" + (" WHERE session = ?" if session else "") + " ORDER BY id"
     rows = db.query(sql, (session,) if session else ())
     links_s: dict[int, list[str]] = {}
     for r in db.query("SELECT outcome_id, story_id FROM outcome_stories ORDER BY rowid"):
-        links_s.setdefault(r["outcome_id"], []).append(r["story_id"])
+        links_s.setdefault(int(r["outcome_id"]), []).append(r["story_id"])
     links_p: dict[int, list[int]] = {}
     for r in db.query("SELECT outcome_id, pattern_id FROM outcome_patterns ORDER BY rowid"):
-        links_p.setdefault(r["outcome_id"], []).append(r["pattern_id"])
-    for r in rows:
-        r["group"] = r.pop("group_name")
-        r["stories"] = links_s.get(r["id"], [])
-        r["patterns"] = links_p.get(r["id"], [])
-        r["detail"] = loads(r.get("detail")) or {}
-        r["type"] = r.get("type") or r["kind"]
-    return rows
+        links_p.setdefault(int(r["outcome_id"]), []).append(int(r["pattern_id"]))
+    return [Outcome.from_row(r, links_s.get(int(r["id"]), []), links_p.get(int(r["id"]), []))
+            for r in rows]
 
 
-def list_outcome_rejects(db: Store) -> list[dict[str, Any]]:
-    return db.query("SELECT file, line, reason, raw FROM outcome_rejects ORDER BY id")
+def list_outcome_rejects(db: Store) -> list[OutcomeReject]:
+    return [OutcomeReject.from_row(r) for r in db.query(
+        "SELECT file, line, reason, raw FROM outcome_rejects ORDER BY id")]
 
 
 def count_outcome_rejects(db: Store) -> int:
     return int(db.scalar("SELECT count(*) FROM outcome_rejects") or 0)
 
 
-def outcome_summary(db: Store) -> list[dict[str, Any]]:
-    return db.query(
+def outcome_summary(db: Store) -> list[OutcomeCount]:
+    return [OutcomeCount.from_row(r) for r in db.query(
         "SELECT COALESCE(session, '') AS session, kind, count(*) AS n,"
-        " count(DISTINCT group_name) AS groups FROM outcomes GROUP BY 1, 2 ORDER BY 1, 2")
+        " count(DISTINCT group_name) AS groups FROM outcomes GROUP BY 1, 2 ORDER BY 1, 2")]

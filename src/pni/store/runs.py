@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from pni.errors import NotFoundError
-from pni.store.db import Store, dumps, loads
+from pni.store.db import Store, dumps
+from pni.store.records import Assignment, Level, Pattern, Run
 
 
 def save_run(
@@ -73,12 +74,6 @@ def save_run(
     return run_id
 
 
-def _run_row(r: dict[str, Any]) -> dict[str, Any]:
-    for k in ("params", "versions", "timings", "metrics"):
-        r[k] = loads(r[k]) or {}
-    return r
-
-
 def latest_run_id(db: Store, kind: str | None = "cluster") -> int | None:
     sql = "SELECT max(id) FROM runs" + (" WHERE kind = ?" if kind else "")
     v = db.scalar(sql, (kind,) if kind else ())
@@ -97,19 +92,19 @@ def resolve_run(db: Store, run_id: int | None) -> int:
     return run_id
 
 
-def get_run(db: Store, run_id: int) -> dict[str, Any]:
+def get_run(db: Store, run_id: int) -> Run:
     r = db.one("SELECT * FROM runs WHERE id = ?", (run_id,))
     if r is None:
         raise NotFoundError(f"no run with id {run_id}")
-    return _run_row(r)
+    return Run.from_row(r)
 
 
-def list_runs(db: Store, *, latest: int | None = None) -> list[dict[str, Any]]:
+def list_runs(db: Store, *, latest: int | None = None) -> list[Run]:
     """Every run, oldest first; ``latest=N``: the N newest, newest first."""
     if latest is not None:
-        return [_run_row(r) for r in db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?",
-                                              (latest,))]
-    return [_run_row(r) for r in db.query("SELECT * FROM runs ORDER BY id")]
+        return [Run.from_row(r) for r in db.query("SELECT * FROM runs ORDER BY id DESC LIMIT ?",
+                                                  (latest,))]
+    return [Run.from_row(r) for r in db.query("SELECT * FROM runs ORDER BY id")]
 
 
 def pattern_ids(db: Store) -> set[int]:
@@ -117,38 +112,30 @@ def pattern_ids(db: Store) -> set[int]:
     return {int(r["id"]) for r in db.query("SELECT id FROM patterns")}
 
 
-def _pattern_row(r: dict[str, Any]) -> dict[str, Any]:
-    r["keywords"] = loads(r["keywords"]) or []
-    r["exemplars"] = loads(r["exemplars"]) or []
-    r["teller_mix"] = loads(r["teller_mix"]) or {}
-    c = r.pop("centroid", None)
-    r["centroid"] = None if c is None else np.frombuffer(c, dtype="<f4")
-    return r
-
-
-def list_patterns(db: Store, run_id: int) -> list[dict[str, Any]]:
-    return [_pattern_row(r) for r in db.query(
+def list_patterns(db: Store, run_id: int) -> list[Pattern]:
+    """The patterns of a run, by number."""
+    return [Pattern.from_row(r) for r in db.query(
         "SELECT * FROM patterns WHERE run_id = ? ORDER BY number", (run_id,))]
 
 
-def get_pattern(db: Store, pattern_id: int) -> dict[str, Any]:
+def get_pattern(db: Store, pattern_id: int) -> Pattern:
     r = db.one("SELECT * FROM patterns WHERE id = ?", (pattern_id,))
     if r is None:
         raise NotFoundError(f"no pattern with id {pattern_id}")
-    return _pattern_row(r)
+    return Pattern.from_row(r)
 
 
-def list_assignments(db: Store, run_id: int) -> list[dict[str, Any]]:
+def list_assignments(db: Store, run_id: int) -> list[Assignment]:
     """Every story of the run with the source's own id (to join back to the researcher's
     spreadsheet), its pattern id (None: unclustered), strength and map position."""
-    return db.query(
+    return [Assignment.from_row(r) for r in db.query(
         "SELECT a.story_id, s.source_id, a.pattern_id, p.number AS pattern_number,"
         " p.title AS pattern_title, a.strength, a.assigned, a.loose, a.sub, a.x, a.y"
         " FROM assignments a"
         " LEFT JOIN patterns p ON p.id = a.pattern_id LEFT JOIN stories s ON s.id = a.story_id"
         " WHERE a.run_id = ? ORDER BY a.rowid",
         (run_id,),
-    )
+    )]
 
 
 def pattern_members(db: Store, pattern_id: int) -> tuple[int, int]:
@@ -158,12 +145,9 @@ def pattern_members(db: Store, pattern_id: int) -> tuple[int, int]:
     return (int(r["n"]), int(r["assigned"] or 0)) if r else (0, 0)
 
 
-def list_levels(db: Store, run_id: int, level: str) -> list[dict[str, Any]]:
+def list_levels(db: Store, run_id: int, level: str) -> list[Level]:
     """The themes (``level="theme"``) or sub-patterns (``"sub"``) of a run, by number."""
-    rows = db.query("SELECT number, parent, title, keywords, size, patterns FROM pattern_levels"
-                    " WHERE run_id = ? AND level = ? ORDER BY number", (run_id, level))
-    for r in rows:
-        r["keywords"] = loads(r["keywords"]) or []
-        r["patterns"] = loads(r["patterns"]) or []
-    return rows
+    return [Level.from_row(r) for r in db.query(
+        "SELECT number, parent, title, keywords, size, patterns FROM pattern_levels"
+        " WHERE run_id = ? AND level = ? ORDER BY number", (run_id, level))]
 

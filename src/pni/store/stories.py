@@ -14,6 +14,7 @@ from typing import Any
 from pni.errors import NotFoundError
 from pni.models import COMPOSITE, ImportRecord, Provenance, Question, Reject, Story
 from pni.store.db import Store, dumps, loads
+from pni.store.records import CollectionCount
 
 
 def now() -> str:
@@ -109,13 +110,6 @@ def source_meta(db: Store, story_id: str) -> dict[str, Any]:
 
 def story_exists(db: Store, hash_: str) -> bool:
     return db.scalar("SELECT 1 FROM stories WHERE content_hash = ?", (hash_,)) is not None
-
-
-def find_by_source_id(db: Store, collection_id: int, source_id: str) -> dict[str, Any] | None:
-    return db.one(
-        "SELECT id, content_hash FROM stories WHERE collection_id = ? AND source_id = ?",
-        (collection_id, source_id),
-    )
 
 
 def insert_story(db: Store, story: Story, *, collection_id: int | None, import_id: int | None) -> bool:
@@ -263,16 +257,18 @@ def count_stories(db: Store, *, composite: bool = False) -> int:
 
 
 def story_refs(db: Store) -> list[tuple[str, str | None]]:
-    """Every story's pni id and the source's own id (None when the source gave none)."""
-    return [(r["id"], r["source_id"]) for r in db.query("SELECT id, source_id FROM stories")]
+    """Every story's pni id and the source's own id (None when the source gave none), in
+    collection order."""
+    return [(r["id"], r["source_id"])
+            for r in db.query("SELECT id, source_id FROM stories ORDER BY rowid")]
 
 
-def collection_summary(db: Store) -> list[dict[str, Any]]:
+def collection_summary(db: Store) -> list[CollectionCount]:
     """Stories per collection and source kind, and how many of them said consent 'no'."""
-    return db.query(
+    return [CollectionCount.from_row(r) for r in db.query(
         "SELECT c.name AS collection, s.source_kind AS kind, count(*) AS stories,"
         " sum(CASE WHEN s.consent = 'no' THEN 1 ELSE 0 END) AS consent_no FROM stories s"
-        " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2")
+        " LEFT JOIN collections c ON c.id = s.collection_id GROUP BY 1, 2 ORDER BY 1, 2")]
 
 
 # -- imports and rejects ----------------------------------------------------------------------
@@ -406,4 +402,4 @@ def add_rejects_many(db: Store, rejects: Iterable[Reject]) -> None:
 def teller_names(db: Store) -> dict[str, str]:
     """Real names kept with ``--keep-names`` (teller id -> name)."""
     return {r[0]: r[1] for r in db.execute(
-        "SELECT id, name FROM tellers WHERE name IS NOT NULL")}
+        "SELECT id, name FROM tellers WHERE name IS NOT NULL ORDER BY rowid")}

@@ -25,7 +25,8 @@ class CachedVector:
 
 
 def get_vectors(db: Store, keys: Sequence[str], dim: int) -> dict[str, CachedVector]:
-    """The cached vectors among ``keys`` (missing keys, or rows of another ``dim``, are absent)."""
+    """The cached vectors among ``keys``, in their order (missing keys, or rows of another
+    ``dim``, are absent)."""
     found: dict[str, CachedVector] = {}
     unique = list(dict.fromkeys(keys))
     for i in range(0, len(unique), _IN_BATCH):
@@ -37,7 +38,7 @@ def get_vectors(db: Store, keys: Sequence[str], dim: int) -> dict[str, CachedVec
             if d != dim or len(blob) != 4 * dim:
                 continue
             found[key] = CachedVector(np.frombuffer(blob, dtype="<f4").astype(np.float32), chunks)
-    return found
+    return {k: found[k] for k in unique if k in found}
 
 
 def put_vectors(
