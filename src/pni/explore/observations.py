@@ -2,6 +2,19 @@
 at least two competing interpretations from editable templates (prompts/explore/
 interpretations.yaml), phrased as questions for the group. Never one interpretation, never a verdict.
 
+Questions are named by short names (``pni.explore.labels``: "belonging" for "In this story, how
+much did you feel you belonged?", overridable in the templates' ``labels:``), and each
+observation prints the questions it names in full once, after its numbers:
+
+    In stories where someone listened, belonging was rated higher than in those where no one
+    listened (median 4 vs 2; mean 3.7 vs 2; 52 and 27 stories). Questions: someone listened =
+    "In this story, did someone listen to you?"; belonging = "In this story, how much did you
+    feel you belonged?"
+
+The interpretations are chosen by kind, by what the groups are (stories, or tellers: a
+``_teller`` variant) and by direction (``_lower``, ``_less``, ``_opposite``), the most particular
+the templates have.
+
 A result is notable when its BH q-value is at most the threshold (default 0.1) and its effect is
 at least small. Observations are ranked by q, then by effect magnitude. Where several notable
 tests share one pattern (or one pair of questions), only the strongest becomes an observation;
@@ -16,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from pni.errors import DataError
-from pni.explore.data import YES, ExploreData, Variable, values
+from pni.explore.data import NO, YES, ExploreData, Variable, values
+from pni.explore.labels import Label, Labels
 from pni.explore.models import Observation, TestResult
 from pni.explore.stats import MAGNITUDES
 
@@ -35,10 +49,13 @@ def default_templates_path() -> Path:
 class Templates:
     """Interpretation templates per observation kind, and the caution line."""
 
-    def __init__(self, kinds: dict[str, list[str]], caution: str, source: str = "") -> None:
+    def __init__(self, kinds: dict[str, list[str]], caution: str, source: str = "",
+                 labels: dict[str, Any] | None = None) -> None:
         self.kinds = kinds
         self.caution = caution
         self.source = source
+        #: the project's short names for questions: question id -> a name, or {name, yes, no}
+        self.labels: dict[str, Any] = dict(labels or {})
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Templates:
@@ -67,12 +84,29 @@ class Templates:
         if len(kinds.get("generic", [])) < MIN_INTERPRETATIONS:
             raise DataError(f"'generic' needs at least {MIN_INTERPRETATIONS} templates", file=p)
         caution = " ".join(str(doc.get("caution") or "").split())
-        return cls(kinds, caution, str(p))
+        labels = doc.get("labels") or {}
+        if not isinstance(labels, dict):
+            raise DataError("'labels': expected a mapping of question id -> short name", file=p)
+        for k, v in list(labels.items()):
+            if isinstance(v, dict):  # YAML reads the keys yes and no as true and false
+                v = labels[k] = {({True: "yes", False: "no"}.get(x, x) if isinstance(x, bool)
+                                  else x): y for x, y in v.items()}
+            ok = isinstance(v, str) or (isinstance(v, dict) and set(v) <= {"name", "yes", "no"}
+                                        and all(isinstance(x, str) for x in v.values()))
+            if not ok:
+                raise DataError(f"label {k!r}: expected a short name, or a mapping with name, "
+                                "yes and no", file=p)
+        return cls(kinds, caution, str(p), {str(k): v for k, v in labels.items()})
 
-    def interpretations(self, key: str, fallback: str, fields: dict[str, Any]) -> list[str]:
-        """The filled-in templates for ``key`` (else ``fallback``), topped up from 'generic' to at
-        least two."""
-        chosen = list(self.kinds.get(key) or self.kinds.get(fallback) or [])
+    def interpretations(self, keys: str | list[str], fields: dict[str, Any]) -> list[str]:
+        """The filled-in templates of the first of ``keys`` the file has (most particular first,
+        e.g. 'scale_choice_pair_teller_lower', then 'scale_choice_pair'), topped up from
+        'generic' to at least two."""
+        chosen: list[str] = []
+        for key in [keys] if isinstance(keys, str) else keys:
+            if self.kinds.get(key):
+                chosen = list(self.kinds[key])
+                break
         for g in self.kinds["generic"]:
             if len(chosen) >= MIN_INTERPRETATIONS:
                 break
@@ -113,67 +147,97 @@ def _q(text: str) -> str:
     return f'"{text}"'
 
 
-#: How a group of stories is named, by role in the sentence and by what the variable is: an option
-#: of a multi-choice question, a teller question, a story attribute, or a story question.
-_PHRASES: dict[str, dict[str, str]] = {
-    "predicate": {  # what a group of stories did
-        "option": "were {neg}marked {option} for {base}",
-        "teller": "come from tellers who answered {answer} to {label}",
-        "attribute": "come from {lower} {answer}",
-        "story": "were answered {answer} to {label}",
-    },
-    "subject": {  # a group of stories
-        "option": "stories {neg}marked {option} for {base}",
-        "teller": "stories whose tellers answered {answer} to {label}",
-        "attribute": "stories from {lower} {answer}",
-        "story": "stories answered {answer} to {label}",
-    },
-    "group": {  # who a group of stories comes from, for interpretations
-        "option": "the tellers of stories {neg}marked {option} for {base}",
-        "teller": "tellers who answered {answer} to {label}",
-        "attribute": "tellers in {lower} {answer}",
-        "story": "the tellers of stories answered {answer} to {label}",
-    },
-}
-
-
-def _phrase(role: str, var: Variable, answer: str) -> str:
-    if var.option is not None:
-        form = "option"
-    else:
-        form = var.about if var.about in ("teller", "attribute") else "story"
-    return _PHRASES[role][form].format(
-        neg="" if answer == YES else "not ", option=_q(var.option or ""),
-        base=_q(var.label.rsplit(": ", 1)[0]), answer=_q(answer), label=_q(var.label),
-        lower=var.label.lower())
-
-
-def predicate(var: Variable, answer: str) -> str:
-    """What a group of stories did, e.g. 'come from tellers who answered "student" to "Role"'."""
-    return _phrase("predicate", var, answer)
-
-
-def subject(var: Variable, answer: str) -> str:
-    """A group of stories, e.g. 'stories whose tellers answered "student" to "Role"'."""
-    return _phrase("subject", var, answer)
-
-
-def group_words(var: Variable, answer: str) -> str:
-    """Who a group of stories comes from, for interpretations."""
-    return _phrase("group", var, answer)
-
-
-def _base(var: Variable) -> str:
-    """The question's text (without the option, for a multi-choice indicator)."""
-    return var.label.rsplit(": ", 1)[0] if var.option is not None else var.label
-
-
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
 
 
 def _num(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if x == x else "?"
+
+
+class Words:
+    """How an observation names its questions and its groups of stories, in short labels
+    (``pni.explore.labels``): "stories where someone listened", "those from tellers whose school
+    is "Alder"", "stories marked "assessment" for topic"."""
+
+    def __init__(self, data: ExploreData, templates: Templates) -> None:
+        self.data, self.tpl = data, templates
+        self.labels = Labels(templates.labels)
+        for q in data.questions.values():  # in the form's order, so names are unique the same way
+            self.labels.of(q.id, q.text, boolean=q.kind == "boolean")
+
+    def label(self, var: Variable) -> Label:
+        if var.about == "attribute":
+            return Label(var.label.casefold())
+        q = self.data.questions.get(var.question)
+        text = q.text if q is not None else _base(var)
+        return self.labels.of(var.question, text, boolean=q is not None and q.kind == "boolean")
+
+    def name(self, var: Variable) -> str:
+        return self.label(var).name
+
+    def question_text(self, var: Variable) -> str:
+        q = self.data.questions.get(var.question)
+        return q.text if q is not None else _base(var)
+
+    def tellers(self, var: Variable, answer: str) -> str:
+        """Tellers by their answer to a teller question: 'tellers whose role is "student"'."""
+        name = self.name(var)
+        if var.about == "attribute":
+            return f"tellers in {name} {_q(answer)}"
+        if " " not in name and not name.endswith("s") and name.isalpha():
+            return f"tellers whose {name} is {_q(answer)}"
+        return f"tellers who answered {_q(answer)} for {name}"
+
+    def stories(self, var: Variable, answer: str, head: str = "stories") -> str:
+        """A group of stories by one answer: 'stories where someone listened', 'those marked
+        "family" for topic', 'stories from tellers whose school is "Alder"'."""
+        lab = self.label(var)
+        if var.option is not None:
+            neg = "" if answer == YES else "not "
+            return f"{head} {neg}marked {_q(var.option)} for {lab.name}"
+        if var.about == "attribute":
+            return f"{head} from {lab.name} {_q(answer)}"
+        if var.about == "teller":
+            return f"{head} from {self.tellers(var, answer)}"
+        if answer in (YES, NO) and lab.yes and lab.no:
+            return f"{head} where {lab.yes if answer == YES else lab.no}"
+        if lab.name.startswith("who ") and len(lab.name.split()) > 1:
+            return f"{head} where {_q(answer)} {lab.name[4:]}"
+        if lab.name.split()[0] in ("how", "what", "which", "why", "when", "where"):
+            return f"{head} answered {_q(answer)} ({lab.name})"
+        return f"{head} where {lab.name} was {_q(answer)}"
+
+    def others(self, var: Variable, answer: str) -> str:
+        """The group a first one is compared with, briefly: 'those where no one listened',
+        'those with "Cedar Valley High School"'."""
+        lab = self.label(var)
+        if var.option is not None or (var.about == "story" and answer in (YES, NO)
+                                      and lab.yes and lab.no):
+            return self.stories(var, answer, "those")
+        return f"those with {_q(answer)}"
+
+    def questions_line(self, *variables: Variable) -> str:
+        """' Questions: belonging = "In this story, how much did you feel you belonged?"; ...'
+        (each question whose short name is not already its whole text; '' when none is)."""
+        parts: list[str] = []
+        for v in variables:
+            if v.about == "attribute":
+                continue
+            text, name = self.question_text(v), self.name(v)
+            if name.casefold() == text.rstrip("?.! ").casefold():
+                continue
+            part = f"{name} = {_q(text)}"
+            if part not in parts:
+                parts.append(part)
+        if not parts:
+            return ""
+        return f" {'Questions' if len(parts) > 1 else 'Question'}: {'; '.join(parts)}"
+
+
+def _base(var: Variable) -> str:
+    """The question's text (without the option, for a multi-choice indicator)."""
+    return var.label.rsplit(": ", 1)[0] if var.option is not None else var.label
 
 
 # -- observation builders --------------------------------------------------------------------------
@@ -197,16 +261,31 @@ def _pick_cell(t: TestResult, row: int | None,
     return where
 
 
-def _rate_sentence(lead: str, pred: str, obs: int, total: int, exp: float) -> str:
+def _rate_sentence(where: str, group: str, obs: int, total: int, exp: float) -> str:
+    """'In pattern "x", stories marked "family" for topic turn up about twice as often as
+    expected (9 of 14; expected 4.6).'"""
     if obs == 0:
-        return (f"None of the {total} {lead} {pred.replace('come from', 'came from', 1)} "
+        return (f"{_cap(where)}, {group} don't turn up at all: none of {total} "
                 f"(expected {_num(exp)}).")
     ratio = obs / exp if exp else float("inf")
-    return (f"{_cap(lead)} {pred} at {ratio_words(ratio)} the expected rate "
+    return (f"{_cap(where)}, {group} turn up {ratio_words(ratio)} as often as expected "
             f"({obs} of {total}; expected {_num(exp)}).")
 
 
-def _obs_pattern_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation | None:
+def _direction(up: bool) -> str:
+    return "" if up else "_lower"
+
+
+def _keys(base: str, about: str, direction: str) -> list[str]:
+    """Template keys from the most particular ('scale_choice_pair_teller_lower') to the kind."""
+    return [base + about + direction, base + about, base + direction, base]
+
+
+def _about(var: Variable) -> str:
+    return "_teller" if var.about in ("teller", "attribute") else ""
+
+
+def _obs_pattern_choice(t: TestResult, data: ExploreData, w: Words) -> Observation | None:
     d = t.detail
     var = data.variable(t.b)
     cell = _pick_cell(t, 0, (False, var.option is not None))
@@ -220,21 +299,27 @@ def _obs_pattern_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Obs
     inside = (rf["pattern_number"] == d["pattern_number"]).fillna(False)
     total = int((inside & vals.notna()).sum())
     title = d["pattern_title"]
-    lead = f"stories in pattern {_q(title)}"
-    text = _rate_sentence(lead, predicate(var, answer), obs, total, exp)
+    group = w.stories(var, answer)
+    text = (_rate_sentence(f"in pattern {_q(title)}", group, obs, total, exp)
+            + w.questions_line(var))
     ids = rf.loc[inside & (vals == answer), "story_id"].tolist()
-    more = "more often" if obs >= exp else "less often"
+    more = obs >= exp
     shown = var.option if var.option is not None else answer
-    fields = {"pattern": title, "question": var.label.rsplit(": ", 1)[0], "answer": shown,
-              "group": group_words(var, answer), "more_or_less": more}
-    key = "pattern_teller" if var.about == "teller" else "pattern_choice"
+    teller = var.about in ("teller", "attribute")
+    fields = {"pattern": title, "question": w.name(var), "question_text": w.question_text(var),
+              "answer": shown, "group": group,
+              "tellers": w.tellers(var, answer) if teller else "the tellers of these stories",
+              "more_or_less": "more often" if more else "less often",
+              "observed": obs, "total": total}
+    base = "pattern_teller" if teller else "pattern_choice"
     numbers = {"observed": obs, "expected": _num(exp), "stories_in_pattern": total,
                "ratio": round(obs / exp, 2) if exp else None,
                "adjusted_residual": d["residuals"][i][j]}
-    return _make(t, text, numbers, ids, tpl.interpretations(key, "pattern_choice", fields))
+    keys = [base + ("" if more else "_less"), base, "pattern_choice"]
+    return _make(t, text, numbers, ids, w.tpl.interpretations(keys, fields))
 
 
-def _obs_choice_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation | None:
+def _obs_choice_choice(t: TestResult, data: ExploreData, w: Words) -> Observation | None:
     d = t.detail
     va, vb = data.variable(t.a), data.variable(t.b)
     cell = _pick_cell(t, None, (va.option is not None, vb.option is not None))
@@ -245,43 +330,58 @@ def _obs_choice_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Obse
     obs, exp = d["counts"][i][j], d["expected"][i][j]
     sa, sb = values(data, va), values(data, vb)
     total = int(((sa == ans_a) & sb.notna()).sum())
-    text = _rate_sentence(subject(va, ans_a), predicate(vb, ans_b), obs, total, exp)
+    text = (_rate_sentence(f"among {w.stories(va, ans_a)}", w.stories(vb, ans_b, "those"),
+                           obs, total, exp) + w.questions_line(va, vb))
     ids = data.frame.loc[(sa == ans_a) & (sb == ans_b), "story_id"].tolist()
-    key = "choice_choice"
+    base = "choice_choice"
     (sv, s_ans), (tv, t_ans) = (va, ans_a), (vb, ans_b)
     if (va.about == "teller") != (vb.about == "teller"):
-        key = "choice_teller"
+        base = "choice_teller"
         if va.about == "teller":
             (sv, s_ans), (tv, t_ans) = (vb, ans_b), (va, ans_a)
-    fields = {"question": _base(sv), "answer": sv.option or s_ans, "other_question": _base(tv),
-              "other_answer": tv.option or t_ans, "group": group_words(tv, t_ans),
-              "more_or_less": "more often" if obs >= exp else "less often"}
+    more = obs >= exp
+    fields = {"question": w.name(sv), "answer": sv.option or s_ans,
+              "other_question": w.name(tv), "other_answer": tv.option or t_ans,
+              "question_text": w.question_text(sv), "other_question_text": w.question_text(tv),
+              "group": w.stories(va, ans_a), "others": w.stories(vb, ans_b),
+              "tellers": (w.tellers(tv, t_ans) if tv.about in ("teller", "attribute")
+                          else "the tellers of these stories"),
+              "more_or_less": "more often" if more else "less often",
+              "observed": obs, "total": total}
     numbers = {"observed": obs, "expected": _num(exp), "group_total": total,
                "ratio": round(obs / exp, 2) if exp else None,
                "adjusted_residual": d["residuals"][i][j]}
-    return _make(t, text, numbers, ids, tpl.interpretations(key, "choice_choice", fields))
+    keys = [base + ("" if more else "_less"), base, "choice_choice"]
+    return _make(t, text, numbers, ids, w.tpl.interpretations(keys, fields))
 
 
 def _medians(g: dict[str, Any]) -> str:
     return f"median {_num(g['median'])}, mean {_num(g['mean'])}, {g['n']} stories"
 
 
-def _obs_pattern_scale(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _pair_numbers(ga: dict[str, Any], gb: dict[str, Any]) -> str:
+    return (f"median {_num(ga['median'])} vs {_num(gb['median'])}; mean {_num(ga['mean'])} vs "
+            f"{_num(gb['mean'])}; {ga['n']} and {gb['n']} stories")
+
+
+def _obs_pattern_scale(t: TestResult, data: ExploreData, w: Words) -> Observation:
     d = t.detail
     var = data.variable(t.b)
-    direction = "higher" if t.effect > 0 else "lower"
+    up = t.effect > 0
+    direction = "higher" if up else "lower"
     title = d["pattern_title"]
     ga, gb = d["group_a"], d["group_b"]
-    text = (f"Stories in pattern {_q(title)} have {direction} answers to {_q(var.label)} than "
-            f"the rest of the stories (median {_num(ga['median'])} vs {_num(gb['median'])}; "
-            f"mean {_num(ga['mean'])} vs {_num(gb['mean'])}; {ga['n']} and {gb['n']} stories).")
+    name = w.name(var)
+    text = (f"In pattern {_q(title)}, {name} was rated {direction} than in the other stories "
+            f"({_pair_numbers(ga, gb)})." + w.questions_line(var))
     rf = data.run_frame()
     sub = rf.loc[(rf["pattern_number"] == d["pattern_number"]).fillna(False)].dropna(
         subset=[var.id]).sort_values(var.id, ascending=direction == "lower")
-    fields = {"pattern": title, "question": var.label, "direction": direction}
+    fields = {"pattern": title, "question": name, "question_text": w.question_text(var),
+              "direction": direction, "n_a": ga["n"], "n_b": gb["n"]}
     numbers = {"pattern": ga, "rest": gb}
     return _make(t, text, numbers, sub["story_id"].tolist(),
-                 tpl.interpretations("pattern_scale", "pattern_scale", fields))
+                 w.tpl.interpretations(_keys("pattern_scale", "", _direction(up)), fields))
 
 
 def _extremes(groups: dict[str, dict[str, Any]]) -> tuple[str, str]:
@@ -289,74 +389,84 @@ def _extremes(groups: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return order[0], order[-1]
 
 
-def _obs_patterns_scale(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_patterns_scale(t: TestResult, data: ExploreData, w: Words) -> Observation:
     d = t.detail
     var = data.variable(t.b)
     low, high = _extremes(d["groups"])
-    text = (f"Answers to {_q(var.label)} differ across patterns: lowest in {_q(low)} "
+    name = w.name(var)
+    text = (f"{_cap(name)} was rated differently from pattern to pattern: lowest in {_q(low)} "
             f"({_medians(d['groups'][low])}), highest in {_q(high)} "
-            f"({_medians(d['groups'][high])}).")
+            f"({_medians(d['groups'][high])})." + w.questions_line(var))
     rf = data.run_frame().dropna(subset=[var.id])
     ids = (rf.loc[rf["pattern"] == low].sort_values(var.id)["story_id"].tolist()
            + rf.loc[rf["pattern"] == high].sort_values(var.id, ascending=False)["story_id"]
            .tolist())
-    fields = {"question": var.label, "low": low, "high": high}
+    fields = {"question": name, "question_text": w.question_text(var), "low": low, "high": high}
     return _make(t, text, {"groups": d["groups"]}, ids,
-                 tpl.interpretations("patterns_scale", "patterns_scale", fields))
+                 w.tpl.interpretations(["patterns_scale"], fields))
 
 
-def _obs_scale_scale(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_scale_scale(t: TestResult, data: ExploreData, w: Words) -> Observation:
     va, vb = data.variable(t.a), data.variable(t.b)
     pos = t.effect > 0
-    if pos:
-        text = (f"Answers to {_q(va.label)} and {_q(vb.label)} tend to rise together "
-                f"(Spearman's rho {t.effect:.2f}; {t.n} stories).")
-    else:
-        text = (f"As answers to {_q(va.label)} rise, answers to {_q(vb.label)} tend to fall "
-                f"(Spearman's rho {t.effect:.2f}; {t.n} stories).")
+    na, nb = w.name(va), w.name(vb)
+    text = (f"Where {na} was rated higher, {nb} tended to be rated "
+            f"{'higher too' if pos else 'lower'} (Spearman's rho {t.effect:.2f}; {t.n} stories)."
+            + w.questions_line(va, vb))
     f = data.frame.dropna(subset=[va.id, vb.id])
     ma, mb = f[va.id].median(), f[vb.id].median()
     sel = (f[va.id] > ma) & ((f[vb.id] > mb) if pos else (f[vb.id] < mb))
-    fields = {"question": va.label, "other_question": vb.label,
+    fields = {"question": na, "other_question": nb, "question_text": w.question_text(va),
+              "other_question_text": w.question_text(vb),
               "rise_or_fall": "rise together" if pos else "move in opposite directions"}
+    keys = ["scale_scale" + ("" if pos else "_opposite"), "scale_scale"]
     return _make(t, text, {"rho": t.effect, "n": t.n}, f.loc[sel, "story_id"].tolist(),
-                 tpl.interpretations("scale_scale", "scale_scale", fields))
+                 w.tpl.interpretations(keys, fields))
 
 
-def _obs_scale_choice_pair(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_scale_choice_pair(t: TestResult, data: ExploreData, w: Words) -> Observation:
     d = t.detail
     vs, vc = data.variable(t.a), data.variable(t.b)
     ans_a, ans_b = d["answer_a"], d["answer_b"]
     ga, gb = d["group_a"], d["group_b"]
-    direction = "higher" if t.effect > 0 else "lower"
-    text = (f"{_cap(subject(vc, ans_a))} have {direction} answers to {_q(vs.label)} than "
-            f"those with {_q(ans_b)} (median {_num(ga['median'])} vs {_num(gb['median'])}; mean "
-            f"{_num(ga['mean'])} vs {_num(gb['mean'])}; {ga['n']} and {gb['n']} stories).")
+    up = t.effect > 0
+    direction = "higher" if up else "lower"
+    name, group = w.name(vs), w.stories(vc, ans_a)
+    text = (f"In {group}, {name} was rated {direction} than in {w.others(vc, ans_b)} "
+            f"({_pair_numbers(ga, gb)})." + w.questions_line(vc, vs))
     sc = values(data, vc)
     f = data.frame.loc[sc == ans_a].dropna(subset=[vs.id]).sort_values(
         vs.id, ascending=direction == "lower")
-    fields = {"question": vs.label, "other_question": vc.label, "answer": ans_a,
-              "other_answer": ans_b, "direction": direction,
-              "group": f'{group_words(vc, ans_a)} (compared with "{ans_b}")'}
+    teller = vc.about in ("teller", "attribute")
+    fields = {"question": name, "other_question": w.name(vc),
+              "question_text": w.question_text(vs), "other_question_text": w.question_text(vc),
+              "answer": ans_a, "other_answer": ans_b, "direction": direction,
+              "group": group, "others": w.stories(vc, ans_b),
+              "tellers": w.tellers(vc, ans_a) if teller else "the tellers of these stories",
+              "n_a": ga["n"], "n_b": gb["n"]}
+    keys = _keys("scale_choice_pair", _about(vc), _direction(up))
     return _make(t, text, {ans_a: ga, ans_b: gb}, f["story_id"].tolist(),
-                 tpl.interpretations("scale_choice_pair", "scale_choice_pair", fields))
+                 w.tpl.interpretations(keys, fields))
 
 
-def _obs_scale_choice(t: TestResult, data: ExploreData, tpl: Templates) -> Observation:
+def _obs_scale_choice(t: TestResult, data: ExploreData, w: Words) -> Observation:
     d = t.detail
     vs, vc = data.variable(t.a), data.variable(t.b)
     low, high = _extremes(d["groups"])
-    text = (f"Answers to {_q(vs.label)} differ across answers to {_q(vc.label)}: lowest for "
-            f"{_q(low)} ({_medians(d['groups'][low])}), highest for {_q(high)} "
-            f"({_medians(d['groups'][high])}).")
+    name, cname = w.name(vs), w.name(vc)
+    text = (f"{_cap(name)} was rated differently depending on {cname}: lowest for {_q(low)} "
+            f"({_medians(d['groups'][low])}), highest for {_q(high)} "
+            f"({_medians(d['groups'][high])})." + w.questions_line(vc, vs))
     sc = values(data, vc)
     f = data.frame.loc[sc == low].dropna(subset=[vs.id]).sort_values(vs.id)
-    fields = {"question": vs.label, "other_question": vc.label, "low": low, "high": high}
+    fields = {"question": name, "other_question": cname, "question_text": w.question_text(vs),
+              "other_question_text": w.question_text(vc), "low": low, "high": high}
+    keys = _keys("scale_choice", _about(vc), "")
     return _make(t, text, {"groups": d["groups"]}, f["story_id"].tolist(),
-                 tpl.interpretations("scale_choice", "scale_choice", fields))
+                 w.tpl.interpretations(keys, fields))
 
 
-BUILDERS: dict[str, Callable[[TestResult, ExploreData, Templates], Observation | None]] = {
+BUILDERS: dict[str, Callable[[TestResult, ExploreData, Words], Observation | None]] = {
     "pattern_choice": _obs_pattern_choice,
     "pattern_scale": _obs_pattern_scale,
     "patterns_scale": _obs_patterns_scale,
@@ -404,13 +514,14 @@ def make_observations(tests: list[TestResult], data: ExploreData, templates: Tem
     notable = sorted((t for t in tests if t.notable), key=rank_key)
     out: list[Observation] = []
     seen: dict[tuple[str, ...], Observation] = {}
+    words = Words(data, templates)
     for t in notable:
         fam = _family(t, data)
         if fam in seen:
             prior = seen[fam]
             prior.numbers["related_tests"] = prior.numbers.get("related_tests", 0) + 1
             continue
-        ob = BUILDERS[t.kind](t, data, templates)
+        ob = BUILDERS[t.kind](t, data, words)
         if ob is None:  # every cell of the test hidden by the small-cell rule
             continue
         if len(ob.interpretations) < MIN_INTERPRETATIONS:  # the templates guarantee this
