@@ -344,6 +344,7 @@ def _obs_choice_choice(t: TestResult, data: ExploreData, w: Words) -> Observatio
               "other_question": w.name(tv), "other_answer": tv.option or t_ans,
               "question_text": w.question_text(sv), "other_question_text": w.question_text(tv),
               "group": w.stories(va, ans_a), "others": w.stories(vb, ans_b),
+              "other_group": w.stories(vb, ans_b, "ones"), "story_group": w.stories(sv, s_ans),
               "tellers": (w.tellers(tv, t_ans) if tv.about in ("teller", "attribute")
                           else "the tellers of these stories"),
               "more_or_less": "more often" if more else "less often",
