@@ -212,3 +212,46 @@ def test_a_picture_of_one_observation_for_the_docs(room: Path, facilitator: Pack
                    capture_output=True)
     data = png.with_suffix(".png").read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_bars_for_an_answer_against_an_answer(room: Path, tmp_path: Path) -> None:
+    """Past the top ten, the samples hold an answer x answer observation: its chart is grouped
+    bars (a fill per answer, the expected as a tick), every group, answer and count printed."""
+    from pni.packet import PacketOptions, build_packets
+    from pni.render.packet_typst import render_pdf
+    from pni.store import Store
+
+    with Store.open(room / "pni.db") as db:
+        fac = build_packets(db, PacketOptions(max_observations=50))[0]
+    bars = [o for o in fac.observations if o.chart and o.chart.kind == "bars"]
+    assert bars
+    o = bars[0]
+    assert o.chart is not None and all(c.expected is not None for r in o.chart.cells for c in r)
+    assert o.chart.highlight  # the group the observation names is marked
+    only = fac.model_copy(update={"observations": [o], "voices": [], "guide": None,
+                                  "patterns": [], "allocation": []})
+    pdf = tmp_path / "bars.pdf"
+    pdf.write_bytes(render_pdf(only))
+    assert pdf.read_bytes().count(b"/PatternType 1") >= 1
+    page = " ".join(_words(t) for _, t in _pages(pdf))
+    for label in [*o.chart.groups, *o.chart.series, "expected if unrelated"]:
+        assert _words(label) in page, label
+    for row in o.chart.cells:
+        for c in row:
+            assert c.shown in page.split()
+
+
+def test_a_catalysts_observations_keep_their_charts(room: Path, tmp_path: Path) -> None:
+    """After `pni curate init`, the packet prints the catalyst's observations: each taken from
+    a test still has that test's chart."""
+    from pni.packet import PacketOptions, build_packets
+    from pni.store import Store
+
+    for name in ("pni.db", "pni.toml", "names.txt"):
+        if (room / name).exists():
+            shutil.copy(room / name, tmp_path / name)
+    r = CliRunner().invoke(app, ["curate", "init", "--store", str(tmp_path / "pni.db")])
+    assert r.exit_code == 0, r.stderr
+    with Store.open(tmp_path / "pni.db") as db:
+        fac = build_packets(db, PacketOptions())[0]
+    assert fac.observations and all(o.chart is not None for o in fac.observations)

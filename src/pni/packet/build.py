@@ -493,7 +493,7 @@ def _with_charts(db: Store, gate: Gate, run_id: int, observations: list[dict[str
     from pni.packet.charts import observation_charts
 
     word = labels.get("pattern", "Pattern")
-    names = {int(p["number"]): f"{word} {p['id']}" for p in runq.list_patterns(db, run_id)}
+    names = {p.number: f"{word} {p.id}" for p in runq.list_patterns(db, run_id)}
     try:
         charts = observation_charts(db, gate, run_id, observations, names, labels)
     except PniError:  # e.g. a lump of the exploration that no longer applies: no charts
@@ -539,8 +539,10 @@ def _observations(db: Store, run_id: int,
         stale = None if ex is None else stale_observations(ex.params, min_cell)
         if stale:
             return [], stale
+        # kind, lens and numbers: what finds the test behind each (``pni.packet.charts``)
         return [{"rank": o.rank, "text": o.text, "story_ids": o.story_ids,
-                 "interpretations": o.interpretations} for o in list_observations(db, run_id)], None
+                 "interpretations": o.interpretations, "kind": o.kind, "lens": o.lens,
+                 "numbers": o.numbers} for o in list_observations(db, run_id)], None
     except Exception as e:  # the table may be missing in a store from before migration 0003
         import sqlite3
 

@@ -84,7 +84,7 @@ def observation_charts(db: Store, gate: Gate, run_id: int | None,
     from pni.store.observations import latest_exploration
 
     ex = latest_exploration(db, run_id)
-    params = (ex or {}).get("params") or {}
+    params = ex.params if ex is not None else {}
     lumps = [Lump.parse(str(x)) for x in params.get("lumps") or []]
     data = load(db, run_id, lumps, min_cell=gate.min_cell)
     if data.frame.empty:
@@ -137,7 +137,7 @@ class _Maker:
         self.who = _codes(tellers(data.frame))
         word = labels.get("pattern", "Pattern")
         self.pattern_names = {int(n): pattern_names.get(int(n), f"{word} {n}")
-                              for n in (p["number"] for p in data.patterns)}
+                              for n in (p.number for p in data.patterns)}
         self._choices: dict[str, Any] | None = None
 
     def red(self, text: Any) -> str:
@@ -268,7 +268,7 @@ class _Maker:
 
     def _group_names(self, cid: str, groups: list[str]) -> list[str]:
         if cid == "pattern":
-            return [self.pattern_names[int(p["number"])] for p in self.data.patterns]
+            return [self.pattern_names[p.number] for p in self.data.patterns]
         return [self.red(g) for g in groups]
 
     def _wanted(self, t: TestResult, cid: str, groups: list[str]) -> list[int]:
@@ -276,11 +276,11 @@ class _Maker:
         lowest and highest of an overall test."""
         d = t.detail
         if cid == "pattern":
-            nums = [int(p["number"]) for p in self.data.patterns]
+            nums = [p.number for p in self.data.patterns]
             if t.kind == "pattern_scale":
                 picked = [int(d["pattern_number"])]
             else:
-                titles = {str(p["title"]): int(p["number"]) for p in self.data.patterns}
+                titles = {str(p.title): p.number for p in self.data.patterns}
                 picked = [titles[k] for k in _extremes(d.get("groups") or {}) if k in titles]
             return [nums.index(n) for n in picked if n in nums]
         if t.kind == "scale_choice_pair":
