@@ -21,6 +21,12 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
     .venv/bin/python bench/embed.py --n 0 --rounds 1 # every text
     .venv/bin/python bench/embed.py --static         # encode, torch, onnx-int8 and static only
     .venv/bin/python bench/embed.py --also-export DIR  # an older export's int8 graph beside (before/after)
+    .venv/bin/python bench/embed.py --profile        # where onnx-int8's time goes, by operator
+    .venv/bin/python bench/embed.py --cpu-time       # CPU seconds on one thread: the work a text costs
+
+``--cpu-time`` runs every method on one thread (torch and onnxruntime alike, one forward call at a
+time) and times it in CPU seconds of this process, so other work on a shared machine barely moves
+the ratios; it shows the work a text costs, not how well a method spreads over the cores.
 
 ``--static`` adds the distilled static model (``--backend static``, needs model2vec); its vectors
 live in another (256-d) space, so its cosine to the torch vectors is not defined ("n/a") and its
@@ -37,6 +43,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -101,6 +108,23 @@ def _shared_neighbours(v: np.ndarray, ref: np.ndarray, k: int = 10) -> float:
     return float(np.mean([len(set(a[i]) & set(b[i])) / k for i in range(len(v))]))
 
 
+def one_thread(emb: Any) -> Any:
+    """The same ONNX embedder (graph, batch shape) on one onnxruntime thread, one call at a time."""
+    from pni.embed.onnx_backend import OnnxEmbedder
+
+    out = OnnxEmbedder(emb.source, emb.folder, precision=emb.precision, threads=1, workers=1)
+    out.max_batch, out.batch_tokens = emb.max_batch, emb.batch_tokens
+    return out
+
+
+def one_core() -> Any:
+    from dataclasses import replace
+
+    from pni.embed.cpu import cpu_info
+
+    return replace(cpu_info(), cores=1)
+
+
 def padded_tokens(emb: object, texts: list[str]) -> int:
     """Tokens the embedder's forward calls run, padding included (its own batching)."""
     from pni.embed.base import N_SPECIAL, window_spans
@@ -115,6 +139,50 @@ def padded_tokens(emb: object, texts: list[str]) -> int:
                for b in batches([lengths[j] for j in order], size, emb.batch_tokens, order))
 
 
+def profile(args: argparse.Namespace) -> None:
+    """Kernel time by operator type of the int8 graph(s), one thread, each corpus."""
+    import json
+    from collections import Counter
+
+    import onnxruntime as ort
+
+    from pni.embed import get_embedder
+    from pni.embed.cpu import describe
+    from pni.embed.onnx_backend import DISABLED_OPTIMIZERS, ONNX_FILES, OnnxEmbedder
+
+    emb = get_embedder(backend="onnx-int8")
+    assert isinstance(emb, OnnxEmbedder)
+    folders = [emb.folder, *([args.also_export] if args.also_export else [])]
+    print(f"# bench/embed.py --profile  n={args.n or 'all'}; CPU: {describe()};"
+          f" load average {os.getloadavg()[0]:.1f}")
+    names = list(CORPORA) if args.corpus == "all" else [args.corpus]
+    with tempfile.TemporaryDirectory() as tmp:
+        for corpus in names:
+            texts = load_texts(corpus, args.n, args.seed)
+            for folder in folders:
+                opts = ort.SessionOptions()
+                opts.intra_op_num_threads = 1
+                opts.log_severity_level = 3
+                opts.enable_profiling = True
+                opts.profile_file_prefix = str(Path(tmp) / f"{corpus}-{folder.name}")
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                emb.session = ort.InferenceSession(
+                    str(folder / ONNX_FILES["int8"]), sess_options=opts,
+                    providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS)
+                emb._inputs = {i.name for i in emb.session.get_inputs()}
+                emb.max_batch, emb.batch_tokens = 64, 512
+                emb.embed(texts)
+                events = json.loads(Path(emb.session.end_profiling()).read_text("utf-8"))
+                ops: Counter[str] = Counter()
+                for ev in events:
+                    if ev.get("cat") == "Node" and ev["name"].endswith("_kernel_time"):
+                        ops[ev["args"]["op_name"]] += ev["dur"]
+                total = sum(ops.values())
+                shares = ", ".join(f"{op} {us / total:.1%}" for op, us in ops.most_common()
+                                   if us / total >= 0.005)
+                print(f"{corpus} {folder.name}: {total / 1e6:.2f} s in kernels; {shares}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=256, help="texts per corpus (0: all)")
@@ -127,8 +195,17 @@ def main() -> None:
     ap.add_argument("--ghz", type=float, default=3.0, help="clock assumed for the paper limit")
     ap.add_argument("--also-export", type=Path, default=None, metavar="DIR",
                     help="also time the int8 graph of another export folder (e.g. an older"
-                         " recipe's onnx-vN folder) with auto's batch shape and layout")
+                         " recipe's onnx-vN folder) with auto's batch shape, one forward call"
+                         " at a time on all cores (auto before calibration version 2)")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="every method on one thread, timed in CPU seconds of this process")
+    ap.add_argument("--profile", action="store_true",
+                    help="only print the share of onnx-int8's time in each operator (one thread,"
+                         " onnxruntime's profiler), for this export and --also-export")
     args = ap.parse_args()
+    if args.profile:
+        profile(args)
+        return
 
     from pni.embed import get_embedder
     from pni.embed.base import N_SPECIAL, window_spans
@@ -138,6 +215,13 @@ def main() -> None:
 
     onnx = get_embedder(backend="onnx-int8")  # exports first if not cached
     assert isinstance(onnx, OnnxEmbedder)
+    clock = time.perf_counter
+    if args.cpu_time:
+        import torch
+
+        torch.set_num_threads(1)
+        clock = time.process_time
+        onnx = one_thread(onnx)
     torch_e = get_embedder(backend="torch")
     assert isinstance(torch_e, TorchEmbedder)
     st = torch_e.model
@@ -157,6 +241,8 @@ def main() -> None:
         assert isinstance(fp32, OnnxEmbedder)
         auto = get_embedder(backend="auto")  # calibrates first if this CPU has no record
         assert isinstance(auto, OnnxEmbedder)
+        if args.cpu_time:
+            fp32, auto = one_thread(fp32), one_thread(auto)
         fp32_name = f"pni onnx-fp32 (batch {fp32.max_batch}, {fp32.layout})"
         auto_name = (f"pni auto ({auto.backend}, {auto.batch_tokens or 'any'} tokens/batch,"
                      f" {auto.layout})")
@@ -164,10 +250,12 @@ def main() -> None:
         methods[auto_name] = lambda ts: auto.embed(ts)
         precision |= {fp32_name: "fp32", auto_name: auto.precision}
         if args.also_export is not None:
-            other = OnnxEmbedder(onnx.source, args.also_export, precision="int8",
-                                 workers=auto.workers, threads=auto.threads)
+            other = OnnxEmbedder(onnx.source, args.also_export, precision="int8")
+            if args.cpu_time:
+                other = one_thread(other)
             other.max_batch, other.batch_tokens = auto.max_batch, auto.batch_tokens
-            other_name = f"pni onnx-int8 of {args.also_export.name} (as auto)"
+            other_name = (f"pni onnx-int8 of {args.also_export.name} ({other.layout},"
+                          f" {auto.batch_tokens or 'any'} tokens/batch)")
             methods[other_name] = lambda ts: other.embed(ts)
             precision[other_name] = "int8"
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
@@ -186,6 +274,10 @@ def main() -> None:
     print(f"# paper limit: {per_token / 1e6:.1f} MFLOP per token (weights only);"
           f" {peaks['fp32']}; {peaks['int8']} (clock assumed: --ghz)")
     print(f"# load average at start: {os.getloadavg()[0]:.1f} (other work slows every method)")
+    if args.cpu_time:
+        print("# --cpu-time: every method on one thread, timed in CPU seconds (texts/s: per CPU"
+              " second; paper limit: of one core)")
+        peaks = {p: paper_peak(p, ghz=args.ghz, info=one_core()) for p in peaks}
     if cal is not None:
         print(f"# auto chose: {summary(cal)} in {cal.seconds:.1f} s")
     rows = []
@@ -199,9 +291,9 @@ def main() -> None:
         vecs: dict[str, np.ndarray] = {}
         for _ in range(args.rounds):
             for m, fn in methods.items():
-                t = time.perf_counter()
+                t = clock()
                 vecs[m] = fn(texts)
-                times[m].append(time.perf_counter() - t)
+                times[m].append(clock() - t)
         ref = vecs["pni torch"]
         base = statistics.median(times["st.encode (baseline)"])
         int8 = statistics.median(times[int8_name])
