@@ -55,6 +55,10 @@ def test_the_sample_form_still_asks_these() -> None:
     ("Did a teacher help?", "a teacher helped"),
     ("Was the problem solved?", "the problem was solved"),
     ("Did you get the help you needed?", "got help"),
+    ("On a scale of 1 to 5, how satisfied were you?", "satisfaction"),
+    ("Overall, how likely are you to tell this story again?", "likelihood"),
+    ("To what extent did you feel included?", "feeling included"),
+    ("How would you rate the support you got?", "support"),
     # already a name: kept as it is (lower case)
     ("Grade band", "grade band"),
     ("Topics", "topics"),
@@ -73,6 +77,7 @@ def test_fallbacks() -> None:
     assert short_name("Quel est votre rôle ?", "q3") == "quel est votre rôle"
     assert short_name("Please rate the overall vibe of the event you attended last spring",
                       "col_3") == "col_3"
+    assert short_name("Was this story mostly positive or negative?", "q9") == "q9"
 
 
 def test_yes_no_clauses() -> None:
@@ -83,6 +88,7 @@ def test_yes_no_clauses() -> None:
     assert clauses("Was the problem solved?") == (
         "the problem was solved", "the problem was not solved")
     assert clauses("Which school is this story about?") is None
+    assert clauses("Was this story mostly positive or negative?") is None  # a choice
     assert [past(v) for v in ("listen", "care", "try", "stay", "tell")] == [
         "listened", "cared", "tried", "stayed", "told"]
 

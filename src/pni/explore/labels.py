@@ -28,6 +28,7 @@ from typing import Any
 _FRAME = re.compile(
     r"^(?:(?:in|within|during|thinking (?:back )?(?:about|of)|looking back (?:at|on)|about|for)"
     r" (?:this|the|your|that) (?:story|experience|situation|moment|event|time)s?,?\s*"
+    r"|on a scale (?:of|from) \w+ to \w+,?\s*"
     r"|(?:please|now|so|overall|and|finally|lastly|generally|in general),?\s+)+", re.IGNORECASE)
 _PRONOUN = r"(?:you|they|he|she|we|i|the teller|people|your child)"
 _AUX = {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "can", "could",
@@ -139,8 +140,9 @@ def clauses(text: str) -> tuple[str, str] | None:
     >>> clauses("Which school?") is None
     True
     """
-    m = _YES_NO.match(_core(text))
-    if not m:
+    core = _core(text)
+    m = _YES_NO.match(core)
+    if not m or re.search(r"\bor\b", core):  # "Was it positive or negative?" asks to choose
         return None
     aux, rest = m.group(1), m.group(2).split()
     if not rest:
@@ -211,6 +213,13 @@ def short_name(text: str, qid: str = "") -> str:
 
 
 def _by_rule(core: str, words: list[str]) -> str | None:
+    core = re.sub(r"^to what (?:extent|degree)\b", "how much", core)
+    m = re.match(r"^how would (?:you|they) (?:rate|describe|score) (?:the |your |this |their )?"
+                 r"([\w'-]+(?: [\w'-]+)?)", core)
+    if m:  # "how would you rate the support you got" -> "support"
+        words = [w for w in m.group(1).split() if w not in _STOP]
+        if words:
+            return " ".join(words)
     m = re.match(rf"^how (?:much|strongly|well|far|deeply) (?:did|do|does) {_PRONOUN} feel"
                  rf"(?: that)? {_PRONOUN} (?:(was|were) )?([\w'-]+)", core)
     if m:  # "how much did you feel you belonged" -> "belonging"
