@@ -80,7 +80,12 @@ def observation_charts(db: Store, gate: Gate, run_id: int | None,
         return [None] * len(observations)
     from pni.explore.cells import suppress_small
     from pni.explore.data import Lump, load
-    from pni.explore.lenses import DEFAULT_MIN_PATTERN, DEFAULT_MIN_SUBSET, run_lenses
+    from pni.explore.lenses import (
+        DEFAULT_MIN_PATTERN,
+        DEFAULT_MIN_SUBSET,
+        answer_lens,
+        pattern_lens,
+    )
     from pni.store.observations import latest_exploration
 
     ex = latest_exploration(db, run_id)
@@ -93,10 +98,16 @@ def observation_charts(db: Store, gate: Gate, run_id: int | None,
     if any(o.get("test") for o in observations):
         numbers = _catalysis_numbers(db, data, gate)
     suppress_small(data)
-    lens = run_lenses(data, min_subset=int(params.get("min_subset", DEFAULT_MIN_SUBSET)),
-                      min_pattern=int(params.get("min_pattern", DEFAULT_MIN_PATTERN)),
-                      q_threshold=float(params.get("q_threshold", 0.1)))
-    by_id = {t.id: t for t in lens.tests}
+    # only the lenses the observations come from; p, not q, finds a test (no FDR needed)
+    lenses = {str(o.get("test") or "").split("|")[0] or o.get("lens") for o in observations}
+    tests: list[TestResult] = []
+    if "pattern" in lenses:
+        tests += pattern_lens(data, min_pattern=int(params.get("min_pattern",
+                                                                DEFAULT_MIN_PATTERN))).tests
+    if "answer" in lenses:
+        tests += answer_lens(data, min_subset=int(params.get("min_subset",
+                                                              DEFAULT_MIN_SUBSET))).tests
+    by_id = {t.id: t for t in tests}
     maker = _Maker(data, gate, pattern_names, labels, int(params.get("min_subset",
                                                                      DEFAULT_MIN_SUBSET)))
     out: list[ObsChart | None] = []
@@ -108,7 +119,7 @@ def observation_charts(db: Store, gate: Gate, run_id: int | None,
             tid = remap_test(str(o["test"]), numbers)
             t = by_id.get(tid) if tid else None
         else:
-            t = next((t for t in lens.tests if matches(o, t)), None)
+            t = next((t for t in tests if matches(o, t)), None)
         out.append(None if t is None else maker.chart(t))
     return out
 
