@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pni.packet.model import ChartCell, Cover, Observation, ObsChart, Packet
+from pni.packet.model import ChartCell, Cover, ObsChart, Observation, Packet
 from pni.render.packet_html import render_html
 from pni.render.packet_md import render_md
 from pni.render.packet_typst import render_pdf
