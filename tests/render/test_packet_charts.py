@@ -56,6 +56,11 @@ def test_html_tables_escape_labels_and_mark_hidden_counts() -> None:
     assert "<td>31 (expected 20.5)</td>" in html
     assert '<td class="hidden">&lt;5</td>' in html and '<td class="hidden">hidden</td>' in html
     assert '<tr class="named"><th>calm</th>' in html
+    # and drawn as inline SVG: fills are patterns, a hidden count a dotted box with its mark
+    assert html.count('<svg class="chart"') == 3 and "<pattern id=" in html
+    svg = html[html.index('<svg class="chart"'):]
+    assert 'stroke-dasharray' in svg and ">&lt;5</text>" in svg and ">hidden</text>" in svg
+    assert ">31</text>" in svg and "href" not in svg
 
 
 def test_markdown_tables_escape_labels() -> None:
