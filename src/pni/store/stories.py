@@ -330,7 +330,8 @@ def source_ids(db: Store, collection: str) -> dict[str, tuple[str, str]]:
     """``source_id -> (story id, content hash)`` for one collection (by name)."""
     rows = db.execute(
         "SELECT s.source_id, s.id, s.content_hash FROM stories s JOIN collections c"
-        " ON c.id = s.collection_id WHERE c.name = ? AND s.source_id IS NOT NULL", (collection,))
+        " ON c.id = s.collection_id WHERE c.name = ? AND s.source_id IS NOT NULL"
+        " ORDER BY s.rowid", (collection,))  # insertion order, on both engines
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
