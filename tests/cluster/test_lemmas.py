@@ -109,3 +109,14 @@ def test_only_consented_titles_are_used(store: Store) -> None:
             assert p.title.endswith(f"“{first.title}”")
         else:
             assert "“" not in p.title
+
+
+def test_a_title_several_stories_share_is_not_a_story_s_own(store: Store) -> None:
+    """A kiva panel's or an interview's title is the same on every turn of it: it names the
+    session, not what one story is about, so it never ends a pattern's title."""
+    populate(store, 60)
+    shared = "Kiva panel with Grade 7 and 8 students, Alder Middle School"
+    store.execute("UPDATE stories SET title = ? WHERE consent = 'yes'", (shared,))
+    res = cluster_stories(store, FakeEmbedder())
+    assert res.clustering.patterns and all(shared not in p.title
+                                           for p in res.clustering.patterns)

@@ -19,6 +19,7 @@ Patterns are the communities of consensus Leiden on the cosine kNN graph (``pni.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -380,13 +381,17 @@ def cluster_stories(
     index = name_index(db)  # every name the store has seen never becomes a label
     index.add_names(names)
     texts = [index.redact(s.text) for s in stories]
+    shared = Counter(s.title for s in stories if s.title)
     cl = cluster_vectors(
         res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
         eligible=[s.consent != "no" for s in stories],
         label_exclude=name_words(names), clusterer=clusterer,
-        # a story's title joins its pattern's only with the teller's yes (titles are printed)
-        titles=[redact_contacts(index.redact(s.title)) if s.title and s.consent == "yes"
-                else None for s in stories],
+        # a story's title joins its pattern's only with the teller's yes (titles are printed),
+        # and only where it is the story's own: a title several stories share is their file's
+        # or session's ("Kiva panel with Grade 7 students"), not what one of them is about
+        titles=[redact_contacts(index.redact(s.title))
+                if s.title and s.consent == "yes" and shared[s.title] == 1 else None
+                for s in stories],
         progress=progress)
     metrics = dict(cl.metrics)
     metrics["n_chunked"] = res.n_chunked
