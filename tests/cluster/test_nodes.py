@@ -117,3 +117,12 @@ def test_nearest_finds_the_most_similar_row() -> None:
     best, sim = nd.nearest(x, ref)
     assert (best == np.argmax(x @ ref.T, axis=1)).all()
     assert np.allclose(sim, (x @ ref.T).max(axis=1), atol=1e-5)
+
+
+def test_the_landmark_rule_is_the_neighbour_rule() -> None:
+    """A story apart from its landmark is judged as an outlier among neighbours is."""
+    from pni.cluster.hierarchy import OUTLIER_Z
+
+    assert nd.APART_Z == OUTLIER_Z
+    fit = np.r_[np.full(99, 0.8) + np.linspace(0, 0.01, 99), 0.2]
+    assert nd._far(fit).tolist() == [False] * 99 + [True]

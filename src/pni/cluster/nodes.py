@@ -15,7 +15,7 @@ many (``weight``):
 * above it, ``LANDMARKS`` stories drawn at random (seeded) are the landmarks, near-duplicate
   landmarks collapsed the same way, and every story joins its most similar landmark (searched
   on a ``gr.KNN_PCA_DIM``-d PCA, in blocks: O(n x landmarks), linear in n). A story much less
-  similar to its landmark than stories usually are (``gr.OUTLIER_Z``-style robust rule) is
+  similar to its landmark than stories usually are (``APART_Z``, a robust rule) is
   flagged ``apart`` and fits no pattern.
 
 The kNN graph joins nodes; an edge i -> j carries its cosine times i's weight (as if each of i's
@@ -60,6 +60,9 @@ LANDMARKS = 20_000
 ASSIGN_BLOCK = 2048
 #: The PCA that matches stories to landmarks is fitted on at most this many stories.
 PCA_FIT_ROWS = 50_000
+#: A story this many robust standard deviations less similar to its landmark than the median
+#: story is apart (``pni.cluster.hierarchy.OUTLIER_Z``, the same rule on neighbours).
+APART_Z = 3.0
 
 
 @dataclass
@@ -191,12 +194,9 @@ def nearest(x: np.ndarray, ref: np.ndarray, seed: int = 0) -> tuple[np.ndarray, 
     return best, sim
 
 
-def _far(fit: np.ndarray, z: float | None = None) -> np.ndarray:
+def _far(fit: np.ndarray, z: float = APART_Z) -> np.ndarray:
     """Stories whose cosine to their landmark lies more than ``z`` robust standard deviations
     below the median story's (the outlier rule of ``pni.cluster.hierarchy.outliers``)."""
-    from pni.cluster.hierarchy import OUTLIER_Z
-
-    z = OUTLIER_Z if z is None else z
     med = float(np.median(fit))
     mad = 1.4826 * float(np.median(np.abs(fit - med)))
     return np.asarray(fit < med - z * max(mad, 1e-6))
