@@ -191,12 +191,22 @@ def eval_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     d = tmp_path_factory.mktemp("eval")
     with EVAL.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    yield _collected_report(d, FORM, ["id", "text", "label", "consent"], [
+        [r["id"], r["text"], r["label"], "no" if i % 11 == 0 else "yes"]
+        for i, r in enumerate(rows)])
+
+
+def _collected_report(d: Path, form: str, header: list[str],
+                      rows: list[list[str]]) -> tuple[Path, Path]:
+    """``rows`` written as a CSV with ``form``, collected, clustered with the fake embedder,
+    and its report.html: (the store, the report)."""
+    import csv
+
     with (d / "stories.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(["id", "text", "label", "consent"])
-        for i, r in enumerate(rows):
-            w.writerow([r["id"], r["text"], r["label"], "no" if i % 11 == 0 else "yes"])
-    (d / "form.toml").write_text(FORM, "utf-8")
+        w.writerow(header)
+        w.writerows(rows)
+    (d / "form.toml").write_text(form, "utf-8")
     store = d / "pni.db"
     env = {"PNI_HOME": str(d / "home")}
     r = runner.invoke(app, ["collect", str(d / "stories.csv"), "--store", str(store), "--form",
@@ -207,7 +217,7 @@ def eval_corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     assert r.exit_code == 0, r.stderr
     with Store.open(store) as db:
         path = report_html.write(build_report(db), d / "report.html")
-    yield store, path
+    return store, path
 
 
 DRUGLIB = EVAL.parents[1] / "druglib_reviews" / "druglib_reviews.csv"
@@ -262,25 +272,10 @@ def drug_reviews(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     d = tmp_path_factory.mktemp("druglib")
     with DRUGLIB.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))[::6][:300]
-    with (d / "stories.csv").open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["id", "text", "label", "rating", "effective", "side_effects", "consent"])
-        for i, r in enumerate(rows):
-            w.writerow([r["id"], r["text"], r["label"], r["rating"],
-                        EFFECTIVE.get(r["effectiveness"], ""), r["side_effects"],
-                        "no" if i % 11 == 0 else "yes"])
-    (d / "form.toml").write_text(DRUG_FORM, "utf-8")
-    store = d / "pni.db"
-    env = {"PNI_HOME": str(d / "home")}
-    r = runner.invoke(app, ["collect", str(d / "stories.csv"), "--store", str(store), "--form",
-                            str(d / "form.toml"), "--map", "id=id", "--map", "text=text",
-                            "--map", "consent=consent"], env=env)
-    assert r.exit_code == 0, r.stderr
-    r = runner.invoke(app, ["cluster", "--store", str(store), "--fake-embedder"], env=env)
-    assert r.exit_code == 0, r.stderr
-    with Store.open(store) as db:
-        path = report_html.write(build_report(db), d / "report.html")
-    yield store, path
+    yield _collected_report(
+        d, DRUG_FORM, ["id", "text", "label", "rating", "effective", "side_effects", "consent"],
+        [[r["id"], r["text"], r["label"], r["rating"], EFFECTIVE.get(r["effectiveness"], ""),
+          r["side_effects"], "no" if i % 11 == 0 else "yes"] for i, r in enumerate(rows)])
 
 
 def test_every_chart_mark_of_an_eval_corpus_with_scales(drug_reviews: tuple[Path, Path]) -> None:

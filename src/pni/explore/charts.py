@@ -181,11 +181,7 @@ def choices(data: ExploreData, facets: dict[str, set[Any]]) -> list[Choice]:
                                                                                 "teller"):
             continue
         col = column_for(q.id)
-        opts = data.options_of(q.id)
-        for v in f[col].dropna():
-            for x in (v if isinstance(v, list) else [v]):
-                if x not in opts:
-                    opts.append(x)
+        opts = data.options_seen(q.id, f)
         c = Choice(col, q.text, q.about)
         for o in opts:
             mask = f[col].map(lambda v, o=o: o in v if isinstance(v, list) else v == o)

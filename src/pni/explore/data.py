@@ -111,6 +111,17 @@ class ExploreData:
         return self._unmerged(qid, _lumped_options(base, [lp for lp in self.lumps
                                                           if lp.question == qid]))
 
+    def options_seen(self, qid: str, frame: pd.DataFrame | None = None) -> list[Any]:
+        """A question's declared options (``options_of``), then every other answer the stories
+        of ``frame`` (default: all) gave, in the order met: what a filter or a chart lists."""
+        opts: list[Any] = list(self.options_of(qid))
+        f = self.frame if frame is None else frame
+        for v in f[column_for(qid)].dropna():
+            for x in (v if isinstance(v, list) else [v]):
+                if x not in opts:
+                    opts.append(x)
+        return opts
+
     def _unmerged(self, qid: str, options: list[str]) -> list[str]:
         """``options`` without the answers small-cell suppression merged away (and with the
         "other" they went into)."""

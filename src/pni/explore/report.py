@@ -313,11 +313,7 @@ def _browser(data: ExploreData, gate: Gate) -> StoryBrowser:
             facets.append(Facet(key=col, label=q.text, kind="scale", about=q.about, values=vals,
                                 labels=[f"{v:g}" for v in vals]))
             continue
-        opts = data.options_of(q.id)
-        for v in f[col].dropna():
-            for x in (v if isinstance(v, list) else [v]):
-                if x not in opts:
-                    opts.append(x)
+        opts = data.options_seen(q.id, f)
         facets.append(Facet(key=col, label=q.text, about=q.about, values=list(opts),
                             labels=[str(o) for o in opts],
                             kind="multi" if q.kind == "multi-choice" else "choice"))
@@ -411,11 +407,7 @@ def _heatmaps(data: ExploreData) -> list[Heatmap]:
         if q.kind not in ("choice", "boolean", "multi-choice") or q.about not in ("story", "teller"):
             continue
         col = column_for(q.id)
-        opts = data.options_of(q.id)
-        for v in rf[col].dropna():
-            for x in (v if isinstance(v, list) else [v]):
-                if x not in opts:
-                    opts.append(x)
+        opts = data.options_seen(q.id, rf)
         has = [rf[col].map(lambda v, o=o: o in v if isinstance(v, list) else v == o)
                for o in opts]
         t = np.asarray([[int((r & h).sum()) for h in has] for r in rows], dtype=float)
