@@ -51,6 +51,8 @@ class Question(_Model):
     scale_max: float | None = None
     labels: list[str] = Field(default_factory=list)
     inferred: bool = False
+    #: the short name the source gave (NarraFirma's "short name"): what observations call it
+    short: str | None = None
 
 
 class Provenance(_Model):

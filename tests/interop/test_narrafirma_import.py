@@ -141,3 +141,26 @@ def test_unreadable_answers_are_listed_and_their_story_kept(store: Store) -> Non
     assert any("answer 5 to 'Heard how' is not one of its 3 answers" in n for n in problems)
     assert any("'x' to 'Keep' is not a number" in n for n in problems)
     assert any("answer 9 to 'Told whom'" in n for n in problems)
+
+
+def test_a_short_name_is_kept_and_names_the_question(store: Store, tmp_path: Path) -> None:
+    """NarraFirma's "Short name" (one that is neither the column's name nor the question) is kept
+    with the question, names it in observations, and goes back out in an export's story form."""
+    from pni.explore.data import load
+    from pni.explore.observations import Templates, Words
+    from pni.interop.narrafirma import write_narrafirma
+    from pni.interop.scope import ExportOptions, gather
+
+    form = tmp_path / "form.csv"
+    form.write_text((NF / "guide_story_form.csv").read_text("utf-8-sig").replace(
+        "Keep,Scale,story,Keep,", "Keep,Scale,story,keeping it,"), "utf-8")
+    assert run(store, NF / "guide_stories.csv", form=form).files[0].stored == 4
+    qs = {q.id: q for q in get_questions(store)}
+    assert qs["keep"].short == "keeping it" and qs["when"].short is None
+    data = load(store)
+    words = Words(data, Templates.load())
+    assert words.name(next(v for v in data.variables if v.question == "keep")) == "keeping it"
+    assert words.name(next(v for v in data.variables if v.question == "when")) != "keeping it"
+    out = tmp_path / "nf"
+    write_narrafirma(gather(store, ExportOptions(all_stories=True)), out)
+    assert ",keeping it," in (out / "story_form.csv").read_text("utf-8-sig")

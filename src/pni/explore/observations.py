@@ -162,7 +162,9 @@ class Words:
 
     def __init__(self, data: ExploreData, templates: Templates) -> None:
         self.data, self.tpl = data, templates
-        self.labels = Labels(templates.labels)
+        # the project's own names (prompts) first, then the short names the sources gave
+        given = {q.id: q.short for q in data.questions.values() if q.short}
+        self.labels = Labels({**given, **templates.labels})
         for q in data.questions.values():  # in the form's order, so names are unique the same way
             self.labels.of(q.id, q.text, boolean=q.kind == "boolean")
 

@@ -288,7 +288,8 @@ def form_rows(scope: Scope, cols: list[_Column], eliciting: Eliciting,
                      *(f"{short}|{q}" for short, q in eliciting.question.items())])
     for c in cols:
         q = c.question
-        rows.append([q.id, c.type, ABOUT[q.about], q.id, clean(q.text), c.options, *c.answers])
+        rows.append([q.id, c.type, ABOUT[q.about], clean(q.short or q.id), clean(q.text),
+                     c.options, *c.answers])
     for name, column in IMPORT_ROWS:
         rows.append(["", name, "import", "", "", "", column])
     if common is not None:

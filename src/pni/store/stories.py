@@ -73,16 +73,20 @@ def ensure_teller(db: Store, teller_id: str, name: str | None = None) -> None:
 
 # -- questions --------------------------------------------------------------------------------
 def upsert_question(db: Store, q: Question) -> None:
+    """Store a question, or update it (an inferred question never overwrites a declared one); a
+    short name, once given, is kept when a later source gives none."""
+    cols = ["id", "text", "kind", "about", "options", "scale_min", "scale_max", "labels",
+            "inferred"]
+    values: list[Any] = [q.id, q.text, q.kind, q.about, dumps(q.options), q.scale_min,
+                         q.scale_max, dumps(q.labels), int(q.inferred)]
+    if q.short is not None:  # (a question without one writes no column: any migration holds)
+        cols.append("short")
+        values.append(q.short)
     db.execute(
-        "INSERT INTO questions(id, text, kind, about, options, scale_min, scale_max, labels,"
-        " inferred) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
-        " text=excluded.text, kind=excluded.kind, about=excluded.about,"
-        " options=excluded.options, scale_min=excluded.scale_min,"
-        " scale_max=excluded.scale_max, labels=excluded.labels, inferred=excluded.inferred"
-        " WHERE questions.inferred = 1 OR excluded.inferred = 0",
-        (q.id, q.text, q.kind, q.about, dumps(q.options), q.scale_min, q.scale_max,
-         dumps(q.labels), int(q.inferred)),
-    )
+        f"INSERT INTO questions({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        " ON CONFLICT(id) DO UPDATE SET "
+        + ", ".join(f"{c}=excluded.{c}" for c in cols[1:])
+        + " WHERE questions.inferred = 1 OR excluded.inferred = 0", values)
 
 
 def get_questions(db: Store, about: str | None = None) -> list[Question]:
@@ -97,6 +101,7 @@ def get_questions(db: Store, about: str | None = None) -> list[Question]:
             id=r["id"], text=r["text"], kind=r["kind"], about=r["about"],
             options=loads(r["options"]) or [], scale_min=r["scale_min"],
             scale_max=r["scale_max"], labels=loads(r["labels"]) or [], inferred=bool(r["inferred"]),
+            short=r.get("short"),
         ))
     return out
 

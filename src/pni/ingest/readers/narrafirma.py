@@ -275,7 +275,10 @@ def _column(name: str, typ: str, about: str, short: str, long: str, options: str
                         locator=f"row {n}")
     if kind in ("choice", "multi-choice"):
         kw["options"] = shown
-    q = Question(id=qid, text=text, kind=kind, about=ab, **kw)  # type: ignore[arg-type]
+    # NarraFirma's short name, where it is one (not the text itself, nor the import name)
+    named = short.strip() if short and short.strip() not in (text, name) else None
+    q = Question(id=qid, text=text, kind=kind, about=ab, short=named,  # type: ignore[arg-type]
+                 **kw)
     return Column(q, name, t, values, indexed="indexed" in t,
                   write_in="writeintextboxlabel" in options.casefold().replace(" ", ""),
                   on_nf_scale=on_nf_scale)
