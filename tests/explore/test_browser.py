@@ -153,6 +153,18 @@ def merged(oracle: Oracle, flt: dict[str, Any]) -> bool:
     return any(a == "other" or q in oracle.other for q, a in answers_named(flt))
 
 
+def check_marks(page: Browser, oracle: Oracle, marks: list[str]) -> int:
+    """Apply each mark's filter as a click applies it and compare the listed stories with the
+    oracle's; returns how many of the marks name an answer the small-cell merge changed."""
+    n_merged = 0
+    for raw in marks:
+        flt = json.loads(raw)
+        n_merged += merged(oracle, flt)
+        page.page.evaluate("f => window.pniStoryBrowser.apply(f)", flt)
+        assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
+    return n_merged
+
+
 @pytest.fixture(scope="module")
 def samples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
     """The sample fieldwork collected and clustered (fake embedder), and its report.html."""
@@ -294,14 +306,8 @@ def test_every_chart_mark_of_an_eval_corpus_with_scales(drug_reviews: tuple[Path
         assert {"and", "answered", "any", "question"} <= kinds
         ranges = [raw for raw in marks if '"min"' in raw]
         assert len(ranges) > 100
-        checked = checked_merged = 0
-        for raw in marks:
-            flt = json.loads(raw)
-            checked_merged += merged(oracle, flt)
-            page.page.evaluate("f => window.pniStoryBrowser.apply(f)", flt)
-            assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
-            checked += 1
-        assert checked == len(marks) > 300 and checked_merged > 50
+        checked_merged = check_marks(page, oracle, marks)
+        assert len(marks) > 300 and checked_merged > 50
         assert page.blocked == [] and page.errors == []
 
 
@@ -413,15 +419,9 @@ def test_every_mark_lists_exactly_its_stories(page: Browser, oracle: Oracle) -> 
     filters = page.page.eval_on_selector_all(
         "[data-selects]", "els => [...new Set(els.map(e => e.getAttribute('data-selects')))]")
     assert len(filters) > 150
-    checked = checked_merged = 0
-    for raw in filters:
-        flt = json.loads(raw)
-        checked_merged += merged(oracle, flt)
-        page.page.evaluate("f => window.pniStoryBrowser.apply(f)", flt)
-        assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
-        checked += 1
+    checked_merged = check_marks(page, oracle, filters)
     # every mark, those naming an answer the small-cell merge changed ("other") among them
-    assert checked == len(filters) > 600 and checked_merged > 20
+    assert len(filters) > 600 and checked_merged > 20
 
 
 def test_every_mark_of_an_eval_corpus(eval_corpus: tuple[Path, Path]) -> None:
@@ -436,10 +436,7 @@ def test_every_mark_of_an_eval_corpus(eval_corpus: tuple[Path, Path]) -> None:
         dots = [f for f in filters if '"story"' in f]
         marks = [f for f in dict.fromkeys(filters) if '"story"' not in f] + dots[::10]
         assert len(dots) == 662 and len(marks) > 100
-        for raw in marks:
-            flt = json.loads(raw)
-            page.page.evaluate("f => window.pniStoryBrowser.apply(f)", flt)
-            assert sorted(page.listed()) == sorted(oracle.select(flt)), flt
+        check_marks(page, oracle, marks)
         assert page.blocked == [] and page.errors == []
         assert len(oracle.stories) == 662 - 61
 

@@ -46,6 +46,19 @@ def find(db: Store) -> Path | None:
     return p if p is not None and p.is_file() else None
 
 
+def read_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """A catalyst's file as text; a missing or non-UTF-8 file is one error naming it."""
+    from pni.errors import DataError
+
+    p = Path(path)
+    try:
+        return p.read_text(encoding)
+    except FileNotFoundError:
+        raise DataError("not found", file=p) from None
+    except UnicodeDecodeError as e:
+        raise DataError(f"not UTF-8 text ({e.reason})", file=p) from None
+
+
 def load(path: str | Path) -> Catalysis:
     """Read and check a catalysis file; a mistake is one error naming the file and the field
     (``observations[2].strength: ...``)."""
@@ -55,13 +68,7 @@ def load(path: str | Path) -> Catalysis:
     from pni.limits import load_yaml
 
     p = Path(path)
-    try:
-        text = p.read_text("utf-8")
-    except FileNotFoundError:
-        raise DataError("not found", file=p) from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"not UTF-8 text ({e.reason})", file=p) from None
-    raw = load_yaml(text, file=p)
+    raw = load_yaml(read_text(p), file=p)
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -229,16 +229,11 @@ def _delimiter(lines: Sequence[str]) -> str:
 
 def read(path: str | Path) -> Catalysis:
     """Read a NarraFirma catalysis report elements CSV (comma, semicolon or tab separated)."""
+    from pni.curate.io import read_text
     from pni.errors import DataError
 
     p = Path(path)
-    try:
-        text = p.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("not found", file=p) from None
-    except UnicodeDecodeError as e:
-        raise DataError(f"not UTF-8 text ({e.reason})", file=p) from None
-    lines = text.splitlines()
+    lines = read_text(p, "utf-8-sig").splitlines()
     cat = read_rows(list(csv.reader(lines, delimiter=_delimiter(lines))))
     if not cat.observations and not cat.perspectives and not cat.themes:
         raise DataError("no Observation, Perspective or Theme rows: not a NarraFirma catalysis "

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pni.errors import NotFoundError
+from pni.models import COMPOSITE
 from pni.store.db import Store, dumps, loads
 from pni.store.records import Import, ImportedStory
 from pni.store.stories import now
@@ -211,7 +212,7 @@ def story_texts(db: Store, collection: str | None = None) -> list[tuple[str, str
     """``(story id, text, title)`` of every raw story (in one collection, or in all): what is
     embedded and clustered (never the composite stories groups wrote)."""
     sql = ("SELECT s.id, s.text, s.title FROM stories s LEFT JOIN collections c"
-           " ON c.id = s.collection_id WHERE s.source_kind <> 'composite'")
+           f" ON c.id = s.collection_id WHERE s.source_kind <> '{COMPOSITE}'")
     params: tuple[Any, ...] = ()
     if collection is not None:
         sql += " AND c.name = ?"
