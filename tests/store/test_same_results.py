@@ -17,7 +17,9 @@ from tests.store.postgres import location_for
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "sample_stories"
-_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?")
+# a time, or a bare date ("cluster run 1 on 2026-12-06"): the two projects may be made on either
+# side of midnight
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}:\d{2}(\.\d+)?Z?)?")
 
 
 def _pni(folder: Path, store: str, *args: str) -> str:
