@@ -82,6 +82,10 @@ def cluster(
         "--stability", metavar="K", min=0,
         help="Also cluster K seeded 90% subsamples and K re-runs with other seeds; report"
         " each set's mean pairwise ARI.")] = 0,
+    recompute: Annotated[bool, typer.Option(
+        "--recompute", help="Cluster again even when these stories, vectors and settings were"
+        " clustered before (by default that clustering is read back from the store's cache:"
+        " same result, in a fraction of the time).")] = False,
     names: Annotated[Path | None, typer.Option(
         "--names", help="People's names (one per line) kept out of pattern titles and keywords"
         " (default: names_file in the project's pni.toml).", show_default=False, dir_okay=False)] = None,
@@ -108,6 +112,8 @@ def cluster(
         raise UsageError("--assign places new stories without refitting; it takes no --stability")
     if assign and n_patterns is not None:
         raise UsageError("--assign places new stories without refitting; it takes no --patterns")
+    if assign and recompute:
+        raise UsageError("--assign places new stories without refitting; it takes no --recompute")
     if assign_noise is not None and not assign:
         raise UsageError("--assign-noise goes with --assign: the cosine a new story needs to join"
                          " a pattern")
@@ -140,7 +146,7 @@ def cluster(
             res = cluster_stories(db, emb, min_size=min_size, seed=seed, n_patterns=n_patterns,
                                   stability=stability, names=name_list,
                                   clusterer=None if clusterer is None else str(clusterer),
-                                  progress=bar)
+                                  reuse=not recompute, progress=bar)
         _print_run(db, res.run_id, res.embedding, fmt)
 
 
@@ -179,6 +185,9 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
         say(f"Run {run_id}: no patterns among {n} stories (smallest pattern"
             f" {m.get('min_size')}); try a smaller --min-size.")
         return
+    if m.get("reused"):
+        say("These stories, vectors and settings were clustered before: that clustering was"
+            " read back from the store's cache (--recompute computes it again).")
     unclustered = m.get("n_unclustered", 0)
     share = unclustered / n if n else 0.0
     themes = f" in {m['n_themes']} themes" if m.get("n_themes") else ""

@@ -351,6 +351,7 @@ def cluster_stories(
     stability: int = 0,
     names: Iterable[str] = (),
     clusterer: str | Clusterer | None = None,
+    reuse: bool = True,
     progress: Any = None,
 ) -> RunResult:
     """Embed every story in the store (through the vector cache), find patterns, save the run.
@@ -362,12 +363,19 @@ def cluster_stories(
     subsamples and K re-runs with other seeds and records each set's mean pairwise ARI
     (``metrics["stability"]``, ``metrics["seed_ari"]``). Raises ``DataError`` when the store
     holds no stories.
+
+    ``reuse``: when an earlier call clustered the very same inputs (vectors, redacted texts,
+    titles, consent, names, settings, code: ``pni.cluster.memo``), its clustering is read back
+    from the store's cache instead of computed again (``metrics["reused"]``); False computes it
+    afresh (and caches it for the next call).
     """
+    from pni.cluster import memo
     from pni.cluster.methods.base import check
     from pni.embed import embed_stories
     from pni.privacy import name_words
     from pni.privacy.contacts import redact_contacts
     from pni.privacy.known import name_index
+    from pni.store import derived
     from pni.store import runs as runq
     from pni.store import stories as sq
 
@@ -382,20 +390,37 @@ def cluster_stories(
     index.add_names(names)
     texts = [index.redact(s.text) for s in stories]
     shared = Counter(s.title for s in stories if s.title)
-    cl = cluster_vectors(
-        res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
-        eligible=[s.consent != "no" for s in stories],
-        label_exclude=name_words(names), clusterer=clusterer,
-        # a story's title joins its pattern's only with the teller's yes (titles are printed),
-        # and only where it is the story's own: a title several stories share is their file's
-        # or session's ("Kiva panel with Grade 7 students"), not what one of them is about
-        titles=[redact_contacts(index.redact(s.title))
-                if s.title and s.consent == "yes" and shared[s.title] == 1 else None
-                for s in stories],
-        progress=progress)
-    metrics = dict(cl.metrics)
+    eligible = [s.consent != "no" for s in stories]
+    exclude = name_words(names)
+    # a story's title joins its pattern's only with the teller's yes (titles are printed),
+    # and only where it is the story's own: a title several stories share is their file's
+    # or session's ("Kiva panel with Grade 7 students"), not what one of them is about
+    titles = [redact_contacts(index.redact(s.title))
+              if s.title and s.consent == "yes" and shared[s.title] == 1 else None
+              for s in stories]
+    t = time.perf_counter()
+    memo_key = (memo.key(res.vectors, texts, {"min_size": min_size, "seed": seed,
+                                              "n_patterns": n_patterns,
+                                              "clusterer": clusterer or "leiden"},
+                         eligible=eligible, titles=titles, exclude=exclude)
+                if clusterer is None or isinstance(clusterer, str) else None)
+    cl = None
+    if reuse and memo_key is not None:
+        data = derived.get(db, memo_key)
+        cl = None if data is None else memo.load(data)
+    if cl is not None:
+        timings = {"embed": round(t_embed, 4), "reuse": round(time.perf_counter() - t, 4)}
+        metrics = {**cl.metrics, "reused": True}
+    else:
+        cl = cluster_vectors(
+            res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
+            eligible=eligible, label_exclude=exclude, clusterer=clusterer, titles=titles,
+            progress=progress)
+        if memo_key is not None:
+            derived.put(db, memo_key, memo.KIND, memo.dump(cl))
+        timings = {"embed": round(t_embed, 4), **cl.timings}
+        metrics = {**cl.metrics, "reused": False}
     metrics["n_chunked"] = res.n_chunked
-    timings = {"embed": round(t_embed, 4), **cl.timings}
     if stability and stability >= 2:
         from pni.cluster.stability import seed_ari, stability_ari
 

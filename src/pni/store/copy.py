@@ -27,7 +27,7 @@ from pni.store.db import Store
 #: parents before children, so foreign keys hold at every insert (unknown tables come last)
 ORDER = ["meta", "collections", "tellers", "questions", "imports", "stories", "story_codes",
          "story_sources",
-         "answers", "rejects", "replaced_answers", "known_names", "embeddings", "runs",
+         "answers", "rejects", "replaced_answers", "known_names", "embeddings", "derived", "runs",
          "patterns", "assignments", "pattern_levels", "explorations", "observations",
          "outcomes", "outcome_stories", "outcome_patterns", "outcome_rejects"]
 _BATCH = 2000

@@ -16,6 +16,7 @@ from typing import Any
 
 from pni.errors import NotFoundError
 from pni.models import COMPOSITE
+from pni.store import derived
 from pni.store.db import Store, dumps, loads
 from pni.store.records import Import, ImportedStory
 from pni.store.stories import now
@@ -137,6 +138,7 @@ def _remove_stories(db: Store, rm: Removal, text_hash: Callable[[str], str]) -> 
     answered = [r[0] for r in db.execute(
         f"SELECT DISTINCT question_id FROM answers WHERE story_id {inside}", (ids,))]
     db.execute(f"DELETE FROM stories WHERE id {inside}", (ids,))
+    derived.clear(db)  # nothing computed from a withdrawn story stays behind
     for run_id, n in rm.stale_runs.items():
         note = f"import {rm.import_id} ({rm.file}) removed {n} of its stories on {now()}"
         db.execute("UPDATE runs SET stale = COALESCE(stale || '; ', '') || ? WHERE id = ?",

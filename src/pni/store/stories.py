@@ -379,6 +379,10 @@ def rewrite_stories_many(db: Store, stories: list[Story], *, collection_id: int 
     db.executemany("DELETE FROM answers WHERE story_id = ? AND import_id IS NULL",
                    [(s.id,) for s in stories])
     _insert_answers_many(db, stories)
+    if stories:
+        from pni.store import derived
+
+        derived.clear(db)  # nothing computed from the stories' old reading stays behind
 
 
 def _insert_answers_many(db: Store, stories: list[Story]) -> None:

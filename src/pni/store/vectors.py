@@ -80,5 +80,8 @@ def count_vectors(db: Store, model: str | None = None, backend: str | None = Non
 
 def clear_vectors(db: Store, model: str | None = None, backend: str | None = None) -> int:
     """Delete cached vectors (all, or one model's and/or backend's); returns how many."""
+    from pni.store import derived
+
     where, params = _where(model, backend)
+    derived.clear(db)  # what was computed from the vectors goes with them
     return int(db.execute("DELETE FROM embeddings" + where, params).rowcount)
