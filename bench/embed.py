@@ -23,6 +23,19 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
     .venv/bin/python bench/embed.py --also-export DIR  # an older export's int8 graph beside (before/after)
     .venv/bin/python bench/embed.py --profile        # where onnx-int8's time goes, by operator
     .venv/bin/python bench/embed.py --cpu-time       # CPU seconds on one thread: the work a text costs
+    .venv/bin/python bench/embed.py --before 256/32  # also pni's previous windows (256 tokens, 32 shared)
+    .venv/bin/python bench/embed.py --quality        # clustering quality: today's windows vs --windows
+
+``--before W/O`` adds the int8 graph run as ``auto`` ran it before 2026-12-07: windows of W word
+pieces sharing O tokens, batches of mixed lengths padded, attention masked; its cosine is taken
+against torch vectors of its own windows.
+
+``--quality`` embeds every eval corpus (all five, every text) with onnx-int8 under each window
+recipe of ``--windows`` (default ``256/32,192/0``: before and now), caches the vectors as .npy
+under ``$PNI_EMBED_WINDOWS_CACHE`` (default: a folder in the system temp dir; never the cluster
+bench's cache), and scores pni's default clustering (``cluster_vectors``, mean of ``--seeds``)
+and k-means told the true k against the labels: ARI and NMI (unclustered stories as one group),
+coverage, patterns, and the cosine of each story's vector to the first recipe's.
 
 ``--cpu-time`` runs every method on one thread (torch and onnxruntime alike, one forward call at a
 time) and times it in CPU seconds of this process, so other work on a shared machine barely moves
@@ -125,18 +138,98 @@ def one_core() -> Any:
     return replace(cpu_info(), cores=1)
 
 
-def padded_tokens(emb: object, texts: list[str]) -> int:
-    """Tokens the embedder's forward calls run, padding included (its own batching)."""
+def padded_tokens(emb: object, texts: list[str]) -> tuple[int, int]:
+    """(tokens, forward calls) the embedder's batches run, padding included (its own batching)."""
     from pni.embed.base import N_SPECIAL, window_spans
     from pni.embed.windowed import WindowedEmbedder, batches
 
     assert isinstance(emb, WindowedEmbedder)
     lengths = [e - s + N_SPECIAL for c in emb.count_tokens(texts)
-               for s, e in window_spans(c - N_SPECIAL, emb.max_tokens)]
+               for s, e in window_spans(c - N_SPECIAL, emb.max_tokens, emb.overlap)]
     order = np.argsort(lengths, kind="stable")
     size = min(32, emb.max_batch or 32)
-    return sum(len(b) * max(lengths[j] for j in b)
-               for b in batches([lengths[j] for j in order], size, emb.batch_tokens, order))
+    todo = batches([lengths[j] for j in order], size, emb.batch_tokens, order,
+                   exact=emb.exact_lengths)
+    return sum(len(b) * max(lengths[j] for j in b) for b in todo), len(todo)
+
+
+def window_recipe(text: str) -> tuple[int, int]:
+    """``"256/32"`` -> (256, 32): window (special tokens included) / tokens shared."""
+    w, _, o = text.partition("/")
+    return int(w), int(o or 0)
+
+
+def previous(emb: Any, window: int, overlap: int) -> Any:
+    """``emb``'s graph, layout and batch shape run as pni ran it before 2026-12-07: ``window``-token
+    windows sharing ``overlap`` tokens, batches of mixed lengths padded, attention masked."""
+    from pni.embed.onnx_backend import OnnxEmbedder
+
+    out = OnnxEmbedder(emb.source, emb.folder, precision=emb.precision, threads=emb.threads,
+                       workers=emb.workers, window=window)
+    out.overlap, out.exact_lengths, out.mask_free = overlap, False, None
+    out.max_batch, out.batch_tokens = emb.max_batch, emb.batch_tokens
+    return out
+
+
+def quality(args: argparse.Namespace) -> None:
+    """pni's default clustering and k-means (true k) on vectors of each window recipe."""
+    import json
+
+    from cluster_quality import CORPORA as EVAL_CORPORA
+    from cluster_quality import _kmeans, load_corpus, print_table, score
+
+    from pni.cluster import cluster_vectors
+    from pni.embed import get_embedder
+    from pni.embed.cpu import describe
+    from pni.embed.onnx_backend import OnnxEmbedder
+
+    cache = Path(os.environ.get("PNI_EMBED_WINDOWS_CACHE",
+                                Path(tempfile.gettempdir()) / "pni-embed-windows-cache"))
+    cache.mkdir(parents=True, exist_ok=True)
+    recipes = [window_recipe(r) for r in args.windows.split(",")]
+    base = get_embedder(backend="onnx-int8")
+    assert isinstance(base, OnnxEmbedder)
+    seeds = tuple(range(args.seeds))
+    print(f"# bench/embed.py --quality --windows {args.windows} --seeds {args.seeds};"
+          f" onnx-int8 {base.folder.name}; CPU: {describe()}")
+    names = [c for c in EVAL_CORPORA if args.corpus in ("all", c)]
+    rows = []
+    for name in names:
+        _ids, texts, labels = load_corpus(name)
+        k_true = len(set(labels))
+        first: np.ndarray | None = None
+        for window, overlap in recipes:
+            path = cache / f"{name}-{base.revision}-{base.folder.name}-w{window}-o{overlap}.npy"
+            if path.exists():
+                v = np.load(path)
+            else:
+                emb = OnnxEmbedder(base.source, base.folder, window=window)
+                emb.overlap = overlap
+                emb.max_batch, emb.batch_tokens = 64, 512
+                t = time.perf_counter()
+                from pni.embed import embed_texts
+
+                v = embed_texts(emb, texts)
+                print(f"  {name} {window}/{overlap}: embedded in {time.perf_counter() - t:.0f} s",
+                      file=sys.stderr)
+                np.save(path, v)
+            first = v if first is None else first
+            cos = (v * first).sum(1)
+            got = [score(list(cluster_vectors(v, texts, seed=s).pattern - 1), labels)
+                   for s in seeds]
+            km = score(list(_kmeans(v, k_true)), labels)
+            mean = {k: float(np.mean([g[k] for g in got])) for k in got[0]}
+            aris = [g["ari"] for g in got]
+            rows.append([name, f"{window}/{overlap}", len(texts), mean["ari"],
+                         f"{min(aris):.3f}-{max(aris):.3f}", mean["nmi"], mean["coverage"],
+                         round(mean["k"], 1), km["ari"], km["nmi"], float(cos.mean()),
+                         float(cos.min())])
+            print(f"  {name} {window}/{overlap}: ARI {mean['ari']:.3f}", file=sys.stderr)
+    print_table("pni's default clustering by window recipe (window/overlap, word pieces)",
+                ["corpus", "windows", "stories", "pni ARI", "ARI by seed", "pni NMI", "coverage",
+                 "patterns",
+                 "k-means (true k) ARI", "k-means NMI", "cos to first mean", "cos min"], rows)
+    print(json.dumps({"recipes": args.windows, "seeds": args.seeds}))
 
 
 def profile(args: argparse.Namespace) -> None:
@@ -199,12 +292,25 @@ def main() -> None:
                          " at a time on all cores (auto before calibration version 2)")
     ap.add_argument("--cpu-time", action="store_true",
                     help="every method on one thread, timed in CPU seconds of this process")
+    ap.add_argument("--before", type=window_recipe, default=None, metavar="W/O",
+                    help="also time auto's graph and layout with the previous windows (W word"
+                         " pieces sharing O, padded batches, masked attention), e.g. 256/32")
+    ap.add_argument("--quality", action="store_true",
+                    help="only score pni's default clustering on every eval corpus under each"
+                         " window recipe of --windows")
+    ap.add_argument("--windows", default="256/32,192/0",
+                    help="window recipes for --quality (W/O, comma-separated; the first is the"
+                         " reference for the cosine column)")
+    ap.add_argument("--seeds", type=int, default=3, help="clustering seeds for --quality")
     ap.add_argument("--profile", action="store_true",
                     help="only print the share of onnx-int8's time in each operator (one thread,"
                          " onnxruntime's profiler), for this export and --also-export")
     args = ap.parse_args()
     if args.profile:
         profile(args)
+        return
+    if args.quality:
+        quality(args)
         return
 
     from pni.embed import get_embedder
@@ -232,6 +338,8 @@ def main() -> None:
         int8_name: lambda ts: onnx.embed(ts),
     }
     precision = {"st.encode (baseline)": "fp32", "pni torch": "fp32", int8_name: "int8"}
+    #: methods that window otherwise than pni's default: (window, overlap)
+    own_windows: dict[str, tuple[int, int]] = {}
     auto = None
     if args.static:
         static = get_embedder(backend="static")  # distils once if not cached
@@ -258,6 +366,16 @@ def main() -> None:
                           f" {auto.batch_tokens or 'any'} tokens/batch)")
             methods[other_name] = lambda ts: other.embed(ts)
             precision[other_name] = "int8"
+        if args.before is not None:
+            w, o = args.before
+            before = previous(auto, w, o)
+            if args.cpu_time:
+                before = previous(one_thread(auto), w, o)
+            before_name = (f"before: {w}-token windows sharing {o}, padded, masked"
+                           f" ({before.layout}, {auto.batch_tokens or 'any'} tokens/batch)")
+            methods[before_name] = lambda ts: before.embed(ts)
+            precision[before_name] = auto.precision
+            own_windows[before_name] = (w, o)
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     from pni.embed.calibrate import calibration_file, load, summary
     from pni.embed.models import resolve_model
@@ -284,7 +402,7 @@ def main() -> None:
     for corpus in names:
         texts = load_texts(corpus, args.n, args.seed)
         tokens = torch_e.count_tokens(texts)
-        fits = np.array([c <= torch_e.max_tokens for c in tokens])
+        fits = np.array([c <= min(torch_e.max_tokens, st.max_seq_length) for c in tokens])
         for fn in methods.values():  # warm-up
             fn(texts[:8])
         times: dict[str, list[float]] = {m: [] for m in methods}
@@ -297,15 +415,23 @@ def main() -> None:
         ref = vecs["pni torch"]
         base = statistics.median(times["st.encode (baseline)"])
         int8 = statistics.median(times[int8_name])
-        cut = sum(min(c, torch_e.max_tokens) for c in tokens)
-        windowed = sum(
-            e - s + N_SPECIAL
-            for c in tokens for s, e in window_spans(c - N_SPECIAL, torch_e.max_tokens)
-        )
+        cut = sum(min(c, st.max_seq_length) for c in tokens)  # encode truncates
+
+        def run_tokens(window: int, overlap: int, tokens: list[int] = tokens) -> int:
+            return sum(e - s + N_SPECIAL for c in tokens
+                       for s, e in window_spans(c - N_SPECIAL, window, overlap))
+
+        windowed = run_tokens(torch_e.max_tokens, torch_e.overlap)
+        own_refs = {}
+        for m, (w, o) in own_windows.items():  # torch vectors of those windows, untimed
+            ref_e = TorchEmbedder(torch_e.source, torch_e.model, window=w)
+            ref_e.overlap = o
+            own_refs[m] = ref_e.embed(texts)
         for m in methods:
             v = vecs[m] / np.linalg.norm(vecs[m], axis=1, keepdims=True)
             med = statistics.median(times[m])
-            run = cut if m == "st.encode (baseline)" else windowed
+            run = (cut if m == "st.encode (baseline)" else
+                   run_tokens(*own_windows[m]) if m in own_windows else windowed)
             share = (f"{run / med * per_token / peaks[precision[m]].ops:.0%} of"
                      f" {precision[m]}" if m in precision else "n/a")
             if v.shape[1] != ref.shape[1]:  # another space: neighbourhoods kept instead
@@ -313,19 +439,23 @@ def main() -> None:
                              f"{base / med:.2f}x", f"{int8 / med:.1f}x", share, "n/a", "n/a",
                              f"{_shared_neighbours(v, ref):.3f}"])
                 continue
-            cos = (v * ref).sum(1)
+            cos = (v * own_refs.get(m, ref)).sum(1)
             if m == "st.encode (baseline)":
                 cos = cos[fits]  # encode truncates long texts; compare where both see all
             rows.append([corpus, m, len(texts), f"{len(texts) / med:.1f}", f"{run / med:.0f}",
                          f"{base / med:.2f}x", f"{int8 / med:.2f}x", share, f"{cos.mean():.4f}",
                          f"{cos.min():.4f}", f"{_shared_neighbours(v, ref):.3f}"])
         print(f"# {corpus}: {len(texts)} texts, mean {np.mean(tokens):.0f} tokens,"
-              f" {int((~fits).sum())} longer than {torch_e.max_tokens} (chunked by pni);"
-              f" tokens run: encode {cut}, pni {windowed} ({windowed / cut:.2f}x the work)")
+              f" {sum(c > torch_e.max_tokens for c in tokens)} longer than pni's"
+              f" {torch_e.max_tokens}-token window (chunked), {sum(c > st.max_seq_length for c in tokens)}"
+              f" longer than encode's {st.max_seq_length} (cut); tokens run: encode {cut},"
+              f" pni {windowed} ({windowed / cut:.2f}x the work)")
         if auto is not None:
-            padded = padded_tokens(auto, texts)
+            padded, calls = padded_tokens(auto, texts)
             print(f"# {corpus}: auto's batches pad {windowed} tokens to {padded}"
-                  f" ({padded / windowed - 1:.1%} padding)")
+                  f" ({padded / windowed - 1:.1%} padding) in {calls} forward calls")
+        for m, (w, o) in own_windows.items():
+            print(f"# {corpus}: {m}: {run_tokens(w, o)} tokens")
 
     head = ["corpus", "method", "texts", "texts/s", "tokens/s", "vs baseline", "vs onnx-int8",
             "paper limit", "cos mean", "cos min", "top-10 neighbours shared with torch"]

@@ -5,21 +5,44 @@ import itertools
 import numpy as np
 import pytest
 
-from pni.embed.base import N_SPECIAL, n_windows, pool_windows, preprocess, window_spans
+from pni.embed.base import (
+    N_SPECIAL,
+    OVERLAP,
+    WINDOW,
+    n_windows,
+    pool_windows,
+    preprocess,
+    window_spans,
+)
 
 
-@pytest.mark.parametrize("n", [0, 1, 254, 255, 256, 600, 1000])
-def test_windows_cover_every_token_within_the_window(n: int) -> None:
-    spans = window_spans(n, max_tokens=256, overlap=32)
+@pytest.mark.parametrize("n", [0, 1, 125, 126, 127, 251, 252, 253, 254, 255, 256, 600, 1000, 4095])
+@pytest.mark.parametrize(("window", "overlap"), [(256, 32), (128, 0), (128, 16), (128, 31), (9, 2)])
+def test_windows_cover_every_token_in_as_few_even_windows_as_fit(
+        n: int, window: int, overlap: int) -> None:
+    spans = window_spans(n, max_tokens=window, overlap=overlap)
+    width = window - N_SPECIAL
     covered = set()
     for s, e in spans:
         assert 0 <= s < e or n == 0
-        assert e - s <= 256 - N_SPECIAL
+        assert e - s <= width
         covered.update(range(s, e))
     assert covered == set(range(n))
-    assert spans[-1][1] == n
+    assert spans[0][0] == 0 and spans[-1][1] == n
+    lengths = [e - s for s, e in spans]
+    assert max(lengths) - min(lengths) <= 1  # even: no short tail window
     for (_, e1), (s2, _) in itertools.pairwise(spans):
-        assert e1 - s2 == 32  # consecutive windows overlap
+        assert e1 - s2 == overlap  # consecutive windows share exactly ``overlap`` tokens
+    # as few windows as can hold the text with that overlap
+    assert len(spans) == (1 if n <= width else -(-(n - overlap) // (width - overlap)))
+    if len(spans) > 1:  # one window fewer could not hold it
+        assert (len(spans) - 1) * (width - overlap) + overlap < n
+
+
+def test_default_windows_are_192_word_pieces_without_overlap() -> None:
+    assert WINDOW == 192 and OVERLAP == 0
+    assert window_spans(300, WINDOW) == [(0, 150), (150, 300)]
+    assert n_windows(192, WINDOW) == 1 and n_windows(193, WINDOW) == 2
 
 
 def test_n_windows_counts_special_tokens() -> None:

@@ -3,8 +3,10 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 from pni.embed import FakeEmbedder, cache_key, embed_stories, text_hash
+from pni.embed.base import OVERLAP, PREPROCESSING, WINDOW
 from pni.store import Store
 from pni.store import vectors as vq
 
@@ -73,6 +75,35 @@ def test_key_changes_with_backend_model_revision_and_window() -> None:
     assert len(keys) == 5
     assert cache_key(FakeEmbedder(), h) in keys
     assert cache_key(base, text_hash("another story")) not in keys
+
+
+def test_vectors_of_another_window_recipe_are_never_reused(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Vectors stored before 2026-12-07 (256-token windows sharing 32, the old preprocessing
+    version) must not be mixed with today's (192-token even windows, no overlap): each of the
+    three differences alone keeps them apart."""
+    import pni.embed.cache as cache_mod
+
+    text = [("x", "the lunch table")]
+    old = CountingFake(max_tokens=256)
+    old.overlap = 32  # type: ignore[attr-defined]
+    with monkeypatch.context() as mp:
+        mp.setattr(cache_mod, "PREPROCESSING", "nfc-ws1/win-overlap32/meanpool1")
+        assert embed_stories(store, text, old).n_embedded == 1
+        same = CountingFake(max_tokens=256)
+        same.overlap = 32  # type: ignore[attr-defined]
+        assert embed_stories(store, text, same).n_cached == 1  # the old recipe finds its own
+    assert PREPROCESSING != "nfc-ws1/win-overlap32/meanpool1"
+    stored = vq.count_vectors(store)
+    for window, overlap in ((256, 32), (WINDOW, 32), (WINDOW, 0)):  # old window+overlap, then each
+        e = CountingFake(max_tokens=window)
+        e.overlap = overlap  # type: ignore[attr-defined]
+        r = embed_stories(store, text, e)
+        assert (r.n_cached, r.n_embedded) == (0, 1), (window, overlap)
+        stored += 1
+        assert vq.count_vectors(store) == stored
+    again = CountingFake(max_tokens=WINDOW)  # today's recipe (overlap OVERLAP = 0) finds its own
+    assert embed_stories(store, text, again).n_cached == 1 and OVERLAP == 0
 
 
 def test_other_backend_does_not_reuse_vectors(store: Store) -> None:

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from pni.embed import get_embedder
-from pni.embed.calibrate import MIN_COSINE, calibration_file, load, probe_texts, summary
+from pni.embed.calibrate import (
+    CALIBRATION_VERSION,
+    MIN_COSINE,
+    calibration_file,
+    load,
+    probe_texts,
+    summary,
+)
 from pni.embed.models import resolve_model
 
 
@@ -26,6 +33,18 @@ def test_a_broken_calibration_file_is_ignored(tmp_path) -> None:  # type: ignore
     assert load(bad) is None
     bad.write_text(json.dumps({"precision": "int4"}), "utf-8")
     assert load(bad) is None
+
+
+def test_a_calibration_of_the_previous_windows_is_measured_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Batch shapes chosen for 256-token windows (calibration version 2) are not reused."""
+    rec = {"precision": "int8", "batch_tokens": 512, "max_batch": 64, "cpu": "x",
+           "texts_per_s": {}, "cosine_int8_fp32": 0.99, "seconds": 1.0, "workers": 2,
+           "threads": 1}
+    f = tmp_path / "c.json"
+    f.write_text(json.dumps({**rec, "version": "2"}), "utf-8")
+    assert load(f) is None
+    f.write_text(json.dumps({**rec, "version": CALIBRATION_VERSION}), "utf-8")
+    assert CALIBRATION_VERSION != "2" and load(f) is not None
 
 
 @pytest.mark.model

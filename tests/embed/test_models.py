@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from pni.embed import FakeEmbedder, embed_stories, get_embedder, n_windows
+from pni.embed.base import WINDOW
 from pni.embed.models import DEFAULT_MODEL, resolve_model
 from pni.embed.windowed import WindowedEmbedder
 from pni.errors import ModelError, UsageError
@@ -80,12 +81,42 @@ class RecordingWindows(WindowedEmbedder):
 
 def test_long_text_is_split_into_windows_within_the_model_limit() -> None:
     e = RecordingWindows()
+    assert e.max_tokens == WINDOW == 192 < resolve_model().max_tokens()  # pni's, not the model's
     (n_tokens,) = e.count_tokens([LONG])
     assert n_tokens > 3 * 256
     v = e.embed([LONG, "short"])
-    assert len(e.lengths) == n_windows(n_tokens, e.max_tokens) + 1 >= 5
-    assert max(e.lengths) == 256
+    assert len(e.lengths) == n_windows(n_tokens, e.max_tokens) + 1 >= 6
+    long = e.lengths[1:] if e.lengths[0] < 10 else e.lengths[:-1]
+    assert max(long) <= WINDOW and max(long) - min(long) <= 1  # even windows, no short tail
     assert np.allclose(np.linalg.norm(v, axis=1), 1)
+    wide = RecordingWindows.__new__(RecordingWindows)
+    WindowedEmbedder.__init__(wide, resolve_model(), window=512)
+    assert wide.max_tokens == 256  # the model's own limit caps a wider window
+
+
+class BatchRecorder(RecordingWindows):
+    """Records each forward call's (lengths, whether its mask is all ones)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[set[int], bool]] = []
+
+    def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        self.calls.append(({int(x) for x in attention_mask.sum(1)}, bool(attention_mask.all())))
+        return super()._forward(input_ids, attention_mask)
+
+
+def test_exact_length_batches_hold_one_length_and_no_padding() -> None:
+    texts = [f"story {i} " + "word " * (i % 7) for i in range(40)] + [LONG]
+    e = BatchRecorder()
+    e.exact_lengths, e.max_batch, e.batch_tokens = True, 64, 512
+    e.embed(texts)
+    assert all(len(lengths) == 1 and unpadded for lengths, unpadded in e.calls)
+    mixed = BatchRecorder()
+    mixed.max_batch, mixed.batch_tokens = 64, 512
+    mixed.embed(texts)  # the default batching pads: some call mixes lengths
+    assert any(len(lengths) > 1 and not unpadded for lengths, unpadded in mixed.calls)
+    assert sum(len(c[0]) for c in e.calls) >= len({n for c in mixed.calls for n in c[0]})
 
 
 class SlowWindows(RecordingWindows):
@@ -192,3 +223,34 @@ def test_export_keeps_the_model_function_with_one_qkv_product(torch_e) -> None: 
     texts = [*SIMILAR, LONG, "ok"]
     cos = (fp32.embed(texts) * torch_e.embed(texts)).sum(1)
     assert cos.min() > 0.9999, cos  # the rewritten float graph is the model's function
+
+
+@pytest.mark.model
+def test_mask_free_graph_serves_unpadded_batches_with_the_same_vectors(torch_e) -> None:  # type: ignore[no-untyped-def]
+    import onnx
+
+    from pni.embed.onnx_backend import MASK_FREE_FILES, ONNX_FILES
+
+    fp32 = get_embedder(backend="onnx-fp32")
+    for p, f in MASK_FREE_FILES.items():  # the same graph, attention without its key mask
+        nodes = onnx.load(str(fp32.folder / f)).graph.node  # type: ignore[attr-defined]
+        masked = onnx.load(str(fp32.folder / ONNX_FILES[p])).graph.node  # type: ignore[attr-defined]
+        assert [n.op_type for n in nodes] == [n.op_type for n in masked], p
+        assert all(len(n.input) == 3 for n in nodes if n.op_type == "MultiHeadAttention"), p
+    assert fp32.mask_free is not None and fp32.exact_lengths
+    texts = [*SIMILAR, LONG, "ok", "Mi hija llegó llorando porque nadie jugó con ella."]
+    used: list[bool] = []
+    run_free = fp32.mask_free.run
+
+    def spy(*a, **kw):  # type: ignore[no-untyped-def]
+        used.append(True)
+        return run_free(*a, **kw)
+
+    fp32.mask_free.run = spy  # type: ignore[method-assign]
+    exact = fp32.embed(texts)
+    assert used  # unpadded batches went to the mask-free graph
+    assert (exact * torch_e.embed(texts)).sum(1).min() > 0.9999
+    used.clear()
+    fp32.exact_lengths, fp32.max_batch, fp32.batch_tokens = False, 64, 4096
+    padded = fp32.embed(texts)  # mixed lengths: padded batches must run masked
+    assert np.allclose(padded, exact, atol=2e-5)

@@ -1,7 +1,7 @@
 """Embedding with the store's vector cache.
 
 The cache key is ``sha256(model id, weights revision, backend, preprocessing version, window,
-text hash)``: it does not involve story ids, so the same text is never embedded twice by the same
+overlap, text hash)``: it does not involve story ids, so the same text is never embedded twice by the same
 model, and adding 1% new stories embeds only those. New vectors are written in blocks, each block
 in one transaction, so an interrupted run keeps what it finished.
 """
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from pni.embed.base import PREPROCESSING, Embedder, ProgressFn, n_windows, preprocess
+from pni.embed.base import OVERLAP, PREPROCESSING, Embedder, ProgressFn, n_windows, preprocess
 from pni.store import Store
 from pni.store import vectors as vq
 
@@ -61,8 +61,9 @@ def text_hash(text: str) -> str:
 def cache_key(embedder: Embedder, text_hash_: str) -> str:
     """The content key of one text's vector under one embedder."""
     h = hashlib.sha256()
+    overlap = getattr(embedder, "overlap", OVERLAP)
     for part in (embedder.model_id, embedder.revision, embedder.backend, PREPROCESSING,
-                 str(embedder.max_tokens), text_hash_):
+                 str(embedder.max_tokens), str(overlap), text_hash_):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
@@ -139,7 +140,8 @@ def embed_stories(
 
         vecs = np.asarray(embedder.embed(texts, batch_size=batch_size, progress=sub),
                           dtype=np.float32)
-        chunks = [n_windows(c, embedder.max_tokens) for c in embedder.count_tokens(texts)]
+        overlap = getattr(embedder, "overlap", OVERLAP)
+        chunks = [n_windows(c, embedder.max_tokens, overlap) for c in embedder.count_tokens(texts)]
         rows = []
         for j, i in enumerate(block):
             fresh[keys[i]] = vq.CachedVector(vecs[j], chunks[j])

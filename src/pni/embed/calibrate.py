@@ -26,7 +26,7 @@ from pni.embed.models import ModelSource
 from pni.embed.onnx_backend import OnnxEmbedder, ensure_export
 
 #: Bump when the probe or the decision rule changes: older calibrations are redone.
-CALIBRATION_VERSION = "2"
+CALIBRATION_VERSION = "3"
 #: int8 vectors must agree with float32 ones at least this well (mean cosine) to be chosen.
 MIN_COSINE = 0.98
 #: Padded tokens per forward call tried for the chosen graph (None: only the window cap).

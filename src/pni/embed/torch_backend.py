@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from pni.embed.base import WINDOW
 from pni.embed.models import ModelSource, offline_env
 from pni.embed.windowed import WindowedEmbedder
 from pni.errors import ModelError
@@ -29,8 +30,8 @@ def load_sentence_transformer(source: ModelSource) -> Any:
 class TorchEmbedder(WindowedEmbedder):
     backend = "torch"
 
-    def __init__(self, source: ModelSource, model: Any = None):
-        super().__init__(source)
+    def __init__(self, source: ModelSource, model: Any = None, window: int = WINDOW):
+        super().__init__(source, window)
         self.model = model if model is not None else load_sentence_transformer(source)
         self.model.eval()
         dim_fn = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension

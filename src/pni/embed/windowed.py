@@ -1,7 +1,8 @@
 """Shared machinery of the real backends: tokenize with the model's own fast tokenizer (the
-``tokenizers`` library, no torch), split long texts into overlapping token windows, batch windows
-of similar length, run the backend's forward pass (on ``workers`` threads at once where the
-backend allows it), pool windows back into one unit vector per text.
+``tokenizers`` library, no torch), split long texts into token windows of at most ``WINDOW`` word
+pieces, batch windows of one length (or of similar lengths), run the backend's forward pass (on
+``workers`` threads at once where the backend allows it), pool windows back into one unit vector
+per text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from pni.embed.base import ProgressFn, pool_windows, window_spans
+from pni.embed.base import OVERLAP, WINDOW, ProgressFn, pool_windows, window_spans
 from pni.embed.models import ModelSource
 from pni.errors import ModelError
 
@@ -29,8 +30,13 @@ class WindowedEmbedder(ABC):
     #: Forward calls run at once, each on its own thread (the backend's ``_forward`` must be
     #: thread-safe; onnxruntime sessions are). 1: one after another.
     workers: int = 1
+    #: A forward call holds windows of one length only: no padding, and an attention mask of
+    #: ones, which lets a backend run attention without a mask (``OnnxEmbedder``).
+    exact_lengths: bool = False
+    #: Tokens shared by consecutive windows of a long text (part of the cache key).
+    overlap: int = OVERLAP
 
-    def __init__(self, source: ModelSource):
+    def __init__(self, source: ModelSource, window: int = WINDOW):
         from tokenizers import Tokenizer
 
         tok_file = source.path / "tokenizer.json"
@@ -40,7 +46,7 @@ class WindowedEmbedder(ABC):
         self.source = source
         self.model_id = source.model_id
         self.revision = source.revision
-        self.max_tokens = source.max_tokens()
+        self.max_tokens = min(source.max_tokens(), window)
         self.dim = 0  # set by subclasses
         tok = Tokenizer.from_file(str(tok_file))
         tok.no_truncation()
@@ -69,7 +75,7 @@ class WindowedEmbedder(ABC):
         weights: list[float] = []
         for i, enc in enumerate(encodings):
             ids = enc.ids
-            for s, e in window_spans(len(ids), self.max_tokens):
+            for s, e in window_spans(len(ids), self.max_tokens, self.overlap):
                 windows.append(self._prefix + ids[s:e] + self._suffix)
                 owner.append(i)
                 weights.append(float(max(1, e - s)))
@@ -79,7 +85,8 @@ class WindowedEmbedder(ABC):
         order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(windows), self.dim), dtype=np.float32)
         done_windows = 0
-        todo = batches([lengths[j] for j in order], batch_size, self.batch_tokens, order)
+        todo = batches([lengths[j] for j in order], batch_size, self.batch_tokens, order,
+                       exact=self.exact_lengths)
 
         def run(idx: np.ndarray) -> np.ndarray:
             length = max(len(windows[j]) for j in idx)
@@ -115,13 +122,16 @@ class WindowedEmbedder(ABC):
 
 
 def batches(sorted_lengths: Sequence[int], max_windows: int, max_tokens: int | None,
-            order: np.ndarray) -> list[np.ndarray]:
+            order: np.ndarray, exact: bool = False) -> list[np.ndarray]:
     """Split ``order`` (window indices sorted by length, ascending) into forward batches of at
     most ``max_windows`` windows and, when ``max_tokens`` is set, at most that many padded tokens
-    (a batch pads to its longest, i.e. last, window; a single window always makes a batch).
+    (a batch pads to its longest, i.e. last, window; a single window always makes a batch);
+    ``exact``: a batch holds windows of one length only (nothing padded).
 
     >>> [b.tolist() for b in batches([2, 2, 3, 8], 3, 6, np.arange(4))]
     [[0, 1], [2], [3]]
+    >>> [b.tolist() for b in batches([2, 2, 3, 3, 3], 8, None, np.arange(5), exact=True)]
+    [[0, 1], [2, 3, 4]]
     """
     out: list[np.ndarray] = []
     start = 0
@@ -129,7 +139,8 @@ def batches(sorted_lengths: Sequence[int], max_windows: int, max_tokens: int | N
     while start < n:
         end = start + 1
         while (end < n and end - start < max_windows
-               and (max_tokens is None or (end - start + 1) * sorted_lengths[end] <= max_tokens)):
+               and (max_tokens is None or (end - start + 1) * sorted_lengths[end] <= max_tokens)
+               and not (exact and sorted_lengths[end] != sorted_lengths[start])):
             end += 1
         out.append(order[start:end])
         start = end
