@@ -241,7 +241,12 @@ def profile(args: argparse.Namespace) -> None:
 
     from pni.embed import get_embedder
     from pni.embed.cpu import describe
-    from pni.embed.onnx_backend import DISABLED_OPTIMIZERS, ONNX_FILES, OnnxEmbedder
+    from pni.embed.onnx_backend import (
+        DISABLED_OPTIMIZERS,
+        MASK_FREE_FILES,
+        ONNX_FILES,
+        OnnxEmbedder,
+    )
 
     emb = get_embedder(backend="onnx-int8")
     assert isinstance(emb, OnnxEmbedder)
@@ -253,23 +258,32 @@ def profile(args: argparse.Namespace) -> None:
         for corpus in names:
             texts = load_texts(corpus, args.n, args.seed)
             for folder in folders:
-                opts = ort.SessionOptions()
-                opts.intra_op_num_threads = 1
-                opts.log_severity_level = 3
-                opts.enable_profiling = True
-                opts.profile_file_prefix = str(Path(tmp) / f"{corpus}-{folder.name}")
-                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-                emb.session = ort.InferenceSession(
-                    str(folder / ONNX_FILES["int8"]), sess_options=opts,
-                    providers=["CPUExecutionProvider"], disabled_optimizers=DISABLED_OPTIMIZERS)
+                def session(file: Path, tag: str, folder: Path = folder,
+                            corpus: str = corpus) -> Any:
+                    opts = ort.SessionOptions()
+                    opts.intra_op_num_threads = 1
+                    opts.log_severity_level = 3
+                    opts.enable_profiling = True
+                    opts.profile_file_prefix = str(Path(tmp) / f"{corpus}-{folder.name}-{tag}")
+                    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+                    return ort.InferenceSession(
+                        str(file), sess_options=opts, providers=["CPUExecutionProvider"],
+                        disabled_optimizers=DISABLED_OPTIMIZERS)
+
+                emb.session = session(folder / ONNX_FILES["int8"], "masked")
+                free = folder / MASK_FREE_FILES["int8"]
+                emb.mask_free = session(free, "free") if free.is_file() else None
                 emb._inputs = {i.name for i in emb.session.get_inputs()}
                 emb.max_batch, emb.batch_tokens = 64, 512
                 emb.embed(texts)
-                events = json.loads(Path(emb.session.end_profiling()).read_text("utf-8"))
                 ops: Counter[str] = Counter()
-                for ev in events:
-                    if ev.get("cat") == "Node" and ev["name"].endswith("_kernel_time"):
-                        ops[ev["args"]["op_name"]] += ev["dur"]
+                for sess in (emb.session, emb.mask_free):
+                    if sess is None:
+                        continue
+                    events = json.loads(Path(sess.end_profiling()).read_text("utf-8"))
+                    for ev in events:
+                        if ev.get("cat") == "Node" and ev["name"].endswith("_kernel_time"):
+                            ops[ev["args"]["op_name"]] += ev["dur"]
                 total = sum(ops.values())
                 shares = ", ".join(f"{op} {us / total:.1%}" for op, us in ops.most_common()
                                    if us / total >= 0.005)
