@@ -69,6 +69,24 @@ VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, A
     "seeds=20 (k=30)": (None, {}, {"n_seeds": 20}),
     "r by stability (.75-1.5)": (None, {"RESOLUTIONS": (0.75, 1.0, 1.25, 1.5)}, {}),
     "r by stability (.5-1.25)": (None, {"RESOLUTIONS": (0.5, 0.75, 1.0, 1.25)}, {}),
+    # issue 23, second pass: a merge step, the last consensus run, the loose rule
+    **{f"merge edges>={t}": (None, {"MERGE_TOGETHER": t, "MERGE_RULE": "edges"}, {})
+       for t in (0.3, 0.4, 0.5)},
+    **{f"merge pairs>={t}": (None, {"MERGE_TOGETHER": t}, {})
+       for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)},
+    **{f"drop {d}": (None, {"EDGE_DROP": d}, {}) for d in (0.1, 0.2, 0.3)},
+    **{f"seeds=20 drop {d}": (None, {"EDGE_DROP": d}, {"n_seeds": 20}) for d in (0.1, 0.2)},
+    **{f"seeds={s}": (None, {}, {"n_seeds": s}) for s in (30, 40)},
+    "iterations=-1": (None, {"ITERATIONS": -1}, {}),
+    "seeds=20 iterations=-1": (None, {"ITERATIONS": -1}, {"n_seeds": 20}),
+    **{f"seeds={s} (k=30) fixed last seed": (None, {"CONSENSUS_SEED": 0}, {"n_seeds": s})
+       for s in (20, 30)},
+    **{f"seeds={s} (k=30) merge pairs>={t}": (None, {"MERGE_TOGETHER": t}, {"n_seeds": s})
+       for s in (10, 20) for t in (0.25, 0.3, 0.35)},
+    "keep>=.5": (None, {"CONSENSUS_KEEP": 0.5}, {}),
+    "fixed last seed": (None, {"CONSENSUS_SEED": 0}, {}),
+    "keep>=.5 fixed last seed": (None, {"CONSENSUS_KEEP": 0.5, "CONSENSUS_SEED": 0}, {}),
+    "loose: rival": (None, {"hierarchy.LOOSE_RULE": "rival"}, {}),
 }
 
 
@@ -101,9 +119,15 @@ def measure(name: str, variant: str, oracle: dict[str, float]) -> list[Any]:
     truth = json.loads(txt.read_text(encoding="utf-8"))["labels"]
     if transform is not None:
         x = transform(x)
-    saved = {k: getattr(gr, k) for k in patches}
+    from pni.cluster import hierarchy as hi
+
+    def where(key: str) -> tuple[Any, str]:
+        mod, _, attr = key.rpartition(".")
+        return {"": gr, "graph": gr, "hierarchy": hi}[mod], attr
+
+    saved = {k: getattr(*where(k)) for k in patches}
     for k, v in patches.items():
-        setattr(gr, k, v)
+        setattr(*where(k), v)
     try:
         t = time.perf_counter()
         whole = [_fit(x, j * 1000, opts) for j in range(RUNS)]
@@ -117,7 +141,7 @@ def measure(name: str, variant: str, oracle: dict[str, float]) -> list[Any]:
         wall = (time.perf_counter() - t) / (2 * RUNS)
     finally:
         for k, v in saved.items():
-            setattr(gr, k, v)
+            setattr(*where(k), v)
     seed_mean, seed_min = _pairwise([dict(enumerate(g.labels.tolist())) for g in whole])
     sub_mean, sub_min = _pairwise(subs)
     ari = float(np.mean([adjusted_rand_score(truth, g.labels) for g in whole]))

@@ -42,9 +42,32 @@ MIN_NEIGHBORS = 10
 #: Seeded Leiden runs behind each consensus: 10 made re-runs with other seeds agree better than
 #: 5 (CFPB .94 -> .96, Counsel Chat .85 -> .91, CAMS .72 -> .76) at the same quality, and the
 #: leave-one-corpus-out pick by stability stays k = 30, r = 1.25 (docs/benchmarks.md, issue 23).
-DEFAULT_SEEDS = 10
+DEFAULT_SEEDS = 20
 #: Rounds of the consensus (``consensus_leiden``): 1, one Leiden run on the agreement graph.
 CONSENSUS_ROUNDS = 1
+#: After the consensus, two communities are merged when the seeded runs kept the two ends of the
+#: kNN edges between them together at least this often (mean over those edges, weighted by
+#: cosine), the most agreed pair first, until no pair qualifies (``merge_agreed``). None: no merge.
+MERGE_TOGETHER: float | None = None
+#: Which agreement ``merge_agreed`` reads: "pairs", over all pairs of their stories (normalised
+#: by each community's own), or "edges", over the kNN edges between them.
+MERGE_RULE = "pairs"
+#: The last consensus run drops the edges that fewer than this share of the seeded runs kept
+#: together (0: only the edges no run kept together).
+CONSENSUS_KEEP = 0.0
+#: The last consensus run's seed: None, the first seed's, started from the first run's partition;
+#: an int, that seed for every seed set, from singletons (the same agreement graph then gives the
+#: same patterns whatever the seeds).
+CONSENSUS_SEED: int | None = None
+#: Each seeded run of a consensus sees the graph with this share of its edges left out (drawn
+#: with the run's seed): the runs then disagree where a small change of the data would move
+#: the patterns, and the consensus keeps what survives it. 0: every run sees the whole graph.
+EDGE_DROP = 0.0
+#: Seeded runs go to worker processes on graphs of this many nodes or more (below it, starting
+#: the workers costs more than the runs) ...
+PARALLEL_ABOVE = 5_000
+#: ... at most this many (and one per core).
+PARALLEL_WORKERS = 2
 #: When set, a run not told its resolution takes the one of these at which seeded Leiden runs
 #: agree most (``stable_resolution``); None: ``DEFAULT_RESOLUTION``.
 RESOLUTIONS: tuple[float, ...] | None = None
@@ -236,7 +259,8 @@ def co_membership(runs: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
                      seeds: Iterable[int] = range(DEFAULT_SEEDS),
-                     rounds: int | None = None) -> GraphFit:
+                     rounds: int | None = None, node_weight: np.ndarray | None = None
+                     ) -> GraphFit:
     """Leiden with each seed; then Leiden once more on the graph whose edges are weighted by how
     often the runs kept their two ends together (edges never kept together dropped), started from
     the first run's partition. With one seed: that run. ``rounds`` > 1 (default
@@ -246,7 +270,7 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
     round's runs."""
     seeds = list(seeds)
     rounds = CONSENSUS_ROUNDS if rounds is None else rounds
-    runs = np.stack([leiden(graph, resolution, s) for s in seeds])
+    runs = seeded_runs(graph, resolution, seeds)
     if len(seeds) == 1:
         labels = runs[0]
     else:
@@ -256,8 +280,166 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
                 break
             g = _agreement_graph(g, cur)
             cur = np.stack([leiden(g, resolution, s) for s in seeds])
-        labels = leiden(_agreement_graph(g, cur), resolution, seeds[0], initial=cur[0])
+        final = _agreement_graph(g, cur, CONSENSUS_KEEP)
+        labels = (leiden(final, resolution, seeds[0], initial=cur[0]) if CONSENSUS_SEED is None
+                  else leiden(final, resolution, CONSENSUS_SEED))
+        if MERGE_TOGETHER is not None:
+            labels = (merge_agreed(graph, labels, runs, MERGE_TOGETHER) if MERGE_RULE == "edges"
+                      else merge_together(labels, runs, MERGE_TOGETHER, node_weight))
     return GraphFit(labels, runs, co_membership(runs, labels))
+
+
+def seeded_runs(graph: Any, resolution: float, seeds: Sequence[int]) -> np.ndarray:
+    """One Leiden run per seed, (runs, n). igraph holds the GIL, so on graphs of
+    ``PARALLEL_ABOVE`` nodes or more the runs are shared among worker processes (at most
+    ``PARALLEL_WORKERS``, one per core): the same labels as one after the other, in about
+    1/cores of the time."""
+    seeds = [int(s) for s in seeds]
+    workers = min(PARALLEL_WORKERS, os.cpu_count() or 1, len(seeds))
+    if workers < 2 or graph.vcount() < PARALLEL_ABOVE:
+        return np.stack([_seeded_run(graph, resolution, s) for s in seeds])
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    job = (graph.vcount(), edges, np.asarray(graph.es["weight"], dtype=np.float64),
+           "loops" in graph.attributes() and bool(graph["loops"]), resolution)
+    # seeds dealt round-robin, so each worker gets as many; each returns its runs in order
+    parts = [seeds[i::workers] for i in range(workers)]
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+        done = list(pool.map(_runs_job, [(*job, p) for p in parts]))
+    out = np.empty((len(seeds), graph.vcount()), dtype=np.int64)
+    for i, got in enumerate(done):
+        out[i::workers] = got
+    return out
+
+
+def _runs_job(job: tuple[int, np.ndarray, np.ndarray, bool, float, list[int]]) -> np.ndarray:
+    """A worker's share of ``seeded_runs``: the graph rebuilt from its edges, one run a seed."""
+    n, edges, weights, loops, resolution, seeds = job
+    graph = weighted_graph(n, edges, weights, loops=loops)
+    return np.stack([_seeded_run(graph, resolution, s) for s in seeds])
+
+
+def _seeded_run(graph: Any, resolution: float, seed: int) -> np.ndarray:
+    """One run of a consensus (on a thinned graph when ``EDGE_DROP`` is set)."""
+    return leiden(_thinned(graph, EDGE_DROP, seed) if EDGE_DROP > 0 else graph, resolution, seed)
+
+
+def _thinned(graph: Any, drop: float, seed: int) -> Any:
+    """``graph`` without a seeded random ``drop`` share of its edges (loops always kept)."""
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = np.asarray(graph.es["weight"], dtype=np.float64)
+    keep = (np.random.default_rng(seed).random(len(w)) >= drop) | (edges[:, 0] == edges[:, 1])
+    return weighted_graph(graph.vcount(), edges[keep], w[keep],
+                          loops="loops" in graph.attributes() and graph["loops"])
+
+
+def pair_agreement(labels: np.ndarray, runs: np.ndarray,
+                   node_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(A, size): A[a, b], the share of pairs of stories (one in community a, one in b; a = b:
+    two of a's) that a seeded run puts in one community, averaged over ``runs``; each
+    community's number of stories (``node_weight`` per row when given)."""
+    k = int(labels.max()) + 1
+    w = np.ones(len(labels)) if node_weight is None else np.asarray(node_weight, np.float64)
+    size = np.bincount(labels, weights=w, minlength=k)
+    agree = np.zeros((k, k))
+    for r in runs:
+        t = np.zeros((k, int(r.max()) + 1))
+        np.add.at(t, (labels, r), w)
+        together = t @ t.T
+        # a story is not paired with itself
+        together[np.diag_indices(k)] -= size
+        agree += together
+    pairs = np.outer(size, size)
+    pairs[np.diag_indices(k)] = size * (size - 1)
+    return agree / len(runs) / np.maximum(pairs, 1e-12), size
+
+
+def merge_together(labels: np.ndarray, runs: np.ndarray, threshold: float,
+                   node_weight: np.ndarray | None = None) -> np.ndarray:
+    """Merge communities whose stories the seeded ``runs`` keep putting together: with A the
+    pair agreement (``pair_agreement``), the pair a, b with the highest A[a, b] /
+    sqrt(A[a, a] A[b, b]) (how often their stories meet, against how often each one's own
+    stories do) is merged while that is at least ``threshold``; agreements are pooled over the
+    merged communities' pairs. Returns canonical labels."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) == 0 or len(runs) == 0 or labels.max() < 1:
+        return labels
+    a, size = pair_agreement(labels, runs, node_weight)
+    # pair counts agreeing (not shares), so that a merge pools them
+    pairs = np.outer(size, size)
+    pairs[np.diag_indices(len(size))] = size * (size - 1)
+    count = a * pairs
+    alive = np.ones(len(size), dtype=bool)
+    out = labels.copy()
+    while alive.sum() > 1:
+        share = count / np.maximum(pairs, 1e-12)
+        own = np.sqrt(np.maximum(np.outer(np.diag(share), np.diag(share)), 1e-12))
+        score = share / own
+        score[~alive, :] = -1.0
+        score[:, ~alive] = -1.0
+        np.fill_diagonal(score, -1.0)
+        i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[i, j] < threshold:
+            break
+        keep, gone = min(i, j), max(i, j)
+        diag = count[keep, keep] + count[gone, gone] + 2 * count[keep, gone]
+        count[keep, :] += count[gone, :]
+        count[:, keep] += count[:, gone]
+        count[keep, keep] = diag
+        size[keep] += size[gone]
+        pairs = np.outer(size, size)
+        pairs[np.diag_indices(len(size))] = size * (size - 1)
+        alive[gone] = False
+        out[out == gone] = keep
+    return _canonical(out)
+
+
+def merge_agreed(graph: Any, labels: np.ndarray, runs: np.ndarray, threshold: float
+                 ) -> np.ndarray:
+    """Merge communities the seeded ``runs`` keep joining: for two communities, the mean over
+    the graph's edges between them (weighted by the edge weights) of the share of runs that put
+    the edge's two ends in one community; the pair with the highest such agreement is merged while
+    it is at least ``threshold``, then the agreements are recomputed (pooled over the merged
+    communities' edges). Returns canonical labels."""
+    labels = np.asarray(labels, dtype=np.int64)
+    k = int(labels.max()) + 1 if len(labels) else 0
+    if k < 2 or len(runs) == 0:
+        return labels
+    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    w = np.asarray(graph.es["weight"], dtype=np.float64)
+    a, b = labels[edges[:, 0]], labels[edges[:, 1]]
+    cross = a != b
+    a, b, w = a[cross], b[cross], w[cross]
+    e = edges[cross]
+    together = (runs[:, e[:, 0]] == runs[:, e[:, 1]]).mean(axis=0)
+    weight = np.zeros((k, k))
+    agree = np.zeros((k, k))
+    np.add.at(weight, (a, b), w)
+    np.add.at(weight, (b, a), w)
+    np.add.at(agree, (a, b), w * together)
+    np.add.at(agree, (b, a), w * together)
+    alive = np.ones(k, dtype=bool)
+    out = labels.copy()
+    while alive.sum() > 1:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = np.where(weight > 0, agree / np.where(weight > 0, weight, 1.0), -1.0)
+        ratio[~alive, :] = -1.0
+        ratio[:, ~alive] = -1.0
+        np.fill_diagonal(ratio, -1.0)
+        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        if ratio[i, j] < threshold:
+            break
+        keep, gone = min(i, j), max(i, j)
+        weight[keep, :] += weight[gone, :]
+        weight[:, keep] += weight[:, gone]
+        agree[keep, :] += agree[gone, :]
+        agree[:, keep] += agree[:, gone]
+        weight[keep, keep] = agree[keep, keep] = 0.0
+        alive[gone] = False
+        out[out == gone] = keep
+    return _canonical(out)
 
 
 def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[int]) -> float:
@@ -278,12 +460,13 @@ def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[
     return DEFAULT_RESOLUTION if best is None else best[2]
 
 
-def _agreement_graph(graph: Any, runs: np.ndarray) -> Any:
+def _agreement_graph(graph: Any, runs: np.ndarray, keep_at: float = 0.0) -> Any:
     """``graph`` with each edge's weight times the share of ``runs`` that keep its two ends
-    together (edges no run keeps together dropped)."""
+    together (edges no run keeps together dropped, and those kept together by fewer than
+    ``keep_at`` of them)."""
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     together = (runs[:, edges[:, 0]] == runs[:, edges[:, 1]]).mean(axis=0)
-    keep = together > 0
+    keep = (together > 0) & (together >= keep_at)
     w = np.asarray(graph.es["weight"], dtype=np.float64) * together
     return weighted_graph(graph.vcount(), edges[keep], w[keep],
                           loops="loops" in graph.attributes() and graph["loops"])
@@ -294,6 +477,20 @@ def neighbour_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
     if idx.size == 0:
         return np.ones(len(labels))
     return np.asarray((labels[idx] == labels[:, None]).mean(axis=1), dtype=np.float64)
+
+
+def rival_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Largest share of each story's k nearest neighbours in any one community other than its own
+    (0..1)."""
+    n = len(labels)
+    if idx.size == 0 or n == 0:
+        return np.zeros(n)
+    lab = labels[idx]
+    other = lab != labels[:, None]
+    rows = np.repeat(np.arange(n), idx.shape[1])[other.ravel()]
+    m = int(labels.max()) + 1
+    counts = np.bincount(rows * m + lab.ravel()[other.ravel()], minlength=n * m)
+    return np.asarray(counts.reshape(n, m).max(axis=1) / idx.shape[1], dtype=np.float64)
 
 
 def community_graph(graph: Any, labels: np.ndarray) -> np.ndarray:

@@ -32,6 +32,9 @@ APART_BELOW = 0.2
 #: ... and so does a story much farther from its nearest stories than stories usually are: mean
 #: cosine to its neighbours more than this many robust standard deviations below the median.
 OUTLIER_Z = 3.0
+#: Which neighbours make a story loosely held: "share", fewer than ``gr.LOOSE_BELOW`` of them
+#: in its pattern; "rival", that, and another community holds at least as many of them.
+LOOSE_RULE = "rival"
 
 
 def default_min_size(n: int) -> int:
@@ -100,7 +103,8 @@ def graph_patterns(
     if resolution is None:
         resolution = (gr.DEFAULT_RESOLUTION if gr.RESOLUTIONS is None else
                       gr.stable_resolution(g, gr.RESOLUTIONS, range(seed, seed + max(2, n_seeds))))
-    fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)))
+    fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)),
+                              node_weight=weight)
     comm = fit.labels
     if n_patterns is not None:
         comm = gr.split_to(g, comm, n_patterns, resolution, seed, node_weight=weight)
@@ -157,16 +161,21 @@ def settle(comm: np.ndarray, dist: np.ndarray, idx: np.ndarray, graph: Any, *, m
     its neighbours (first, at cosine 1) before the node's own neighbours."""
     comm = np.asarray(comm, dtype=np.int64)
     share = gr.neighbour_share(idx, comm)
+    rival = gr.rival_share(idx, comm) if LOOSE_RULE == "rival" else None
     far = outliers(dist)
     if copies is not None and idx.shape[1]:
         own = np.minimum(idx.shape[1], copies) / idx.shape[1]
         share = own + (1 - own) * share
+        if rival is not None:
+            rival = (1 - own) * rival
         far = outliers(dist * (1 - own)[:, None], weight=node_weight)
     stab = None if runs is None else gr.co_membership(runs, comm)
     sizes = np.bincount(comm, weights=node_weight)
     labels = np.where((sizes[comm] < min_size) | (share < APART_BELOW) | far, -1, comm)
     labels = _renumber(labels, node_weight)
     weak = share < gr.LOOSE_BELOW
+    if rival is not None:
+        weak &= rival >= share
     if stab is not None:
         weak |= stab < gr.LOOSE_BELOW
     return GraphPatterns(labels, share, stab, (labels >= 0) & weak, graph, idx, resolution)
