@@ -32,42 +32,26 @@ import numpy as np
 #: Settings chosen by leave-one-corpus-out on five labelled corpora (docs/benchmarks.md): of the
 #: k and resolutions that meet issue 23's targets on the other four corpora (ARI at least that
 #: of k-means told the true number of groups, NMI at least BERTopic's, coverage at least 70%),
-#: the most stable over 90% subsamples; k = 30, r = 1.25 for every held-out corpus, and it
-#: meets the targets on each. (Issue 12's targets, ARI at 90% of k-means, picked k = 15.)
+#: the most stable over 90% subsamples; k = 30, r = 1.25 for every held-out corpus (with 10
+#: consensus seeds and with 20), and it meets the targets on each. (Issue 12's targets, ARI at 90% of k-means, picked k = 15.)
 DEFAULT_NEIGHBORS = 30
 DEFAULT_RESOLUTION = 1.25
 #: Small collections: at most one story in this many is a neighbour (at least MIN_NEIGHBORS).
 NEIGHBOR_SHARE = 20
 MIN_NEIGHBORS = 10
-#: Seeded Leiden runs behind each consensus: 10 made re-runs with other seeds agree better than
-#: 5 (CFPB .94 -> .96, Counsel Chat .85 -> .91, CAMS .72 -> .76) at the same quality, and the
-#: leave-one-corpus-out pick by stability stays k = 30, r = 1.25 (docs/benchmarks.md, issue 23).
+#: Seeded Leiden runs behind each consensus: 20 made re-runs with other seeds agree better than
+#: 10 (RMHD .90 -> .93, CAMS .76 -> .88, CFPB .96 -> .98) at the same quality; 30 and 40 did
+#: no better on CAMS (docs/benchmarks.md, issue 23). igraph holds Python's lock while it runs
+#: (threads run one after the other) and forked worker processes were no faster on this
+#: project's shared 2-core machines, so the runs run one after the other.
 DEFAULT_SEEDS = 20
 #: Rounds of the consensus (``consensus_leiden``): 1, one Leiden run on the agreement graph.
 CONSENSUS_ROUNDS = 1
-#: After the consensus, two communities are merged when the seeded runs kept the two ends of the
-#: kNN edges between them together at least this often (mean over those edges, weighted by
-#: cosine), the most agreed pair first, until no pair qualifies (``merge_agreed``). None: no merge.
+#: After the consensus, two communities are merged while the seeded runs put their stories
+#: together at least this often relative to each one's own stories (``merge_together``), the
+#: most joined pair first. None: no merge (0.2 to 0.5 were measured: fewer patterns on CAMS, no
+#: steadier ones; docs/benchmarks.md, issue 23).
 MERGE_TOGETHER: float | None = None
-#: Which agreement ``merge_agreed`` reads: "pairs", over all pairs of their stories (normalised
-#: by each community's own), or "edges", over the kNN edges between them.
-MERGE_RULE = "pairs"
-#: The last consensus run drops the edges that fewer than this share of the seeded runs kept
-#: together (0: only the edges no run kept together).
-CONSENSUS_KEEP = 0.0
-#: The last consensus run's seed: None, the first seed's, started from the first run's partition;
-#: an int, that seed for every seed set, from singletons (the same agreement graph then gives the
-#: same patterns whatever the seeds).
-CONSENSUS_SEED: int | None = None
-#: Each seeded run of a consensus sees the graph with this share of its edges left out (drawn
-#: with the run's seed): the runs then disagree where a small change of the data would move
-#: the patterns, and the consensus keeps what survives it. 0: every run sees the whole graph.
-EDGE_DROP = 0.0
-#: Seeded runs go to worker processes on graphs of this many nodes or more (below it, starting
-#: the workers costs more than the runs) ...
-PARALLEL_ABOVE = 5_000
-#: ... at most this many (and one per core).
-PARALLEL_WORKERS = 2
 #: When set, a run not told its resolution takes the one of these at which seeded Leiden runs
 #: agree most (``stable_resolution``); None: ``DEFAULT_RESOLUTION``.
 RESOLUTIONS: tuple[float, ...] | None = None
@@ -270,7 +254,7 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
     round's runs."""
     seeds = list(seeds)
     rounds = CONSENSUS_ROUNDS if rounds is None else rounds
-    runs = seeded_runs(graph, resolution, seeds)
+    runs = np.stack([leiden(graph, resolution, s) for s in seeds])
     if len(seeds) == 1:
         labels = runs[0]
     else:
@@ -280,59 +264,10 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
                 break
             g = _agreement_graph(g, cur)
             cur = np.stack([leiden(g, resolution, s) for s in seeds])
-        final = _agreement_graph(g, cur, CONSENSUS_KEEP)
-        labels = (leiden(final, resolution, seeds[0], initial=cur[0]) if CONSENSUS_SEED is None
-                  else leiden(final, resolution, CONSENSUS_SEED))
+        labels = leiden(_agreement_graph(g, cur), resolution, seeds[0], initial=cur[0])
         if MERGE_TOGETHER is not None:
-            labels = (merge_agreed(graph, labels, runs, MERGE_TOGETHER) if MERGE_RULE == "edges"
-                      else merge_together(labels, runs, MERGE_TOGETHER, node_weight))
+            labels = merge_together(labels, runs, MERGE_TOGETHER, node_weight)
     return GraphFit(labels, runs, co_membership(runs, labels))
-
-
-def seeded_runs(graph: Any, resolution: float, seeds: Sequence[int]) -> np.ndarray:
-    """One Leiden run per seed, (runs, n). igraph holds the GIL, so on graphs of
-    ``PARALLEL_ABOVE`` nodes or more the runs are shared among worker processes (at most
-    ``PARALLEL_WORKERS``, one per core): the same labels as one after the other, in about
-    1/cores of the time."""
-    seeds = [int(s) for s in seeds]
-    workers = min(PARALLEL_WORKERS, os.cpu_count() or 1, len(seeds))
-    if workers < 2 or graph.vcount() < PARALLEL_ABOVE:
-        return np.stack([_seeded_run(graph, resolution, s) for s in seeds])
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    job = (graph.vcount(), edges, np.asarray(graph.es["weight"], dtype=np.float64),
-           "loops" in graph.attributes() and bool(graph["loops"]), resolution)
-    # seeds dealt round-robin, so each worker gets as many; each returns its runs in order
-    parts = [seeds[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        done = list(pool.map(_runs_job, [(*job, p) for p in parts]))
-    out = np.empty((len(seeds), graph.vcount()), dtype=np.int64)
-    for i, got in enumerate(done):
-        out[i::workers] = got
-    return out
-
-
-def _runs_job(job: tuple[int, np.ndarray, np.ndarray, bool, float, list[int]]) -> np.ndarray:
-    """A worker's share of ``seeded_runs``: the graph rebuilt from its edges, one run a seed."""
-    n, edges, weights, loops, resolution, seeds = job
-    graph = weighted_graph(n, edges, weights, loops=loops)
-    return np.stack([_seeded_run(graph, resolution, s) for s in seeds])
-
-
-def _seeded_run(graph: Any, resolution: float, seed: int) -> np.ndarray:
-    """One run of a consensus (on a thinned graph when ``EDGE_DROP`` is set)."""
-    return leiden(_thinned(graph, EDGE_DROP, seed) if EDGE_DROP > 0 else graph, resolution, seed)
-
-
-def _thinned(graph: Any, drop: float, seed: int) -> Any:
-    """``graph`` without a seeded random ``drop`` share of its edges (loops always kept)."""
-    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    w = np.asarray(graph.es["weight"], dtype=np.float64)
-    keep = (np.random.default_rng(seed).random(len(w)) >= drop) | (edges[:, 0] == edges[:, 1])
-    return weighted_graph(graph.vcount(), edges[keep], w[keep],
-                          loops="loops" in graph.attributes() and graph["loops"])
 
 
 def pair_agreement(labels: np.ndarray, runs: np.ndarray,
@@ -396,52 +331,6 @@ def merge_together(labels: np.ndarray, runs: np.ndarray, threshold: float,
     return _canonical(out)
 
 
-def merge_agreed(graph: Any, labels: np.ndarray, runs: np.ndarray, threshold: float
-                 ) -> np.ndarray:
-    """Merge communities the seeded ``runs`` keep joining: for two communities, the mean over
-    the graph's edges between them (weighted by the edge weights) of the share of runs that put
-    the edge's two ends in one community; the pair with the highest such agreement is merged while
-    it is at least ``threshold``, then the agreements are recomputed (pooled over the merged
-    communities' edges). Returns canonical labels."""
-    labels = np.asarray(labels, dtype=np.int64)
-    k = int(labels.max()) + 1 if len(labels) else 0
-    if k < 2 or len(runs) == 0:
-        return labels
-    edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
-    w = np.asarray(graph.es["weight"], dtype=np.float64)
-    a, b = labels[edges[:, 0]], labels[edges[:, 1]]
-    cross = a != b
-    a, b, w = a[cross], b[cross], w[cross]
-    e = edges[cross]
-    together = (runs[:, e[:, 0]] == runs[:, e[:, 1]]).mean(axis=0)
-    weight = np.zeros((k, k))
-    agree = np.zeros((k, k))
-    np.add.at(weight, (a, b), w)
-    np.add.at(weight, (b, a), w)
-    np.add.at(agree, (a, b), w * together)
-    np.add.at(agree, (b, a), w * together)
-    alive = np.ones(k, dtype=bool)
-    out = labels.copy()
-    while alive.sum() > 1:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(weight > 0, agree / np.where(weight > 0, weight, 1.0), -1.0)
-        ratio[~alive, :] = -1.0
-        ratio[:, ~alive] = -1.0
-        np.fill_diagonal(ratio, -1.0)
-        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
-        if ratio[i, j] < threshold:
-            break
-        keep, gone = min(i, j), max(i, j)
-        weight[keep, :] += weight[gone, :]
-        weight[:, keep] += weight[:, gone]
-        agree[keep, :] += agree[gone, :]
-        agree[:, keep] += agree[:, gone]
-        weight[keep, keep] = agree[keep, keep] = 0.0
-        alive[gone] = False
-        out[out == gone] = keep
-    return _canonical(out)
-
-
 def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[int]) -> float:
     """The resolution among ``resolutions`` at which Leiden runs with ``seeds`` agree most (mean
     pairwise ARI; ties: the one nearest ``DEFAULT_RESOLUTION``)."""
@@ -460,13 +349,12 @@ def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[
     return DEFAULT_RESOLUTION if best is None else best[2]
 
 
-def _agreement_graph(graph: Any, runs: np.ndarray, keep_at: float = 0.0) -> Any:
+def _agreement_graph(graph: Any, runs: np.ndarray) -> Any:
     """``graph`` with each edge's weight times the share of ``runs`` that keep its two ends
-    together (edges no run keeps together dropped, and those kept together by fewer than
-    ``keep_at`` of them)."""
+    together (edges no run keeps together dropped)."""
     edges = np.asarray(graph.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     together = (runs[:, edges[:, 0]] == runs[:, edges[:, 1]]).mean(axis=0)
-    keep = (together > 0) & (together >= keep_at)
+    keep = together > 0
     w = np.asarray(graph.es["weight"], dtype=np.float64) * together
     return weighted_graph(graph.vcount(), edges[keep], w[keep],
                           loops="loops" in graph.attributes() and graph["loops"])
