@@ -87,6 +87,8 @@ def test_rival_share() -> None:
     rival = gr.rival_share(idx, labels)
     assert rival[0] == pytest.approx(0.4)  # community 1, not 2 (0.2) nor its own (0.4)
     assert rival[5] == pytest.approx(0.6)  # story 5 (community 2): three of community 0
+    # stories that fit no pattern (-1) count as one group
+    assert gr.rival_share(idx, labels - 1)[0] == pytest.approx(0.4)
 
 
 def test_pair_agreement_and_merge_together() -> None:

@@ -369,10 +369,11 @@ def neighbour_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def rival_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Largest share of each story's k nearest neighbours in any one community other than its own
-    (0..1)."""
+    (0..1; -1, no pattern, counts as one group)."""
     n = len(labels)
     if idx.size == 0 or n == 0:
         return np.zeros(n)
+    labels = labels - min(0, int(labels.min()))  # -1 (no pattern), if any: a group of its own
     lab = labels[idx]
     other = lab != labels[:, None]
     rows = np.repeat(np.arange(n), idx.shape[1])[other.ravel()]
