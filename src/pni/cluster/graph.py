@@ -60,8 +60,9 @@ RESOLUTIONS: tuple[float, ...] | None = None
 #: igraph's ``community_leiden`` runs a pass on a 10,000-story 30-NN graph in about 0.05 s,
 #: some 20x faster than ``leidenalg`` did (43 of a 10,000-story cluster's 53 s went there).
 ITERATIONS = 2
-#: A story is loosely held when fewer than this share of its neighbours share its pattern, or
-#: when the seeded runs put it with its pattern's stories less often than this.
+#: A story is loosely held when fewer than this share of its neighbours share its pattern (and,
+#: by ``pni.cluster.hierarchy.LOOSE_RULE``, another community holds as many), or when the
+#: seeded runs put it with its pattern's stories less often than this.
 LOOSE_BELOW = 0.5
 #: Above this many stories the neighbour graph is built on a 64-d PCA of the vectors (exact
 #: neighbours in 384-d cost O(n^2 * 384); PCA-64 keeps the neighbour order nearly intact).
