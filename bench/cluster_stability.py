@@ -58,17 +58,26 @@ VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, A
     "centred": (_centre, {}, {}),
     "rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {}),
     "rounds=5": (None, {"CONSENSUS_ROUNDS": 5}, {}),
-    "seeds=10": (None, {}, {"n_seeds": 10}),
+    "seeds=10": (None, {}, {"n_seeds": 10}),  # the default before issue 23's second pass
     "centred rounds=3": (_centre, {"CONSENSUS_ROUNDS": 3}, {}),
     "k=20": (None, {}, {"n_neighbors": 20}),
     "k=20 seeds=10": (None, {}, {"n_neighbors": 20, "n_seeds": 10}),
     "k=20 centred": (_centre, {}, {"n_neighbors": 20}),
     "k=20 rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {"n_neighbors": 20}),
     "k=15": (None, {}, {"n_neighbors": 15}),
-    "seeds=10 (k=30)": (None, {}, {"n_seeds": 10}),
-    "seeds=20 (k=30)": (None, {}, {"n_seeds": 20}),
     "r by stability (.75-1.5)": (None, {"RESOLUTIONS": (0.75, 1.0, 1.25, 1.5)}, {}),
     "r by stability (.5-1.25)": (None, {"RESOLUTIONS": (0.5, 0.75, 1.0, 1.25)}, {}),
+    # issue 23, second pass (the default now: 20 seeds, the "rival" loose rule). Measured and
+    # taken out of pni again (commit df2906b has them): the merge read on the kNN edges between
+    # two communities, edge-dropping runs, a fixed-seed last run, a thresholded agreement graph
+    **{f"seeds={s}": (None, {}, {"n_seeds": s}) for s in (30, 40)},
+    **{f"merge pairs>={t}": (None, {"MERGE_TOGETHER": t}, {"n_seeds": 10})
+       for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)},
+    **{f"seeds=20 merge pairs>={t}": (None, {"MERGE_TOGETHER": t}, {}) for t in (0.3, 0.35)},
+    "iterations=-1": (None, {"ITERATIONS": -1}, {}),
+    "iterations=1": (None, {"ITERATIONS": 1}, {}),
+    "seeds=10 iterations=-1": (None, {"ITERATIONS": -1}, {"n_seeds": 10}),
+    "loose: share (the previous rule)": (None, {"hierarchy.LOOSE_RULE": "share"}, {}),
 }
 
 
@@ -101,9 +110,15 @@ def measure(name: str, variant: str, oracle: dict[str, float]) -> list[Any]:
     truth = json.loads(txt.read_text(encoding="utf-8"))["labels"]
     if transform is not None:
         x = transform(x)
-    saved = {k: getattr(gr, k) for k in patches}
+    from pni.cluster import hierarchy as hi
+
+    def where(key: str) -> tuple[Any, str]:
+        mod, _, attr = key.rpartition(".")
+        return {"": gr, "graph": gr, "hierarchy": hi}[mod], attr
+
+    saved = {k: getattr(*where(k)) for k in patches}
     for k, v in patches.items():
-        setattr(gr, k, v)
+        setattr(*where(k), v)
     try:
         t = time.perf_counter()
         whole = [_fit(x, j * 1000, opts) for j in range(RUNS)]
@@ -117,7 +132,7 @@ def measure(name: str, variant: str, oracle: dict[str, float]) -> list[Any]:
         wall = (time.perf_counter() - t) / (2 * RUNS)
     finally:
         for k, v in saved.items():
-            setattr(gr, k, v)
+            setattr(*where(k), v)
     seed_mean, seed_min = _pairwise([dict(enumerate(g.labels.tolist())) for g in whole])
     sub_mean, sub_min = _pairwise(subs)
     ari = float(np.mean([adjusted_rand_score(truth, g.labels) for g in whole]))

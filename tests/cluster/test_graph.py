@@ -78,3 +78,40 @@ def test_agglomerate_and_split_to() -> None:
 def test_neighbour_share() -> None:
     idx = np.array([[1, 2], [0, 2], [0, 1]])
     assert gr.neighbour_share(idx, np.array([0, 0, 1])).tolist() == [0.5, 0.5, 0.0]
+
+
+def test_rival_share() -> None:
+    # story 0: neighbours 1, 2 in its community 0, then 3, 4 in 1 and 5 in 2
+    idx = np.array([[1, 2, 3, 4, 5]] + [[0, 1, 2, 3, 4]] * 5)
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    rival = gr.rival_share(idx, labels)
+    assert rival[0] == pytest.approx(0.4)  # community 1, not 2 (0.2) nor its own (0.4)
+    assert rival[5] == pytest.approx(0.6)  # story 5 (community 2): three of community 0
+    # stories that fit no pattern (-1) count as one group
+    assert gr.rival_share(idx, labels - 1)[0] == pytest.approx(0.4)
+
+
+def test_pair_agreement_and_merge_together() -> None:
+    labels = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
+    # the runs always keep each community whole; communities 0 and 1 are joined in 3 of 4 runs
+    runs = np.array([[0, 0, 0, 0, 0, 0, 1, 1, 1]] * 3 + [[0, 0, 0, 1, 1, 1, 2, 2, 2]])
+    a, size = gr.pair_agreement(labels, runs)
+    assert size.tolist() == [3, 3, 3]
+    assert np.diag(a).tolist() == [1.0, 1.0, 1.0]
+    assert a[0, 1] == pytest.approx(0.75) and a[0, 2] == 0.0 and a[1, 2] == 0.0
+    assert gr.merge_together(labels, runs, 0.8).tolist() == labels.tolist()
+    merged = gr.merge_together(labels, runs, 0.7)
+    assert merged.tolist() == [0, 0, 0, 0, 0, 0, 1, 1, 1]
+    # a node of two stories counts twice: community 2 is now the larger
+    w = np.array([1, 1, 1, 1, 1, 1, 2, 2, 2])
+    a, size = gr.pair_agreement(labels, runs, w)
+    assert size.tolist() == [3, 3, 6] and a[2, 2] == 1.0
+
+
+def test_consensus_merges_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = gr.knn_igraph(*gr.knn_graph(_groups(1, 120, noise=3.0), 10))
+    plain = gr.consensus_leiden(g, 1.0, range(6))
+    monkeypatch.setattr(gr, "MERGE_TOGETHER", 0.0)  # everything touching merges
+    merged = gr.consensus_leiden(g, 1.0, range(6))
+    assert int(plain.labels.max()) >= 1 and int(merged.labels.max()) == 0
+    assert (merged.runs == plain.runs).all()

@@ -67,3 +67,20 @@ def test_tiny_input() -> None:
     x = np.eye(2, 8, dtype=np.float32)
     cl = cluster_vectors(x, ["a b"] * 2, min_size=3)
     assert cl.n_patterns == 0 and cl.metrics["coverage"] == 0.0
+
+
+@pytest.mark.parametrize("rule", ["share", "rival"])
+def test_loose_rule(monkeypatch: pytest.MonkeyPatch, rule: str) -> None:
+    """Story 0 has 2 of its 5 neighbours in its pattern and the other 3 spread over three
+    patterns: loose only when any share under half is loose ("share"); story 6 has 2 in its
+    pattern and 3 in one other: loose under both rules."""
+    monkeypatch.setattr(hi, "LOOSE_RULE", rule)
+    comm = np.array([0, 0, 0, 1, 2, 3, 0, 1, 1, 1, 1])
+    idx = np.array([[1, 2, 3, 4, 5], [0, 2, 6, 3, 4], [0, 1, 6, 3, 4], [7, 8, 9, 10, 4],
+                    [0, 1, 2, 3, 5], [0, 1, 2, 3, 4], [1, 2, 7, 8, 9], [3, 8, 9, 10, 6],
+                    [3, 7, 9, 10, 6], [3, 7, 8, 10, 6], [3, 7, 8, 9, 6]])
+    gp = hi.settle(comm, np.zeros(idx.shape, dtype=np.float32), idx, None, min_size=1)
+    assert gp.share[0] == pytest.approx(0.4) and gp.share[6] == pytest.approx(0.4)
+    assert bool(gp.loose[0]) == (rule == "share")
+    assert gp.loose[6]
+    assert not gp.loose[1] and not gp.loose[7]

@@ -32,19 +32,26 @@ import numpy as np
 #: Settings chosen by leave-one-corpus-out on five labelled corpora (docs/benchmarks.md): of the
 #: k and resolutions that meet issue 23's targets on the other four corpora (ARI at least that
 #: of k-means told the true number of groups, NMI at least BERTopic's, coverage at least 70%),
-#: the most stable over 90% subsamples; k = 30, r = 1.25 for every held-out corpus, and it
-#: meets the targets on each. (Issue 12's targets, ARI at 90% of k-means, picked k = 15.)
+#: the most stable over 90% subsamples; k = 30, r = 1.25 for every held-out corpus (with 10
+#: consensus seeds and with 20), and it meets the targets on each. (Issue 12's targets, ARI at 90% of k-means, picked k = 15.)
 DEFAULT_NEIGHBORS = 30
 DEFAULT_RESOLUTION = 1.25
 #: Small collections: at most one story in this many is a neighbour (at least MIN_NEIGHBORS).
 NEIGHBOR_SHARE = 20
 MIN_NEIGHBORS = 10
-#: Seeded Leiden runs behind each consensus: 10 made re-runs with other seeds agree better than
-#: 5 (CFPB .94 -> .96, Counsel Chat .85 -> .91, CAMS .72 -> .76) at the same quality, and the
-#: leave-one-corpus-out pick by stability stays k = 30, r = 1.25 (docs/benchmarks.md, issue 23).
-DEFAULT_SEEDS = 10
+#: Seeded Leiden runs behind each consensus: 20 made re-runs with other seeds agree better than
+#: 10 (RMHD .90 -> .93, CAMS .76 -> .88, CFPB .96 -> .98) at the same quality; 30 and 40 did
+#: no better on CAMS (docs/benchmarks.md, issue 23). igraph holds Python's lock while it runs
+#: (threads run one after the other) and forked worker processes were no faster on this
+#: project's shared 2-core machines, so the runs run one after the other.
+DEFAULT_SEEDS = 20
 #: Rounds of the consensus (``consensus_leiden``): 1, one Leiden run on the agreement graph.
 CONSENSUS_ROUNDS = 1
+#: After the consensus, two communities are merged while the seeded runs put their stories
+#: together at least this often relative to each one's own stories (``merge_together``), the
+#: most joined pair first. None: no merge (0.2 to 0.5 were measured: fewer patterns on CAMS, no
+#: steadier ones; docs/benchmarks.md, issue 23).
+MERGE_TOGETHER: float | None = None
 #: When set, a run not told its resolution takes the one of these at which seeded Leiden runs
 #: agree most (``stable_resolution``); None: ``DEFAULT_RESOLUTION``.
 RESOLUTIONS: tuple[float, ...] | None = None
@@ -53,8 +60,9 @@ RESOLUTIONS: tuple[float, ...] | None = None
 #: igraph's ``community_leiden`` runs a pass on a 10,000-story 30-NN graph in about 0.05 s,
 #: some 20x faster than ``leidenalg`` did (43 of a 10,000-story cluster's 53 s went there).
 ITERATIONS = 2
-#: A story is loosely held when fewer than this share of its neighbours share its pattern, or
-#: when the seeded runs put it with its pattern's stories less often than this.
+#: A story is loosely held when fewer than this share of its neighbours share its pattern (and,
+#: by ``pni.cluster.hierarchy.LOOSE_RULE``, another community holds as many), or when the
+#: seeded runs put it with its pattern's stories less often than this.
 LOOSE_BELOW = 0.5
 #: Above this many stories the neighbour graph is built on a 64-d PCA of the vectors (exact
 #: neighbours in 384-d cost O(n^2 * 384); PCA-64 keeps the neighbour order nearly intact).
@@ -236,7 +244,8 @@ def co_membership(runs: np.ndarray, labels: np.ndarray) -> np.ndarray:
 
 def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
                      seeds: Iterable[int] = range(DEFAULT_SEEDS),
-                     rounds: int | None = None) -> GraphFit:
+                     rounds: int | None = None, node_weight: np.ndarray | None = None
+                     ) -> GraphFit:
     """Leiden with each seed; then Leiden once more on the graph whose edges are weighted by how
     often the runs kept their two ends together (edges never kept together dropped), started from
     the first run's partition. With one seed: that run. ``rounds`` > 1 (default
@@ -257,7 +266,70 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
             g = _agreement_graph(g, cur)
             cur = np.stack([leiden(g, resolution, s) for s in seeds])
         labels = leiden(_agreement_graph(g, cur), resolution, seeds[0], initial=cur[0])
+        if MERGE_TOGETHER is not None:
+            labels = merge_together(labels, runs, MERGE_TOGETHER, node_weight)
     return GraphFit(labels, runs, co_membership(runs, labels))
+
+
+def pair_agreement(labels: np.ndarray, runs: np.ndarray,
+                   node_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(A, size): A[a, b], the share of pairs of stories (one in community a, one in b; a = b:
+    two of a's) that a seeded run puts in one community, averaged over ``runs``; each
+    community's number of stories (``node_weight`` per row when given)."""
+    k = int(labels.max()) + 1
+    w = np.ones(len(labels)) if node_weight is None else np.asarray(node_weight, np.float64)
+    size = np.bincount(labels, weights=w, minlength=k)
+    agree = np.zeros((k, k))
+    for r in runs:
+        t = np.zeros((k, int(r.max()) + 1))
+        np.add.at(t, (labels, r), w)
+        together = t @ t.T
+        # a story is not paired with itself
+        together[np.diag_indices(k)] -= size
+        agree += together
+    pairs = np.outer(size, size)
+    pairs[np.diag_indices(k)] = size * (size - 1)
+    return agree / len(runs) / np.maximum(pairs, 1e-12), size
+
+
+def merge_together(labels: np.ndarray, runs: np.ndarray, threshold: float,
+                   node_weight: np.ndarray | None = None) -> np.ndarray:
+    """Merge communities whose stories the seeded ``runs`` keep putting together: with A the
+    pair agreement (``pair_agreement``), the pair a, b with the highest A[a, b] /
+    sqrt(A[a, a] A[b, b]) (how often their stories meet, against how often each one's own
+    stories do) is merged while that is at least ``threshold``; agreements are pooled over the
+    merged communities' pairs. Returns canonical labels."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if len(labels) == 0 or len(runs) == 0 or labels.max() < 1:
+        return labels
+    a, size = pair_agreement(labels, runs, node_weight)
+    # pair counts agreeing (not shares), so that a merge pools them
+    pairs = np.outer(size, size)
+    pairs[np.diag_indices(len(size))] = size * (size - 1)
+    count = a * pairs
+    alive = np.ones(len(size), dtype=bool)
+    out = labels.copy()
+    while alive.sum() > 1:
+        share = count / np.maximum(pairs, 1e-12)
+        own = np.sqrt(np.maximum(np.outer(np.diag(share), np.diag(share)), 1e-12))
+        score = share / own
+        score[~alive, :] = -1.0
+        score[:, ~alive] = -1.0
+        np.fill_diagonal(score, -1.0)
+        i, j = np.unravel_index(int(np.argmax(score)), score.shape)
+        if score[i, j] < threshold:
+            break
+        keep, gone = min(i, j), max(i, j)
+        diag = count[keep, keep] + count[gone, gone] + 2 * count[keep, gone]
+        count[keep, :] += count[gone, :]
+        count[:, keep] += count[:, gone]
+        count[keep, keep] = diag
+        size[keep] += size[gone]
+        pairs = np.outer(size, size)
+        pairs[np.diag_indices(len(size))] = size * (size - 1)
+        alive[gone] = False
+        out[out == gone] = keep
+    return _canonical(out)
 
 
 def stable_resolution(graph: Any, resolutions: Sequence[float], seeds: Iterable[int]) -> float:
@@ -294,6 +366,21 @@ def neighbour_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
     if idx.size == 0:
         return np.ones(len(labels))
     return np.asarray((labels[idx] == labels[:, None]).mean(axis=1), dtype=np.float64)
+
+
+def rival_share(idx: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Largest share of each story's k nearest neighbours in any one community other than its own
+    (0..1; -1, no pattern, counts as one group)."""
+    n = len(labels)
+    if idx.size == 0 or n == 0:
+        return np.zeros(n)
+    labels = labels - min(0, int(labels.min()))  # -1 (no pattern), if any: a group of its own
+    lab = labels[idx]
+    other = lab != labels[:, None]
+    rows = np.repeat(np.arange(n), idx.shape[1])[other.ravel()]
+    m = int(labels.max()) + 1
+    counts = np.bincount(rows * m + lab.ravel()[other.ravel()], minlength=n * m)
+    return np.asarray(counts.reshape(n, m).max(axis=1) / idx.shape[1], dtype=np.float64)
 
 
 def community_graph(graph: Any, labels: np.ndarray) -> np.ndarray:

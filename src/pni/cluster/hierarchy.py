@@ -32,6 +32,12 @@ APART_BELOW = 0.2
 #: ... and so does a story much farther from its nearest stories than stories usually are: mean
 #: cosine to its neighbours more than this many robust standard deviations below the median.
 OUTLIER_Z = 3.0
+#: Which neighbours make a story loosely held: "share", fewer than ``gr.LOOSE_BELOW`` of them
+#: in its pattern (the rule until issue 23's second pass); "rival", that, and another community
+#: holds at least as many of them: its neighbours do not say where it belongs. On CAMS "share"
+#: flagged 41% of the stories, most with their pattern still clearly first among their
+#: neighbours (docs/clustering.md, "Honest membership"; docs/benchmarks.md).
+LOOSE_RULE = "rival"
 
 
 def default_min_size(n: int) -> int:
@@ -86,8 +92,9 @@ def graph_patterns(
 ) -> GraphPatterns:
     """Patterns among unit rows ``x``. Communities smaller than ``min_size`` and stories with
     fewer than ``APART_BELOW`` of their neighbours in their community fit no pattern (-1);
-    ``loose`` marks the others held by fewer than half their neighbours or by fewer than half
-    of the seeded runs. ``n_patterns`` asks for about that many (merging or refining)."""
+    ``loose`` marks the others whose neighbours do not point to their pattern (``LOOSE_RULE``)
+    or that fewer than half of the seeded runs keep with it. ``n_patterns`` asks for about that
+    many (merging or refining)."""
     from pni.cluster.nodes import collapse
 
     n = x.shape[0]
@@ -100,7 +107,8 @@ def graph_patterns(
     if resolution is None:
         resolution = (gr.DEFAULT_RESOLUTION if gr.RESOLUTIONS is None else
                       gr.stable_resolution(g, gr.RESOLUTIONS, range(seed, seed + max(2, n_seeds))))
-    fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)))
+    fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)),
+                              node_weight=weight)
     comm = fit.labels
     if n_patterns is not None:
         comm = gr.split_to(g, comm, n_patterns, resolution, seed, node_weight=weight)
@@ -150,23 +158,30 @@ def settle(comm: np.ndarray, dist: np.ndarray, idx: np.ndarray, graph: Any, *, m
     """The membership rules every clusterer shares, applied to its communities ``comm``
     (0..c-1 for every story) on the kNN lists (``dist``, ``idx``) and ``graph``: communities
     smaller than ``min_size``, stories with fewer than ``APART_BELOW`` of their neighbours in
-    their community, and outliers fit no pattern; ``loose`` marks the others held by fewer than
-    half their neighbours or (given seeded ``runs``) by fewer than half of the runs.
+    their community, and outliers fit no pattern; ``loose`` marks the others with fewer than
+    half their neighbours in their community while another community holds as many
+    (``LOOSE_RULE`` "rival"; "share": the first condition alone), or (given seeded ``runs``)
+    kept with it by fewer than half of the runs.
     ``node_weight``: the rows are weighted nodes (``pni.cluster.nodes``), sizes count stories;
     ``copies``: each node's stories beyond the first are near-duplicates, which a story has among
     its neighbours (first, at cosine 1) before the node's own neighbours."""
     comm = np.asarray(comm, dtype=np.int64)
     share = gr.neighbour_share(idx, comm)
+    rival = gr.rival_share(idx, comm) if LOOSE_RULE == "rival" else None
     far = outliers(dist)
     if copies is not None and idx.shape[1]:
         own = np.minimum(idx.shape[1], copies) / idx.shape[1]
         share = own + (1 - own) * share
+        if rival is not None:
+            rival = (1 - own) * rival
         far = outliers(dist * (1 - own)[:, None], weight=node_weight)
     stab = None if runs is None else gr.co_membership(runs, comm)
     sizes = np.bincount(comm, weights=node_weight)
     labels = np.where((sizes[comm] < min_size) | (share < APART_BELOW) | far, -1, comm)
     labels = _renumber(labels, node_weight)
     weak = share < gr.LOOSE_BELOW
+    if rival is not None:
+        weak &= rival >= share
     if stab is not None:
         weak |= stab < gr.LOOSE_BELOW
     return GraphPatterns(labels, share, stab, (labels >= 0) & weak, graph, idx, resolution)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 class ConsensusLeiden:
     name = "leiden"
-    summary = "consensus Leiden over 10 seeds on the 30-nearest-neighbour graph"
+    summary = "consensus Leiden over 20 seeds on the 30-nearest-neighbour graph"
 
     def fit(self, x: np.ndarray, options: ClusterOptions) -> GraphPatterns:
         from pni.cluster import graph as gr
