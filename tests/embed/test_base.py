@@ -17,8 +17,8 @@ from pni.embed.base import (
 
 
 @pytest.mark.parametrize("n", [0, 1, 125, 126, 127, 251, 252, 253, 254, 255, 256, 600, 1000, 4095])
-@pytest.mark.parametrize(("window", "overlap"), [(256, 32), (128, 0), (128, 16), (128, 31), (9, 2)])
-def test_windows_cover_every_token_in_as_few_even_windows_as_fit(
+@pytest.mark.parametrize(("window", "overlap"), [(256, 32), (128, 0), (128, 16), (9, 2)])
+def test_windows_cover_every_token_each_full_but_the_last(
         n: int, window: int, overlap: int) -> None:
     spans = window_spans(n, max_tokens=window, overlap=overlap)
     width = window - N_SPECIAL
@@ -29,20 +29,15 @@ def test_windows_cover_every_token_in_as_few_even_windows_as_fit(
         covered.update(range(s, e))
     assert covered == set(range(n))
     assert spans[0][0] == 0 and spans[-1][1] == n
-    lengths = [e - s for s, e in spans]
-    assert max(lengths) - min(lengths) <= 1  # even: no short tail window
+    assert all(e - s == width for s, e in spans[:-1])  # full windows, the rest in the last
     for (_, e1), (s2, _) in itertools.pairwise(spans):
         assert e1 - s2 == overlap  # consecutive windows share exactly ``overlap`` tokens
-    # as few windows as can hold the text with that overlap
-    assert len(spans) == (1 if n <= width else -(-(n - overlap) // (width - overlap)))
-    if len(spans) > 1:  # one window fewer could not hold it
-        assert (len(spans) - 1) * (width - overlap) + overlap < n
 
 
-def test_default_windows_are_192_word_pieces_without_overlap() -> None:
-    assert WINDOW == 192 and OVERLAP == 0
-    assert window_spans(300, WINDOW) == [(0, 150), (150, 300)]
-    assert n_windows(192, WINDOW) == 1 and n_windows(193, WINDOW) == 2
+def test_default_windows_are_256_word_pieces_sharing_32() -> None:
+    assert WINDOW == 256 and OVERLAP == 32
+    assert window_spans(300, WINDOW) == [(0, 254), (222, 300)]
+    assert n_windows(256, WINDOW) == 1 and n_windows(257, WINDOW) == 2
 
 
 def test_n_windows_counts_special_tokens() -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-import pytest
 
 from pni.embed import FakeEmbedder, cache_key, embed_stories, text_hash
 from pni.embed.base import OVERLAP, PREPROCESSING, WINDOW
@@ -77,33 +76,28 @@ def test_key_changes_with_backend_model_revision_and_window() -> None:
     assert cache_key(base, text_hash("another story")) not in keys
 
 
-def test_vectors_of_another_window_recipe_are_never_reused(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Vectors stored before 2026-12-07 (256-token windows sharing 32, the old preprocessing
-    version) must not be mixed with today's (192-token even windows, no overlap): each of the
-    three differences alone keeps them apart."""
-    import pni.embed.cache as cache_mod
+def test_vectors_of_another_window_recipe_are_never_reused(store: Store) -> None:
+    """A vector embedded with other windows (another window length, another overlap) is never
+    taken for today's, and today's recipe keeps the keys it had before the overlap became a
+    setting (vectors cached by earlier versions of pni stay valid)."""
+    import hashlib
 
     text = [("x", "the lunch table")]
-    old = CountingFake(max_tokens=256)
-    old.overlap = 32  # type: ignore[attr-defined]
-    with monkeypatch.context() as mp:
-        mp.setattr(cache_mod, "PREPROCESSING", "nfc-ws1/win-overlap32/meanpool1")
-        assert embed_stories(store, text, old).n_embedded == 1
-        same = CountingFake(max_tokens=256)
-        same.overlap = 32  # type: ignore[attr-defined]
-        assert embed_stories(store, text, same).n_cached == 1  # the old recipe finds its own
-    assert PREPROCESSING != "nfc-ws1/win-overlap32/meanpool1"
-    stored = vq.count_vectors(store)
-    for window, overlap in ((256, 32), (WINDOW, 32), (WINDOW, 0)):  # old window+overlap, then each
+    recipes = ((WINDOW, OVERLAP), (192, OVERLAP), (WINDOW, 0), (192, 0))
+    for stored, (window, overlap) in enumerate(recipes, start=1):
         e = CountingFake(max_tokens=window)
         e.overlap = overlap  # type: ignore[attr-defined]
         r = embed_stories(store, text, e)
         assert (r.n_cached, r.n_embedded) == (0, 1), (window, overlap)
-        stored += 1
         assert vq.count_vectors(store) == stored
-    again = CountingFake(max_tokens=WINDOW)  # today's recipe (overlap OVERLAP = 0) finds its own
-    assert embed_stories(store, text, again).n_cached == 1 and OVERLAP == 0
+    again = CountingFake(max_tokens=WINDOW)  # today's recipe finds its own
+    assert embed_stories(store, text, again).n_cached == 1
+    h = text_hash("the lunch table")
+    old = hashlib.sha256()
+    for part in (again.model_id, again.revision, again.backend, PREPROCESSING, str(WINDOW), h):
+        old.update(part.encode("utf-8"))
+        old.update(b"\x1f")
+    assert cache_key(again, h) == old.hexdigest()
 
 
 def test_other_backend_does_not_reuse_vectors(store: Store) -> None:

@@ -1,13 +1,13 @@
 """The ``Embedder`` protocol and what every backend shares: text preprocessing and token windows.
 
 A backend turns texts into float32, L2-normalized rows. Texts longer than the model's window are
-split into token windows of (nearly) equal length that are embedded and mean-pooled (weighted by
-window length), then renormalized: nothing is silently cut.
+split into overlapping token windows that are embedded and mean-pooled (weighted by window
+length), then renormalized: nothing is silently cut.
 
->>> n_windows(100, max_tokens=128)
+>>> n_windows(100, max_tokens=256)
 1
->>> n_windows(600, max_tokens=128)
-5
+>>> n_windows(600, max_tokens=256)
+3
 """
 
 from __future__ import annotations
@@ -19,18 +19,17 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 #: Bumped whenever text preprocessing, windowing or pooling changes: it is part of the cache key
-#: (with the window and the overlap themselves). Before 2026-12-07: "nfc-ws1/win-overlap32/meanpool1"
-#: (256-token windows, each but the last full, 32 tokens shared).
-PREPROCESSING = "nfc-ws1/win-even1/meanpool1"
+#: (with the window, and the overlap where it is not ``OVERLAP``).
+PREPROCESSING = "nfc-ws1/win-overlap32/meanpool1"
 #: Most word pieces of one window, special tokens included (a model's own limit can only lower
-#: it; all-MiniLM-L6-v2's is 256). Attention costs grow with the square of the window: 192 runs
-#: CFPB complaints and Counsel Chat posts in about 1.09x less CPU time than 256 with pni's default
-#: clustering as good on all five eval corpora; 128 (the length the model was trained on) was as
-#: fast but lost ground on long posts (docs/embedding.md, "Long stories are chunked, not cut").
-WINDOW = 192
-#: Tokens shared by two consecutive windows of a long text (32 before 2026-12-07: more work and
-#: no better clustering).
-OVERLAP = 0
+#: it; all-MiniLM-L6-v2's is 256). Shorter windows cost less attention: 192-token even windows
+#: without overlap ran CFPB complaints in about 1.1x less CPU time, but on those vectors pni's
+#: default fell below k-means told the true k on CFPB (ARI .177 against .236; 256: .211 against
+#: .199), so the windows stay those every clustering table was measured on (docs/embedding.md,
+#: "Long stories are chunked, not cut"; docs/benchmarks.md, issue 23).
+WINDOW = 256
+#: Tokens shared by two consecutive windows of a long text.
+OVERLAP = 32
 #: Special tokens the model adds around every window ([CLS] ... [SEP] for BERT models).
 N_SPECIAL = 2
 
@@ -69,25 +68,29 @@ def preprocess(text: str) -> str:
 
 
 def window_spans(n_tokens: int, max_tokens: int, overlap: int = OVERLAP) -> list[tuple[int, int]]:
-    """Spans [start, end) over a text's ``n_tokens`` content tokens (no specials): as few as fit
-    in ``max_tokens - N_SPECIAL`` tokens each, consecutive spans sharing ``overlap`` tokens, and
-    of equal length to one token (a 300-token story is two windows of 150, not 254 and 46), so a
-    long story's windows batch together without padding and no window is a short tail.
+    """Spans [start, end) over a text's ``n_tokens`` content tokens (no specials), each at most
+    ``max_tokens - N_SPECIAL`` long, consecutive spans sharing ``overlap`` tokens: every window
+    full but the last, which holds the rest.
 
     >>> window_spans(10, max_tokens=8, overlap=2)
     [(0, 6), (4, 10)]
     >>> window_spans(300, max_tokens=128, overlap=0)
-    [(0, 100), (100, 200), (200, 300)]
+    [(0, 126), (126, 252), (252, 300)]
     """
     width = max_tokens - N_SPECIAL
     if width <= 0:
         raise ValueError("max_tokens leaves no room for text")
     if n_tokens <= width:
         return [(0, n_tokens)]
-    overlap = max(0, min(overlap, width // 2))
-    k = -(-(n_tokens - overlap) // (width - overlap))  # windows needed
-    cuts = [i * (n_tokens - overlap) // k for i in range(k + 1)]
-    return [(cuts[i], cuts[i + 1] + overlap) for i in range(k)]
+    step = max(1, width - min(overlap, width // 2))
+    spans = []
+    start = 0
+    while True:
+        end = min(start + width, n_tokens)
+        spans.append((start, end))
+        if end >= n_tokens:
+            return spans
+        start += step
 
 
 def n_windows(n_tokens_with_specials: int, max_tokens: int, overlap: int = OVERLAP) -> int:

@@ -1,7 +1,7 @@
 """Embedding with the store's vector cache.
 
 The cache key is ``sha256(model id, weights revision, backend, preprocessing version, window,
-overlap, text hash)``: it does not involve story ids, so the same text is never embedded twice by the same
+overlap where it is not the default, text hash)``: it does not involve story ids, so the same text is never embedded twice by the same
 model, and adding 1% new stories embeds only those. New vectors are written in blocks, each block
 in one transaction, so an interrupted run keeps what it finished.
 """
@@ -62,8 +62,11 @@ def cache_key(embedder: Embedder, text_hash_: str) -> str:
     """The content key of one text's vector under one embedder."""
     h = hashlib.sha256()
     overlap = getattr(embedder, "overlap", OVERLAP)
+    # the default overlap is part of PREPROCESSING (so vectors cached before the overlap became
+    # a setting keep their keys); another one is keyed apart
     for part in (embedder.model_id, embedder.revision, embedder.backend, PREPROCESSING,
-                 str(embedder.max_tokens), str(overlap), text_hash_):
+                 str(embedder.max_tokens), *([] if overlap == OVERLAP else [str(overlap)]),
+                 text_hash_):
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
