@@ -31,9 +31,9 @@ pieces sharing O tokens, batches of mixed lengths padded, attention masked; its 
 against torch vectors of its own windows.
 
 ``--quality`` embeds every eval corpus (all five, every text) with onnx-int8 under each window
-recipe of ``--windows`` (default ``256/32,192/0``: before and now), caches the vectors as .npy
-under ``$PNI_EMBED_WINDOWS_CACHE`` (default: a folder in the system temp dir; never the cluster
-bench's cache), and scores pni's default clustering (``cluster_vectors``, mean of ``--seeds``)
+recipe of ``--windows`` (default ``256/32,192/0``: the default and shorter windows), caches the
+vectors as .npy under ``$PNI_EMBED_WINDOWS_CACHE`` (default: a folder in the system temp dir;
+never the cluster bench's cache), and scores pni's default clustering (``cluster_vectors``, mean of ``--seeds``)
 and k-means told the true k against the labels: ARI and NMI (unclustered stories as one group),
 coverage, patterns, and the cosine of each story's vector to the first recipe's.
 
@@ -190,6 +190,12 @@ def quality(args: argparse.Namespace) -> None:
     base = get_embedder(backend="onnx-int8")
     assert isinstance(base, OnnxEmbedder)
     seeds = tuple(range(args.seeds))
+    import hashlib
+
+    from pni.embed.base import PREPROCESSING
+
+    # how windows are cut: vectors cached under another windowing code are never read back
+    recipe = hashlib.sha256(PREPROCESSING.encode()).hexdigest()[:8]
     print(f"# bench/embed.py --quality --windows {args.windows} --seeds {args.seeds};"
           f" onnx-int8 {base.folder.name}; CPU: {describe()}")
     names = [c for c in EVAL_CORPORA if args.corpus in ("all", c)]
@@ -199,7 +205,8 @@ def quality(args: argparse.Namespace) -> None:
         k_true = len(set(labels))
         first: np.ndarray | None = None
         for window, overlap in recipes:
-            path = cache / f"{name}-{base.revision}-{base.folder.name}-w{window}-o{overlap}.npy"
+            path = cache / (f"{name}-{base.revision}-{base.folder.name}-{recipe}"
+                            f"-w{window}-o{overlap}.npy")
             if path.exists():
                 v = np.load(path)
             else:
