@@ -63,7 +63,7 @@ def key(vectors: np.ndarray, texts: Sequence[str], arguments: dict[str, Any],
         eligible: Sequence[bool] | None = None, titles: Sequence[str | None] | None = None,
         exclude: Iterable[str] = ()) -> str:
     """Hex digest of everything a ``cluster_vectors`` call depends on."""
-    from pni.cluster.pipeline import versions
+    from pni.cluster.results import versions
 
     h = hashlib.blake2b(digest_size=32)
 
@@ -122,7 +122,7 @@ def dump(cl: Any) -> bytes:
 
 def load(data: bytes) -> Any:
     """The ``Clustering`` ``dump`` wrote; None when the bytes are of another format."""
-    from pni.cluster.pipeline import Clustering, FoundPattern, PatternGroup
+    from pni.cluster.results import Clustering, FoundPattern, PatternGroup
 
     try:
         z = np.load(io.BytesIO(data), allow_pickle=False)
