@@ -50,6 +50,17 @@ def _centre(x: np.ndarray) -> np.ndarray:
     return np.asarray(y / np.linalg.norm(y, axis=1, keepdims=True), dtype=np.float32)
 
 
+def _pca(dim: int, whiten: bool) -> Callable[[np.ndarray], np.ndarray]:
+    """PCA to ``dim`` dimensions fitted on the whole collection (whitened: each component
+    scaled to unit variance), rows renormalised: the cosine kNN graph is then built on these."""
+    def go(x: np.ndarray) -> np.ndarray:
+        from sklearn.decomposition import PCA
+
+        y = PCA(dim, whiten=whiten, random_state=0).fit_transform(x)
+        return np.asarray(y / np.linalg.norm(y, axis=1, keepdims=True), dtype=np.float32)
+    return go
+
+
 #: name -> (vector transform or None, {module attribute: value} set for the run, graph_patterns
 #: options)
 VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, Any],
@@ -78,6 +89,26 @@ VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, A
     "iterations=1": (None, {"ITERATIONS": 1}, {}),
     "seeds=10 iterations=-1": (None, {"ITERATIONS": -1}, {"n_seeds": 10}),
     "loose: share (the previous rule)": (None, {"hierarchy.LOOSE_RULE": "share"}, {}),
+    # issue 23, third pass: the graph's edge weights (``pni.cluster.graph.EDGE_WEIGHTS``) and
+    # a PCA of the vectors before the kNN search; resolutions beside the default's 1.25
+    **{f"{w}{'' if r is None else f' r={r}'}": (None, {"EDGE_WEIGHTS": w},
+                                                 {} if r is None else {"resolution": r})
+       for w in ("jaccard", "fuzzy") for r in (None, 1.0, 1.5)},
+    **{f"jaccard prune 1/15{'' if r is None else f' r={r}'}": (
+        None, {"EDGE_WEIGHTS": "jaccard", "JACCARD_PRUNE": 1 / 15},
+        {} if r is None else {"resolution": r}) for r in (None, 1.0, 1.5)},
+    **{f"pca{d}{' whitened' if wh else ''}": (_pca(d, wh), {}, {})
+       for d in (50, 100) for wh in (False, True)},
+    **{f"pca{d} jaccard{'' if r is None else f' r={r}'}": (
+        _pca(d, False), {"EDGE_WEIGHTS": "jaccard"}, {} if r is None else {"resolution": r})
+       for d in (50, 100) for r in (None, 1.0, 1.5)},
+    **{f"pca{d}{'' if r is None else f' r={r}'}": (_pca(d, False), {}, {"resolution": r})
+       for d in (50, 100) for r in (1.0, 1.5)},
+    # the same PCA inside pni (``GRAPH_PCA``): fitted on the stories each run clusters (the 90%
+    # subsample's own), as pni would
+    **{f"graph pca{d}{'' if r is None else f' r={r}'}": (
+        None, {"GRAPH_PCA": d}, {} if r is None else {"resolution": r})
+       for d in (50, 100) for r in (None, 1.0, 1.5)},
 }
 
 
