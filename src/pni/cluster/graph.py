@@ -120,7 +120,10 @@ def knn_graph(x: np.ndarray, n_neighbors: int, seed: int = 0) -> tuple[np.ndarra
     if dim is not None and x.shape[1] > dim and n > dim:
         from sklearn.decomposition import PCA
 
-        x = PCA(dim, random_state=seed).fit_transform(x).astype(np.float32)
+        # below KNN_PCA_ABOVE an exact SVD: the same axes whatever the seed (sklearn picks a
+        # randomised one for fewer than 10x as many stories as dimensions: other axes per seed)
+        solver = "full" if n <= KNN_PCA_ABOVE else "auto"
+        x = PCA(dim, random_state=seed, svd_solver=solver).fit_transform(x).astype(np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     x = x / norms
