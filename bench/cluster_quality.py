@@ -613,7 +613,32 @@ def main() -> None:
                          " (default: pni's, DEFAULT_SEEDS)")
     ap.add_argument("--pick", choices=["stable", "margin"], default=PICK,
                     help="with --only loco: how a setting is picked on the training corpora")
+    ap.add_argument("--edge-weights", default=None,
+                    help="the kNN graph's edge weights (pni.cluster.graph.WEIGHTINGS; default:"
+                         " pni's EDGE_WEIGHTS); scores cached apart for each")
+    ap.add_argument("--graph-pca", type=int, default=None,
+                    help="the neighbour search on a PCA to this many dimensions at every size"
+                         " (pni.cluster.graph.GRAPH_PCA); scores cached apart for each")
+    ap.add_argument("--neighbors", default=None,
+                    help="with --only loco: only the candidates with these k (comma-separated)")
+    ap.add_argument("--resolutions", default=None,
+                    help="with --only loco: only the candidates with these resolutions")
     a = ap.parse_args()
+    from pni.cluster import graph as gr
+
+    if a.edge_weights is not None and a.edge_weights != gr.EDGE_WEIGHTS:
+        if a.edge_weights not in gr.WEIGHTINGS:
+            ap.error(f"--edge-weights: one of {', '.join(gr.WEIGHTINGS)}")
+        gr.EDGE_WEIGHTS = a.edge_weights
+        globals()["LOCO_TAG"] = f"{LOCO_TAG}|weights={a.edge_weights}"
+    if a.graph_pca is not None:
+        gr.GRAPH_PCA = a.graph_pca
+        globals()["LOCO_TAG"] = f"{LOCO_TAG}|graph_pca={a.graph_pca}"
+    for flag, key in ((a.neighbors, "n_neighbors"), (a.resolutions, "resolution")):
+        if flag is not None:
+            keep = {float(v) for v in flag.split(",")}
+            CANDIDATES[:] = [(c, o) for c, o in CANDIDATES
+                             if key not in o or float(o[key]) in keep]
     globals()["TARGET_ARI_SHARE"] = a.ari_share
     globals()["PICK"] = a.pick
     from pni.cluster.graph import DEFAULT_SEEDS

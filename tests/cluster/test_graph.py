@@ -39,12 +39,86 @@ def test_knn_graph_searches_a_pca_of_many_stories(monkeypatch: pytest.MonkeyPatc
     assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :5], axis=1)).mean() > .95
 
 
+def test_graph_pca_searches_a_pca_at_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``GRAPH_PCA``: the neighbours of a PCA to that many dimensions, however few stories."""
+    from sklearn.decomposition import PCA
+
+    x = _groups(per=20)
+    monkeypatch.setattr(gr, "GRAPH_PCA", 3)
+    dist, idx = gr.knn_graph(x, 5, seed=1)
+    y = PCA(3, random_state=1).fit_transform(x)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    sims = y @ y.T
+    np.fill_diagonal(sims, -np.inf)
+    assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :5], axis=1)).mean() > .95
+    assert np.allclose(1 - dist[:, 0], sims.max(axis=1), atol=1e-4)
+    monkeypatch.setattr(gr, "GRAPH_PCA", None)
+    assert not np.allclose(gr.knn_graph(x, 5, seed=1)[0], dist)
+
+
 def test_knn_igraph_is_undirected_and_weighted() -> None:
     d, idx = gr.knn_graph(_groups(), 5)
     g = gr.knn_igraph(d, idx)
     assert g.vcount() == 90 and not g.is_directed()
     assert g.ecount() <= 90 * 5 and min(g.es["weight"]) > 0
     assert not g.has_multiple()
+
+
+def test_jaccard_weights_count_shared_neighbours() -> None:
+    """Shared-nearest-neighbour weights: |N(i) & N(j)| / |N(i) | N(j)|, each list with its
+    story; pruned below ``JACCARD_PRUNE``."""
+    # 0's list: 1, 2; 1's: 0, 2; 2's: 0, 3; 3's: 4, 2; 4's: 3, 2
+    idx = np.array([[1, 2], [0, 2], [0, 3], [4, 2], [3, 2]])
+    d = np.full(idx.shape, 0.2)
+    w = gr.edge_weights(d, idx, "jaccard").reshape(idx.shape)
+    # N(0) = {0,1,2}, N(1) = {0,1,2}: 3/3; N(2) = {0,2,3}: {0,2} of {0,1,2,3}
+    assert w[0].tolist() == [1.0, 0.5]
+    # N(3) = {2,3,4}, N(4) = {2,3,4}: 1; N(2) & N(3) = {2,3} of {0,2,3,4}
+    assert w[3].tolist() == [1.0, 0.5]
+    assert w[2].tolist() == [0.5, 0.5]
+    # the same from both ends
+    assert w[0, 1] == w[2, 0]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gr, "JACCARD_PRUNE", 0.6)
+        pruned = gr.edge_weights(d, idx, "jaccard").reshape(idx.shape)
+    assert pruned[0].tolist() == [1.0, 0.0]
+    # a pruned edge is not in the graph
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gr, "JACCARD_PRUNE", 0.6)
+        g = gr.knn_igraph(d, idx, weights="jaccard")
+    assert sorted(tuple(sorted(e)) for e in g.get_edgelist()) == [(0, 1), (3, 4)]
+
+
+def test_fuzzy_weights_are_umaps() -> None:
+    """UMAP's fuzzy simplicial set: each story's nearest neighbour at strength 1, its strengths
+    summing to log2(k); an edge in both lists joined by fuzzy union (a + b - ab)."""
+    # 7 stories, each listing the next three (mod 7): no edge is in both lists
+    n, k = 7, 3
+    idx = np.array([[(i + c) % n for c in (1, 2, 3)] for i in range(n)])
+    d = np.tile(np.array([0.1, 0.3, 0.6]), (n, 1))
+    w = gr.edge_weights(d, idx, "fuzzy").reshape(idx.shape)
+    assert np.allclose(w[:, 0], 1.0)
+    assert np.allclose(w.sum(axis=1), np.log2(k), atol=1e-6)
+    assert (np.diff(w, axis=1) < 0).all()
+    # both lists: 0 <-> 1 (0 lists 1 second, 1 lists 0 first)
+    idx2 = np.array([[2, 1], [0, 2], [0, 1]])
+    d2 = np.array([[0.1, 0.3], [0.2, 0.4], [0.1, 0.5]])
+    one = gr.edge_weights(d2, idx2, "fuzzy").reshape(idx2.shape)
+    # 1 -> 0 is 1's nearest (strength 1): the union is 1 from both ends
+    assert one[1, 0] == one[0, 1] == 1.0
+    g = gr.knn_igraph(*gr.knn_graph(_groups(), 8), weights="fuzzy")
+    assert not g.has_multiple() and min(g.es["weight"]) > 0 and max(g.es["weight"]) <= 1.0
+
+
+def test_weights_change_the_graph_not_its_edges() -> None:
+    d, idx = gr.knn_graph(_groups(), 10)
+    cos = gr.knn_igraph(d, idx, weights="cosine")
+    jac = gr.knn_igraph(d, idx, weights="jaccard")
+    assert sorted(cos.get_edgelist()) == sorted(jac.get_edgelist())
+    assert cos.es["weight"] != jac.es["weight"]
+    assert len(set(gr.consensus_leiden(jac, 1.0, range(3)).labels.tolist())) == 3
+    with pytest.raises(ValueError, match="unknown edge weights"):
+        gr.edge_weights(d, idx, "euclid")
 
 
 def test_consensus_finds_groups_and_is_deterministic() -> None:

@@ -68,6 +68,22 @@ LOOSE_BELOW = 0.5
 #: neighbours in 384-d cost O(n^2 * 384); PCA-64 keeps the neighbour order nearly intact).
 KNN_PCA_ABOVE = 20_000
 KNN_PCA_DIM = 64
+#: When set, the neighbour search runs on a PCA of the vectors to this many dimensions
+#: (fitted on the collection, not whitened, rows renormalised) at every size, not only above
+#: ``KNN_PCA_ABOVE``. None (the default): the vectors as they are. Issue 23's third pass
+#: measured 50 and 100 (docs/benchmarks.md).
+GRAPH_PCA: int | None = None
+#: An edge's weight in the kNN graph (``edge_weights``): "cosine", the two stories' cosine
+#: similarity (the default); "jaccard", the share of neighbours the two share (|N(i) & N(j)| /
+#: |N(i) | N(j)|, each list with its story: shared-nearest-neighbour weights as PhenoGraph and
+#: Seurat use); "fuzzy", UMAP's fuzzy simplicial set (exp(-(d - rho_i) / sigma_i) from each
+#: end, joined by fuzzy union). Issue 23's third pass measured the last two and kept the cosine
+#: (docs/benchmarks.md).
+EDGE_WEIGHTS = "cosine"
+#: With "jaccard": edges whose two stories share less than this are dropped (Seurat's
+#: ``prune.SNN``, 1/15); 0: none dropped (PhenoGraph).
+JACCARD_PRUNE = 0.0
+WEIGHTINGS = ("cosine", "jaccard", "fuzzy")
 
 
 @dataclass
@@ -96,14 +112,18 @@ def knn_graph(x: np.ndarray, n_neighbors: int, seed: int = 0) -> tuple[np.ndarra
 
     Chunked matrix products keep memory at O(chunk * n); above ``KNN_PCA_ABOVE`` rows the
     search runs on a 64-d PCA of the vectors (renormalised), which is what keeps 100k stories in
-    seconds rather than minutes.
+    seconds rather than minutes (``GRAPH_PCA``, when set: on a PCA of that many at every size).
     """
     x = np.asarray(x, dtype=np.float32)
     n = x.shape[0]
-    if n > KNN_PCA_ABOVE and x.shape[1] > KNN_PCA_DIM:
+    dim = GRAPH_PCA if GRAPH_PCA is not None else KNN_PCA_DIM if n > KNN_PCA_ABOVE else None
+    if dim is not None and x.shape[1] > dim and n > dim:
         from sklearn.decomposition import PCA
 
-        x = PCA(KNN_PCA_DIM, random_state=seed).fit_transform(x).astype(np.float32)
+        # below KNN_PCA_ABOVE an exact SVD: the same axes whatever the seed (sklearn picks a
+        # randomised one for fewer than 10x as many stories as dimensions: other axes per seed)
+        solver = "full" if n <= KNN_PCA_ABOVE else "auto"
+        x = PCA(dim, random_state=seed, svd_solver=solver).fit_transform(x).astype(np.float32)
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     x = x / norms
@@ -149,20 +169,24 @@ def knn_graph(x: np.ndarray, n_neighbors: int, seed: int = 0) -> tuple[np.ndarra
 
 
 def knn_igraph(dist: np.ndarray, idx: np.ndarray, node_weight: np.ndarray | None = None,
-               self_weight: np.ndarray | None = None) -> Any:
-    """Undirected weighted igraph of the kNN lists: weight = cosine similarity (clipped at a
-    small positive value), an edge found from both ends counted once with the larger weight.
-    ``node_weight`` (stories per node, ``pni.cluster.nodes``): an edge i -> j carries the
-    cosine times i's weight, as if each of i's stories had j among its neighbours;
+               self_weight: np.ndarray | None = None, weights: str | None = None) -> Any:
+    """Undirected weighted igraph of the kNN lists, an edge found from either end counted once:
+    its weight by ``weights`` (default ``EDGE_WEIGHTS``; ``edge_weights``: the cosine similarity,
+    clipped at a small positive value, by default). ``node_weight`` (stories per node,
+    ``pni.cluster.nodes``): an edge i -> j carries that weight times i's stories, as if each of
+    i's stories had j among its neighbours (found from both ends: the larger);
     ``self_weight``: a loop on each node with this weight (> 0), the edges among its stories."""
     n, k = idx.shape
     src = np.repeat(np.arange(n, dtype=np.int64), k)
     dst = idx.ravel().astype(np.int64)
-    w = np.clip(1.0 - dist.ravel().astype(np.float64), 1e-3, None)
-    if node_weight is not None:
-        w = w * np.maximum(np.asarray(node_weight, dtype=np.float64), 1.0)[src]
+    base = edge_weights(dist, idx, EDGE_WEIGHTS if weights is None else weights)
+    mult = (np.ones(len(src)) if node_weight is None else
+            np.maximum(np.asarray(node_weight, dtype=np.float64), 1.0)[src])
+    keep = base > 0
+    src, dst, base, mult = src[keep], dst[keep], base[keep], mult[keep]
     lo, hi = np.minimum(src, dst), np.maximum(src, dst)
     key = lo * n + hi
+    w = base * mult
     order = np.lexsort((-w, key))
     key, w = key[order], w[order]
     first = np.ones(len(key), dtype=bool)
@@ -174,6 +198,66 @@ def knn_igraph(dist: np.ndarray, idx: np.ndarray, node_weight: np.ndarray | None
         edges = np.vstack([edges, np.column_stack([loops, loops])])
         w = np.concatenate([w, np.asarray(self_weight, dtype=np.float64)[loops]])
     return weighted_graph(n, edges, w, loops=self_weight is not None)
+
+
+def edge_weights(dist: np.ndarray, idx: np.ndarray, weights: str = "cosine") -> np.ndarray:
+    """The weight of each kNN edge i -> idx[i, j] (flat, row by row), the same from both ends
+    when both lists hold the edge (0: drop it):
+
+    * "cosine": 1 - dist, clipped at 1e-3;
+    * "jaccard": |N(i) & N(j)| / |N(i) | N(j)|, N(i) story i's list with i itself, so that two
+      stories in each other's lists share at least those two; below ``JACCARD_PRUNE``: 0;
+    * "fuzzy": UMAP's membership strength exp(-(d - rho_i) / sigma_i) (rho_i the distance to
+      i's nearest neighbour, sigma_i such that i's strengths sum to log2(k)), the two ends'
+      a and b joined as a + b - ab (an edge in one list only: its one strength).
+
+    >>> d = np.array([[0.1, 0.2], [0.1, 0.3], [0.2, 0.3]])
+    >>> i = np.array([[1, 2], [0, 2], [0, 1]])
+    >>> edge_weights(d, i, "jaccard").tolist()  # a triangle: every list is all three
+    [1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    """
+    n, k = idx.shape
+    if weights == "cosine":
+        return np.clip(1.0 - dist.ravel().astype(np.float64), 1e-3, None)
+    src = np.repeat(np.arange(n, dtype=np.int64), k)
+    dst = idx.ravel().astype(np.int64)
+    if weights == "jaccard":
+        from scipy.sparse import csr_matrix
+
+        rows = np.concatenate([src, np.arange(n)])
+        cols = np.concatenate([dst, np.arange(n)])
+        a = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n, n))
+        a.sum_duplicates()
+        a.data[:] = 1.0
+        size = np.asarray(a.getnnz(axis=1), dtype=np.float64)
+        inter = np.asarray(a[src].multiply(a[dst]).sum(axis=1), dtype=np.float64).ravel()
+        jac = inter / (size[src] + size[dst] - inter)
+        return np.where(jac >= JACCARD_PRUNE, jac, 0.0)
+    if weights == "fuzzy":
+        d = dist.astype(np.float64)
+        rho = d[:, 0:1] if k else np.zeros((n, 1))
+        gap = np.maximum(d - rho, 0.0)
+        target = np.log2(max(k, 2))
+        lo, hi = np.zeros(n), np.full(n, np.inf)
+        sigma = np.ones(n)
+        for _ in range(64):  # bisection on every row at once (UMAP's smooth_knn_dist)
+            got = np.exp(-gap / sigma[:, None]).sum(axis=1)
+            big = got > target
+            hi = np.where(big, sigma, hi)
+            lo = np.where(big, lo, sigma)
+            sigma = np.where(np.isinf(hi), sigma * 2, (lo + hi) / 2)
+        sigma = np.maximum(sigma, 1e-3 * max(float(d.mean()), 1e-12))
+        strength = np.exp(-gap / sigma[:, None]).ravel()
+        # the other end's strength for the same pair (0 when the edge is in one list only)
+        key = src * n + dst
+        back = dst * n + src
+        order = np.argsort(key)
+        pos = np.searchsorted(key[order], back)
+        pos = np.minimum(pos, len(key) - 1)
+        found = key[order][pos] == back
+        other = np.where(found, strength[order][pos], 0.0)
+        return np.asarray(np.maximum(strength + other - strength * other, 1e-6), np.float64)
+    raise ValueError(f"unknown edge weights {weights!r}; one of {', '.join(WEIGHTINGS)}")
 
 
 def weighted_graph(n: int, edges: np.ndarray, weights: np.ndarray, loops: bool = False) -> Any:
