@@ -24,33 +24,35 @@ def test_knn_graph_is_exact() -> None:
     assert gr.KNN_PCA_ABOVE >= 10_000
 
 
-def test_knn_graph_searches_a_pca_of_many_stories(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Above ``KNN_PCA_ABOVE`` stories the neighbours are those of a ``KNN_PCA_DIM``-d PCA."""
+def _pca_neighbours_agree(x: np.ndarray, idx: np.ndarray, dims: int) -> np.ndarray:
+    """Check that ``idx`` (k per row) are nearly all the cosine neighbours in a seeded
+    ``dims``-d PCA of ``x``; returns that PCA's similarities (self excluded)."""
     from sklearn.decomposition import PCA
 
+    y = PCA(dims, random_state=1).fit_transform(x)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    sims = y @ y.T
+    np.fill_diagonal(sims, -np.inf)
+    k = idx.shape[1]
+    assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :k], axis=1)).mean() > .95
+    return sims
+
+
+def test_knn_graph_searches_a_pca_of_many_stories(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above ``KNN_PCA_ABOVE`` stories the neighbours are those of a ``KNN_PCA_DIM``-d PCA."""
     x = _groups(per=20)
     monkeypatch.setattr(gr, "KNN_PCA_ABOVE", 50)
     monkeypatch.setattr(gr, "KNN_PCA_DIM", 4)
     _dist, idx = gr.knn_graph(x, 5, seed=1)
-    y = PCA(4, random_state=1).fit_transform(x)
-    y /= np.linalg.norm(y, axis=1, keepdims=True)
-    sims = y @ y.T
-    np.fill_diagonal(sims, -np.inf)
-    assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :5], axis=1)).mean() > .95
+    _pca_neighbours_agree(x, idx, dims=4)
 
 
 def test_graph_pca_searches_a_pca_at_every_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """``GRAPH_PCA``: the neighbours of a PCA to that many dimensions, however few stories."""
-    from sklearn.decomposition import PCA
-
     x = _groups(per=20)
     monkeypatch.setattr(gr, "GRAPH_PCA", 3)
     dist, idx = gr.knn_graph(x, 5, seed=1)
-    y = PCA(3, random_state=1).fit_transform(x)
-    y /= np.linalg.norm(y, axis=1, keepdims=True)
-    sims = y @ y.T
-    np.fill_diagonal(sims, -np.inf)
-    assert (np.sort(idx, axis=1) == np.sort(np.argsort(-sims, axis=1)[:, :5], axis=1)).mean() > .95
+    sims = _pca_neighbours_agree(x, idx, dims=3)
     assert np.allclose(1 - dist[:, 0], sims.max(axis=1), atol=1e-4)
     monkeypatch.setattr(gr, "GRAPH_PCA", None)
     assert not np.allclose(gr.knn_graph(x, 5, seed=1)[0], dist)
