@@ -173,6 +173,21 @@ def test_default_backend_is_onnx_and_similar_stories_are_closer(onnx) -> None:  
 
 
 @pytest.mark.model
+def test_a_storys_vector_does_not_depend_on_what_it_is_embedded_with(onnx) -> None:  # type: ignore[no-untyped-def]
+    """int8 activations are quantized per forward call: with one window a call, the same story
+    gets the same vector bit for bit beside any other stories of its length, in any order."""
+    story = "The lunch table was full and nobody moved over for me, so I ate in the library."
+    n = onnx.count_tokens([story])[0]
+    # stories of exactly its length: the ones a batch of one window length would put with it
+    others = [t for w in ("gym", "hall", "office", "car", "yard", "bathroom", "stairs")
+              if onnx.count_tokens([t := story.replace("library", w)])[0] == n]
+    assert len(others) >= 3
+    alone = onnx.embed([story])
+    with_others = onnx.embed([*others, story])
+    reordered = onnx.embed([others[1], story, others[0]])
+    assert np.array_equal(alone[0], with_others[-1]) and np.array_equal(alone[0], reordered[1])
+
+
 def test_onnx_agrees_with_torch(onnx, torch_e) -> None:  # type: ignore[no-untyped-def]
     texts = [*SIMILAR, LONG, "ok", "Mi hija llegó llorando porque nadie jugó con ella."]
     cos = (onnx.embed(texts) * torch_e.embed(texts)).sum(1)

@@ -276,6 +276,9 @@ class OnnxEmbedder(WindowedEmbedder):
         meta = json.loads((folder / META_FILE).read_text("utf-8"))
         self.precision = precision
         self.backend = f"onnx-{precision}"
+        # int8 activations are quantized per call: one window a call keeps a story's vector
+        # the same whatever it is embedded with (1.05x the CPU time on CFPB, docs/embedding.md)
+        self.one_window_per_call = precision == "int8"
         self.folder = folder
         self.meta = meta
         self.pooling = str(meta.get("pooling", "mean"))

@@ -35,6 +35,10 @@ class WindowedEmbedder(ABC):
     exact_lengths: bool = False
     #: Tokens shared by consecutive windows of a long text (part of the cache key).
     overlap: int = OVERLAP
+    #: Each forward call holds one window, so a window's vector never depends on the windows
+    #: that happen to be embedded with it (an int8 graph quantizes its activations with one
+    #: scale per call: two batchings of the same CFPB complaints differed down to cosine .989).
+    one_window_per_call: bool = False
 
     def __init__(self, source: ModelSource, window: int = WINDOW):
         from tokenizers import Tokenizer
@@ -81,6 +85,8 @@ class WindowedEmbedder(ABC):
                 weights.append(float(max(1, e - s)))
         if self.max_batch:
             batch_size = min(batch_size, self.max_batch)
+        if self.one_window_per_call:
+            batch_size = 1
         lengths = [len(w) for w in windows]
         order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(windows), self.dim), dtype=np.float32)
