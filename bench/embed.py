@@ -27,8 +27,8 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
     .venv/bin/python bench/embed.py --quality        # clustering quality: today's windows vs --windows
 
 ``--before W/O`` adds the int8 graph run as ``auto`` ran it before 2026-12-07: windows of W word
-pieces sharing O tokens, batches of mixed lengths padded, attention masked; its cosine is taken
-against torch vectors of its own windows.
+pieces sharing O tokens, several windows a forward call, batches of mixed lengths padded,
+attention masked; its cosine is taken against torch vectors of its own windows.
 
 ``--quality`` embeds every eval corpus (all five, every text) with onnx-int8 under each window
 recipe of ``--windows`` (default ``256/32,192/0``: the default and shorter windows), caches the
@@ -147,7 +147,7 @@ def padded_tokens(emb: object, texts: list[str]) -> tuple[int, int]:
     lengths = [e - s + N_SPECIAL for c in emb.count_tokens(texts)
                for s, e in window_spans(c - N_SPECIAL, emb.max_tokens, emb.overlap)]
     order = np.argsort(lengths, kind="stable")
-    size = min(32, emb.max_batch or 32)
+    size = 1 if emb.one_window_per_call else min(32, emb.max_batch or 32)
     todo = batches([lengths[j] for j in order], size, emb.batch_tokens, order,
                    exact=emb.exact_lengths)
     return sum(len(b) * max(lengths[j] for j in b) for b in todo), len(todo)
@@ -168,6 +168,7 @@ def previous(emb: Any, window: int, overlap: int) -> Any:
                        workers=emb.workers, window=window)
     out.overlap, out.exact_lengths, out.mask_free = overlap, False, None
     out.max_batch, out.batch_tokens = emb.max_batch, emb.batch_tokens
+    out.one_window_per_call = False  # batches of several windows, as then
     return out
 
 
