@@ -90,6 +90,8 @@ VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, A
     "k=20 centred": (_centre, {}, {"n_neighbors": 20}),
     "k=20 rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {"n_neighbors": 20}),
     "k=15": (None, {}, {"n_neighbors": 15}),
+    # the resolution leave-one-corpus-out picks on the vectors of one window a call (2026-12-07)
+    "r=1.0": (None, {}, {"resolution": 1.0}),
     "r by stability (.75-1.5)": (None, {"RESOLUTIONS": (0.75, 1.0, 1.25, 1.5)}, {}),
     "r by stability (.5-1.25)": (None, {"RESOLUTIONS": (0.5, 0.75, 1.0, 1.25)}, {}),
     # issue 23, second pass (the default now: 20 seeds, the "rival" loose rule). Measured and
