@@ -355,6 +355,13 @@ def consensus_leiden(graph: Any, resolution: float = DEFAULT_RESOLUTION,
     return GraphFit(labels, runs, co_membership(runs, labels))
 
 
+def _pairs(size: np.ndarray) -> np.ndarray:
+    """Pairs of stories between communities of these sizes (a with itself: two of its own)."""
+    pairs = np.outer(size, size)
+    pairs[np.diag_indices(len(size))] = size * (size - 1)
+    return pairs
+
+
 def pair_agreement(labels: np.ndarray, runs: np.ndarray,
                    node_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(A, size): A[a, b], the share of pairs of stories (one in community a, one in b; a = b:
@@ -371,8 +378,7 @@ def pair_agreement(labels: np.ndarray, runs: np.ndarray,
         # a story is not paired with itself
         together[np.diag_indices(k)] -= size
         agree += together
-    pairs = np.outer(size, size)
-    pairs[np.diag_indices(k)] = size * (size - 1)
+    pairs = _pairs(size)
     return agree / len(runs) / np.maximum(pairs, 1e-12), size
 
 
@@ -388,8 +394,7 @@ def merge_together(labels: np.ndarray, runs: np.ndarray, threshold: float,
         return labels
     a, size = pair_agreement(labels, runs, node_weight)
     # pair counts agreeing (not shares), so that a merge pools them
-    pairs = np.outer(size, size)
-    pairs[np.diag_indices(len(size))] = size * (size - 1)
+    pairs = _pairs(size)
     count = a * pairs
     alive = np.ones(len(size), dtype=bool)
     out = labels.copy()
@@ -409,8 +414,7 @@ def merge_together(labels: np.ndarray, runs: np.ndarray, threshold: float,
         count[:, keep] += count[:, gone]
         count[keep, keep] = diag
         size[keep] += size[gone]
-        pairs = np.outer(size, size)
-        pairs[np.diag_indices(len(size))] = size * (size - 1)
+        pairs = _pairs(size)
         alive[gone] = False
         out[out == gone] = keep
     return _canonical(out)

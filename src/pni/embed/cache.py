@@ -58,10 +58,15 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(preprocess(text).encode("utf-8")).hexdigest()
 
 
+def _overlap(embedder: Embedder) -> int:
+    """Tokens the embedder's windows share (backends without the setting: the default)."""
+    return int(getattr(embedder, "overlap", OVERLAP))
+
+
 def cache_key(embedder: Embedder, text_hash_: str) -> str:
     """The content key of one text's vector under one embedder."""
     h = hashlib.sha256()
-    overlap = getattr(embedder, "overlap", OVERLAP)
+    overlap = _overlap(embedder)
     # the default overlap is part of PREPROCESSING (so vectors cached before the overlap became
     # a setting keep their keys); another one is keyed apart
     for part in (embedder.model_id, embedder.revision, embedder.backend, PREPROCESSING,
@@ -143,7 +148,7 @@ def embed_stories(
 
         vecs = np.asarray(embedder.embed(texts, batch_size=batch_size, progress=sub),
                           dtype=np.float32)
-        overlap = getattr(embedder, "overlap", OVERLAP)
+        overlap = _overlap(embedder)
         chunks = [n_windows(c, embedder.max_tokens, overlap) for c in embedder.count_tokens(texts)]
         rows = []
         for j, i in enumerate(block):
