@@ -25,6 +25,7 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
     .venv/bin/python bench/embed.py --cpu-time       # CPU seconds on one thread: the work a text costs
     .venv/bin/python bench/embed.py --before 256/32  # also pni's previous windows (256 tokens, 32 shared)
     .venv/bin/python bench/embed.py --quality        # clustering quality: today's windows vs --windows
+    .venv/bin/python bench/embed.py --variants all   # auto's graph rewritten: int8 attention, FastGelu, ...
 
 ``--before W/O`` adds the int8 graph run as ``auto`` ran it before 2026-12-07: windows of W word
 pieces sharing O tokens, several windows a forward call, batches of mixed lengths padded,
@@ -40,6 +41,15 @@ coverage, patterns, and the cosine of each story's vector to the first recipe's.
 ``--cpu-time`` runs every method on one thread (torch and onnxruntime alike, one forward call at a
 time) and times it in CPU seconds of this process, so other work on a shared machine barely moves
 the ratios; it shows the work a text costs, not how well a method spreads over the cores.
+
+``--variants`` (issue 23: attention and GELU in less time) adds ``auto``'s graph, batch shape and
+layout with the int8 mask-free graph rewritten, each as one more method (and, with ``--profile``,
+profiled beside today's graph): ``int8-attention`` (each ``MultiHeadAttention`` as plain operators
+whose two products run in int8: Q dynamically quantized to uint8, K and V to int8 with one scale
+each, ``MatMulIntegerToFloat`` for QK^T, ``DynamicQuantizeMatMul`` for the probabilities times V,
+softmax in float32), ``fast-gelu`` (``BiasGelu`` as ``FastGelu``, the tanh approximation) and
+``int8-attention+fast-gelu``. The rewritten graphs go to a temporary folder; measured only,
+never pni's default (docs/embedding.md, "Measured and not kept").
 
 ``--static`` adds the distilled static model (``--backend static``, needs model2vec); its vectors
 live in another (256-d) space, so its cosine to the torch vectors is not defined ("n/a") and its
@@ -172,6 +182,108 @@ def previous(emb: Any, window: int, overlap: int) -> Any:
     return out
 
 
+#: graph rewrites ``--variants`` measures
+VARIANTS = ("int8-attention", "fast-gelu", "int8-attention+fast-gelu")
+
+
+def variant_names(text: str) -> list[str]:
+    """``"all"`` or a comma-separated list of ``VARIANTS``."""
+    names = list(VARIANTS) if text == "all" else [v for v in text.split(",") if v]
+    bad = [v for v in names if v not in VARIANTS]
+    if bad:
+        raise argparse.ArgumentTypeError(f"unknown variant {bad[0]!r}: one of {', '.join(VARIANTS)}")
+    return names
+
+
+def int8_attention_nodes(q: str, k: str, v: str, out: str, p: str, heads: int) -> list[Any]:
+    """Plain ONNX operators for ``MultiHeadAttention(q, k, v)`` (no mask) whose two products run
+    in int8: Q quantized dynamically to uint8, K and V to int8 (one scale each, max |x| / 127),
+    softmax in float32; the 1/sqrt(head size) goes into Q's scale. Constants named ``pni_i8a_*``
+    (``int8_attention_constants``)."""
+    from onnx import helper as h
+
+    ms = "com.microsoft"
+
+    def s8(x: str, t: str) -> list[Any]:
+        return [h.make_node("Abs", [x], [t + "_abs"]),
+                h.make_node("ReduceMax", [t + "_abs"], [t + "_max"], keepdims=0),
+                h.make_node("Mul", [t + "_max", "pni_i8a_inv127"], [t + "_s0"]),
+                h.make_node("Max", [t + "_s0", "pni_i8a_tiny"], [t + "_s"]),
+                h.make_node("QuantizeLinear", [x, t + "_s", "pni_i8a_z8"], [t + "_q"])]
+
+    nodes = [h.make_node("DynamicQuantizeLinear", [q], [p + "_qq", p + "_qs", p + "_qz"]),
+             h.make_node("Reshape", [p + "_qq", f"pni_i8a_heads{heads}"], [p + "_qr"]),
+             h.make_node("Transpose", [p + "_qr"], [p + "_qt"], perm=[0, 2, 1, 3]),
+             h.make_node("Mul", [p + "_qs", f"pni_i8a_rsqrt{heads}"], [p + "_qss"]),
+             *s8(k, p + "_k"),
+             h.make_node("Reshape", [p + "_k_q", f"pni_i8a_heads{heads}"], [p + "_kr"]),
+             h.make_node("Transpose", [p + "_kr"], [p + "_kt"], perm=[0, 2, 3, 1]),
+             h.make_node("MatMulIntegerToFloat",
+                         [p + "_qt", p + "_kt", p + "_qss", p + "_k_s", p + "_qz", "pni_i8a_z8"],
+                         [p + "_scores"], domain=ms),
+             h.make_node("Softmax", [p + "_scores"], [p + "_probs"], axis=-1),
+             *s8(v, p + "_v"),
+             h.make_node("Reshape", [p + "_v_q", f"pni_i8a_heads{heads}"], [p + "_vr"]),
+             h.make_node("Transpose", [p + "_vr"], [p + "_vt"], perm=[0, 2, 1, 3]),
+             h.make_node("DynamicQuantizeMatMul", [p + "_probs", p + "_vt", p + "_v_s", "pni_i8a_z8"],
+                         [p + "_ctx"], domain=ms),
+             h.make_node("Transpose", [p + "_ctx"], [p + "_ctxt"], perm=[0, 2, 1, 3]),
+             h.make_node("Reshape", [p + "_ctxt", "pni_i8a_merge"], [out])]
+    return nodes
+
+
+def int8_attention_constants(dim: int, heads: int) -> list[Any]:
+    from onnx import numpy_helper as nh
+
+    return [nh.from_array(np.array([0, 0, heads, dim // heads], np.int64), f"pni_i8a_heads{heads}"),
+            nh.from_array(np.array(1 / np.sqrt(dim // heads), np.float32), f"pni_i8a_rsqrt{heads}"),
+            nh.from_array(np.array([0, 0, dim], np.int64), "pni_i8a_merge"),
+            nh.from_array(np.array(1 / 127, np.float32), "pni_i8a_inv127"),
+            nh.from_array(np.array(1e-12, np.float32), "pni_i8a_tiny"),
+            nh.from_array(np.array(0, np.int8), "pni_i8a_z8")]
+
+
+def variant_folder(folder: Path, variant: str, tmp: Path) -> Path:
+    """A copy of the export ``folder`` (links) whose int8 mask-free graph is rewritten as
+    ``variant`` says (``VARIANTS``); the masked graphs are today's (``exact_lengths``
+    batches never use them)."""
+    import json
+
+    import onnx
+    from onnx import helper as h
+
+    from pni.embed.onnx_backend import MASK_FREE_FILES, META_FILE, ONNX_FILES
+
+    out = tmp / f"variant-{variant.replace('+', '-')}"
+    out.mkdir()
+    for name in (*ONNX_FILES.values(), MASK_FREE_FILES["fp32"], META_FILE):
+        (out / name).symlink_to(folder / name)
+    model = onnx.load(str(folder / MASK_FREE_FILES["int8"]))
+    dim = int(json.loads((folder / META_FILE).read_text("utf-8"))["dim"])
+    nodes: list[Any] = []
+    heads_seen: set[int] = set()
+    for i, node in enumerate(model.graph.node):
+        if "int8-attention" in variant and node.op_type == "MultiHeadAttention":
+            heads = next(a.i for a in node.attribute if a.name == "num_heads")
+            heads_seen.add(heads)
+            q, k, v = node.input[:3]
+            nodes += int8_attention_nodes(q, k, v, node.output[0], f"pni_i8a{i}", heads)
+        elif "fast-gelu" in variant and node.op_type == "BiasGelu":
+            nodes.append(h.make_node("FastGelu", list(node.input), list(node.output),
+                                     name=node.name, domain="com.microsoft"))
+        else:
+            nodes.append(node)
+    if "int8-attention" in variant:
+        if not heads_seen:
+            raise SystemExit(f"{folder}: no MultiHeadAttention to rewrite")
+        consts = {c.name: c for hd in heads_seen for c in int8_attention_constants(dim, hd)}
+        model.graph.initializer.extend(consts.values())
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    onnx.save(model, str(out / MASK_FREE_FILES["int8"]))
+    return out
+
+
 def quality(args: argparse.Namespace) -> None:
     """pni's default clustering and k-means (true k) on vectors of each window recipe."""
     import json
@@ -263,6 +375,7 @@ def profile(args: argparse.Namespace) -> None:
           f" load average {os.getloadavg()[0]:.1f}")
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     with tempfile.TemporaryDirectory() as tmp:
+        folders += [variant_folder(emb.folder, v, Path(tmp)) for v in args.variants]
         for corpus in names:
             texts = load_texts(corpus, args.n, args.seed)
             for folder in folders:
@@ -324,6 +437,9 @@ def main() -> None:
                     help="window recipes for --quality (W/O, comma-separated; the first is the"
                          " reference for the cosine column)")
     ap.add_argument("--seeds", type=int, default=3, help="clustering seeds for --quality")
+    ap.add_argument("--variants", type=variant_names, default=[], metavar="V,...",
+                    help="also time (or, with --profile, profile) auto's int8 graph rewritten:"
+                         f" {', '.join(VARIANTS)}, or all")
     ap.add_argument("--profile", action="store_true",
                     help="only print the share of onnx-int8's time in each operator (one thread,"
                          " onnxruntime's profiler), for this export and --also-export")
@@ -398,6 +514,14 @@ def main() -> None:
             methods[before_name] = lambda ts: before.embed(ts)
             precision[before_name] = auto.precision
             own_windows[before_name] = (w, o)
+        variants_tmp = tempfile.TemporaryDirectory(prefix="pni-embed-variants-")
+        for v in args.variants:
+            var = OnnxEmbedder(auto.source, variant_folder(auto.folder, v, Path(variants_tmp.name)),
+                               precision="int8", threads=auto.threads, workers=auto.workers)
+            var.max_batch, var.batch_tokens = auto.max_batch, auto.batch_tokens
+            var_name = f"variant: auto + {v} ({var.layout})"
+            methods[var_name] = var.embed
+            precision[var_name] = "int8"
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     from pni.embed.calibrate import calibration_file, load, summary
     from pni.embed.models import resolve_model
