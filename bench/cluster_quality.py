@@ -71,6 +71,12 @@ BERTOPIC_SEEDS = (0, 1, 2)
 CANDIDATES: list[tuple[str, dict[str, Any]]] = [
     *[(f"leiden k={k} r={r}", {"n_neighbors": k, "resolution": r})
       for k in (10, 15, 20, 30) for r in (0.5, 1.0, 1.25, 1.5, 2.0)],
+    # as pni runs when not told k or r (issue 23, fourth pass): k capped at a twentieth of the
+    # stories (``neighbors_for``), and a consensus its seeded runs hold poorly computed again a
+    # step coarser (``pni.cluster.graph.COARSEN_BELOW``)
+    *[(f"leiden k={k} r={r} coarsen", {"n_neighbors": k, "resolution": r, "coarsen": True,
+                                        "cap": True})
+      for k in (30, 40, 50, 60) for r in (1.0, 1.25, 1.5)],
     # McInnes' EVoC (bench extra, left out where it is not installed), its defaults: the
     # layer its fit_predict returns
     *([("EVoC (defaults)", {"evoc": True})] if importlib.util.find_spec("evoc") else []),
@@ -348,6 +354,12 @@ def _labels_for(vectors: np.ndarray, opts: dict[str, Any], seed: int = 0) -> np.
         import evoc
 
         return np.asarray(evoc.EVoC(random_state=seed).fit_predict(x))
+    opts = dict(opts)
+    if opts.pop("cap", False):  # k as pni caps it on small collections (``neighbors_for``)
+        from pni.cluster import graph as gr
+
+        opts["n_neighbors"] = max(gr.MIN_NEIGHBORS, min(opts["n_neighbors"],
+                                                        len(x) // gr.NEIGHBOR_SHARE))
     return graph_patterns(x, min_size=default_min_size(len(x)), seed=seed, **opts).labels
 
 

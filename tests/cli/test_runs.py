@@ -74,3 +74,12 @@ def test_a_run_of_the_earlier_hdbscan_method_still_shows_and_takes_new_stories(
     assert out["n_assigned"] >= 1
     r = runner.invoke(app, ["runs", "list", "--store", str(p)])
     assert r.exit_code == 0 and "assign >= 0.5" in " ".join(r.stdout.split())
+
+
+def test_runs_list_says_when_the_resolution_was_coarsened() -> None:
+    from pni.cli.runs import _settings
+
+    p = {"method": "leiden", "n_neighbors": 50, "resolution": 1.0, "min_size": 13}
+    assert _settings(p) == "leiden k=50 r=1.0, min size 13"
+    said = _settings(p | {"coarsened_from": 1.25})
+    assert "r=1.0 (coarsened from 1.25: the seeded runs disagreed)" in said

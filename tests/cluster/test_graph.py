@@ -191,3 +191,13 @@ def test_consensus_merges_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     merged = gr.consensus_leiden(g, 1.0, range(6))
     assert int(plain.labels.max()) >= 1 and int(merged.labels.max()) == 0
     assert (merged.runs == plain.runs).all()
+
+
+def test_held_is_the_mean_co_membership_weighted_by_stories() -> None:
+    fit = gr.GraphFit(np.zeros(3, dtype=np.int64), np.zeros((2, 3), dtype=np.int64),
+                      np.array([1.0, 0.5, 0.0]))
+    assert gr.held(fit) == pytest.approx(0.5)
+    assert gr.held(fit, np.array([2.0, 1.0, 1.0])) == pytest.approx(2.5 / 4)
+    empty = gr.GraphFit(np.zeros(0, dtype=np.int64), np.zeros((2, 0), dtype=np.int64),
+                        np.zeros(0))
+    assert gr.held(empty) == 1.0

@@ -84,3 +84,49 @@ def test_loose_rule(monkeypatch: pytest.MonkeyPatch, rule: str) -> None:
     assert bool(gp.loose[0]) == (rule == "share")
     assert gp.loose[6]
     assert not gp.loose[1] and not gp.loose[7]
+
+
+def _structureless(n: int = 300, d: int = 8) -> np.ndarray:
+    x = np.random.default_rng(0).standard_normal((n, d)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_a_consensus_its_runs_hold_poorly_is_coarsened() -> None:
+    """Points spread evenly on a sphere hold no groups: at the default resolution the seeded
+    runs keep a story with its pattern about 70% of the time (under COARSEN_BELOW), so the
+    consensus is computed again a step lower, and the run says so; three tight groups are
+    held by every run and keep the default."""
+    from pni.cluster import graph as gr
+
+    x = _structureless()
+    gp = hi.graph_patterns(x, min_size=hi.default_min_size(len(x)), seed=0)
+    assert gp.resolution == gr.DEFAULT_RESOLUTION - gr.COARSEN_STEP
+    assert gp.params["coarsened_from"] == gr.DEFAULT_RESOLUTION
+    at_default = hi.graph_patterns(x, min_size=hi.default_min_size(len(x)), seed=0,
+                                   coarsen=False)
+    assert at_default.resolution == gr.DEFAULT_RESOLUTION
+    assert "coarsened_from" not in at_default.params
+    assert gp.labels.max() < at_default.labels.max()  # fewer, coarser patterns
+    tight, _ = _data()
+    held = hi.graph_patterns(tight, min_size=5, seed=0)
+    assert held.resolution == gr.DEFAULT_RESOLUTION and "coarsened_from" not in held.params
+
+
+def test_coarsening_only_when_not_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolution or a number of patterns asked for is kept; COARSEN_BELOW None: never."""
+    from pni.cluster import graph as gr
+
+    x = _structureless()
+    m = hi.default_min_size(len(x))
+    assert hi.graph_patterns(x, min_size=m, resolution=1.25).resolution == 1.25
+    assert "coarsened_from" not in hi.graph_patterns(x, min_size=m, n_patterns=5).params
+    monkeypatch.setattr(gr, "COARSEN_BELOW", None)
+    assert hi.graph_patterns(x, min_size=m).resolution == gr.DEFAULT_RESOLUTION
+
+
+def test_cluster_vectors_records_the_coarsening() -> None:
+    from pni.cluster import graph as gr
+
+    cl = cluster_vectors(_structureless(), ["a b"] * 300)
+    assert cl.params["coarsened_from"] == gr.DEFAULT_RESOLUTION
+    assert cl.params["resolution"] == gr.DEFAULT_RESOLUTION - gr.COARSEN_STEP

@@ -80,7 +80,10 @@ def _settings(p: dict[str, Any]) -> str:
     if "assign_threshold" in p:
         return f"assign >= {p['assign_threshold']}"
     if p.get("method") == "leiden":
-        parts = [f"leiden k={p.get('n_neighbors')} r={p.get('resolution')}",
+        r = f"r={p.get('resolution')}"
+        if p.get("coarsened_from") is not None:
+            r += f" (coarsened from {p['coarsened_from']}: the seeded runs disagreed)"
+        parts = [f"leiden k={p.get('n_neighbors')} {r}",
                  f"min size {p.get('min_size', '?')}"]
         if p.get("n_patterns"):
             parts.append(f"about {p['n_patterns']} patterns")

@@ -88,13 +88,16 @@ class GraphPatterns:
 def graph_patterns(
     x: np.ndarray, *, min_size: int, seed: int = 0, n_patterns: int | None = None,
     n_neighbors: int | None = None, resolution: float | None = None,
-    n_seeds: int = gr.DEFAULT_SEEDS,
+    n_seeds: int = gr.DEFAULT_SEEDS, coarsen: bool | None = None,
 ) -> GraphPatterns:
     """Patterns among unit rows ``x``. Communities smaller than ``min_size`` and stories with
     fewer than ``APART_BELOW`` of their neighbours in their community fit no pattern (-1);
     ``loose`` marks the others whose neighbours do not point to their pattern (``LOOSE_RULE``)
     or that fewer than half of the seeded runs keep with it. ``n_patterns`` asks for about that
-    many (merging or refining)."""
+    many (merging or refining). ``coarsen``: whether a consensus its seeded runs hold poorly
+    (``pni.cluster.graph.COARSEN_BELOW``) is computed again at a lower resolution; None: when
+    neither ``resolution`` nor ``n_patterns`` is given. ``params["coarsened_from"]``: the
+    resolution it started from, when it did."""
     from pni.cluster.nodes import collapse
 
     n = x.shape[0]
@@ -104,20 +107,32 @@ def graph_patterns(
     dist, idx = nodes.dist, nodes.idx
     weight = None if nodes.identity else nodes.weight
     g = gr.knn_igraph(dist, idx, weight, nodes.self_weight)
+    if coarsen is None:
+        coarsen = resolution is None and n_patterns is None
     if resolution is None:
         resolution = (gr.DEFAULT_RESOLUTION if gr.RESOLUTIONS is None else
                       gr.stable_resolution(g, gr.RESOLUTIONS, range(seed, seed + max(2, n_seeds))))
-    fit = gr.consensus_leiden(g, resolution, range(seed, seed + max(1, n_seeds)),
-                              node_weight=weight)
+    seeds = range(seed, seed + max(1, n_seeds))
+    fit = gr.consensus_leiden(g, resolution, seeds, node_weight=weight)
+    started = resolution
+    if (coarsen and gr.COARSEN_BELOW is not None and n_seeds > 1
+            and resolution - gr.COARSEN_STEP > 0
+            and gr.held(fit, weight) < gr.COARSEN_BELOW):
+        coarser = gr.consensus_leiden(g, resolution - gr.COARSEN_STEP, seeds,
+                                      node_weight=weight)
+        if gr.held(coarser, weight) > gr.held(fit, weight):
+            fit, resolution = coarser, resolution - gr.COARSEN_STEP
     comm = fit.labels
     if n_patterns is not None:
         comm = gr.split_to(g, comm, n_patterns, resolution, seed, node_weight=weight)
     out = settle(comm, dist, idx, g, min_size=min_size, resolution=resolution, runs=fit.runs,
                  node_weight=weight,
                  copies=None if nodes.self_weight is None else nodes.weight - 1)
-    if weight is None:
-        return out
-    return lift(out, nodes.node_of, nodes.weight, min_size=min_size, apart=nodes.apart)
+    if weight is not None:
+        out = lift(out, nodes.node_of, nodes.weight, min_size=min_size, apart=nodes.apart)
+    if resolution != started:
+        out.params["coarsened_from"] = started
+    return out
 
 
 def lift(gp: GraphPatterns, node_of: np.ndarray, weight: np.ndarray, *, min_size: int,

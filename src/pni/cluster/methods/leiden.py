@@ -2,7 +2,8 @@
 
 Leiden with ``n_seeds`` seeds, then once more on the graph weighted by how often the runs kept
 two stories together (``pni.cluster.graph.consensus_leiden``); ``n_patterns`` merges or refines
-to about that many. The runs give each story and pattern its stability.
+to about that many. The runs give each story and pattern its stability; when they hold the
+consensus poorly at the default resolution, a coarser one is tried (``graph.COARSEN_BELOW``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 class ConsensusLeiden:
     name = "leiden"
-    summary = "consensus Leiden over 20 seeds on the 30-nearest-neighbour graph"
+    summary = "consensus Leiden over 20 seeds on the 60-nearest-neighbour graph"
 
     def fit(self, x: np.ndarray, options: ClusterOptions) -> GraphPatterns:
         from pni.cluster import graph as gr
@@ -34,7 +35,7 @@ class ConsensusLeiden:
         if seeds <= 1:
             out.story_stability = None
         out.params = {"method": self.name, "n_neighbors": k_nn, "resolution": out.resolution,
-                      "n_seeds": seeds, "n_patterns": options.n_patterns}
+                      "n_seeds": seeds, "n_patterns": options.n_patterns, **out.params}
         return out
 
 
