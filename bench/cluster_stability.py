@@ -80,12 +80,16 @@ def _pca(dim: int, whiten: bool) -> Callable[[np.ndarray], np.ndarray]:
 VARIANTS: dict[str, tuple[Callable[[np.ndarray], np.ndarray] | None, dict[str, Any],
                           dict[str, Any]]] = {
     "default": (None, {}, {}),
+    # issue 23, fourth pass: the default until then, and the default without its coarsening
+    "before: k=30 without coarsening": (None, {"DEFAULT_NEIGHBORS": 30, "COARSEN_BELOW": None}, {}),
+    "no coarsening": (None, {"COARSEN_BELOW": None}, {}),
+    "k=50": (None, {"DEFAULT_NEIGHBORS": 50}, {}),
     "centred": (_centre, {}, {}),
     "rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {}),
     "rounds=5": (None, {"CONSENSUS_ROUNDS": 5}, {}),
     "seeds=10": (None, {}, {"n_seeds": 10}),  # the default before issue 23's second pass
     "centred rounds=3": (_centre, {"CONSENSUS_ROUNDS": 3}, {}),
-    "k=20": (None, {}, {"n_neighbors": 20}),
+    "k=20": (None, {}, {"n_neighbors": 20}),  # k told: no cap at n/20, no coarsening
     "k=20 seeds=10": (None, {}, {"n_neighbors": 20, "n_seeds": 10}),
     "k=20 centred": (_centre, {}, {"n_neighbors": 20}),
     "k=20 rounds=3": (None, {"CONSENSUS_ROUNDS": 3}, {"n_neighbors": 20}),
