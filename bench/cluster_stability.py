@@ -3,6 +3,7 @@
     .venv/bin/python bench/cluster_stability.py                      # the default
     .venv/bin/python bench/cluster_stability.py --variants all       # and every variant tried
     .venv/bin/python bench/cluster_stability.py --variants centred,rounds=3 --corpora cfpb
+    .venv/bin/python bench/cluster_stability.py --held              # what the coarsening reads
 
 For every eval corpus (all stories, the cached onnx-int8 vectors of bench/cluster_quality.py):
 
@@ -211,12 +212,43 @@ def oracle_ari(names: list[str]) -> dict[str, float]:
     return done
 
 
+def held_table(names: list[str], resolutions: tuple[float, ...] = (1.0, 1.25, 1.5)) -> None:
+    """``--held``: how well the default's 20 seeded runs hold their consensus (``gr.held``, what
+    ``COARSEN_BELOW`` is compared with) at each resolution, on all stories and on one seeded
+    90% subsample, with the number of communities."""
+    from pni.cluster import graph as gr
+    from pni.cluster.nodes import collapse
+
+    print("| corpus | stories | " + " | ".join(f"held at r={r} (communities)" for r in resolutions)
+          + " |")
+    print("|---|---|" + "---|" * len(resolutions))
+    for name in names:
+        vec, _ = cq.corpus_vectors(name, None)
+        x = np.load(vec).astype(np.float32)
+        rows = np.sort(np.random.default_rng(1).choice(len(x), round(len(x) * .9), replace=False))
+        for label, xx in (("all", x), ("90% subsample", x[rows])):
+            nodes = collapse(xx, gr.neighbors_for(len(xx)), 0)
+            g = gr.knn_igraph(nodes.dist, nodes.idx, None if nodes.identity else nodes.weight,
+                              nodes.self_weight)
+            w = None if nodes.identity else nodes.weight
+            cells = []
+            for r in resolutions:
+                fit = gr.consensus_leiden(g, r, range(gr.DEFAULT_SEEDS), node_weight=w)
+                cells.append(f"{gr.held(fit, w):.3f} ({int(fit.labels.max()) + 1})")
+            print(f"| {name} | {label} | " + " | ".join(cells) + " |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variants", default="default",
                     help="comma-separated names of VARIANTS, or all")
     ap.add_argument("--corpora", default=",".join(cq.CORPORA))
+    ap.add_argument("--held", action="store_true",
+                    help="instead: how well the seeded runs hold their consensus, by resolution")
     a = ap.parse_args()
+    if a.held:
+        held_table(a.corpora.split(","))
+        return
     variants = list(VARIANTS) if a.variants == "all" else a.variants.split(",")
     for v in variants:
         if v not in VARIANTS:
