@@ -150,3 +150,27 @@ def test_cluster_with_another_clusterer(sdb: Path) -> None:
     assert out["params"]["method"] == "kmeans" and len(out["patterns"]) <= 4
     r = runner.invoke(app, ["runs", "list", "--store", str(sdb), "--format", "json"])
     assert r.exit_code == 0, r.stderr
+
+
+def test_a_coarsened_run_says_why_and_how_to_ask_for_finer_patterns() -> None:
+    from pni.cli.cluster import coarsened_note
+
+    assert coarsened_note({"resolution": 1.25}) is None
+    note = coarsened_note({"resolution": 1.0, "coarsened_from": 1.25, "held_before": 0.72})
+    assert note is not None
+    assert "At resolution 1.25 the seeded runs disagreed" in note and "72%" in note
+    assert "(resolution 1.0)" in note and "--patterns N" in note
+
+
+def test_pni_cluster_says_when_it_coarsened(sdb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wiring: a run whose seeded runs hold the default poorly (here made so) says so on
+    stderr, records it, and `runs list` shows it."""
+    from pni.cluster import graph as gr
+
+    said = iter([0.5, 0.9])
+    monkeypatch.setattr(gr, "held", lambda fit, node_weight=None: next(said, 0.9))
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "5"])
+    assert r.exit_code == 0, r.stderr
+    assert "At resolution 1.25 the seeded runs disagreed" in " ".join(r.stderr.split())
+    r = runner.invoke(app, ["runs", "list", "--store", str(sdb)])
+    assert "coarsened from 1.25" in " ".join(r.stdout.split())

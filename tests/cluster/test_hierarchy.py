@@ -102,6 +102,7 @@ def test_a_consensus_its_runs_hold_poorly_is_coarsened() -> None:
     gp = hi.graph_patterns(x, min_size=hi.default_min_size(len(x)), seed=0)
     assert gp.resolution == gr.DEFAULT_RESOLUTION - gr.COARSEN_STEP
     assert gp.params["coarsened_from"] == gr.DEFAULT_RESOLUTION
+    assert gp.params["held_before"] < gr.COARSEN_BELOW
     at_default = hi.graph_patterns(x, min_size=hi.default_min_size(len(x)), seed=0,
                                    coarsen=False)
     assert at_default.resolution == gr.DEFAULT_RESOLUTION

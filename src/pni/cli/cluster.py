@@ -164,6 +164,17 @@ def _print_assign(db: Any, out: dict[str, Any], fmt: Format) -> None:
          show=lambda: pattern_table(None, pats) if out["n_new"] else None)
 
 
+def coarsened_note(params: dict[str, Any]) -> str | None:
+    """What a facilitator should know when the run coarsened its resolution (None: it did not)."""
+    if params.get("coarsened_from") is None:
+        return None
+    held = params.get("held_before")
+    how = "" if held is None else f" (a story stayed with its pattern in {held:.0%} of them)"
+    return (f"At resolution {params['coarsened_from']} the seeded runs disagreed{how}, so a"
+            " re-run would have found other patterns: these are a step coarser (resolution"
+            f" {params.get('resolution')}). For more, finer ones, ask: --patterns N.")
+
+
 def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> None:
     from pni.cli.patterns import pattern_table, public_patterns
     from pni.store import runs as runq
@@ -198,6 +209,9 @@ def _print_run(db: Any, run_id: int, embedding: dict[str, Any], fmt: Format) -> 
            " theirs (few of their nearest stories share it"
            + ("" if m.get("seed_stability") is None else ", or the seeded runs disagree")
            + ")" if m.get("n_loose") else "") + ".")
+    note = coarsened_note(run.params)
+    if note:
+        say(note)
     if m.get("stability"):
         st = m["stability"]
         sd = m.get("seed_ari")

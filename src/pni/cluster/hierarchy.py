@@ -96,8 +96,9 @@ def graph_patterns(
     or that fewer than half of the seeded runs keep with it. ``n_patterns`` asks for about that
     many (merging or refining). ``coarsen``: whether a consensus its seeded runs hold poorly
     (``pni.cluster.graph.COARSEN_BELOW``) is computed again at a lower resolution; None: when
-    neither ``resolution`` nor ``n_patterns`` is given. ``params["coarsened_from"]``: the
-    resolution it started from, when it did."""
+    neither ``resolution`` nor ``n_patterns`` is given. ``params["coarsened_from"]`` and
+    ``params["held_before"]``: the resolution it started from and how well its runs held the
+    consensus there, when it did."""
     from pni.cluster.nodes import collapse
 
     n = x.shape[0]
@@ -114,13 +115,12 @@ def graph_patterns(
                       gr.stable_resolution(g, gr.RESOLUTIONS, range(seed, seed + max(2, n_seeds))))
     seeds = range(seed, seed + max(1, n_seeds))
     fit = gr.consensus_leiden(g, resolution, seeds, node_weight=weight)
-    started = resolution
+    started, held = resolution, gr.held(fit, weight)
     if (coarsen and gr.COARSEN_BELOW is not None and n_seeds > 1
-            and resolution - gr.COARSEN_STEP > 0
-            and gr.held(fit, weight) < gr.COARSEN_BELOW):
+            and resolution - gr.COARSEN_STEP > 0 and held < gr.COARSEN_BELOW):
         coarser = gr.consensus_leiden(g, resolution - gr.COARSEN_STEP, seeds,
                                       node_weight=weight)
-        if gr.held(coarser, weight) > gr.held(fit, weight):
+        if gr.held(coarser, weight) > held:
             fit, resolution = coarser, resolution - gr.COARSEN_STEP
     comm = fit.labels
     if n_patterns is not None:
@@ -131,7 +131,7 @@ def graph_patterns(
     if weight is not None:
         out = lift(out, nodes.node_of, nodes.weight, min_size=min_size, apart=nodes.apart)
     if resolution != started:
-        out.params["coarsened_from"] = started
+        out.params |= {"coarsened_from": started, "held_before": round(held, 3)}
     return out
 
 
