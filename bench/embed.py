@@ -26,6 +26,7 @@ already cached). Export: a fresh ONNX export + fusion + int8 quantization into a
     .venv/bin/python bench/embed.py --before 256/32  # also pni's previous windows (256 tokens, 32 shared)
     .venv/bin/python bench/embed.py --quality        # clustering quality: today's windows vs --windows
     .venv/bin/python bench/embed.py --variants all   # auto's graph rewritten: int8 attention, FastGelu, ...
+    .venv/bin/python bench/embed.py --openvino       # auto's graph on OpenVINO: fp32, bf16, int8 (needs openvino)
 
 ``--before W/O`` adds the int8 graph run as ``auto`` ran it before 2026-12-07: windows of W word
 pieces sharing O tokens, several windows a forward call, batches of mixed lengths padded,
@@ -50,6 +51,19 @@ each, ``MatMulIntegerToFloat`` for QK^T, ``DynamicQuantizeMatMul`` for the proba
 softmax in float32), ``fast-gelu`` (``BiasGelu`` as ``FastGelu``, the tanh approximation) and
 ``int8-attention+fast-gelu``. The rewritten graphs go to a temporary folder; measured only,
 never pni's default (docs/embedding.md, "Measured and not kept").
+
+``--openvino`` (issue 23: another CPU engine) adds auto's float32 mask-free graph run on OpenVINO's
+CPU plugin with pni's windows (windows of one length a forward call, no mask, auto's batch shape:
+static int8 scales do not depend on the batch): ``fp32``, ``bf16`` (``INFERENCE_PRECISION_HINT``,
+AVX-512 BF16 or AMX) and, where ``nncf`` is installed, ``int8``:
+NNCF's post-training quantization (``ModelType.TRANSFORMER``, static activation scales) calibrated
+on the windows of pni's probe texts and 60 texts of each eval corpus that is not timed (RMHD, CAMS,
+Druglib), run with the rest in bf16 (``int8+bf16``) and in float32 (``int8``). Graphs go to a
+temporary folder; compile and quantize times are printed. Static scales make a window's vector
+independent of its batch, but OpenVINO compiles kernels for each new input shape, so the first
+pass over a corpus costs more: the OpenVINO methods are warmed on every text once (the others on
+8) and the first pass's time is printed. Measured only, not a pni backend (docs/embedding.md,
+"Measured and not kept"). Needs ``pip install openvino nncf`` (not pni dependencies).
 
 ``--static`` adds the distilled static model (``--backend static``, needs model2vec); its vectors
 live in another (256-d) space, so its cosine to the torch vectors is not defined ("n/a") and its
@@ -284,6 +298,89 @@ def variant_folder(folder: Path, variant: str, tmp: Path) -> Path:
     return out
 
 
+#: eval corpora that calibrate NNCF's int8 scales for ``--openvino`` (never the timed ones)
+OV_CALIBRATION = {"rmhd": EVAL / "reddit_rmhd", "cams": EVAL / "cams", "druglib": EVAL / "druglib_reviews"}
+
+
+def openvino_embedder(src: Any, graph: Path, precision: str, threads: int, streams: int,
+                      batch: tuple[int | None, int | None]) -> Any:
+    """pni's windowing over an OpenVINO CPU graph ``graph`` (``precision``: ``f32`` or ``bf16``,
+    the inference precision hint): windows of one length a call, no mask, ``batch`` = (windows,
+    tokens) a call at most (static int8 scales: a window's vector does not depend on its batch);
+    ``streams`` calls at once (one infer request per worker thread), ``threads`` in all."""
+    import threading
+
+    import openvino as ov
+
+    from pni.embed.windowed import WindowedEmbedder, mean_pool
+
+    class Embedder(WindowedEmbedder):
+        exact_lengths = True
+        max_batch, batch_tokens = batch
+
+        def __init__(self) -> None:
+            super().__init__(src)
+            self.dim = int(src.read_json("config.json").get("hidden_size", 384))
+            self.workers = streams
+            self._local = threading.local()
+            t = time.perf_counter()
+            self.compiled = ov.Core().compile_model(str(graph), "CPU", {
+                "INFERENCE_PRECISION_HINT": precision, "INFERENCE_NUM_THREADS": threads,
+                "NUM_STREAMS": streams, "PERFORMANCE_HINT": "LATENCY",
+                "ENABLE_CPU_PINNING": False})
+            self.compile_s = time.perf_counter() - t
+            self.names = {p.get_any_name() for p in self.compiled.inputs}
+
+        def _forward(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+            req = getattr(self._local, "req", None)
+            if req is None:
+                req = self._local.req = self.compiled.create_infer_request()
+            feeds = {"input_ids": input_ids, "attention_mask": attention_mask,
+                     "token_type_ids": np.zeros_like(input_ids)}
+            out = req.infer({k: v for k, v in feeds.items() if k in self.names})
+            return np.asarray(mean_pool(next(iter(out.values())), attention_mask), np.float32)
+
+    return Embedder()
+
+
+def openvino_graphs(emb: Any, tmp: Path) -> tuple[dict[str, Path], str]:
+    """OpenVINO graphs of ``emb``'s float32 mask-free ONNX graph in ``tmp``: ``fp32`` and, when
+    nncf is installed, ``int8`` (NNCF static quantization); and a note on how they were made."""
+    import openvino as ov
+    import pandas as pd
+
+    from pni.embed.base import window_spans
+    from pni.embed.calibrate import probe_texts
+    from pni.embed.onnx_backend import MASK_FREE_FILES
+
+    core = ov.Core()
+    out = {"fp32": tmp / "ov-fp32.xml"}
+    ov.save_model(core.read_model(str(emb.folder / MASK_FREE_FILES["fp32"])), str(out["fp32"]),
+                  compress_to_fp16=False)
+    try:
+        import nncf
+    except ImportError:
+        return out, f"openvino {ov.__version__}; no nncf: no int8 rows"
+    texts = probe_texts()
+    for folder in OV_CALIBRATION.values():
+        for csv in sorted(folder.glob("*.csv"))[:1]:
+            df = pd.read_csv(csv)
+            texts += [str(t) for t in df["text"].sample(min(60, len(df)), random_state=1)]
+    items = []
+    for enc in emb.tokenizer.encode_batch(texts, add_special_tokens=False):
+        for s, e in window_spans(len(enc.ids), emb.max_tokens, emb.overlap):
+            ids = np.array([emb._prefix + enc.ids[s:e] + emb._suffix], np.int64)
+            items.append({"input_ids": ids, "attention_mask": np.ones_like(ids),
+                          "token_type_ids": np.zeros_like(ids)})
+    t = time.perf_counter()
+    q = nncf.quantize(core.read_model(str(out["fp32"])), nncf.Dataset(items),
+                      model_type=nncf.ModelType.TRANSFORMER, subset_size=len(items))
+    out["int8"] = tmp / "ov-int8.xml"
+    ov.save_model(q, str(out["int8"]), compress_to_fp16=False)
+    return out, (f"openvino {ov.__version__}, nncf {nncf.__version__}: int8 scales from"
+                 f" {len(items)} windows of {len(texts)} texts in {time.perf_counter() - t:.0f} s")
+
+
 def quality(args: argparse.Namespace) -> None:
     """pni's default clustering and k-means (true k) on vectors of each window recipe."""
     import json
@@ -440,6 +537,9 @@ def main() -> None:
     ap.add_argument("--variants", type=variant_names, default=[], metavar="V,...",
                     help="also time (or, with --profile, profile) auto's int8 graph rewritten:"
                          f" {', '.join(VARIANTS)}, or all")
+    ap.add_argument("--openvino", action="store_true",
+                    help="also time auto's float32 graph on OpenVINO's CPU plugin: fp32, bf16"
+                         " and (with nncf) int8 (needs openvino; not a pni dependency)")
     ap.add_argument("--profile", action="store_true",
                     help="only print the share of onnx-int8's time in each operator (one thread,"
                          " onnxruntime's profiler), for this export and --also-export")
@@ -478,6 +578,9 @@ def main() -> None:
     precision = {"st.encode (baseline)": "fp32", "pni torch": "fp32", int8_name: "int8"}
     #: methods that window otherwise than pni's default: (window, overlap)
     own_windows: dict[str, tuple[int, int]] = {}
+    #: methods warmed on every text (OpenVINO compiles kernels per input shape)
+    ov_warm: set[str] = set()
+    ov_notes: list[str] = []
     auto = None
     if args.static:
         static = get_embedder(backend="static")  # distils once if not cached
@@ -522,6 +625,27 @@ def main() -> None:
             var_name = f"variant: auto + {v} ({var.layout})"
             methods[var_name] = var.embed
             precision[var_name] = "int8"
+        if args.openvino:
+            try:
+                import openvino  # noqa: F401
+            except ImportError:
+                raise SystemExit("--openvino needs OpenVINO: pip install openvino nncf") from None
+            ov_tmp = tempfile.TemporaryDirectory(prefix="pni-embed-openvino-")
+            graphs, note = openvino_graphs(auto, Path(ov_tmp.name))
+            ov_notes.append(note)
+            streams = 1 if args.cpu_time else max(1, os.cpu_count() or 1)
+            ov_rows = [("fp32", "fp32", "f32", "fp32"), ("bf16", "fp32", "bf16", "bf16")]
+            if "int8" in graphs:
+                ov_rows += [("int8", "int8", "f32", "int8"), ("int8+bf16", "int8", "bf16", "int8")]
+            for label, graph, hint, number in ov_rows:
+                ov_e = openvino_embedder(auto.source, graphs[graph], hint, threads=streams,
+                                         streams=streams, batch=(auto.max_batch, auto.batch_tokens))
+                ov_name = (f"openvino {label} (batch {auto.max_batch}, {streams}"
+                           f" stream{'s' if streams > 1 else ''} x 1 thread)")
+                methods[ov_name] = ov_e.embed
+                precision[ov_name] = number
+                ov_warm.add(ov_name)
+                ov_notes.append(f"{ov_name}: compiled in {ov_e.compile_s:.2f} s")
     names = list(CORPORA) if args.corpus == "all" else [args.corpus]
     from pni.embed.calibrate import calibration_file, load, summary
     from pni.embed.models import resolve_model
@@ -530,13 +654,14 @@ def main() -> None:
     per_token = flops_per_token(int(cfg.get("num_hidden_layers", 6)),
                                 int(cfg.get("hidden_size", 384)),
                                 int(cfg.get("intermediate_size", 1536)))
-    peaks = {p: paper_peak(p, ghz=args.ghz) for p in ("fp32", "int8")}
+    peaks = {p: paper_peak(p, ghz=args.ghz) for p in ("fp32", "int8", "bf16")}
     cal = load(calibration_file(resolve_model()))
     print(f"# bench/embed.py  n={args.n or 'all'} rounds={args.rounds}"
           f"  model={onnx.model_id}@{onnx.revision} export={onnx.folder.name}")
     print(f"# CPU: {describe()}")
     print(f"# paper limit: {per_token / 1e6:.1f} MFLOP per token (weights only);"
-          f" {peaks['fp32']}; {peaks['int8']} (clock assumed: --ghz)")
+          f" {peaks['fp32']}; {peaks['int8']}{'; ' + str(peaks['bf16']) if args.openvino else ''}"
+          " (clock assumed: --ghz)")
     print(f"# load average at start: {os.getloadavg()[0]:.1f} (other work slows every method)")
     if args.cpu_time:
         print("# --cpu-time: every method on one thread, timed in CPU seconds (texts/s: per CPU"
@@ -544,13 +669,19 @@ def main() -> None:
         peaks = {p: paper_peak(p, ghz=args.ghz, info=one_core()) for p in peaks}
     if cal is not None:
         print(f"# auto chose: {summary(cal)} in {cal.seconds:.1f} s")
+    for note in ov_notes:
+        print(f"# {note}")
     rows = []
     for corpus in names:
         texts = load_texts(corpus, args.n, args.seed)
         tokens = torch_e.count_tokens(texts)
         fits = np.array([c <= min(torch_e.max_tokens, st.max_seq_length) for c in tokens])
-        for fn in methods.values():  # warm-up
-            fn(texts[:8])
+        for m, fn in methods.items():  # warm-up
+            t = clock()
+            fn(texts if m in ov_warm else texts[:8])
+            if m in ov_warm:
+                print(f"# {corpus}: {m}: first pass (kernels compiled per shape)"
+                      f" {clock() - t:.2f} s")
         times: dict[str, list[float]] = {m: [] for m in methods}
         vecs: dict[str, np.ndarray] = {}
         for _ in range(args.rounds):
