@@ -169,6 +169,7 @@ def test_pni_cluster_says_when_it_coarsened(sdb: Path, monkeypatch: pytest.Monke
 
     said = iter([0.5, 0.9])
     monkeypatch.setattr(gr, "held", lambda fit, node_weight=None: next(said, 0.9))
+    monkeypatch.setattr(gr, "COARSEN_MIN_STORIES", 0)
     r = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "5"])
     assert r.exit_code == 0, r.stderr
     assert "At resolution 1.25 the seeded runs disagreed" in " ".join(r.stderr.split())

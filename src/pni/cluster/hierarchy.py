@@ -95,8 +95,10 @@ def graph_patterns(
     ``loose`` marks the others whose neighbours do not point to their pattern (``LOOSE_RULE``)
     or that fewer than half of the seeded runs keep with it. ``n_patterns`` asks for about that
     many (merging or refining). ``coarsen``: whether a consensus its seeded runs hold poorly
-    (``pni.cluster.graph.COARSEN_BELOW``) is computed again at a lower resolution; None: when
-    neither ``resolution`` nor ``n_patterns`` is given. ``params["coarsened_from"]`` and
+    (``pni.cluster.graph.COARSEN_BELOW``; judged on the runs of seeds 0.., whatever ``seed``
+    is, so that every seed decides alike) is computed at a lower resolution; None: when
+    neither ``resolution`` nor ``n_patterns`` is given (and only from
+    ``COARSEN_MIN_STORIES`` stories). ``params["coarsened_from"]`` and
     ``params["held_before"]``: the resolution it started from and how well its runs held the
     consensus there, when it did."""
     from pni.cluster.nodes import collapse
@@ -113,15 +115,27 @@ def graph_patterns(
     if resolution is None:
         resolution = (gr.DEFAULT_RESOLUTION if gr.RESOLUTIONS is None else
                       gr.stable_resolution(g, gr.RESOLUTIONS, range(seed, seed + max(2, n_seeds))))
-    seeds = range(seed, seed + max(1, n_seeds))
-    fit = gr.consensus_leiden(g, resolution, seeds, node_weight=weight)
-    started, held = resolution, gr.held(fit, weight)
+    fits: dict[tuple[float, int], gr.GraphFit] = {}
+
+    def fit_at(r: float, first: int) -> gr.GraphFit:
+        if (r, first) not in fits:
+            fits[r, first] = gr.consensus_leiden(g, r, range(first, first + max(1, n_seeds)),
+                                                 node_weight=weight)
+        return fits[r, first]
+
+    started, held = resolution, 1.0
     if (coarsen and gr.COARSEN_BELOW is not None and n_seeds > 1
-            and resolution - gr.COARSEN_STEP > 0 and held < gr.COARSEN_BELOW):
-        coarser = gr.consensus_leiden(g, resolution - gr.COARSEN_STEP, seeds,
-                                      node_weight=weight)
-        if gr.held(coarser, weight) > held:
-            fit, resolution = coarser, resolution - gr.COARSEN_STEP
+            and n >= gr.COARSEN_MIN_STORIES and resolution - gr.COARSEN_STEP > 0):
+        # decided on the runs of seed 0 whatever ``seed`` is: how finely a collection holds
+        # together is a property of its stories, and a re-run with another seed must not
+        # decide otherwise (deciding on each seed's own runs flipped on collections near the
+        # line and made re-runs agree less: docs/benchmarks.md); free for seed 0
+        held = gr.held(fit_at(resolution, 0), weight)
+        if held < gr.COARSEN_BELOW:
+            lower = resolution - gr.COARSEN_STEP
+            if gr.held(fit_at(lower, 0), weight) > held:
+                resolution = lower
+    fit = fit_at(resolution, seed)
     comm = fit.labels
     if n_patterns is not None:
         comm = gr.split_to(g, comm, n_patterns, resolution, seed, node_weight=weight)
