@@ -4,6 +4,7 @@
     .venv/bin/python bench/cluster_stability.py --variants all       # and every variant tried
     .venv/bin/python bench/cluster_stability.py --variants centred,rounds=3 --corpora cfpb
     .venv/bin/python bench/cluster_stability.py --held              # what the coarsening reads
+    .venv/bin/python bench/cluster_stability.py --small             # it on 150 and 400 stories
 
 For every eval corpus (all stories, the cached onnx-int8 vectors of bench/cluster_quality.py):
 
@@ -238,6 +239,50 @@ def held_table(names: list[str], resolutions: tuple[float, ...] = (1.0, 1.25, 1.
             print(f"| {name} | {label} | " + " | ".join(cells) + " |", flush=True)
 
 
+def small_table(names: list[str], sizes: tuple[int, ...] = (150, 400), draws: int = 4,
+                reruns: int = 3) -> None:
+    """``--small``: the coarsening on collections of PNI's usual sizes. For each corpus and
+    size, ``draws`` seeded random draws of that many stories, each clustered with ``reruns``
+    seeds (0, 1000, ...) with the coarsening at any size (``COARSEN_MIN_STORIES`` = 0) and
+    without it: how often it coarsened, the re-runs' mean pairwise ARI, ARI against the labels,
+    patterns."""
+    from sklearn.metrics import adjusted_rand_score as ari
+
+    from pni.cluster import graph as gr
+    from pni.cluster.hierarchy import default_min_size, graph_patterns
+
+    print("| corpus | stories | coarsened | re-runs ARI, coarsening | re-runs ARI, none |"
+          " ARI vs labels, coarsening | none | patterns, coarsening | none |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    saved = gr.COARSEN_MIN_STORIES
+    gr.COARSEN_MIN_STORIES = 0
+    try:
+        for name in names:
+            vec, txt = cq.corpus_vectors(name, None)
+            x = np.load(vec).astype(np.float32)
+            truth = np.asarray(json.loads(txt.read_text(encoding="utf-8"))["labels"])
+            for m in sizes:
+                got: dict[bool, list[tuple[float, float, float]]] = {True: [], False: []}
+                hit = 0
+                for d in range(draws):
+                    rows = np.random.default_rng(100 + d).choice(len(x), m, replace=False)
+                    for co in (True, False):
+                        fits = [graph_patterns(x[rows], min_size=default_min_size(m),
+                                               seed=j * 1000, coarsen=co)
+                                for j in range(reruns)]
+                        hit += sum("coarsened_from" in f.params for f in fits) if co else 0
+                        got[co].append((
+                            float(np.mean([ari(a.labels, b.labels)
+                                           for a, b in combinations(fits, 2)])),
+                            float(np.mean([ari(truth[rows], f.labels) for f in fits])),
+                            float(np.mean([f.labels.max() + 1 for f in fits]))))
+                w, wo = np.mean(got[True], axis=0), np.mean(got[False], axis=0)
+                print(f"| {name} | {m} | {hit}/{draws * reruns} | {w[0]:.3f} | {wo[0]:.3f} |"
+                      f" {w[1]:.3f} | {wo[1]:.3f} | {w[2]:.1f} | {wo[2]:.1f} |", flush=True)
+    finally:
+        gr.COARSEN_MIN_STORIES = saved
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--variants", default="default",
@@ -245,7 +290,12 @@ def main() -> None:
     ap.add_argument("--corpora", default=",".join(cq.CORPORA))
     ap.add_argument("--held", action="store_true",
                     help="instead: how well the seeded runs hold their consensus, by resolution")
+    ap.add_argument("--small", action="store_true",
+                    help="instead: the coarsening on 150 and 400 stories drawn from each corpus")
     a = ap.parse_args()
+    if a.small:
+        small_table(a.corpora.split(","))
+        return
     if a.held:
         held_table(a.corpora.split(","))
         return
