@@ -544,6 +544,8 @@ def main() -> None:
                     help="only print the share of onnx-int8's time in each operator (one thread,"
                          " onnxruntime's profiler), for this export and --also-export")
     args = ap.parse_args()
+    if args.openvino and (args.static or args.profile or args.quality):
+        ap.error("--openvino times auto's graph: not with --static, --profile or --quality")
     if args.profile:
         profile(args)
         return
