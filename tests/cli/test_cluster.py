@@ -159,7 +159,7 @@ def test_a_coarsened_run_says_why_and_how_to_ask_for_finer_patterns() -> None:
     note = coarsened_note({"resolution": 1.0, "coarsened_from": 1.25, "held_before": 0.72})
     assert note is not None
     assert "At resolution 1.25 the seeded runs disagreed" in note and "72%" in note
-    assert "(resolution 1.0)" in note and "--patterns N" in note
+    assert "(resolution 1.0)" in note and "--resolution 1.25, or --patterns N" in note
 
 
 def test_pni_cluster_says_when_it_coarsened(sdb: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,3 +175,27 @@ def test_pni_cluster_says_when_it_coarsened(sdb: Path, monkeypatch: pytest.Monke
     assert "At resolution 1.25 the seeded runs disagreed" in " ".join(r.stderr.split())
     r = runner.invoke(app, ["runs", "list", "--store", str(sdb)])
     assert "coarsened from 1.25" in " ".join(r.stdout.split())
+
+
+def test_resolution_is_used_as_given_and_keys_the_cache(sdb: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """--resolution reaches the clusterer as given (never coarsened), a run at another
+    resolution is not read back from the one before, and it is refused where it means nothing."""
+    from pni.cluster import graph as gr
+
+    monkeypatch.setattr(gr, "COARSEN_MIN_STORIES", 0)
+    monkeypatch.setattr(gr, "held", lambda fit, node_weight=None: 0.5)  # would coarsen
+    r = runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "5",
+                            "--resolution", "2.5", "--json"])
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["params"]["resolution"] == 2.5 and "coarsened_from" not in out["params"]
+    again = json.loads(runner.invoke(app, ["cluster", "--store", str(sdb), "--min-size", "5",
+                                           "--resolution", "1.5", "--json"]).stdout)
+    assert again["params"]["resolution"] == 1.5 and not again["metrics"]["reused"]
+    for argv, said in ((["--assign", "--resolution", "1"], "takes no --resolution"),
+                       (["--clusterer", "kmeans", "--patterns", "3", "--resolution", "1"],
+                        "--resolution is the leiden clusterer's"),
+                       (["--resolution", "0"], "0.05")):
+        r = runner.invoke(app, ["cluster", "--store", str(sdb), *argv])
+        assert r.exit_code != 0 and said in " ".join(r.stderr.split()), (argv, r.stderr)

@@ -266,6 +266,7 @@ def cluster_stories(
     min_size: int | None = None,
     seed: int = 0,
     n_patterns: int | None = None,
+    resolution: float | None = None,
     stability: int = 0,
     names: Iterable[str] = (),
     clusterer: str | Clusterer | None = None,
@@ -277,7 +278,7 @@ def cluster_stories(
     People's names (``names``, e.g. from a names file, plus tellers' names the store kept)
     never become pattern titles or keywords.
 
-    ``n_patterns``, ``clusterer``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90%
+    ``n_patterns``, ``resolution``, ``clusterer``: see ``cluster_vectors``. ``stability`` K >= 2 also clusters K seeded 90%
     subsamples and K re-runs with other seeds and records each set's mean pairwise ARI
     (``metrics["stability"]``, ``metrics["seed_ari"]``). Raises ``DataError`` when the store
     holds no stories.
@@ -319,7 +320,8 @@ def cluster_stories(
     t = time.perf_counter()
     memo_key = (memo.key(res.vectors, texts, {"min_size": min_size, "seed": seed,
                                               "n_patterns": n_patterns,
-                                              "clusterer": clusterer or "leiden"},
+                                              "clusterer": clusterer or "leiden",
+                                              "resolution": resolution},
                          eligible=eligible, titles=titles, exclude=exclude)
                 if clusterer is None or isinstance(clusterer, str) else None)
     cl = None
@@ -332,7 +334,7 @@ def cluster_stories(
     else:
         cl = cluster_vectors(
             res.vectors, texts, min_size=min_size, seed=seed, n_patterns=n_patterns,
-            eligible=eligible, label_exclude=exclude, clusterer=clusterer, titles=titles,
+            resolution=resolution, eligible=eligible, label_exclude=exclude, clusterer=clusterer, titles=titles,
             progress=progress)
         if memo_key is not None:
             derived.put(db, memo_key, memo.KIND, memo.dump(cl))
@@ -344,7 +346,7 @@ def cluster_stories(
 
         t = time.perf_counter()
         fit = subsample_fit(min_size=cl.params["min_size"], n_patterns=n_patterns,
-                            clusterer=clusterer)
+                            resolution=resolution, clusterer=clusterer)
         metrics["stability"] = stability_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
         metrics["seed_ari"] = seed_ari(res.vectors, texts, k=stability, seed=seed, fit=fit)
         timings["stability"] = round(time.perf_counter() - t, 4)
