@@ -358,8 +358,7 @@ def _labels_for(vectors: np.ndarray, opts: dict[str, Any], seed: int = 0) -> np.
     if opts.pop("cap", False):  # k as pni caps it on small collections (``neighbors_for``)
         from pni.cluster import graph as gr
 
-        opts["n_neighbors"] = max(gr.MIN_NEIGHBORS, min(opts["n_neighbors"],
-                                                        len(x) // gr.NEIGHBOR_SHARE))
+        opts["n_neighbors"] = gr.neighbors_for(len(x), opts["n_neighbors"])
     return graph_patterns(x, min_size=default_min_size(len(x)), seed=seed, **opts).labels
 
 

@@ -114,15 +114,17 @@ class GraphFit:
     story_stability: np.ndarray
 
 
-def neighbors_for(n: int) -> int:
+def neighbors_for(n: int, most: int | None = None) -> int:
     """Neighbours per story for ``n`` stories: ``DEFAULT_NEIGHBORS`` (60), but on small
     collections at most n/20 (at least 10), so that a story's neighbours stay a small share of
     all stories (of the eval corpora, Counsel Chat's 662 stories get 33, the others 60).
+    ``most``: another k capped the same way.
 
     >>> [neighbors_for(n) for n in (60, 165, 260, 400, 662, 1_256, 10_000)]
     [10, 10, 13, 20, 33, 60, 60]
     """
-    return max(MIN_NEIGHBORS, min(DEFAULT_NEIGHBORS, n // NEIGHBOR_SHARE))
+    return max(MIN_NEIGHBORS, min(DEFAULT_NEIGHBORS if most is None else most,
+                                  n // NEIGHBOR_SHARE))
 
 
 def knn_graph(x: np.ndarray, n_neighbors: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
