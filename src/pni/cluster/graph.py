@@ -53,9 +53,10 @@ DEFAULT_SEEDS = 20
 #: 0..1) at ``DEFAULT_RESOLUTION``, that resolution asks for finer structure than the
 #: collection holds: the consensus is computed ``COARSEN_STEP`` lower when its runs hold their
 #: stories better there. Both are judged on the runs of seeds 0-19 whatever the run's seed, so
-#: that a re-run with another seed decides alike (``pni.cluster.hierarchy.graph_patterns``). 0.8 is issue 23's own bar for stability (no labels chose
-#: it); of the five eval corpora only CAMS (depression posts by cause, ARI against its labels
-#: .06-.1 for every method) falls below it (docs/benchmarks.md). None: never.
+#: that a re-run with another seed decides alike (``pni.cluster.hierarchy.graph_patterns``).
+#: 0.8 is issue 23's own bar for stability (no labels chose it); of the five eval corpora only
+#: CAMS (depression posts by cause, ARI against its labels .06-.1 for every method) falls
+#: below it (docs/benchmarks.md). None: never.
 COARSEN_BELOW: float | None = 0.8
 COARSEN_STEP = 0.25
 #: ... on collections of at least this many stories (where every story has its full
